@@ -1,0 +1,15 @@
+// The legacy door for `next dev`/`next start` without the custom server. Same handler as server/main.ts uses.
+import { serveLegacyFetch } from '@/server/legacy/fetch-adapter';
+import { getRuntime } from '@/server/runtime';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+function serve(req: Request): Promise<Response> {
+  const rt = getRuntime('next');
+  return serveLegacyFetch(rt.legacy, req, rt.ctx.env.LEGACY_MAX_BODY_BYTES);
+}
+
+export const POST = serve;
+export const OPTIONS = serve;
+export const GET = serve;

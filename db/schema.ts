@@ -1,0 +1,230 @@
+/**
+ * The data's shape. Drizzle properties are camelCase over snake_case columns.
+ * Times are unix seconds (INTEGER) unless a name says otherwise.
+ * Migrations are generated from this file by drizzle-kit into db/migrations (never hand-edit a generated one).
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Accounts shared by the mobile clients and the console. `role`: 0 student, 1 teacher. */
+export const users = sqliteTable('users', {
+  uid: text('uid').primaryKey(),
+  /** scrypt hash of exactly the string the client sent (clients send base64 of the password). */
+  pwdHash: text('pwd_hash').notNull(),
+  role: integer('role').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+export type User = typeof users.$inferSelect;
+
+/**
+ * Bearer credentials: legacy tokens (`kind` 'legacy') and console sessions (`kind` 'console').
+ * Only the SHA-256 of the secret is stored; the secret itself is 32 CSPRNG bytes.
+ */
+export const authTokens = sqliteTable(
+  'auth_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    kind: text('kind', { enum: ['legacy', 'console'] }).notNull(),
+    uid: text('uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    appid: integer('appid').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('auth_tokens_hash_uq').on(t.tokenHash), index('auth_tokens_uid_idx').on(t.uid)],
+);
+export type AuthToken = typeof authTokens.$inferSelect;
+
+/**
+ * Courses ("rooms"). `roomnum` starts at 10001 (the sequence is seeded by a custom migration).
+ * state: 0 created, 1 live, 2 ended (no playback yet), 3 playback ready.
+ * `listTime` = max(created_at, begin_time): the instant roomlist sorts and filters on, kept as a column so both use an index.
+ */
+export const courses = sqliteTable(
+  'courses',
+  {
+    roomnum: integer('roomnum').primaryKey({ autoIncrement: true }),
+    appid: integer('appid').notNull(),
+    hostUid: text('host_uid')
+      .notNull()
+      .references(() => users.uid),
+    title: text('title').notNull(),
+    cover: text('cover').notNull().default(''),
+    state: integer('state').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    listTime: integer('list_time').notNull(),
+    beginTime: integer('begin_time').notNull().default(0),
+    beginImseq: integer('begin_imseq').notNull().default(0),
+    endTime: integer('end_time').notNull().default(0),
+    endImseq: integer('end_imseq').notNull().default(0),
+    /** Last heartbeat of the host; the sweeper ends a live course whose host went silent. */
+    lastHeartbeat: integer('last_heartbeat').notNull().default(0),
+    /** MsgSeq of the last recording notice (IM 1004). */
+    lastRecImseq: integer('last_rec_imseq').notNull().default(0),
+    playbackIdxUrl: text('playback_idx_url').notNull().default(''),
+    /** Playback index job: 'none' until the course ends, then 'pending' → 'ready' | 'failed'. */
+    indexStatus: text('index_status', { enum: ['none', 'pending', 'ready', 'failed'] })
+      .notNull()
+      .default('none'),
+    /** Earliest time the index job may (re)try this course. */
+    indexDueAt: integer('index_due_at').notNull().default(0),
+    indexAttempts: integer('index_attempts').notNull().default(0),
+    indexError: text('index_error').notNull().default(''),
+    /** Console: whether attending students may open the playback. */
+    playbackPublished: integer('playback_published', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    index('courses_list_idx').on(t.appid, t.listTime),
+    index('courses_host_idx').on(t.hostUid, t.listTime),
+    index('courses_state_hb_idx').on(t.state, t.lastHeartbeat),
+    index('courses_index_due_idx').on(t.indexStatus, t.indexDueAt),
+  ],
+);
+export type Course = typeof courses.$inferSelect;
+
+/** Room membership. `exitedAt` null = currently in the room. */
+export const members = sqliteTable(
+  'members',
+  {
+    roomnum: integer('roomnum')
+      .notNull()
+      .references(() => courses.roomnum, { onDelete: 'cascade' }),
+    uid: text('uid').notNull(),
+    role: integer('role').notNull(),
+    joinedAt: integer('joined_at').notNull(),
+    lastHeartbeat: integer('last_heartbeat').notNull(),
+    exitedAt: integer('exited_at'),
+  },
+  (t) => [primaryKey({ columns: [t.roomnum, t.uid] }), index('members_hb_idx').on(t.exitedAt, t.lastHeartbeat)],
+);
+export type Member = typeof members.$inferSelect;
+
+/**
+ * Append-only course event log: never updated in place. Attendance and the playback timeline are built from it.
+ */
+export const courseEvents = sqliteTable(
+  'course_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roomnum: integer('roomnum')
+      .notNull()
+      .references(() => courses.roomnum, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    kind: text('kind', {
+      enum: [
+        'created',
+        'started',
+        'ended',
+        'ended_by_sweeper',
+        'member_enter',
+        'member_exit',
+        'member_timeout',
+        'file_bound',
+        'file_unbound',
+        'recording',
+      ],
+    }).notNull(),
+    uid: text('uid').notNull().default(''),
+    role: integer('role').notNull().default(0),
+    /** Small JSON detail (file name, recording id…); '' when none. */
+    detail: text('detail').notNull().default(''),
+  },
+  (t) => [index('course_events_room_idx').on(t.roomnum, t.id)],
+);
+export type CourseEvent = typeof courseEvents.$inferSelect;
+
+/**
+ * Courseware / video bound to a course (`roomnum` > 0) or to a teacher's library (`roomnum` 0).
+ */
+export const boundFiles = sqliteTable(
+  'bound_files',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerUid: text('owner_uid').notNull(),
+    roomnum: integer('roomnum').notNull().default(0),
+    type: integer('type').notNull(),
+    fileName: text('file_name').notNull(),
+    url: text('url').notNull(),
+    /** Console metadata (0 / '' when bound by a legacy client that did not say). */
+    size: integer('size').notNull().default(0),
+    mime: text('mime').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('bound_files_uq').on(t.ownerUid, t.roomnum, t.url),
+    index('bound_files_room_idx').on(t.roomnum, t.createdAt),
+  ],
+);
+export type BoundFile = typeof boundFiles.$inferSelect;
+
+/**
+ * Every IM custom message this server sent (1001–1004) with its MsgSeq, in both IM modes. In local mode this table
+ * *is* the group message log (it assigns MsgSeq); in tencent mode it mirrors what Tencent acknowledged, so a playback
+ * index never depends on Tencent keeping history.
+ */
+export const imMessages = sqliteTable(
+  'im_messages',
+  {
+    groupId: text('group_id').notNull(),
+    msgSeq: integer('msg_seq').notNull(),
+    msgTime: integer('msg_time').notNull(),
+    fromAccount: text('from_account').notNull(),
+    random: integer('random').notNull(),
+    /** JSON array of TIM message elements ({MsgType, MsgContent}). */
+    msgBody: text('msg_body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.msgSeq] })],
+);
+export type ImMessage = typeof imMessages.$inferSelect;
+
+/** Recording files reported by Tencent's live-recording callback (event 100). Idempotent on file id. */
+export const recordings = sqliteTable(
+  'recordings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roomnum: integer('roomnum')
+      .notNull()
+      .references(() => courses.roomnum, { onDelete: 'cascade' }),
+    uid: text('uid').notNull(),
+    fileId: text('file_id').notNull(),
+    videoId: text('video_id').notNull(),
+    videoUrl: text('video_url').notNull(),
+    startTime: integer('start_time').notNull(),
+    endTime: integer('end_time').notNull(),
+    mediaStartTime: integer('media_start_time').notNull(),
+    fileSize: integer('file_size').notNull(),
+    duration: integer('duration').notNull(),
+    imSeq: integer('im_seq').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('recordings_file_uq').on(t.roomnum, t.fileId), index('recordings_room_idx').on(t.roomnum, t.startTime)],
+);
+export type Recording = typeof recordings.$inferSelect;
+
+/** Console login failures, for rate limiting per id and per IP. */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 'uid:<id>' or 'ip:<address>'. */
+    subject: text('subject').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('login_failures_idx').on(t.subject, t.at)],
+);
+
+/** Objects kept by the local storage provider (and uploads the console started), so sizes and owners are known. */
+export const storedObjects = sqliteTable(
+  'stored_objects',
+  {
+    key: text('key').primaryKey(),
+    ownerUid: text('owner_uid').notNull().default(''),
+    size: integer('size').notNull(),
+    mime: text('mime').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('stored_objects_owner_idx').on(t.ownerUid)],
+);
+

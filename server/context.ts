@@ -1,0 +1,63 @@
+/**
+ * ServiceCtx: everything a service needs, built once per process and passed explicitly (no singletons inside
+ * services), so tests build one over a temp database, local providers and a fixed clock.
+ */
+import { openDb, type Db } from '../db/client';
+import { DEV_IM_SECRET_KEY, databasePath, type Env } from './env';
+import { systemClock, type Clock } from './clock';
+import { createLogger, type Logger } from './logger';
+import { createMessageLog } from './integrations/im/message-log';
+import { createLocalIm } from './integrations/im/local';
+import { createTencentIm } from './integrations/im/tencent';
+import type { ImProvider } from './integrations/im/types';
+import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
+
+export interface ServiceCtx {
+  env: Env;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  im: ImProvider;
+  /** Signs UserSigs for users (login) with IM_SECRET_KEY. */
+  usersig: UserSigSigner;
+}
+
+export class ConfigError extends Error {}
+
+export interface CtxOverrides {
+  db?: Db;
+  clock?: Clock;
+  log?: Logger;
+  im?: ImProvider;
+}
+
+/** Builds the context; throws ConfigError when a chosen `tencent` provider lacks its settings. */
+export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): ServiceCtx {
+  const log = overrides.log ?? createLogger(env.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const db = overrides.db ?? openDb(databasePath(env.DATABASE_URL));
+  const imKey = env.IM_SECRET_KEY ?? DEV_IM_SECRET_KEY;
+  const usersig = createUserSigSigner(env.SDKAPPID, imKey, env.USERSIG_EXPIRE_S);
+  const im = overrides.im ?? createIm(env, db, clock, log, usersig);
+  return { env, db, clock, log, im, usersig };
+}
+
+function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
+  const messageLog = createMessageLog(db);
+  const provider = env.IM_PROVIDER ?? 'local';
+  if (provider === 'local') return createLocalIm(messageLog, clock, env.IM_ADMIN);
+  if (!env.IM_SECRET_KEY) {
+    throw new ConfigError('IM_PROVIDER=tencent needs IM_SECRET_KEY (the IM app key) and SDKAPPID; refusing to start.');
+  }
+  return createTencentIm({ apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig }, messageLog, log);
+}
+
+/** One line per integration at start: which provider, and loud warnings for development keys. */
+export function logProviders(ctx: ServiceCtx): void {
+  ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
+  if (!ctx.env.IM_SECRET_KEY) {
+    ctx.log.warn(
+      'IM_SECRET_KEY is not set: UserSigs are signed with the PUBLIC development key. Anyone can forge them. Set IM_SECRET_KEY in production.',
+    );
+  }
+}

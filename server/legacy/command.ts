@@ -1,0 +1,48 @@
+/**
+ * What a legacy command table entry is: plain data. `handle.ts` does everything common (parsing, appid/timeStamp,
+ * token, zod, errors, envelope, logging); an entry only names its input schema and the service call.
+ */
+import type { z } from 'zod';
+import type { ServiceCtx } from '../context';
+import type { Caller } from '../services/schemas';
+
+/** Fields every non-callback command carries (validated by handle.ts before the entry's own schema). */
+export interface CommonFields {
+  appid: number;
+  timeStamp: number;
+}
+
+export interface CommandMeta {
+  common: CommonFields;
+  /** Client address, for logs. */
+  ip: string;
+}
+
+/** How the reply is shaped: the protocol envelope, or a Tencent callback's own reply. */
+export type ReplyKind = 'envelope' | 'rec-callback' | 'idx-callback';
+
+interface BaseEntry<S extends z.ZodType> {
+  input: S;
+  reply?: ReplyKind;
+  /** Log level of the per-request line (heartbeat: debug). */
+  logLevel?: 'info' | 'debug';
+}
+
+export interface TokenEntry<S extends z.ZodType> extends BaseEntry<S> {
+  auth: 'token';
+  run(ctx: ServiceCtx, input: z.infer<S>, caller: Caller, meta: CommandMeta): unknown;
+}
+
+export interface PublicEntry<S extends z.ZodType> extends BaseEntry<S> {
+  /** 'none': requires appid/timeStamp but no token. 'callback': Tencent calls it: no appid, no token. */
+  auth: 'none' | 'callback';
+  run(ctx: ServiceCtx, input: z.infer<S>, caller: null, meta: CommandMeta): unknown;
+}
+
+/** A table entry with its input type erased (method parameters are bivariant, so any entry fits). */
+export type CommandEntry = TokenEntry<z.ZodType> | PublicEntry<z.ZodType>;
+
+/** Declares an entry with its input type inferred from its schema. */
+export function command<S extends z.ZodType>(e: TokenEntry<S> | PublicEntry<S>): CommandEntry {
+  return e as CommandEntry;
+}

@@ -1,0 +1,128 @@
+/** `live/*` classroom commands: create, startcourse, exitroom, heartbeat, roomlist, reportmemid, roomidlist, reportbind, querybind. */
+import { z } from 'zod';
+import { createCourse, endCourse, listCourses, startCourse } from '../../services/courses';
+import { bindFile, listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
+import { listRoomMembers, recordHeartbeat, reportMember } from '../../services/members';
+import {
+  bindFileInput,
+  courseCoverInput,
+  courseStateInput,
+  courseTitleInput,
+  pageIndexInput,
+  pageSizeInput,
+  roomnumInput,
+  unixTimeInput,
+  userIdInput,
+} from '../../services/schemas';
+import { command, type CommandEntry } from '../command';
+import { roomnumOrString } from '../fields';
+
+const operateInput = z.union([z.literal(0), z.literal(1)]);
+/** Optional roomnum where 0 or absent means the teacher's library. */
+const libraryOrRoom = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
+
+export const liveCommands: Record<string, CommandEntry> = {
+  'live/create': command({
+    auth: 'token',
+    input: z.object({ title: courseTitleInput, cover: courseCoverInput.optional() }),
+    run: (ctx, input, caller) => createCourse(ctx, caller, input),
+  }),
+  'live/startcourse': command({
+    auth: 'token',
+    input: z.object({ roomnum: roomnumInput }),
+    run: (ctx, input, caller, meta) => startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+  }),
+  'live/exitroom': command({
+    auth: 'token',
+    input: z.object({ roomnum: roomnumInput }),
+    run: (ctx, input, caller, meta) => endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+  }),
+  'live/heartbeat': command({
+    auth: 'token',
+    logLevel: 'debug',
+    input: z.object({ roomnum: roomnumOrString }),
+    run: (ctx, input, caller) => recordHeartbeat(ctx, caller, input.roomnum),
+  }),
+  'live/roomlist': command({
+    auth: 'token',
+    input: z.object({
+      index: pageIndexInput,
+      size: pageSizeInput,
+      roomnum: roomnumInput.optional(),
+      from_time: unixTimeInput.optional(),
+      to_time: unixTimeInput.optional(),
+      host_uid: userIdInput.optional(),
+      state: courseStateInput.optional(),
+    }),
+    run: async (ctx, input) => {
+      const r = await listCourses(ctx, {
+        index: input.index,
+        size: input.size,
+        roomnum: input.roomnum,
+        fromTime: input.from_time,
+        toTime: input.to_time,
+        hostUid: input.host_uid,
+        state: input.state,
+      });
+      return {
+        total: r.total,
+        rooms: r.rooms.map((c) => ({
+          host_uid: c.hostUid,
+          title: c.title,
+          state: c.state,
+          roomnum: c.roomnum,
+          groupid: String(c.roomnum),
+          cover: c.cover,
+          memsize: c.memsize,
+          playback_idx_url: c.playbackIdxUrl,
+          begin_time: c.beginTime,
+          begin_imseq: c.beginImseq,
+          end_time: c.endTime,
+          end_imseq: c.endImseq,
+        })),
+      };
+    },
+  }),
+  'live/reportmemid': command({
+    auth: 'token',
+    input: z.object({ roomnum: roomnumOrString, operate: operateInput }),
+    run: (ctx, input, caller, meta) => reportMember(ctx, caller, { ...input, timeStamp: meta.common.timeStamp }),
+  }),
+  'live/roomidlist': command({
+    auth: 'token',
+    input: z.object({ roomnum: roomnumOrString, index: pageIndexInput, size: pageSizeInput }),
+    run: async (ctx, input) => {
+      const r = await listRoomMembers(ctx, input);
+      return { total: r.total, idlist: r.members.map((m) => ({ id: m.uid, role: m.role })) };
+    },
+  }),
+  'live/reportbind': command({
+    auth: 'token',
+    input: z.object({ roomnum: libraryOrRoom, operate: operateInput, bind_file: bindFileInput }),
+    run: async (ctx, input, caller) => {
+      const roomnum = input.roomnum ?? LIBRARY;
+      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file);
+      else await unbindFile(ctx, caller, roomnum, input.bind_file.url);
+    },
+  }),
+  'live/querybind': command({
+    auth: 'token',
+    input: z.object({
+      roomnum: libraryOrRoom,
+      index: pageIndexInput,
+      size: pageSizeInput,
+      from_time: unixTimeInput.optional(),
+      to_time: unixTimeInput.optional(),
+    }),
+    run: async (ctx, input, caller) => {
+      const r = await listBoundFiles(ctx, caller, {
+        roomnum: input.roomnum ?? LIBRARY,
+        index: input.index,
+        size: input.size,
+        fromTime: input.from_time,
+        toTime: input.to_time,
+      });
+      return { total: r.total, bind_files: r.files.map((f) => ({ type: f.type, file_name: f.fileName, url: f.url })) };
+    },
+  }),
+};

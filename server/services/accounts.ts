@@ -1,0 +1,119 @@
+/**
+ * Accounts and credentials: registration, login (legacy tokens and console sessions), logout, token resolution.
+ * Callers: legacy `account/*` commands and every token command (resolveToken); tRPC auth router and context.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { authTokens, users } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { preparedFor } from './prepared';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import type { Caller } from './schemas';
+import { hashSecret, newSecret } from './tokens';
+
+export type TokenKind = 'legacy' | 'console';
+
+/**
+ * How stale `last_used_at` may get before a request rewrites it. Refreshing on every request would turn every
+ * heartbeat into an extra write; a token may therefore idle-expire up to this much early (≤ 10 % of the idle limit).
+ */
+export function refreshGranularityS(idleS: number): number {
+  return Math.min(60, Math.floor(idleS / 10));
+}
+
+/** Registers an account. Throws USER_EXISTS. Callers: `account/regist`, console registration. */
+export async function registerUser(ctx: ServiceCtx, input: { id: string; pwd: string; role: number }): Promise<void> {
+  const pwdHash = await hashPassword(input.pwd);
+  const r = await ctx.db
+    .insert(users)
+    .values({ uid: input.id, pwdHash, role: input.role, createdAt: ctx.clock.nowS() })
+    .onConflictDoNothing();
+  if (r.changes === 0) throw new AppError('USER_EXISTS');
+}
+
+/**
+ * Checks a password; returns the user. Throws USER_NOT_FOUND / WRONG_PASSWORD. An unknown id still costs one scrypt
+ * so timing does not tell which ids exist (the legacy protocol tells anyway through 10005, but the console does not).
+ */
+export async function checkPassword(ctx: ServiceCtx, id: string, pwd: string): Promise<{ uid: string; role: number }> {
+  const user = await ctx.db.query.users.findFirst({ where: eq(users.uid, id) });
+  if (!user) {
+    await verifyPassword(pwd, await dummyPasswordHash());
+    throw new AppError('USER_NOT_FOUND');
+  }
+  if (!(await verifyPassword(pwd, user.pwdHash))) throw new AppError('WRONG_PASSWORD');
+  return { uid: user.uid, role: user.role };
+}
+
+/** Stores a new credential of `kind` for `uid` and returns the secret (shown once, never stored). */
+export async function issueToken(ctx: ServiceCtx, uid: string, kind: TokenKind, appid: number): Promise<string> {
+  const secret = newSecret();
+  const now = ctx.clock.nowS();
+  await ctx.db.insert(authTokens).values({ tokenHash: hashSecret(secret), kind, uid, appid, createdAt: now, lastUsedAt: now });
+  return secret;
+}
+
+/**
+ * Legacy login: verifies, issues a new token (earlier ones stay valid: several devices) and a UserSig.
+ * Throws USER_NOT_FOUND, WRONG_PASSWORD. Caller: `account/login`.
+ */
+export async function loginLegacy(
+  ctx: ServiceCtx,
+  input: { id: string; pwd: string; appid: number },
+): Promise<{ userSig: string; token: string; role: number }> {
+  const user = await checkPassword(ctx, input.id, input.pwd);
+  const token = await issueToken(ctx, user.uid, 'legacy', input.appid);
+  return { userSig: ctx.usersig.sign(user.uid), token, role: user.role };
+}
+
+/** Revokes one credential. Throws ALREADY_LOGGED_OUT when unknown or already revoked. Callers: `account/logout`, console logout. */
+export async function revokeToken(ctx: ServiceCtx, secret: string, kind: TokenKind): Promise<void> {
+  const r = await ctx.db
+    .update(authTokens)
+    .set({ revokedAt: ctx.clock.nowS() })
+    .where(and(eq(authTokens.tokenHash, hashSecret(secret)), eq(authTokens.kind, kind), isNull(authTokens.revokedAt)));
+  if (r.changes === 0) throw new AppError('ALREADY_LOGGED_OUT');
+}
+
+/**
+ * Resolves a credential to its caller and refreshes its idle timer (coarsely, see refreshGranularityS).
+ * Throws TOKEN_INVALID (unknown, revoked, idle-expired) or TOKEN_APPID_MISMATCH.
+ * Callers: legacy auth (every token command, including the hot heartbeat path: prepared statements only),
+ * tRPC context (console sessions).
+ */
+export function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, appid: number): Caller {
+  const q = statements(ctx);
+  const row = q.byHash.get({ hash: hashSecret(secret), kind });
+  const now = ctx.clock.nowS();
+  const idle = ctx.env.TOKEN_IDLE_EXPIRE_S;
+  if (!row || row.revokedAt !== null || now - row.lastUsedAt > idle) throw new AppError('TOKEN_INVALID');
+  if (row.appid !== appid) throw new AppError('TOKEN_APPID_MISMATCH');
+  if (now - row.lastUsedAt >= refreshGranularityS(idle)) q.touch.run({ id: row.id, now });
+  return { uid: row.uid, role: row.role, appid: row.appid };
+}
+
+const statements = preparedFor((db) => ({
+  byHash: db
+    .select({
+      id: authTokens.id,
+      uid: authTokens.uid,
+      appid: authTokens.appid,
+      lastUsedAt: authTokens.lastUsedAt,
+      revokedAt: authTokens.revokedAt,
+      role: users.role,
+    })
+    .from(authTokens)
+    .innerJoin(users, eq(users.uid, authTokens.uid))
+    .where(and(eq(authTokens.tokenHash, sql.placeholder('hash')), eq(authTokens.kind, sql.placeholder('kind'))))
+    .prepare(),
+  touch: db
+    .update(authTokens)
+    .set({ lastUsedAt: sql`${sql.placeholder('now')}` })
+    .where(eq(authTokens.id, sql.placeholder('id')))
+    .prepare(),
+}));
+
+/** Whether an account exists (roomlist's host_uid filter answers 10005 for unknown ids). */
+export async function userExists(ctx: ServiceCtx, uid: string): Promise<boolean> {
+  return (await ctx.db.query.users.findFirst({ columns: { uid: true }, where: eq(users.uid, uid) })) !== undefined;
+}

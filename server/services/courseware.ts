@@ -1,0 +1,104 @@
+/**
+ * Courseware / video binding to a course or to a teacher's library (roomnum 0).
+ * Callers: `live/reportbind`, `live/querybind`, console courseware pages.
+ */
+import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
+import { boundFiles, type BoundFile } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { appendEvents } from './course-events';
+import { getOwnCourse, getCourse } from './courses';
+import { COURSE_STATE, ROLE, type BindFileInput, type Caller } from './schemas';
+
+export const LIBRARY = 0;
+
+/** Extra facts the console knows about an upload (legacy clients send none). */
+export interface FileMeta {
+  size?: number;
+  mime?: string;
+}
+
+async function checkBindTarget(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+  if (roomnum === LIBRARY) {
+    if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers have a courseware library');
+    return;
+  }
+  const c = await getOwnCourse(ctx, caller, roomnum);
+  if (c.state !== COURSE_STATE.CREATED && c.state !== COURSE_STATE.LIVE) {
+    throw new AppError('COURSE_STATE', 'files can only be bound before or during a course');
+  }
+}
+
+/**
+ * Binds a file to a course (its teacher, state 0 or 1) or to the caller's library.
+ * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
+ */
+export async function bindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, file: BindFileInput, meta: FileMeta = {}): Promise<BoundFile> {
+  await checkBindTarget(ctx, caller, roomnum);
+  const now = ctx.clock.nowS();
+  return inTransaction(ctx.db, (tx) => {
+    const row = tx
+      .insert(boundFiles)
+      .values({ ownerUid: caller.uid, roomnum, type: file.type, fileName: file.file_name, url: file.url, size: meta.size ?? 0, mime: meta.mime ?? '', createdAt: now })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    if (!row) throw new AppError('FILE_ALREADY_BOUND');
+    if (roomnum !== LIBRARY) {
+      appendEvents(tx, [{ roomnum, at: now, kind: 'file_bound', uid: caller.uid, role: caller.role, detail: { type: file.type, file_name: file.file_name, url: file.url } }]);
+    }
+    return row;
+  });
+}
+
+/** Unbinds a url. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_NOT_BOUND. */
+export async function unbindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, url: string): Promise<void> {
+  await checkBindTarget(ctx, caller, roomnum);
+  const now = ctx.clock.nowS();
+  inTransaction(ctx.db, (tx) => {
+    const gone = tx
+      .delete(boundFiles)
+      .where(and(eq(boundFiles.ownerUid, caller.uid), eq(boundFiles.roomnum, roomnum), eq(boundFiles.url, url)))
+      .returning()
+      .get();
+    if (!gone) throw new AppError('FILE_NOT_BOUND');
+    if (roomnum !== LIBRARY) {
+      appendEvents(tx, [{ roomnum, at: now, kind: 'file_unbound', uid: caller.uid, role: caller.role, detail: { type: gone.type, file_name: gone.fileName, url: gone.url } }]);
+    }
+  });
+}
+
+/**
+ * A course's bound files (readable by any logged-in user: students need the courseware) or, with roomnum 0, the
+ * caller's library; newest first. Throws ROOM_NOT_FOUND.
+ */
+export async function listBoundFiles(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; index: number; size: number; fromTime?: number; toTime?: number },
+): Promise<{ total: number; files: BoundFile[] }> {
+  if (input.fromTime !== undefined && input.toTime !== undefined && input.fromTime > input.toTime) {
+    throw new AppError('BAD_INPUT', 'from_time: must not be after to_time');
+  }
+  const where: SQL[] = [];
+  if (input.roomnum === LIBRARY) {
+    where.push(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid));
+  } else {
+    await getCourse(ctx, input.roomnum);
+    where.push(eq(boundFiles.roomnum, input.roomnum));
+  }
+  if (input.fromTime !== undefined) where.push(gte(boundFiles.createdAt, input.fromTime));
+  if (input.toTime !== undefined) where.push(lte(boundFiles.createdAt, input.toTime));
+  const cond = and(...where);
+  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(*)` }).from(boundFiles).where(cond)) as [{ total: number }];
+  if (input.size === 0 || total <= input.index) return { total, files: [] };
+  const files = await ctx.db
+    .select()
+    .from(boundFiles)
+    .where(cond)
+    .orderBy(desc(boundFiles.createdAt), desc(boundFiles.id))
+    .limit(input.size)
+    .offset(input.index);
+  return { total, files };
+}

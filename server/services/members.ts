@@ -1,0 +1,122 @@
+/**
+ * Room membership: heartbeats (the hottest path: every client, every 3 s), enter/exit reports, the member list.
+ * Callers: `live/heartbeat`, `live/reportmemid`, `live/roomidlist`, console roster.
+ */
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
+import { courses, members } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { IM_MSG } from '../integrations/im/types';
+import { appendEvents } from './course-events';
+import { getCourse, imPayload, sendCourseIm } from './courses';
+import { preparedFor } from './prepared';
+import { COURSE_STATE, type Caller } from './schemas';
+
+const hb = preparedFor((db) => ({
+  course: db
+    .select({ hostUid: courses.hostUid })
+    .from(courses)
+    .where(and(eq(courses.roomnum, sql.placeholder('roomnum')), eq(courses.appid, sql.placeholder('appid'))))
+    .prepare(),
+  member: db
+    .update(members)
+    .set({ lastHeartbeat: sql`${sql.placeholder('now')}` })
+    .where(and(eq(members.roomnum, sql.placeholder('roomnum')), eq(members.uid, sql.placeholder('uid')), isNull(members.exitedAt)))
+    .prepare(),
+  host: db
+    .update(courses)
+    .set({ lastHeartbeat: sql`${sql.placeholder('now')}` })
+    .where(eq(courses.roomnum, sql.placeholder('roomnum')))
+    .prepare(),
+}));
+
+/**
+ * Refreshes the caller's member heartbeat and, for the host, the course's. One short synchronous transaction of
+ * prepared statements: one indexed read, one or two indexed writes. Throws ROOM_NOT_FOUND.
+ * A heartbeat from someone not in the room changes nothing (entering is reportmemid's job).
+ */
+export function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: number): void {
+  const q = hb(ctx);
+  const now = ctx.clock.nowS();
+  inTransaction(ctx.db, () => {
+    const c = q.course.get({ roomnum, appid: ctx.env.SDKAPPID });
+    if (!c) throw new AppError('ROOM_NOT_FOUND');
+    q.member.run({ now, roomnum, uid: caller.uid });
+    if (c.hostUid === caller.uid) q.host.run({ now, roomnum });
+  });
+}
+
+/**
+ * Enter (operate 0) or exit (operate 1) a live course. Enter sends IM 1003 first (failure → IM_SEND_FAILED, nothing
+ * changes), then upserts the membership; re-entering is allowed. Exit of a room never entered → NOT_IN_ROOM; a
+ * repeated exit is fine. Throws ROOM_NOT_FOUND, COURSE_STATE, NOT_IN_ROOM, IM_SEND_FAILED.
+ */
+export async function reportMember(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; operate: 0 | 1; timeStamp: number },
+): Promise<void> {
+  const c = await getCourse(ctx, input.roomnum);
+  if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
+  if (input.operate === 0) {
+    await sendCourseIm(ctx, String(c.roomnum), imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }), caller.uid);
+    const now = ctx.clock.nowS();
+    inTransaction(ctx.db, (tx) => {
+      const prev = tx
+        .select({ exitedAt: members.exitedAt })
+        .from(members)
+        .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+        .get();
+      const wasIn = prev !== undefined && prev.exitedAt === null;
+      tx.insert(members)
+        .values({ roomnum: c.roomnum, uid: caller.uid, role: caller.role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
+        .onConflictDoUpdate({
+          target: [members.roomnum, members.uid],
+          // Already in the room: keep the join time; back after leaving: a new stay starts now.
+          set: wasIn ? { lastHeartbeat: now } : { joinedAt: now, lastHeartbeat: now, exitedAt: null },
+        })
+        .run();
+      if (!wasIn) appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: caller.role }]);
+    });
+    return;
+  }
+  const now = ctx.clock.nowS();
+  inTransaction(ctx.db, (tx) => {
+    const prev = tx
+      .select({ exitedAt: members.exitedAt, role: members.role })
+      .from(members)
+      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+      .get();
+    if (!prev) throw new AppError('NOT_IN_ROOM');
+    if (prev.exitedAt !== null) return;
+    tx.update(members).set({ exitedAt: now }).where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid))).run();
+    appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_exit', uid: caller.uid, role: prev.role }]);
+  });
+}
+
+export interface RoomMember {
+  uid: string;
+  role: number;
+  joinedAt: number;
+  lastHeartbeat: number;
+}
+
+/** Members currently in the room: the teacher first, then by join time. Throws ROOM_NOT_FOUND. */
+export async function listRoomMembers(
+  ctx: ServiceCtx,
+  input: { roomnum: number; index: number; size: number },
+): Promise<{ total: number; members: RoomMember[] }> {
+  const c = await getCourse(ctx, input.roomnum);
+  const inRoom = and(eq(members.roomnum, c.roomnum), isNull(members.exitedAt));
+  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(*)` }).from(members).where(inRoom)) as [{ total: number }];
+  if (input.size === 0 || total <= input.index) return { total, members: [] };
+  const rows = await ctx.db
+    .select({ uid: members.uid, role: members.role, joinedAt: members.joinedAt, lastHeartbeat: members.lastHeartbeat })
+    .from(members)
+    .where(inRoom)
+    .orderBy(desc(sql`${members.uid} = ${c.hostUid}`), desc(members.role), asc(members.joinedAt), asc(members.uid))
+    .limit(input.size)
+    .offset(input.index);
+  return { total, members: rows };
+}

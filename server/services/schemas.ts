@@ -1,0 +1,35 @@
+/**
+ * Field schemas shared by both doors (legacy and tRPC) where they describe the same thing.
+ */
+import { z } from 'zod';
+
+/** What Tencent IM accepts as a UserID: 1–32 letters, digits, `_` and `-`. */
+export const userIdInput = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
+/** The password exactly as clients send it (base64 of the real one); hashed as-is. */
+export const passwordInput = z.string().min(1, 'must not be empty').max(1024, 'too long');
+export const roleInput = z.union([z.literal(0), z.literal(1)]);
+export const ROLE = { STUDENT: 0, TEACHER: 1 } as const;
+
+export const courseTitleInput = z.string().min(1, 'must not be empty').max(128, 'at most 128 characters');
+export const courseCoverInput = z.string().max(512, 'at most 512 characters');
+export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const unixTimeInput = z.number().int().nonnegative().max(2 ** 53 - 1);
+export const pageIndexInput = z.number().int().min(0).max(1_000_000_000);
+export const pageSizeInput = z.number().int().min(0).max(50);
+export const courseStateInput = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
+
+export const COURSE_STATE = { CREATED: 0, LIVE: 1, ENDED: 2, PLAYBACK: 3 } as const;
+
+export const bindFileInput = z.object({
+  type: z.union([z.literal(0), z.literal(1)]),
+  file_name: z.string().min(1, 'must not be empty').max(256, 'at most 256 characters'),
+  url: z.string().min(1, 'must not be empty').max(2048, 'at most 2048 characters'),
+});
+export type BindFileInput = z.infer<typeof bindFileInput>;
+
+/** The authenticated caller, as both doors establish it. */
+export interface Caller {
+  uid: string;
+  role: number;
+  appid: number;
+}

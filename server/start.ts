@@ -1,0 +1,33 @@
+/**
+ * `npm start`: builds the console if there is no build yet, applies migrations (opening the database does), and
+ * serves on PORT. Exits with a clear message when the configuration is invalid.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from './context';
+import { EnvError } from './env';
+import { startServer } from './main';
+
+async function main() {
+  const legacyOnly = process.argv.includes('--legacy-only');
+  if (!legacyOnly && !fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
+    console.log('No production build found: running `next build` once…');
+    const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+  (process.env as Record<string, string>).NODE_ENV = 'production';
+  const s = await startServer({ dev: false, legacyOnly });
+  const stop = () => void s.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof EnvError || e instanceof ConfigError) {
+    console.error(`\n${e.message}\n`);
+    process.exit(2);
+  }
+  console.error(e);
+  process.exit(1);
+});
