@@ -3,7 +3,7 @@
  * services), so tests build one over a temp database, local providers and a fixed clock.
  */
 import { openDb, type Db } from '../db/client';
-import { DEV_IM_SECRET_KEY, databasePath, type Env } from './env';
+import { DEV_IM_SECRET_KEY, DEV_SECRET_ID, DEV_SECRET_KEY, DEV_TENCENT_APPID, databasePath, type Env } from './env';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logger';
 import { createMessageLog } from './integrations/im/message-log';
@@ -20,6 +20,23 @@ export interface ServiceCtx {
   im: ImProvider;
   /** Signs UserSigs for users (login) with IM_SECRET_KEY. */
   usersig: UserSigSigner;
+  /** Cloud API credentials for COS/VOD signing: the configured TENCENT_* keys, or the logged development key. */
+  cloud: CloudCredentials;
+}
+
+export interface CloudCredentials {
+  appid: number;
+  secretId: string;
+  secretKey: string;
+  /** True when no TENCENT_SECRET_ID/KEY are configured and the public development key signs instead. */
+  isDev: boolean;
+}
+
+export function cloudCredentials(env: Env): CloudCredentials {
+  if (env.TENCENT_SECRET_ID && env.TENCENT_SECRET_KEY) {
+    return { appid: env.TENCENT_APPID ?? DEV_TENCENT_APPID, secretId: env.TENCENT_SECRET_ID, secretKey: env.TENCENT_SECRET_KEY, isDev: false };
+  }
+  return { appid: env.TENCENT_APPID ?? DEV_TENCENT_APPID, secretId: DEV_SECRET_ID, secretKey: DEV_SECRET_KEY, isDev: true };
 }
 
 export class ConfigError extends Error {}
@@ -39,7 +56,7 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
   const imKey = env.IM_SECRET_KEY ?? DEV_IM_SECRET_KEY;
   const usersig = createUserSigSigner(env.SDKAPPID, imKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
-  return { env, db, clock, log, im, usersig };
+  return { env, db, clock, log, im, usersig, cloud: cloudCredentials(env) };
 }
 
 function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
@@ -55,6 +72,9 @@ function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigS
 /** One line per integration at start: which provider, and loud warnings for development keys. */
 export function logProviders(ctx: ServiceCtx): void {
   ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
+  if (ctx.cloud.isDev) {
+    ctx.log.warn('TENCENT_SECRET_ID/TENCENT_SECRET_KEY are not set: COS/VOD signatures use the PUBLIC development key (local sandboxes only).');
+  }
   if (!ctx.env.IM_SECRET_KEY) {
     ctx.log.warn(
       'IM_SECRET_KEY is not set: UserSigs are signed with the PUBLIC development key. Anyone can forge them. Set IM_SECRET_KEY in production.',

@@ -9,32 +9,15 @@ import next from 'next';
 import { logProviders } from './context';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
-import { getRuntime } from './runtime';
+import { getRuntime, type Runtime } from './runtime';
 
-export interface StartOptions {
-  dev: boolean;
-  /** Serve only the legacy protocol (no Next): used by the bench and protocol tests for a fast start. */
-  legacyOnly?: boolean;
-  port?: number;
-  host?: string;
-}
+type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
-export async function startServer(opts: StartOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
-  const rt = getRuntime('server');
+/** Routes /index.php to the legacy adapter and everything else to Next (or 404 without Next). */
+export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | null): http.RequestListener {
   const { ctx } = rt;
-  const port = opts.port ?? ctx.env.PORT;
-  const host = opts.host ?? ctx.env.HOST;
-  logProviders(ctx);
-
-  let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null;
-  if (!opts.legacyOnly) {
-    const app = next({ dev: opts.dev, dir: process.cwd(), hostname: host, port });
-    await app.prepare();
-    nextHandle = app.getRequestHandler();
-  }
-
   const limit = ctx.env.LEGACY_MAX_BODY_BYTES;
-  const server = http.createServer((req, res) => {
+  return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/index.php') {
       serveLegacy(rt.legacy, req, res, url, limit).catch((e: unknown) => {
@@ -54,7 +37,32 @@ export async function startServer(opts: StartOptions): Promise<{ server: http.Se
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error');
     });
-  });
+  };
+}
+
+export interface StartOptions {
+  dev: boolean;
+  /** Serve only the legacy protocol (no Next): used by the bench and protocol tests for a fast start. */
+  legacyOnly?: boolean;
+  port?: number;
+  host?: string;
+}
+
+export async function startServer(opts: StartOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const rt = getRuntime('server');
+  const { ctx } = rt;
+  const port = opts.port ?? ctx.env.PORT;
+  const host = opts.host ?? ctx.env.HOST;
+  logProviders(ctx);
+
+  let nextHandle: NodeHandler | null = null;
+  if (!opts.legacyOnly) {
+    const app = next({ dev: opts.dev, dir: process.cwd(), hostname: host, port });
+    await app.prepare();
+    nextHandle = app.getRequestHandler();
+  }
+
+  const server = http.createServer(createRequestListener(rt, nextHandle));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
