@@ -1,0 +1,216 @@
+/**
+ * Protocol rules every command shares, over real HTTP: CORS and preflight, methods, svc/cmd routing (10001), body
+ * parsing (10002), common fields appid/timeStamp (10003), and token handling (10003 missing, 10009 unknown, revoked
+ * or idle-expired, idle timer refreshed by requests, another appid's token).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { authTokens } from '../../db/schema';
+import { createServiceCtx } from '../context';
+import { loadEnv } from '../env';
+import { createLogger } from '../logger';
+import { refreshGranularityS } from '../services/accounts';
+import { signUp } from '../testing/legacy-fixtures';
+import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { createTestCtx } from '../testing/test-ctx';
+import { hashSecret } from '../services/tokens';
+
+const IDLE = 1000;
+/** Every command of issue 2, with a body that is valid apart from the token (so only auth can fail). */
+const TOKEN_COMMANDS: [string, Record<string, unknown>][] = [
+  ['live/create', { title: 't' }],
+  ['live/startcourse', { roomnum: 10001 }],
+  ['live/exitroom', { roomnum: 10001 }],
+  ['live/heartbeat', { roomnum: 10001 }],
+  ['live/roomlist', { index: 0, size: 10 }],
+  ['live/reportmemid', { roomnum: 10001, operate: 0 }],
+  ['live/roomidlist', { roomnum: 10001, index: 0, size: 10 }],
+  ['live/reportbind', { operate: 0, bind_file: { type: 0, file_name: 'a.pdf', url: 'http://x/a.pdf' } }],
+  ['live/querybind', { index: 0, size: 10 }],
+];
+const ALL_COMMANDS = ['account/regist', 'account/login', 'account/logout', ...TOKEN_COMMANDS.map(([c]) => c)];
+
+describe('legacy protocol rules over HTTP', () => {
+  const ctx = createTestCtx({ TOKEN_IDLE_EXPIRE_S: String(IDLE) });
+  let s: LegacyTestServer;
+  let teacher: string;
+  beforeAll(async () => {
+    s = await startLegacyTestServer(ctx);
+    teacher = await signUp(s, 'teacher1', 1);
+  });
+  afterAll(() => s.close());
+
+  const post = (svcCmd: string, body: unknown) => {
+    const [svc, cmd] = svcCmd.split('/') as [string, string];
+    return s.raw(svc, cmd, body);
+  };
+
+  describe('transport', () => {
+    it('answers JSON with Access-Control-Allow-Origin: * on success and on error', async () => {
+      for (const body of [{ appid: ctx.env.SDKAPPID, timeStamp: 1, id: 'nobody', pwd: 'x' }, 'not json']) {
+        const r = await post('account/login', body);
+        expect(r.status).toBe(200);
+        expect(r.headers.get('access-control-allow-origin')).toBe('*');
+        expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      }
+    });
+
+    it('answers an OPTIONS preflight with 204 and the CORS headers', async () => {
+      const r = await s.raw('live', 'heartbeat', undefined, { method: 'OPTIONS' });
+      expect(r.status).toBe(204);
+      expect(r.text).toBe('');
+      expect(r.headers.get('access-control-allow-origin')).toBe('*');
+      expect(r.headers.get('access-control-allow-methods')).toMatch(/POST/);
+      expect(r.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type/);
+    });
+
+    it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s with JSON 10001, never an HTML page', async (method) => {
+      const r = await s.raw('live', 'roomlist', method === 'GET' ? undefined : '{}', { method });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('access-control-allow-origin')).toBe('*');
+      expect(r.json).toMatchObject({ errorCode: 10001 });
+      expect(typeof (r.json as { errorInfo: unknown }).errorInfo).toBe('string');
+    });
+  });
+
+  describe('10001: svc/cmd', () => {
+    it.each([
+      [null, null],
+      ['live', null],
+      [null, 'heartbeat'],
+      ['', ''],
+      ['live', 'nosuch'],
+      ['nosuch', 'heartbeat'],
+      ['account', 'heartbeat'],
+      ['__proto__', 'constructor'],
+      ['live', 'heartbeat/../regist'],
+    ])('svc=%s cmd=%s → 10001', async (svc, cmd) => {
+      const r = await s.raw(svc, cmd, { appid: ctx.env.SDKAPPID, timeStamp: 1 });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ errorCode: 10001, errorInfo: expect.any(String) });
+    });
+
+    it('routes on svc/cmd only: 10001 wins over a broken body', async () => {
+      expect((await s.raw('live', 'nosuch', '{{{')).json).toMatchObject({ errorCode: 10001 });
+    });
+  });
+
+  describe('10002: body not a JSON object', () => {
+    const bodies = ['[]', '[1,2]', '"str"', '123', 'null', 'true', '{', '{"a":1', "{'a':1}", 'appid=1&timeStamp=2', '\u0000', '{"a":1}{"b":2}'];
+    it.each(ALL_COMMANDS)('%s refuses every non-object body with 10002', async (svcCmd) => {
+      for (const b of bodies) {
+        const r = await post(svcCmd, b);
+        expect(r.status, b).toBe(200);
+        expect(r.json, b).toEqual({ errorCode: 10002, errorInfo: expect.any(String) });
+      }
+    });
+
+    it('refuses a body over the size limit with 10002 (and keeps answering)', async () => {
+      const huge = JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, id: 'x', pwd: 'y'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES) });
+      expect((await post('account/login', huge)).json).toMatchObject({ errorCode: 10002 });
+      expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 1 })).errorCode).toBe(0);
+    });
+
+    it('treats an empty (or blank) body as {} → 10003 naming appid', async () => {
+      for (const b of ['', '   ', '\n']) {
+        const r = await post('live/heartbeat', b);
+        expect(r.json).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('appid') });
+      }
+    });
+  });
+
+  describe('10003: common fields', () => {
+    const base = () => ({ appid: ctx.env.SDKAPPID, timeStamp: 1, token: teacher, index: 0, size: 1 });
+    it.each(ALL_COMMANDS)('%s requires appid to be the integer SDKAPPID', async (svcCmd) => {
+      for (const appid of [undefined, null, String(ctx.env.SDKAPPID), ctx.env.SDKAPPID + 1, ctx.env.SDKAPPID + 0.5, 0, -1, [ctx.env.SDKAPPID], {}, true]) {
+        const body: Record<string, unknown> = { ...base(), appid };
+        if (appid === undefined) delete body.appid;
+        const r = await post(svcCmd, body);
+        expect(r.json, JSON.stringify(appid)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('appid') });
+      }
+    });
+
+    it.each(ALL_COMMANDS)('%s requires timeStamp to be an integer', async (svcCmd) => {
+      for (const timeStamp of [undefined, null, '123', 1.5, 1e400, [], {}, false]) {
+        const body: Record<string, unknown> = { ...base(), timeStamp };
+        if (timeStamp === undefined) delete body.timeStamp;
+        const r = await post(svcCmd, timeStamp === 1e400 ? JSON.stringify(body).replace('"timeStamp":null', '"timeStamp":1e400') : body);
+        expect(r.json, String(timeStamp)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('timeStamp') });
+      }
+    });
+  });
+
+  describe('tokens', () => {
+    it.each(TOKEN_COMMANDS)('%s: missing or non-string token → 10003 naming token', async (svcCmd, body) => {
+      for (const token of [undefined, '', 123, null, ['x'], { t: 1 }]) {
+        const b: Record<string, unknown> = { ...body, token };
+        if (token === undefined) delete b.token;
+        const r = await s.call(svcCmd, b);
+        expect(r, JSON.stringify(token)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('token') });
+      }
+    });
+
+    it.each(TOKEN_COMMANDS)('%s: unknown token → 10009', async (svcCmd, body) => {
+      for (const token of ['nope', 'x'.repeat(43), 'y'.repeat(5000), teacher + 'x', teacher.toUpperCase()]) {
+        expect(await s.call(svcCmd, { ...body, token }), token.slice(0, 20)).toEqual({ errorCode: 10009, errorInfo: expect.any(String) });
+      }
+    });
+
+    it('a logged-out token → 10009 on every token command; logout of it again → 10008', async () => {
+      const tok = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+      expect(await s.call('live/roomlist', { token: tok, index: 0, size: 1 })).toMatchObject({ errorCode: 0 });
+      expect(await s.call('account/logout', { token: tok })).toEqual({ errorCode: 0, errorInfo: '' });
+      for (const [svcCmd, body] of TOKEN_COMMANDS) {
+        expect((await s.call(svcCmd, { ...body, token: tok })).errorCode, svcCmd).toBe(10009);
+      }
+      expect(await s.call('account/logout', { token: tok })).toEqual({ errorCode: 10008, errorInfo: expect.any(String) });
+    });
+
+    it('idle expiry: unused for more than TOKEN_IDLE_EXPIRE_S → 10009; each request refreshes the timer', async () => {
+      const tok = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+      const list = () => s.call('live/roomlist', { token: tok, index: 0, size: 1 });
+      // Requests spaced just under the idle limit keep it alive far beyond one idle period.
+      for (let i = 0; i < 4; i++) {
+        ctx.clock.advance(IDLE - 1);
+        expect((await list()).errorCode, `round ${i}`).toBe(0);
+      }
+      // A token may expire up to the refresh granularity early, never late: one idle period + 1 s after the last use.
+      ctx.clock.advance(IDLE + 1);
+      expect(await list()).toEqual({ errorCode: 10009, errorInfo: expect.any(String) });
+      // Expired stays expired: the refused request did not refresh it.
+      ctx.clock.advance(1);
+      expect((await list()).errorCode).toBe(10009);
+    });
+
+    it('idle expiry boundary: valid at exactly TOKEN_IDLE_EXPIRE_S minus the refresh granularity, never valid after it', async () => {
+      const tok = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+      ctx.clock.advance(IDLE - refreshGranularityS(IDLE));
+      expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
+      // That request was ≥ granularity after login, so it refreshed last_used_at to now.
+      const row = ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(tok))).get()!;
+      expect(row.lastUsedAt).toBe(ctx.clock.nowS());
+      ctx.clock.advance(IDLE + 1);
+      expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(10009);
+    });
+
+    it("a token issued under another appid → 10003 (same database, second server configured with another SDKAPPID)", async () => {
+      const other = createServiceCtx(loadEnv({ SDKAPPID: '1400000999', DATABASE_URL: `${ctx.dir}/edu.db` }), {
+        clock: ctx.clock,
+        log: createLogger('silent'),
+      });
+      const s2 = await startLegacyTestServer(other);
+      try {
+        const foreign = (await s2.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+        expect((await s2.call('live/roomlist', { token: foreign, index: 0, size: 1 })).errorCode).toBe(0);
+        const r = await s.call('live/roomlist', { token: foreign, index: 0, size: 1 });
+        expect(r).toEqual({ errorCode: 10003, errorInfo: expect.any(String) });
+        // And the reverse: this server's token on the other appid's server.
+        const mine = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+        expect((await s2.call('live/roomlist', { token: mine, index: 0, size: 1 })).errorCode).toBe(10003);
+      } finally {
+        await s2.close();
+        other.db.$client.close();
+      }
+    });
+  });
+});

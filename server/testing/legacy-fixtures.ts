@@ -1,0 +1,67 @@
+/**
+ * Shared set-up for the legacy protocol tests: accounts through the real commands (few, since each costs an scrypt),
+ * accounts in bulk straight through the services (one hash reused: the concurrency tests need hundreds), and an IM
+ * provider a test can make fail on demand (to check that 10103 leaves nothing changed).
+ */
+import { users } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { createLocalIm } from '../integrations/im/local';
+import { createMessageLog } from '../integrations/im/message-log';
+import { ImError, type ImProvider } from '../integrations/im/types';
+import { issueToken } from '../services/accounts';
+import { hashPassword } from '../services/passwords';
+import type { LegacyTestServer } from './legacy-server';
+import { createTestCtx } from './test-ctx';
+
+export const PWD = 'cHdk';
+
+/** Registers `id` with `role` and logs in through the protocol; returns the token. Fails the test on any error. */
+export async function signUp(s: LegacyTestServer, id: string, role: 0 | 1, pwd = PWD): Promise<string> {
+  const r = await s.call('account/regist', { id, pwd, role });
+  if (r.errorCode !== 0) throw new Error(`regist ${id}: ${r.errorCode} ${r.errorInfo}`);
+  const l = await s.call<{ token: string }>('account/login', { id, pwd });
+  if (l.errorCode !== 0 || !l.data) throw new Error(`login ${id}: ${l.errorCode} ${l.errorInfo}`);
+  return l.data.token;
+}
+
+/** Creates many accounts directly (one shared scrypt hash) and a legacy token for each; returns id → token. */
+export async function seedAccounts(ctx: ServiceCtx, ids: string[], role: 0 | 1): Promise<Map<string, string>> {
+  const pwdHash = await hashPassword(PWD);
+  const now = ctx.clock.nowS();
+  ctx.db.insert(users).values(ids.map((uid) => ({ uid, pwdHash, role, createdAt: now }))).run();
+  const tokens = new Map<string, string>();
+  for (const id of ids) tokens.set(id, await issueToken(ctx, id, 'legacy', ctx.env.SDKAPPID));
+  return tokens;
+}
+
+/** An IM provider a test can make fail: while `failing` is set, sends reject like an unreachable Tencent would. */
+export interface FailableIm extends ImProvider {
+  failing: boolean;
+  /** Every send attempted, failed or not. */
+  attempts: number;
+}
+
+/**
+ * A test ctx whose IM is the real local provider over the ctx's own database, wrapped so it can be made to fail
+ * (injected through createTestCtx's `im` override, as a Tencent outage would surface).
+ */
+export function createFailableImCtx(envOverrides: Record<string, string> = {}): ReturnType<typeof createTestCtx> & { im: FailableIm } {
+  let inner: ImProvider | null = null;
+  const im: FailableIm = {
+    name: 'local',
+    failing: false,
+    attempts: 0,
+    async sendGroupCustom(groupId, data, opts) {
+      im.attempts += 1;
+      if (im.failing || !inner) throw new ImError('IM send_group_msg: network error: connect ECONNREFUSED');
+      return inner.sendGroupCustom(groupId, data, opts);
+    },
+    async groupMessages(groupId, fromSeq, toSeq) {
+      if (im.failing || !inner) throw new ImError('IM group_msg_get_simple: network error: connect ECONNREFUSED');
+      return inner.groupMessages(groupId, fromSeq, toSeq);
+    },
+  };
+  const ctx = createTestCtx(envOverrides, { im });
+  inner = createLocalIm(createMessageLog(ctx.db), ctx.clock, ctx.env.IM_ADMIN);
+  return Object.assign(ctx, { im });
+}
