@@ -188,7 +188,9 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   const rooms = await ctx.db
     .select({
       course: courses,
-      memsize: sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses.roomnum} and m.exited_at is null)`,
+      // `${courses}.roomnum`, not `${courses.roomnum}`: drizzle renders a column of the only table unqualified, and an
+      // unqualified "roomnum" inside the subquery would bind to m.roomnum (counting every room's members).
+      memsize: sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`,
     })
     .from(courses)
     .where(cond)
