@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
-import { courses, members, type Course } from '../../db/schema';
+import { boundFiles, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
@@ -147,6 +147,46 @@ export async function endCourse(ctx: ServiceCtx, caller: Caller, input: { roomnu
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
     if (!closeCourseTx(tx, ctx, c, now, 'ended', seq)) throw new AppError('COURSE_STATE', 'course was ended concurrently');
+  });
+}
+
+/**
+ * Edits a course's title and/or cover: its own teacher, only while it has not started (state 0).
+ * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. Caller: console.
+ */
+export async function updateCourse(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; title?: string; cover?: string },
+): Promise<Course> {
+  const c = await getOwnCourse(ctx, caller, input.roomnum);
+  if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
+  const set: Partial<Pick<Course, 'title' | 'cover'>> = {};
+  if (input.title !== undefined) set.title = input.title;
+  if (input.cover !== undefined) set.cover = input.cover;
+  if (Object.keys(set).length === 0) return c;
+  const row = await ctx.db
+    .update(courses)
+    .set(set)
+    .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
+    .returning()
+    .get();
+  if (!row) throw new AppError('COURSE_STATE', 'course was started concurrently');
+  return row;
+}
+
+/**
+ * Deletes a course that never started (state 0): its own teacher only. Its event log and memberships go with it
+ * (foreign-key cascade), its bound courseware rows too, in one transaction.
+ * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. Caller: console.
+ */
+export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+  const c = await getOwnCourse(ctx, caller, roomnum);
+  if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
+  inTransaction(ctx.db, (tx) => {
+    const r = tx.delete(courses).where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED))).run();
+    if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
+    tx.delete(boundFiles).where(eq(boundFiles.roomnum, c.roomnum)).run();
   });
 }
 

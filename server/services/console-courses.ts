@@ -1,0 +1,86 @@
+/**
+ * The console's view of a teacher's courses: ownership checks that do not leak existence, the filtered and paged
+ * list with counts per state. Course rules themselves (what each state allows) stay in courses.ts; this file only
+ * adds what the console needs around them. Callers: tRPC course/roster/playback/courseware routers, CSV route.
+ */
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { courses, type Course } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError, isAppError } from '../errors';
+import { getCourse, listCourses, type CourseListItem } from './courses';
+import { COURSE_STATE, ROLE, type Caller } from './schemas';
+
+/**
+ * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
+ * one, so guessing room numbers tells nothing. Throws ROOM_NOT_FOUND, NO_PRIVILEGE (caller is not a teacher).
+ */
+export async function getTeacherCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<Course> {
+  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
+  const c = await getCourse(ctx, roomnum);
+  if (c.hostUid !== caller.uid) throw new AppError('ROOM_NOT_FOUND');
+  return c;
+}
+
+/** Runs `fn` on the caller's own course, 404 for anyone else's (see getTeacherCourse). */
+export async function withTeacherCourse<T>(ctx: ServiceCtx, caller: Caller, roomnum: number, fn: (c: Course) => Promise<T>): Promise<T> {
+  const c = await getTeacherCourse(ctx, caller, roomnum);
+  try {
+    return await fn(c);
+  } catch (e) {
+    // The services below say NO_PRIVILEGE for someone else's course; ownership was just checked, but a course
+    // deleted/reassigned in between must still look missing.
+    if (isAppError(e) && e.code === 'NO_PRIVILEGE') throw new AppError('ROOM_NOT_FOUND');
+    throw e;
+  }
+}
+
+export interface TeacherCourseQuery {
+  page: number;
+  pageSize: number;
+  state?: number;
+  q?: string;
+  /** Inclusive bounds on the course's list time (creation, or start once started), unix seconds. */
+  from?: number;
+  to?: number;
+}
+
+export type StateCounts = Record<'0' | '1' | '2' | '3', number>;
+
+/** One page of the caller's courses, newest first, plus the total and counts per state under the same search/dates. */
+export async function listTeacherCourses(
+  ctx: ServiceCtx,
+  caller: Caller,
+  query: TeacherCourseQuery,
+): Promise<{ total: number; items: CourseListItem[]; counts: StateCounts }> {
+  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
+  const q = query.q?.trim() || undefined;
+  const { total, rooms } = await listCourses(ctx, {
+    index: (query.page - 1) * query.pageSize,
+    size: query.pageSize,
+    hostUid: caller.uid,
+    state: query.state,
+    titleLike: q,
+    fromTime: query.from,
+    toTime: query.to,
+  });
+  const where: SQL[] = [eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid)];
+  if (q) where.push(sql`instr(lower(${courses.title}), lower(${q})) > 0`);
+  if (query.from !== undefined) where.push(gte(courses.listTime, query.from));
+  if (query.to !== undefined) where.push(lte(courses.listTime, query.to));
+  const rows = await ctx.db
+    .select({ state: courses.state, n: sql<number>`count(*)` })
+    .from(courses)
+    .where(and(...where))
+    .groupBy(courses.state);
+  const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
+  for (const r of rows) {
+    const k = String(r.state) as keyof StateCounts;
+    if (k in counts) counts[k] = r.n;
+  }
+  return { total, items: rooms, counts };
+}
+
+/** Whether the course has ended (its playback can be reviewed). */
+export function hasEnded(c: Pick<Course, 'state'>): boolean {
+  return c.state === COURSE_STATE.ENDED || c.state === COURSE_STATE.PLAYBACK;
+}

@@ -1,0 +1,35 @@
+/**
+ * The tRPC door's one mapping table: AppErrorCode → tRPC error code (and so HTTP status). Services throw AppError;
+ * this table is the only place that decides what a console client sees. Must not contain business rules.
+ */
+import { TRPCError } from '@trpc/server';
+import type { AppError, AppErrorCode } from '../errors';
+
+export type TRPCCode = TRPCError['code'];
+
+export const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  USER_EXISTS: 'CONFLICT',
+  // The console never tells which half of a login was wrong (sessions.loginConsole folds both into WRONG_PASSWORD).
+  USER_NOT_FOUND: 'UNAUTHORIZED',
+  WRONG_PASSWORD: 'UNAUTHORIZED',
+  ALREADY_LOGGED_OUT: 'UNAUTHORIZED',
+  TOKEN_INVALID: 'UNAUTHORIZED',
+  TOKEN_APPID_MISMATCH: 'UNAUTHORIZED',
+  ROOM_NOT_FOUND: 'NOT_FOUND',
+  NO_PRIVILEGE: 'FORBIDDEN',
+  COURSE_STATE: 'PRECONDITION_FAILED',
+  IM_SEND_FAILED: 'BAD_GATEWAY',
+  FILE_ALREADY_BOUND: 'CONFLICT',
+  FILE_NOT_BOUND: 'NOT_FOUND',
+  NOT_IN_ROOM: 'PRECONDITION_FAILED',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  UPSTREAM_ERROR: 'BAD_GATEWAY',
+  NOT_FOUND: 'NOT_FOUND',
+  TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+/** The TRPCError a console client receives for a domain error; the AppError stays attached as `cause`. */
+export function toTRPCError(e: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_OF[e.code], message: e.message, cause: e });
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { createTestCtx } from '../testing/test-ctx';
+import { handleTrpcRequest } from './http';
+import { clientPwd, signedIn } from './testing';
+
+const BASE = 'http://console.test/api/trpc';
+const browser = { host: 'console.test', origin: 'http://console.test', 'sec-fetch-site': 'same-origin', 'x-console-csrf': '1', 'content-type': 'application/json' };
+
+type ErrorBody = { error: { message: string; code: number; data: { code: string; httpStatus: number; appCode: string | null; zodError: unknown; stack?: string } } };
+
+describe('tRPC over fetch (the /api/trpc route)', () => {
+  it('logs in over HTTP and sets the session cookie', async () => {
+    const ctx = createTestCtx();
+    await signedIn(ctx, 'web1');
+    const res = await handleTrpcRequest(ctx, new Request(`${BASE}/auth.login`, { method: 'POST', headers: browser, body: JSON.stringify({ id: 'web1', pwd: clientPwd('pass') }) }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/^console_session=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
+    const secret = res.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await handleTrpcRequest(ctx, new Request(`${BASE}/auth.me`, { headers: { cookie: secret } }));
+    expect(await me.json()).toEqual({ result: { data: { uid: 'web1', role: 1 } } });
+  });
+
+  it('maps domain errors with appCode and HTTP status, and input errors with a flattened zod error', async () => {
+    const ctx = createTestCtx();
+    const res = await handleTrpcRequest(ctx, new Request(`${BASE}/auth.login`, { method: 'POST', headers: browser, body: JSON.stringify({ id: 'nobody', pwd: 'eA==' }) }));
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.data).toMatchObject({ code: 'UNAUTHORIZED', appCode: 'WRONG_PASSWORD', httpStatus: 401, zodError: null });
+    expect(body.error.data.stack).toBeUndefined();
+
+    const bad = await handleTrpcRequest(ctx, new Request(`${BASE}/auth.register`, { method: 'POST', headers: browser, body: JSON.stringify({ id: 'no spaces', pwd: '' }) }));
+    expect(bad.status).toBe(400);
+    const b = (await bad.json()) as ErrorBody;
+    expect(b.error.data.appCode).toBe('BAD_INPUT');
+    expect(b.error.data.zodError).toMatchObject({ fieldErrors: { id: [expect.any(String)], pwd: [expect.any(String)] } });
+  });
+
+  it('another teacher\'s course is 404 over HTTP', async () => {
+    const ctx = createTestCtx();
+    const a = await signedIn(ctx, 'tA');
+    const b = await signedIn(ctx, 'tB');
+    const { roomnum } = await a.api.course.create({ title: 'A' });
+    const res = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/course.byId?input=${encodeURIComponent(JSON.stringify({ roomnum }))}`, { headers: { cookie: `console_session=${b.secret}` } }),
+    );
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as ErrorBody).error.data.appCode).toBe('ROOM_NOT_FOUND');
+  });
+
+  it('refuses a cross-site form post (no custom header) and a foreign Origin with 403, changing nothing', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'victim');
+    const cookie = `console_session=${t.secret}`;
+    const form = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/course.create`, {
+        method: 'POST',
+        headers: { host: 'console.test', origin: 'http://evil.test', cookie, 'content-type': 'text/plain' },
+        body: JSON.stringify({ title: 'pwned' }),
+      }),
+    );
+    // A form can only send text/plain, urlencoded or multipart: tRPC refuses them before any procedure runs.
+    expect(form.status).toBe(415);
+    const noHeader = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/course.create`, {
+        method: 'POST',
+        headers: { host: 'console.test', cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'pwned' }),
+      }),
+    );
+    expect(noHeader.status).toBe(403);
+    const foreign = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/course.create`, { method: 'POST', headers: { ...browser, origin: 'http://evil.test', cookie }, body: JSON.stringify({ title: 'pwned' }) }),
+    );
+    expect(foreign.status).toBe(403);
+    // Behind a TLS proxy the origin is https://<forwarded host>.
+    const proxied = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/course.create`, {
+        method: 'POST',
+        headers: { ...browser, origin: 'https://class.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'class.example', cookie },
+        body: JSON.stringify({ title: 'ok' }),
+      }),
+    );
+    expect(proxied.status).toBe(200);
+    expect((await t.api.course.list({})).items.map((c) => c.title)).toEqual(['ok']);
+  });
+
+  it('never echoes an internal error', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'boom');
+    ctx.db.$client.exec('DROP TABLE bound_files');
+    const res = await handleTrpcRequest(
+      ctx,
+      new Request(`${BASE}/courseware.list?input=${encodeURIComponent(JSON.stringify({ roomnum: 0 }))}`, { headers: { cookie: `console_session=${t.secret}` } }),
+    );
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.message).toBe('internal error');
+    expect(JSON.stringify(body)).not.toContain('bound_files');
+  });
+});

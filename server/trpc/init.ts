@@ -1,0 +1,129 @@
+/**
+ * tRPC plumbing for the teacher console, in one place: the request context (shared ServiceCtx + the caller from the
+ * session cookie), the error formatter, and the procedures built by stacking middlewares:
+ *   publicProcedure  → domain errors mapped (error-map.ts), CSRF checked on every mutation (csrf.ts)
+ *   authedProcedure  → + a logged-in caller (UNAUTHORIZED otherwise)
+ *   teacherProcedure → + the caller is a teacher (FORBIDDEN otherwise)
+ * Must not hold business rules: procedures call services, which decide.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { ServiceCtx } from '../context';
+import { isAppError } from '../errors';
+import type { Locale } from '../i18n/locales';
+import { ROLE, type Caller } from '../services/schemas';
+import { resolveConsoleSession } from '../services/sessions';
+import { checkCsrf } from './csrf';
+import { toTRPCError } from './error-map';
+import { isHttps, readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
+import { negotiateLocale } from '../i18n/negotiate';
+import { LOCALE_COOKIE } from '../i18n/locales';
+
+/** What a procedure sees of the HTTP request. */
+export interface RequestInfo {
+  headers: Headers;
+  url: string;
+  /** Client address for rate limiting (see clientIp). */
+  ip: string;
+}
+
+/** Sets or clears the session cookie on the response (the fetch adapter's resHeaders; a recorder in tests). */
+export interface SessionCookieJar {
+  set(secret: string): void;
+  clear(): void;
+}
+
+export interface ConsoleContext {
+  ctx: ServiceCtx;
+  caller: Caller | null;
+  /** The raw session secret from the cookie (logout revokes it). */
+  sessionSecret: string | null;
+  req: RequestInfo;
+  cookies: SessionCookieJar;
+  locale: Locale;
+}
+
+/**
+ * The client address. Our production entry (server/main.ts) overwrites `x-edu-peer-ip` with the socket address, so
+ * a client cannot choose it; without that entry (`next start`), Next fills x-forwarded-for from the socket when the
+ * client did not send one.
+ */
+export function clientIp(headers: Headers): string {
+  const peer = headers.get('x-edu-peer-ip')?.trim();
+  if (peer) return peer;
+  const fwd = headers.get('x-forwarded-for');
+  const last = fwd?.split(',').pop()?.trim();
+  return last || 'unknown';
+}
+
+/** Builds the context for one request. `setCookie` appends a Set-Cookie value to the response. */
+export function createConsoleContext(ctx: ServiceCtx, req: { headers: Headers; url: string }, setCookie: (value: string) => void): ConsoleContext {
+  const secret = readCookie(req.headers.get('cookie'), SESSION_COOKIE) ?? null;
+  const secure = isHttps(req.headers, req.url);
+  return {
+    ctx,
+    caller: resolveConsoleSession(ctx, secret),
+    sessionSecret: secret,
+    req: { headers: req.headers, url: req.url, ip: clientIp(req.headers) },
+    cookies: {
+      set: (s) => setCookie(sessionSetCookie(s, secure, ctx.env.TOKEN_IDLE_EXPIRE_S)),
+      clear: () => setCookie(sessionClearCookie(secure)),
+    },
+    locale: negotiateLocale(readCookie(req.headers.get('cookie'), LOCALE_COOKIE), req.headers.get('accept-language')),
+  };
+}
+
+export interface ErrorShapeData {
+  appCode: string | null;
+  retryAfterS: number | null;
+  zodError: ReturnType<typeof z.flattenError> | null;
+}
+
+const t = initTRPC.context<ConsoleContext>().create({
+  errorFormatter({ shape, error }) {
+    const app = isAppError(error.cause) ? error.cause : null;
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const retry = app?.data?.retryAfterS;
+    // Internal errors keep their details in the log (route onError), never in the reply.
+    const internal = error.code === 'INTERNAL_SERVER_ERROR' && !app;
+    const { stack: _stack, ...data } = shape.data;
+    void _stack;
+    const extra: ErrorShapeData = {
+      appCode: app ? app.code : zod ? 'BAD_INPUT' : null,
+      retryAfterS: typeof retry === 'number' ? retry : null,
+      zodError: zod ? z.flattenError(zod) : null,
+    };
+    return { ...shape, message: internal ? 'internal error' : shape.message, data: { ...data, ...extra } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns AppErrors thrown by services into their mapped TRPCError (error-map.ts). */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const r = await next();
+  if (!r.ok && isAppError(r.error.cause)) throw toTRPCError(r.error.cause);
+  return r;
+});
+
+/** Mutations change state: require the CSRF header and a same-origin browser (csrf.ts). */
+const csrf = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation') {
+    const v = checkCsrf(ctx.req.headers, ctx.req.url);
+    if (!v.ok) throw new TRPCError({ code: 'FORBIDDEN', message: `CSRF check failed (${v.reason})` });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapAppErrors).use(csrf);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'not logged in' });
+  return next({ ctx: { ...ctx, caller: ctx.caller } });
+});
+
+export const teacherProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.role !== ROLE.TEACHER) throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is for teachers' });
+  return next();
+});

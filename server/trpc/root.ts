@@ -1,0 +1,19 @@
+/** The console's tRPC API: appRouter (wiring only), its type for the client, and createCaller for tests/RSC. */
+import { authRouter } from './routers/auth';
+import { courseRouter } from './routers/course';
+import { coursewareRouter } from './routers/courseware';
+import { dashboardRouter } from './routers/dashboard';
+import { rosterRouter } from './routers/roster';
+import { createCallerFactory, router } from './init';
+
+export const appRouter = router({
+  auth: authRouter,
+  course: courseRouter,
+  courseware: coursewareRouter,
+  roster: rosterRouter,
+  dashboard: dashboardRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,92 @@
+/**
+ * courseRouter: the teacher's course list, details, create/edit/delete (state 0 only) and start/end: the same
+ * services `live/create`, `live/startcourse` and `live/exitroom` call, so rules and IM messages are identical.
+ */
+import { z } from 'zod';
+import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../services/console-courses';
+import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
+import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
+import { confirmUpload } from '../../services/uploads';
+import { teacherProcedure, router } from '../init';
+
+export const byRoomInput = z.object({ roomnum: roomnumInput });
+
+/** A cover image the browser uploaded with courseware.requestUpload (purpose 'cover'). */
+const coverUploadInput = z.object({ key: z.string().min(1).max(850), fileName: z.string().min(1).max(256), mime: z.string().min(1).max(255) });
+
+export const courseListInput = z.object({
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(50).default(10),
+  state: courseStateInput.optional(),
+  q: z.string().max(128).optional(),
+  from: unixTimeInput.optional(),
+  to: unixTimeInput.optional(),
+});
+
+/** The fields the console shows of a course. */
+function view(c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean }) {
+  return {
+    roomnum: c.roomnum,
+    title: c.title,
+    cover: c.cover,
+    state: c.state,
+    hostUid: c.hostUid,
+    createdAt: c.createdAt,
+    beginTime: c.beginTime,
+    endTime: c.endTime,
+    indexStatus: c.indexStatus,
+    playbackPublished: c.playbackPublished,
+  };
+}
+
+export const courseRouter = router({
+  list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
+    const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
+    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(c), memsize: c.memsize })) };
+  }),
+
+  byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
+    const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
+    return { ...view(c), now: ctx.ctx.clock.nowS() };
+  }),
+
+  create: teacherProcedure
+    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).url : undefined;
+      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover });
+    }),
+
+  update: teacherProcedure
+    .input(byRoomInput.extend({ title: courseTitleInput.optional(), cover: coverUploadInput.optional(), removeCover: z.boolean().optional() }))
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async () => {
+        const cover = input.cover
+          ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).url
+          : input.removeCover
+            ? ''
+            : undefined;
+        return view(await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover }));
+      }),
+    ),
+
+  delete: teacherProcedure
+    .input(byRoomInput)
+    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteCourse(ctx.ctx, ctx.caller, input.roomnum))),
+
+  start: teacherProcedure
+    .input(byRoomInput)
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
+        startCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
+      ),
+    ),
+
+  end: teacherProcedure
+    .input(byRoomInput)
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
+        endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
+      ),
+    ),
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { dailyStats, localDay } from '../../services/dashboard';
+import { reportMember } from '../../services/members';
+import { createTestCtx, T0 } from '../../testing/test-ctx';
+import { signedIn } from '../testing';
+
+describe('dashboard router', () => {
+  it('shows live courses, drafts, recent playback and 30 days of minutes and attendance', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'teach1');
+    const other = await signedIn(ctx, 'teach2');
+    await other.api.course.create({ title: 'Not mine' });
+    await signedIn(ctx, 'stu1', 0);
+    await signedIn(ctx, 'stu2', 0);
+    const stu = (uid: string) => ({ uid, role: 0, appid: ctx.env.SDKAPPID });
+
+    const past = await t.api.course.create({ title: 'Yesterday' });
+    await t.api.course.start({ roomnum: past.roomnum });
+    await reportMember(ctx, stu('stu1'), { roomnum: past.roomnum, operate: 0, timeStamp: 1 });
+    await reportMember(ctx, stu('stu2'), { roomnum: past.roomnum, operate: 0, timeStamp: 1 });
+    await reportMember(ctx, stu('stu2'), { roomnum: past.roomnum, operate: 1, timeStamp: 1 });
+    await reportMember(ctx, stu('stu2'), { roomnum: past.roomnum, operate: 0, timeStamp: 1 }); // counted once
+    ctx.clock.advance(45 * 60);
+    await t.api.course.end({ roomnum: past.roomnum });
+    ctx.db.$client.prepare('update courses set state = 3 where roomnum = ?').run(past.roomnum);
+
+    ctx.clock.advance(86400);
+    const live = await t.api.course.create({ title: 'Now' });
+    await t.api.course.start({ roomnum: live.roomnum });
+    await t.api.course.create({ title: 'Draft A' });
+    ctx.clock.advance(10 * 60);
+
+    const home = await t.api.dashboard.home({ eastMin: 0 });
+    expect(home.live.map((c) => c.title)).toEqual(['Now']);
+    expect(home.live[0]!.memsize).toBe(1);
+    expect(home.drafts.map((c) => c.title)).toEqual(['Draft A']);
+    expect(home.recentPlayback.map((c) => c.title)).toEqual(['Yesterday']);
+    expect(home.days).toHaveLength(30);
+    const today = home.days[29]!;
+    const yesterday = home.days[28]!;
+    expect(today).toEqual({ day: localDay(T0 + 86400 + 45 * 60 + 600, 0), teachingMinutes: 10, attendance: 0 });
+    expect(yesterday).toMatchObject({ teachingMinutes: 45, attendance: 2 });
+  });
+
+  it('buckets by the browser\'s day', () => {
+    // 23:30 UTC is the next morning in China.
+    const t = Date.UTC(2027, 0, 1, 23, 30) / 1000;
+    expect(localDay(t, 0)).toBe('2027-01-01');
+    expect(localDay(t, 480)).toBe('2027-01-02');
+    const days = dailyStats([{ beginTime: t, endTime: t + 3600, students: 3 }], t + 7200, 480, 3);
+    expect(days).toEqual([
+      { day: '2026-12-31', teachingMinutes: 0, attendance: 0 },
+      { day: '2027-01-01', teachingMinutes: 0, attendance: 0 },
+      { day: '2027-01-02', teachingMinutes: 60, attendance: 3 },
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Test helpers for the console API: accounts with open sessions, and callers built from the same context function
+ * the HTTP door uses (cookie, CSRF headers, Origin), so createCaller tests go through the real middlewares.
+ */
+import type { ServiceCtx } from '../context';
+import { registerUser } from '../services/accounts';
+import { loginConsole } from '../services/sessions';
+import { CSRF_HEADER, CSRF_VALUE } from './csrf';
+import { createConsoleContext } from './init';
+import { createCaller } from './root';
+import { SESSION_COOKIE } from './session-cookie';
+
+export const TEST_ORIGIN = 'http://console.test';
+export const TEST_URL = `${TEST_ORIGIN}/api/trpc`;
+
+/** base64 of the UTF-8 bytes, as the mobile clients and the console form send passwords. */
+export function clientPwd(plain: string): string {
+  return Buffer.from(plain, 'utf8').toString('base64');
+}
+
+export interface TestCaller {
+  api: ReturnType<typeof createCaller>;
+  /** Set-Cookie values the procedures produced. */
+  setCookies: string[];
+}
+
+/** A caller as a same-origin browser with the CSRF header; `secret` is the session cookie (none = logged out). */
+export function callerFor(ctx: ServiceCtx, secret: string | null, opts: { headers?: Record<string, string>; csrf?: boolean } = {}): TestCaller {
+  const headers = new Headers({ host: 'console.test', origin: TEST_ORIGIN, 'sec-fetch-site': 'same-origin', 'x-edu-peer-ip': '10.0.0.1' });
+  if (opts.csrf !== false) headers.set(CSRF_HEADER, CSRF_VALUE);
+  if (secret) headers.set('cookie', `${SESSION_COOKIE}=${secret}`);
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
+  const setCookies: string[] = [];
+  const api = createCaller(createConsoleContext(ctx, { headers, url: TEST_URL }, (v) => setCookies.push(v)));
+  return { api, setCookies };
+}
+
+/** Registers an account (role 1 teacher, 0 student) and returns a logged-in console caller. */
+export async function signedIn(ctx: ServiceCtx, id: string, role: 0 | 1 = 1): Promise<TestCaller & { secret: string }> {
+  await registerUser(ctx, { id, pwd: clientPwd('pass'), role });
+  const { secret } = await loginConsole(ctx, { id, pwd: clientPwd('pass'), ip: '10.0.0.1' });
+  return { ...callerFor(ctx, secret), secret };
+}
