@@ -1,0 +1,61 @@
+/**
+ * coursewareRouter: files on a course (roomnum > 0) or in the teacher's library (roomnum 0): list, presigned direct
+ * upload, bind the finished upload, unbind. Binding is services/courseware.bindFile (via uploads.bindUpload), the
+ * same as `live/reportbind`, so both doors see the same files.
+ */
+import { z } from 'zod';
+import type { BoundFile } from '../../../db/schema';
+import { getTeacherCourse } from '../../services/console-courses';
+import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
+import { bindUpload, requestUpload } from '../../services/uploads';
+import { bindFileInput } from '../../services/schemas';
+import type { Caller } from '../../services/schemas';
+import type { ServiceCtx } from '../../context';
+import { teacherProcedure, router } from '../init';
+
+/** 0 = the teacher's library. */
+const targetInput = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const fileNameInput = bindFileInput.shape.file_name;
+const mimeInput = z.string().min(1, 'unknown file type').max(255);
+const keyInput = z.string().min(1).max(850);
+
+async function assertReadable(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+  // Another teacher's course looks missing here too (listBoundFiles alone lets any logged-in user read a course's files).
+  if (roomnum !== LIBRARY) await getTeacherCourse(ctx, caller, roomnum);
+}
+
+function fileView(f: BoundFile) {
+  return { id: f.id, fileName: f.fileName, url: f.url, type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt };
+}
+
+export const coursewareRouter = router({
+  list: teacherProcedure
+    .input(z.object({ roomnum: targetInput, page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(50).default(20) }))
+    .query(async ({ ctx, input }) => {
+      await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
+      const r = await listBoundFiles(ctx.ctx, ctx.caller, { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize });
+      return { total: r.total, files: r.files.map(fileView) };
+    }),
+
+  requestUpload: teacherProcedure
+    .input(
+      z.object({
+        purpose: z.enum(['courseware', 'cover']).default('courseware'),
+        roomnum: targetInput.default(LIBRARY),
+        fileName: fileNameInput,
+        mime: mimeInput,
+        size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      }),
+    )
+    .mutation(({ ctx, input }) => requestUpload(ctx.ctx, ctx.caller, input)),
+
+  bind: teacherProcedure
+    .input(z.object({ roomnum: targetInput, key: keyInput, fileName: fileNameInput, mime: mimeInput }))
+    .mutation(async ({ ctx, input }) => fileView(await bindUpload(ctx.ctx, ctx.caller, input))),
+
+  unbind: teacherProcedure.input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url })).mutation(async ({ ctx, input }) => {
+    await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
+    await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url);
+    return { ok: true as const };
+  }),
+});
