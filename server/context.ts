@@ -11,6 +11,7 @@ import { createLocalIm } from './integrations/im/local';
 import { createTencentIm } from './integrations/im/tencent';
 import type { ImProvider } from './integrations/im/types';
 import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
+import { createStorage, type StorageProvider } from './integrations/storage';
 
 export interface ServiceCtx {
   env: Env;
@@ -22,6 +23,8 @@ export interface ServiceCtx {
   usersig: UserSigSigner;
   /** Cloud API credentials for COS/VOD signing: the configured TENCENT_* keys, or the logged development key. */
   cloud: CloudCredentials;
+  /** Object storage (courseware uploads, playback indexes): local files served at /storage/, or Tencent COS. */
+  storage: StorageProvider;
 }
 
 export interface CloudCredentials {
@@ -46,6 +49,7 @@ export interface CtxOverrides {
   clock?: Clock;
   log?: Logger;
   im?: ImProvider;
+  storage?: StorageProvider;
 }
 
 /** Builds the context; throws ConfigError when a chosen `tencent` provider lacks its settings. */
@@ -56,7 +60,9 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
   const imKey = env.IM_SECRET_KEY ?? DEV_IM_SECRET_KEY;
   const usersig = createUserSigSigner(env.SDKAPPID, imKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
-  return { env, db, clock, log, im, usersig, cloud: cloudCredentials(env) };
+  const cloud = cloudCredentials(env);
+  const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
+  return { env, db, clock, log, im, usersig, cloud, storage };
 }
 
 function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
@@ -72,6 +78,13 @@ function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigS
 /** One line per integration at start: which provider, and loud warnings for development keys. */
 export function logProviders(ctx: ServiceCtx): void {
   ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
+  ctx.log.info(
+    { storage: ctx.storage.name, storageDir: ctx.storage.name === 'local' ? ctx.env.STORAGE_DIR : undefined, cosBucket: ctx.storage.name === 'tencent' ? ctx.env.COS_BUCKET : undefined },
+    'storage provider',
+  );
+  if (!ctx.env.LIVE_CALLBACK_KEY) {
+    ctx.log.warn('LIVE_CALLBACK_KEY is not set: live/recendcall and live/idxfileendcall accept unsigned callbacks from anyone.');
+  }
   if (ctx.cloud.isDev) {
     ctx.log.warn('TENCENT_SECRET_ID/TENCENT_SECRET_KEY are not set: COS/VOD signatures use the PUBLIC development key (local sandboxes only).');
   }

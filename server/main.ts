@@ -9,14 +9,19 @@ import next from 'next';
 import { logProviders } from './context';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
+import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
 import { getRuntime, type Runtime } from './runtime';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
-/** Routes /index.php to the legacy adapter and everything else to Next (or 404 without Next). */
+/**
+ * Routes /index.php to the legacy adapter, /storage/* to the local object store (streamed from disk, ranged, and
+ * signed uploads) and everything else to Next (or 404 without Next).
+ */
 export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | null): http.RequestListener {
   const { ctx } = rt;
   const limit = ctx.env.LEGACY_MAX_BODY_BYTES;
+  const storage = createStorageHandler(ctx);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/index.php') {
@@ -24,6 +29,14 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
         ctx.log.error({ err: e }, 'legacy adapter failed');
         if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end('{"errorCode":90000,"errorInfo":"internal server error"}');
+      });
+      return;
+    }
+    if (url.pathname.startsWith(STORAGE_PREFIX)) {
+      storage(req, res).catch((e: unknown) => {
+        ctx.log.error({ err: e, url: req.url }, 'storage route failed');
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>internal error</Message></Error>');
       });
       return;
     }

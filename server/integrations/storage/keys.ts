@@ -1,0 +1,56 @@
+/**
+ * Object keys: the one gate every key passes before it names a file or a COS object. A key can never escape
+ * STORAGE_DIR: no `.`/`..` or hidden (dot-led) segments, no absolute paths, backslashes, empty segments, NUL or
+ * control characters, and the same checks run again on every percent-decoded form (so `%2e%2e%2f` and double
+ * encodings are caught too). The key itself is returned unchanged: the HTTP layer decodes a URL path exactly once.
+ */
+import { AppError } from '../../errors';
+
+/** COS allows keys up to 850 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 850;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function problemOf(k: string): string | null {
+  if (k.length === 0) return 'must not be empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(k)) return 'must not contain control characters';
+  if (k.includes('\\')) return 'must not contain backslashes';
+  if (k.startsWith('/')) return 'must be relative (no leading /)';
+  if (/^[A-Za-z]:/.test(k)) return 'must not be a drive path';
+  for (const seg of k.split('/')) {
+    if (seg === '') return 'must not contain empty segments or end with /';
+    if (seg.startsWith('.')) return 'segments must not start with "." (no ., .. or hidden names)';
+  }
+  return null;
+}
+
+/** Returns `raw` if it is a safe object key; throws AppError BAD_INPUT naming the problem otherwise. */
+export function safeObjectKey(raw: unknown): string {
+  if (typeof raw !== 'string') throw new AppError('BAD_INPUT', 'key: must be a string');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_KEY_BYTES) throw new AppError('BAD_INPUT', `key: at most ${MAX_KEY_BYTES} bytes`);
+  if (LONE_SURROGATE.test(raw)) throw new AppError('BAD_INPUT', 'key: not valid Unicode');
+  let form = raw;
+  // Check the key and each successive percent-decoding of it (bounded), so encoded traversal never slips through.
+  for (let i = 0; i < 4; i++) {
+    const problem = problemOf(form);
+    if (problem) throw new AppError('BAD_INPUT', `key: ${problem}`);
+    if (!/%[0-9A-Fa-f]{2}/.test(form)) break;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(form);
+    } catch {
+      throw new AppError('BAD_INPUT', 'key: malformed percent-encoding');
+    }
+    if (decoded === form) break;
+    form = decoded;
+  }
+  return raw;
+}
+
+/** Encodes a key for a URL path: each segment percent-encoded, `/` kept (as COS URLs do). */
+export function encodeKeyPath(key: string): string {
+  return key
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+}

@@ -1,0 +1,104 @@
+/**
+ * Disk side of the local storage provider: objects are files under STORAGE_DIR named by their (already validated)
+ * key, written atomically (temp file in STORAGE_DIR/.tmp, fsync, rename) and recorded in `stored_objects`.
+ * Shared by the provider (server-side writes) and the /storage/ HTTP route (streamed uploads, ranged reads).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { storedObjects } from '../../../db/schema';
+import type { Clock } from '../../clock';
+import { AppError } from '../../errors';
+import { safeObjectKey } from './keys';
+import { contentTypeOf } from './mime';
+
+/** Temp files live inside STORAGE_DIR so the final rename stays on one filesystem (atomic). Keys cannot start with '.'. */
+const TMP = '.tmp';
+
+export interface WrittenObject {
+  size: number;
+  /** Hex MD5 of the body (the ETag COS would return). */
+  md5: string;
+}
+
+export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
+  const root = path.resolve(storageDir);
+
+  /** Absolute path of a key; throws BAD_INPUT if the key is unsafe (and re-checks containment as a second fence). */
+  function pathOf(key: string): string {
+    safeObjectKey(key);
+    const p = path.resolve(root, key);
+    if (!p.startsWith(root + path.sep)) throw new AppError('BAD_INPUT', 'key: escapes the storage directory');
+    return p;
+  }
+
+  /**
+   * Streams `source` to a temp file (refusing more than `maxBytes` with TOO_LARGE), then renames it over the key's
+   * file and records the object. Nothing is left behind on failure.
+   */
+  async function write(key: string, source: Buffer | AsyncIterable<Buffer>, opts: { contentType: string; maxBytes?: number; contentMd5Base64?: string }): Promise<WrittenObject> {
+    const dest = pathOf(key);
+    const tmpDir = path.join(root, TMP);
+    await fs.mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, randomUUID());
+    const fh = await fs.open(tmp, 'wx', 0o644);
+    const hash = createHash('md5');
+    let size = 0;
+    try {
+      try {
+        const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(source) ? [source] : source;
+        for await (const chunk of chunks) {
+          size += chunk.length;
+          if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new AppError('TOO_LARGE', `object larger than ${opts.maxBytes} bytes`);
+          hash.update(chunk);
+          await fh.write(chunk);
+        }
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      if (opts.contentMd5Base64 !== undefined && hash.copy().digest('base64') !== opts.contentMd5Base64) {
+        throw new AppError('BAD_INPUT', 'Content-MD5 does not match the body');
+      }
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      await fs.rename(tmp, dest);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
+        throw new AppError('BAD_INPUT', 'key: conflicts with an existing object path (file vs folder)');
+      }
+      throw e;
+    }
+    await record(key, size, opts.contentType);
+    return { size, md5: hash.digest('hex') };
+  }
+
+  /** Records (or refreshes) an object row; the owner set by whoever issued the upload is kept. */
+  async function record(key: string, size: number, mime: string): Promise<void> {
+    const now = clock.nowS();
+    await db
+      .insert(storedObjects)
+      .values({ key, size, mime, createdAt: now })
+      .onConflictDoUpdate({ target: storedObjects.key, set: { size: sql`excluded.size`, mime: sql`excluded.mime`, createdAt: sql`excluded.created_at` } });
+  }
+
+  /** Size, type, mtime of a stored file, or null when there is none. */
+  async function stat(key: string): Promise<{ path: string; size: number; contentType: string; mtimeMs: number } | null> {
+    const p = pathOf(key);
+    let st;
+    try {
+      st = await fs.stat(p);
+    } catch {
+      return null;
+    }
+    if (!st.isFile()) return null;
+    const row = await db.query.storedObjects.findFirst({ columns: { mime: true }, where: (o, { eq }) => eq(o.key, key) });
+    return { path: p, size: st.size, contentType: row?.mime || contentTypeOf(key), mtimeMs: st.mtimeMs };
+  }
+
+  return { root, pathOf, write, stat };
+}
+export type LocalFiles = ReturnType<typeof createLocalFiles>;

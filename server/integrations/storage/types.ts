@@ -1,0 +1,36 @@
+/**
+ * What the domain needs from object storage: write an object server-side, hand a client a presigned upload, say where
+ * an object is read from, and confirm an object exists (size/type). Implemented by `local.ts` (files under
+ * STORAGE_DIR served by this app at /storage/<key>) and `cos.ts` (Tencent COS through cos-nodejs-sdk-v5).
+ * Keys are validated by `keys.ts` before any implementation sees them.
+ */
+
+export interface PresignedPut {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send with the upload (they are part of the signature when present). */
+  headers: Record<string, string>;
+}
+
+export interface StorageProvider {
+  readonly name: 'local' | 'tencent';
+  /** Server-side write (playback index files, demo data). */
+  putObject(key: string, body: Buffer, opts: { contentType: string }): Promise<void>;
+  /** Direct client upload: local → `${publicBaseUrl}/storage/<key>?<COS v5 auth>`; tencent → COS presigned PUT. */
+  presignPut(key: string, opts: { contentType?: string; expiresS: number }): PresignedPut;
+  /** Where the object is read: local → `${publicBaseUrl}/storage/<key>`; tencent → bucket URL (COS_ENDPOINT override). */
+  publicUrl(key: string): string;
+  /** Size/type of a stored object, or null (used to confirm an upload before binding). */
+  stat(key: string): Promise<{ size: number; contentType: string } | null>;
+}
+
+/** A storage backend failed (network, disk, COS error). Services turn it into their own AppError. */
+export class StorageError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
