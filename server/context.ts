@@ -12,6 +12,9 @@ import { createTencentIm } from './integrations/im/tencent';
 import type { ImProvider } from './integrations/im/types';
 import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
 import { createStorage, type StorageProvider } from './integrations/storage';
+import { createLocalVod } from './integrations/vod/local';
+import { createTencentVod } from './integrations/vod/tencent';
+import type { VodProvider } from './integrations/vod/types';
 
 export interface ServiceCtx {
   env: Env;
@@ -25,6 +28,8 @@ export interface ServiceCtx {
   cloud: CloudCredentials;
   /** Object storage (courseware uploads, playback indexes): local files served at /storage/, or Tencent COS. */
   storage: StorageProvider;
+  /** Answers the legacy VOD proxy (vod/cmd_proxy): local (recordings + bound videos) or Tencent VOD API 3.0. */
+  vod: VodProvider;
 }
 
 export interface CloudCredentials {
@@ -50,6 +55,7 @@ export interface CtxOverrides {
   log?: Logger;
   im?: ImProvider;
   storage?: StorageProvider;
+  vod?: VodProvider;
 }
 
 /** Builds the context; throws ConfigError when a chosen `tencent` provider lacks its settings. */
@@ -60,9 +66,10 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
   const imKey = env.IM_SECRET_KEY ?? DEV_IM_SECRET_KEY;
   const usersig = createUserSigSigner(env.SDKAPPID, imKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
+  const vod = overrides.vod ?? createVod(env, db);
   const cloud = cloudCredentials(env);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
-  return { env, db, clock, log, im, usersig, cloud, storage };
+  return { env, db, clock, log, im, usersig, cloud, vod, storage };
 }
 
 function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
@@ -75,9 +82,22 @@ function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigS
   return createTencentIm({ apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig }, messageLog, log);
 }
 
+function createVod(env: Env, db: Db): VodProvider {
+  if ((env.VOD_PROVIDER ?? 'local') === 'local') return createLocalVod(db);
+  if (!env.TENCENT_SECRET_ID || !env.TENCENT_SECRET_KEY) {
+    throw new ConfigError('VOD_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY; refusing to start.');
+  }
+  try {
+    return createTencentVod({ secretId: env.TENCENT_SECRET_ID, secretKey: env.TENCENT_SECRET_KEY, region: env.VOD_REGION, endpoint: env.VOD_ENDPOINT });
+  } catch (e) {
+    throw new ConfigError(`VOD_PROVIDER=tencent: ${(e as Error).message}`);
+  }
+}
+
 /** One line per integration at start: which provider, and loud warnings for development keys. */
 export function logProviders(ctx: ServiceCtx): void {
   ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
+  ctx.log.info({ vod: ctx.vod.name, vodEndpoint: ctx.vod.name === 'tencent' ? (ctx.env.VOD_ENDPOINT ?? 'vod.tencentcloudapi.com') : undefined }, 'vod provider');
   ctx.log.info(
     { storage: ctx.storage.name, storageDir: ctx.storage.name === 'local' ? ctx.env.STORAGE_DIR : undefined, cosBucket: ctx.storage.name === 'tencent' ? ctx.env.COS_BUCKET : undefined },
     'storage provider',

@@ -1,0 +1,130 @@
+/**
+ * One suite, both VOD providers: the local one over recordings / bound videos in a temp database, the Tencent one
+ * (the real SDK) against the loopback fake VOD API 3.0 holding the same files. Both must give the same v2 answers.
+ */
+import type { MediaInfo } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundFiles, courses, recordings, users } from '../../../db/schema';
+import { startFakeVodServer, type FakeVodServer } from '../../testing/fake-vod-server';
+import { createTestCtx, T0 } from '../../testing/test-ctx';
+import { createLocalVod, LOCAL_VIDEO_PREFIX } from './local';
+import { createTencentVod } from './tencent';
+import type { DescribeVodInfoQuery, VodProvider } from './types';
+import { unixToIso } from './v2-time';
+
+interface SeedFile {
+  fileId: string;
+  name: string;
+  url: string;
+  size: number;
+  duration: number;
+  createdAt: number;
+  recording: boolean;
+}
+
+const FILES: SeedFile[] = [
+  { fileId: '5285485487985271487', name: 'room10001_teacher1_1799990000', url: 'http://vod.example/r1.mp4', size: 7865592, duration: 61, createdAt: T0 - 3000, recording: true },
+  { fileId: '5285485487985271488', name: 'room10001_teacher1_1799993000', url: 'http://vod.example/r2.flv', size: 1000, duration: 30, createdAt: T0 - 2000, recording: true },
+  { fileId: `${LOCAL_VIDEO_PREFIX}1`, name: 'lesson.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, duration: 0, createdAt: T0 - 1000, recording: false },
+];
+
+function asMedia(f: SeedFile): MediaInfo {
+  const container = f.url.split('.').pop()!;
+  return {
+    FileId: f.fileId,
+    BasicInfo: {
+      Name: f.name,
+      Description: f.recording ? 'live recording' : '',
+      CreateTime: unixToIso(f.createdAt),
+      UpdateTime: unixToIso(f.createdAt),
+      ClassId: 0,
+      ClassName: '',
+      CoverUrl: '',
+      Type: container,
+      MediaUrl: f.url,
+      TagSet: [],
+      Vid: '',
+      Status: 'Normal',
+    },
+    MetaData: { Size: f.size, Duration: f.duration, Container: container, Bitrate: 0, Height: 0, Width: 0, Rotate: 0 },
+    TranscodeInfo: {
+      TranscodeSet: [{ Url: f.url, Definition: 0, Bitrate: 0, Height: 0, Width: 0, Size: f.size, Duration: f.duration, Container: container, Md5: '' }],
+    },
+  };
+}
+
+const q = (over: Partial<DescribeVodInfoQuery> = {}): DescribeVodInfoQuery => ({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10, ...over });
+
+describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind) => {
+  const ctx = createTestCtx();
+  let fake: FakeVodServer;
+  let vod: VodProvider;
+
+  beforeAll(async () => {
+    await ctx.db.insert(users).values({ uid: 'teacher1', pwdHash: 'x', role: 1, createdAt: T0 });
+    await ctx.db.insert(courses).values({ roomnum: 10001, appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 });
+    for (const f of FILES.filter((x) => x.recording)) {
+      const start = Number(f.name.split('_').pop());
+      await ctx.db.insert(recordings).values({
+        roomnum: 10001, uid: 'teacher1', fileId: f.fileId, videoId: 'v', videoUrl: f.url, startTime: start, endTime: start + f.duration,
+        mediaStartTime: 0, fileSize: f.size, duration: f.duration, createdAt: f.createdAt,
+      });
+    }
+    // The same video bound twice (library and course) is one file.
+    await ctx.db.insert(boundFiles).values([
+      { ownerUid: 'teacher1', roomnum: 0, type: 1, fileName: 'lesson.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, createdAt: T0 - 1000 },
+      { ownerUid: 'teacher1', roomnum: 10001, type: 1, fileName: 'lesson copy.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, createdAt: T0 - 500 },
+      { ownerUid: 'teacher1', roomnum: 10001, type: 0, fileName: 'slides.pdf', url: 'http://cdn.example/slides.pdf', createdAt: T0 - 400 },
+    ]);
+    fake = await startFakeVodServer({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', media: FILES.map(asMedia) });
+    vod = kind === 'local' ? createLocalVod(ctx.db) : createTencentVod({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', region: 'ap-guangzhou', endpoint: fake.endpoint });
+  });
+  afterAll(() => fake.close());
+
+  it('DescribeVodInfo lists every file, newest first, in the v2 shape', async () => {
+    const r = await vod.describeVodInfo(q());
+    expect(r.code).toBe(0);
+    expect(r.totalCount).toBe(3);
+    expect(r.fileSet.map((f) => f.fileId)).toEqual(FILES.map((f) => f.fileId).reverse());
+    expect(r.fileSet[2]).toEqual({
+      fileId: '5285485487985271487',
+      fileName: 'room10001_teacher1_1799990000',
+      size: '7865592',
+      duration: '61',
+      status: '2',
+      vid: '',
+      createTime: '2027-01-15 15:10:00',
+      updateTime: '2027-01-15 15:10:00',
+      classId: '0',
+      className: '',
+      imageUrl: '',
+      tags: [],
+      description: 'live recording',
+      playUrl: 'http://vod.example/r1.mp4',
+    });
+  });
+
+  it('honours fileIds, time range, order and paging', async () => {
+    expect((await vod.describeVodInfo(q({ fileIds: ['5285485487985271488', 'nope'] }))).fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
+    const asc = await vod.describeVodInfo(q({ order: 'asc', offset: 1, limit: 1 }));
+    expect(asc.totalCount).toBe(3);
+    expect(asc.fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
+    const window = await vod.describeVodInfo(q({ from: T0 - 2500, to: T0 - 1000 }));
+    expect(window.fileSet.map((f) => f.fileId)).toEqual([`${LOCAL_VIDEO_PREFIX}1`, '5285485487985271488']);
+    expect((await vod.describeVodInfo(q({ classId: 7 }))).totalCount).toBe(0);
+    expect((await vod.describeVodInfo(q({ onlyNormal: true }))).totalCount).toBe(3);
+  });
+
+  it('GetVideoInfo gives basicInfo / metaData / transcodeInfo as asked, and the v2 not-found answer', async () => {
+    const all = await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo', 'metaData', 'transcodeInfo'] });
+    expect(all).toMatchObject({
+      code: 0,
+      basicInfo: { name: 'room10001_teacher1_1799993000', size: 1000, duration: 30, type: 'flv', sourceVideoUrl: 'http://vod.example/r2.flv', status: '2' },
+      metaData: { size: 1000, duration: 30, container: 'flv' },
+      transcodeInfo: { transcodeList: [{ url: 'http://vod.example/r2.flv', definition: 0, size: 1000, duration: 30, container: 'flv' }] },
+    });
+    const only = await vod.getVideoInfo({ fileId: `${LOCAL_VIDEO_PREFIX}1`, filters: ['metaData'] });
+    expect(Object.keys(only).sort()).toEqual(['code', 'message', 'metaData']);
+    expect(await vod.getVideoInfo({ fileId: '999', filters: ['basicInfo'] })).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+  });
+});
