@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { courseRouter } from './routers/course';
 import { coursewareRouter } from './routers/courseware';
 import { dashboardRouter } from './routers/dashboard';
+import { playbackRouter } from './routers/playback';
 import { rosterRouter } from './routers/roster';
 import { createCallerFactory, router } from './init';
 
@@ -12,6 +13,7 @@ export const appRouter = router({
   courseware: coursewareRouter,
   roster: rosterRouter,
   dashboard: dashboardRouter,
+  playback: playbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,49 @@
+/**
+ * playbackRouter: reviewing an ended course. The teacher gets recordings, timeline, index status (with retry),
+ * attendance and the publish switch; a student who attended gets a published playback; nobody else gets anything
+ * (ROOM_NOT_FOUND). Rules: services/playback-access.ts; timeline and index: services/playback.ts (shared with the
+ * index job, so what the console shows is what the index holds).
+ */
+import { z } from 'zod';
+import { withTeacherCourse } from '../../services/console-courses';
+import { courseAttendance } from '../../services/course-events';
+import { requeuePlaybackIndex } from '../../services/playback';
+import { listAttendedPlaybacks, playbackForViewer, setPlaybackPublished } from '../../services/playback-access';
+import { authedProcedure, teacherProcedure, router } from '../init';
+import { byRoomInput } from './course';
+
+export const playbackRouter = router({
+  /** Anyone allowed to watch (teacher or attending student of a published playback). */
+  view: authedProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
+    const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum);
+    const c = p.course;
+    return {
+      isTeacher: p.isTeacher,
+      course: { roomnum: c.roomnum, title: c.title, hostUid: c.hostUid, state: c.state, beginTime: c.beginTime, endTime: c.endTime },
+      segments: p.segments,
+      timeline: p.timeline,
+    };
+  }),
+
+  /** The teacher's review extras: index status, attendance, published flag. */
+  review: teacherProcedure.input(byRoomInput).query(({ ctx, input }) =>
+    withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async (c) => ({
+      index: { status: c.indexStatus, attempts: c.indexAttempts, error: c.indexError, dueAt: c.indexDueAt, url: c.playbackIdxUrl },
+      published: c.playbackPublished,
+      attendance: await courseAttendance(ctx.ctx, c.roomnum),
+      now: ctx.ctx.clock.nowS(),
+    })),
+  ),
+
+  retryIndex: teacherProcedure
+    .input(byRoomInput)
+    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum))),
+
+  setPublished: teacherProcedure.input(byRoomInput.extend({ published: z.boolean() })).mutation(async ({ ctx, input }) => {
+    await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published);
+    return { published: input.published };
+  }),
+
+  /** The student page: published playbacks of courses the caller attended. */
+  attended: authedProcedure.query(({ ctx }) => listAttendedPlaybacks(ctx.ctx, ctx.caller)),
+});
