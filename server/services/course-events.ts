@@ -83,6 +83,8 @@ export function attendanceFromEvents(events: CourseEvent[], now: number): Attend
   }
   return [...rows.values()].map(({ openSince, ...r }) => ({
     ...r,
+    // Back in the room after an earlier leave: that leave is not the last one (consumers read 0 as "still in").
+    lastLeave: openSince === null ? r.lastLeave : 0,
     secondsPresent: r.secondsPresent + (openSince === null ? 0 : Math.max(0, now - openSince)),
   }));
 }

@@ -1,0 +1,90 @@
+/**
+ * Token resolution details that are awkward over HTTP: how coarsely the idle timer is refreshed (so heartbeats do not
+ * each cost a write), that expiry is measured from the last refresh, and that a refused token is never refreshed.
+ */
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { authTokens } from '../../db/schema';
+import { isAppError } from '../errors';
+import { createTestCtx, T0 } from '../testing/test-ctx';
+import { seedAccounts } from '../testing/legacy-fixtures';
+import { refreshGranularityS, resolveToken, revokeToken } from './accounts';
+import { hashSecret } from './tokens';
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    if (isAppError(e)) return e.code;
+    throw e;
+  }
+};
+
+describe('refreshGranularityS', () => {
+  it('is a tenth of the idle limit, capped at 60 s', () => {
+    expect(refreshGranularityS(7 * 86400)).toBe(60);
+    expect(refreshGranularityS(600)).toBe(60);
+    expect(refreshGranularityS(599)).toBe(59);
+    expect(refreshGranularityS(100)).toBe(10);
+    expect(refreshGranularityS(9)).toBe(0);
+    expect(refreshGranularityS(0)).toBe(0);
+  });
+});
+
+describe('resolveToken', () => {
+  async function setup(idle: number) {
+    const ctx = createTestCtx({ TOKEN_IDLE_EXPIRE_S: String(idle) });
+    const tok = (await seedAccounts(ctx, ['u1'], 1)).get('u1')!;
+    const lastUsed = () => ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(tok))).get()!.lastUsedAt;
+    const resolve = () => resolveToken(ctx, tok, 'legacy', ctx.env.SDKAPPID);
+    return { ctx, tok, lastUsed, resolve };
+  }
+
+  it('returns the caller and rewrites last_used_at only once it is at least the granularity old', async () => {
+    const { ctx, lastUsed, resolve } = await setup(1000);
+    expect(resolve()).toEqual({ uid: 'u1', role: 1, appid: ctx.env.SDKAPPID });
+    ctx.clock.set(T0 + 59);
+    resolve();
+    expect(lastUsed()).toBe(T0);
+    ctx.clock.set(T0 + 60);
+    resolve();
+    expect(lastUsed()).toBe(T0 + 60);
+    ctx.clock.set(T0 + 100);
+    resolve();
+    expect(lastUsed()).toBe(T0 + 60);
+  });
+
+  it('expires strictly after the idle limit since the last refresh; an expired token is not revived', async () => {
+    const { ctx, lastUsed, resolve } = await setup(1000);
+    ctx.clock.set(T0 + 1000);
+    expect(codeOf(resolve)).toBeUndefined();
+    expect(lastUsed()).toBe(T0 + 1000);
+    ctx.clock.set(T0 + 2001);
+    expect(codeOf(resolve)).toBe('TOKEN_INVALID');
+    expect(lastUsed()).toBe(T0 + 1000);
+    ctx.clock.set(T0 + 1500); // even if the clock stepped back, nothing was refreshed by the refused call
+    expect(codeOf(resolve)).toBeUndefined();
+  });
+
+  it('with a tiny idle limit every request refreshes (granularity 0)', async () => {
+    const { ctx, lastUsed, resolve } = await setup(5);
+    for (let i = 1; i <= 20; i++) {
+      ctx.clock.set(T0 + i * 5);
+      expect(codeOf(resolve), `step ${i}`).toBeUndefined();
+      expect(lastUsed()).toBe(T0 + i * 5);
+    }
+    ctx.clock.set(T0 + 106);
+    expect(codeOf(resolve)).toBe('TOKEN_INVALID');
+  });
+
+  it('unknown, revoked, wrong kind and wrong appid are refused with their own codes', async () => {
+    const { ctx, tok, resolve } = await setup(1000);
+    expect(codeOf(() => resolveToken(ctx, 'nope', 'legacy', ctx.env.SDKAPPID))).toBe('TOKEN_INVALID');
+    expect(codeOf(() => resolveToken(ctx, tok, 'console', ctx.env.SDKAPPID))).toBe('TOKEN_INVALID');
+    expect(codeOf(() => resolveToken(ctx, tok, 'legacy', ctx.env.SDKAPPID + 1))).toBe('TOKEN_APPID_MISMATCH');
+    await revokeToken(ctx, tok, 'legacy');
+    expect(codeOf(resolve)).toBe('TOKEN_INVALID');
+    await expect(revokeToken(ctx, tok, 'legacy')).rejects.toMatchObject({ code: 'ALREADY_LOGGED_OUT' });
+  });
+});
