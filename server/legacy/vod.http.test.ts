@@ -246,6 +246,7 @@ describe('vod/cmd_proxy, local provider', () => {
       { Action: 'DescribeVodInfo', fileIds: ['../x'] },
       { Action: 'GetVideoInfo' },
       { Action: 'GetVideoInfo', fileId: '1', infoFilter: ['drm'] },
+      { Action: 'GetVideoInfo', fileId: '1', SignatureMethod: 'HmacMD5' },
     ]) {
       const r = await proxy(params);
       expect(r.errorCode, JSON.stringify(params)).toBe(10003);

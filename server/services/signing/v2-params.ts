@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import { normalizeV2Params, type FlatParams, type ParamValue } from '../../integrations/vod/api-v2-sign';
+import { normalizeV2Params, type FlatParams, type ParamValue, type SignatureMethod } from '../../integrations/vod/api-v2-sign';
 
 /** Most flattened parameters one request may carry (v2 requests have a few dozen at most). */
 export const MAX_V2_PARAMS = 100;
@@ -44,4 +44,15 @@ export function flattenV2Params(params: V2ParamsInput): FlatParams {
   if (!flat) throw new AppError('BAD_INPUT', 'params: two parameters have the same name once _ is read as .');
   if (flat.size > MAX_V2_PARAMS) throw new AppError('BAD_INPUT', `params: at most ${MAX_V2_PARAMS} parameters`);
   return flat;
+}
+
+/**
+ * `SignatureMethod` of a v2 request: HmacSHA1 when absent (as the v2 API defaults), HmacSHA256, anything else
+ * BAD_INPUT. Both get_sign and cmd_proxy apply it, so a request one accepts the other does too.
+ */
+export function readSignatureMethod(flat: FlatParams): SignatureMethod {
+  const m = flat.get('SignatureMethod');
+  if (m === undefined || m === 'HmacSHA1') return 'HmacSHA1';
+  if (m === 'HmacSHA256') return 'HmacSHA256';
+  throw new AppError('BAD_INPUT', 'params.SignatureMethod: must be HmacSHA1 or HmacSHA256');
 }

@@ -17,7 +17,7 @@ import {
   type V2GetVideoInfoReply,
 } from '../../integrations/vod/types';
 import { parseV2Time } from '../../integrations/vod/v2-time';
-import { flattenV2Params, V2_PATH, type V2ParamsInput } from './v2-params';
+import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
 
 export const VOD_PROXY_HOST = 'vod.api.qcloud.com';
 export const VOD_PROXY_ACTIONS = ['DescribeVodInfo', 'GetVideoInfo'] as const;
@@ -130,6 +130,7 @@ export async function proxyVodCommand(ctx: ServiceCtx, input: VodProxyInput): Pr
   if (action !== 'DescribeVodInfo' && action !== 'GetVideoInfo') {
     throw new AppError('NO_PRIVILEGE', `action ${action || '(none)'} cannot be proxied (${VOD_PROXY_ACTIONS.join(', ')} only)`);
   }
+  readSignatureMethod(flat);
   try {
     // The params are parsed (BAD_INPUT) before the provider is called, so malformed requests never reach Tencent.
     return action === 'DescribeVodInfo'

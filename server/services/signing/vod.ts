@@ -8,7 +8,7 @@ import type { ServiceCtx } from '../../context';
 import { AppError } from '../../errors';
 import { vodV2Sign, vodV2SignSource, type SignatureMethod, type V2Method } from '../../integrations/vod/api-v2-sign';
 import { clientUploadSign } from '../../integrations/vod/client-upload-sign';
-import { flattenV2Params, V2_PATH, type V2ParamsInput } from './v2-params';
+import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
 
 export interface VodApiSignInput {
   method: V2Method;
@@ -24,8 +24,6 @@ export interface VodApiSignReply {
   SignatureMethod: SignatureMethod;
 }
 
-const SIGNATURE_METHODS: readonly string[] = ['HmacSHA1', 'HmacSHA256'];
-
 /**
  * Signs a VOD API v2 request for a client. Caller: legacy vod/get_sign.
  * @throws NO_PRIVILEGE host, path or Action not allowed · BAD_INPUT malformed params or SignatureMethod
@@ -37,10 +35,7 @@ export function signVodApiRequest(ctx: ServiceCtx, input: VodApiSignInput): VodA
   }
   if (input.path !== V2_PATH) throw new AppError('NO_PRIVILEGE', `only ${V2_PATH} may be signed`);
   const flat = flattenV2Params(input.params);
-  const method = flat.get('SignatureMethod');
-  if (method !== undefined && !SIGNATURE_METHODS.includes(method)) {
-    throw new AppError('BAD_INPUT', 'params.SignatureMethod: must be HmacSHA1 or HmacSHA256');
-  }
+  const signatureMethod = readSignatureMethod(flat);
   const action = flat.get('Action');
   if (action === undefined || !ctx.env.VOD_SIGN_ALLOWED_ACTIONS.includes(action)) {
     throw new AppError('NO_PRIVILEGE', `action ${action ?? '(none)'} may not be signed`);
@@ -48,7 +43,6 @@ export function signVodApiRequest(ctx: ServiceCtx, input: VodApiSignInput): VodA
   // The server, not the client, says which key signs; a client-sent Signature is never part of the source.
   flat.set('SecretId', ctx.cloud.secretId);
   flat.delete('Signature');
-  const signatureMethod = (method ?? 'HmacSHA1') as SignatureMethod;
   const src = vodV2SignSource(input.method, host, input.path, flat);
   return { sign: vodV2Sign(ctx.cloud.secretKey, signatureMethod, src), SecretId: ctx.cloud.secretId, SignatureMethod: signatureMethod };
 }
