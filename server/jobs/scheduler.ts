@@ -4,6 +4,7 @@
  * instrumentation) gets there first. A job is `(ctx) → what changed`; tests call jobs directly with a fixed clock.
  */
 import type { ServiceCtx } from '../context';
+import { buildPlaybackIndexes } from './build-playback-index';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
 export interface Job {
@@ -11,7 +12,10 @@ export interface Job {
   run(ctx: ServiceCtx): Promise<unknown>;
 }
 
-export const JOBS: Job[] = [{ name: 'sweep-dead-rooms', run: sweepDeadRooms }];
+export const JOBS: Job[] = [
+  { name: 'sweep-dead-rooms', run: sweepDeadRooms },
+  { name: 'build-playback-index', run: buildPlaybackIndexes },
+];
 
 const STARTED = Symbol.for('edu-classroom.scheduler');
 

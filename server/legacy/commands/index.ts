@@ -2,6 +2,7 @@
 import type { CommandEntry } from '../command';
 import { accountCommands } from './account';
 import { callbackCommands } from './callbacks';
+import { callbackCommands } from './callbacks';
 import { cosCommands } from './cos';
 import { liveCommands } from './live';
 import { vodCommands } from './vod';
@@ -9,6 +10,7 @@ import { vodCommands } from './vod';
 export const COMMANDS: Record<string, CommandEntry> = {
   ...accountCommands,
   ...liveCommands,
+  ...callbackCommands,
   ...callbackCommands,
   ...cosCommands,
   ...vodCommands,

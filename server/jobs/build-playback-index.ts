@@ -1,0 +1,96 @@
+/**
+ * The playback index job: builds the JSON index of ended courses whose index is due (closeCourseTx queues it
+ * REPLAY_INDEX_DELAY_S after the end, so late recording callbacks are in), writes it to object storage, then marks the
+ * course state 3 with playback_idx_url. Each course is claimed with a conditional UPDATE that also leases it
+ * (index_due_at moves LEASE_S ahead), so two processes never build the same course at once and a build that died is
+ * retried after the lease. Failures are recorded (index_error), retried with exponential backoff, and after
+ * REPLAY_INDEX_MAX_ATTEMPTS left visible as 'failed' (the console's retry calls requeuePlaybackIndex).
+ */
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { courses } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { assemblePlaybackIndex } from '../services/playback';
+import { COURSE_STATE } from '../services/schemas';
+
+export { requeuePlaybackIndex } from '../services/playback';
+
+/** How long a claimed build may take before another process may try again. */
+export const INDEX_LEASE_S = 600;
+const BATCH = 20;
+
+/** Delay before retry n (1-based): 60 s, 120 s, 240 s … capped at an hour. */
+export function indexBackoffS(attempt: number): number {
+  return Math.min(60 * 2 ** Math.max(0, attempt - 1), 3600);
+}
+
+export function playbackIndexKey(roomnum: number, generatedAt: number): string {
+  return `playback/${roomnum}/index-${generatedAt}.json`;
+}
+
+export interface IndexJobResult {
+  built: number[];
+  retrying: number[];
+  failed: number[];
+}
+
+export async function buildPlaybackIndexes(ctx: ServiceCtx): Promise<IndexJobResult> {
+  const result: IndexJobResult = { built: [], retrying: [], failed: [] };
+  const now = ctx.clock.nowS();
+  const due = await ctx.db
+    .select({ roomnum: courses.roomnum })
+    .from(courses)
+    .where(and(eq(courses.indexStatus, 'pending'), lte(courses.indexDueAt, now), inArray(courses.state, [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK])))
+    .orderBy(asc(courses.indexDueAt))
+    .limit(BATCH);
+  for (const { roomnum } of due) {
+    const outcome = await buildOne(ctx, roomnum, now);
+    if (outcome) result[outcome].push(roomnum);
+  }
+  if (result.built.length || result.retrying.length || result.failed.length) ctx.log.info(result, 'playback indexes');
+  return result;
+}
+
+async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<keyof IndexJobResult | null> {
+  const lease = now + INDEX_LEASE_S;
+  const claimed = await ctx.db
+    .update(courses)
+    .set({ indexDueAt: lease, indexAttempts: sql`${courses.indexAttempts} + 1` })
+    .where(
+      and(
+        eq(courses.roomnum, roomnum),
+        eq(courses.indexStatus, 'pending'),
+        lte(courses.indexDueAt, now),
+        inArray(courses.state, [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+      ),
+    )
+    .returning()
+    .get();
+  if (!claimed) return null; // another process got it first
+  const ours = and(eq(courses.roomnum, roomnum), eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease));
+  try {
+    const index = await assemblePlaybackIndex(ctx, claimed);
+    const key = playbackIndexKey(roomnum, index.generated_at);
+    await ctx.storage.putObject(key, Buffer.from(JSON.stringify(index)), { contentType: 'application/json' });
+    const url = ctx.storage.publicUrl(key);
+    const r = await ctx.db
+      .update(courses)
+      .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: url, indexStatus: 'ready', indexError: '' })
+      .where(ours);
+    if (r.changes === 0) {
+      ctx.log.info({ roomnum }, 'playback index built but the course was re-queued or resolved meanwhile; leaving it');
+      return null;
+    }
+    ctx.log.info({ roomnum, url, recordings: index.recordings.length, messages: index.messages.count, complete: index.messages.complete }, 'playback index ready');
+    return 'built';
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    const attempts = claimed.indexAttempts;
+    const giveUp = attempts >= ctx.env.REPLAY_INDEX_MAX_ATTEMPTS;
+    await ctx.db
+      .update(courses)
+      .set(giveUp ? { indexStatus: 'failed', indexError: message } : { indexError: message, indexDueAt: now + indexBackoffS(attempts) })
+      .where(ours);
+    ctx.log.warn({ roomnum, attempts, giveUp, err: message }, 'playback index build failed');
+    return giveUp ? 'failed' : 'retrying';
+  }
+}
