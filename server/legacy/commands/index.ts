@@ -2,7 +2,6 @@
 import type { CommandEntry } from '../command';
 import { accountCommands } from './account';
 import { callbackCommands } from './callbacks';
-import { callbackCommands } from './callbacks';
 import { cosCommands } from './cos';
 import { liveCommands } from './live';
 import { vodCommands } from './vod';
@@ -10,7 +9,6 @@ import { vodCommands } from './vod';
 export const COMMANDS: Record<string, CommandEntry> = {
   ...accountCommands,
   ...liveCommands,
-  ...callbackCommands,
   ...callbackCommands,
   ...cosCommands,
   ...vodCommands,
