@@ -92,6 +92,14 @@ describe('vod/get_sign', () => {
     }
   });
 
+  it('refuses a __proto__ parameter instead of dropping it', async () => {
+    const body = `{"appid":${ctx.env.SDKAPPID},"timeStamp":1,"token":"${token}","method":"GET","host":"${HOST}","path":"${PATH}","params":{"Action":"DescribeVodInfo","__proto__":{"Action":"DeleteVodFile"}}}`;
+    for (const cmd of ['get_sign', 'cmd_proxy']) {
+      const r = await s.raw('vod', cmd, body);
+      expect((r.json as { errorCode: number }).errorCode).toBe(10003);
+    }
+  });
+
   it('needs a valid token', async () => {
     expect((await s.call('vod/get_sign', { method: 'GET', host: HOST, path: PATH, params: EXAMPLE_PARAMS })).errorCode).toBe(10003);
     expect((await s.call('vod/get_sign', { token: 'nope', method: 'GET', host: HOST, path: PATH, params: EXAMPLE_PARAMS })).errorCode).toBe(10009);

@@ -14,6 +14,16 @@ import { normalizeV2Params, type FlatParams, type ParamValue, type SignatureMeth
 export const MAX_V2_PARAMS = 100;
 
 const keyInput = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'parameter names are 1-64 letters, digits, _ . or -');
+
+/**
+ * JSON.parse keeps `__proto__` as an own key, but a zod record silently drops it, so it is refused up front. Looks
+ * only as deep as params may nest (deeper input fails the schema anyway), so it cannot recurse without bound.
+ */
+function hasProtoKey(v: unknown, depth = 0): boolean {
+  if (typeof v !== 'object' || v === null || depth > 3) return false;
+  if (Object.hasOwn(v, '__proto__')) return true;
+  return Object.values(v).some((x) => hasProtoKey(x, depth + 1));
+}
 const leafInput = z.union([
   z.string().max(1024, 'at most 1024 characters').refine((v) => !v.includes('&'), 'must not contain &'),
   z.number().finite(),
@@ -25,7 +35,10 @@ const level3 = leafInput;
 const level2 = z.union([leafInput, z.array(level3).max(MAX_V2_PARAMS), boundedRecord(level3)]);
 const level1 = z.union([leafInput, z.array(level2).max(MAX_V2_PARAMS), boundedRecord(level2)]);
 
-export const v2ParamsInput = boundedRecord(level1);
+export const v2ParamsInput = z
+  .unknown()
+  .refine((v) => !hasProtoKey(v), 'parameter name __proto__ is not allowed')
+  .pipe(boundedRecord(level1));
 export type V2ParamsInput = z.infer<typeof v2ParamsInput>;
 
 export const v2MethodInput = z
