@@ -1,0 +1,17 @@
+/** Every console page requires a teacher session: no session → login; a student → the student page. */
+import { redirect } from 'next/navigation';
+import { AppShell } from '../_components/app-shell';
+import { currentCaller } from '../_trpc/server';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const caller = await currentCaller();
+  if (!caller) redirect('/login');
+  if (caller.role !== 1) redirect('/student');
+  return (
+    <AppShell uid={caller.uid} teacher>
+      {children}
+    </AppShell>
+  );
+}

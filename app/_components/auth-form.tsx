@@ -1,0 +1,91 @@
+'use client';
+/**
+ * Login and registration form. The password is base64-encoded (UTF-8) before it leaves the browser, exactly as the
+ * mobile clients do. After login a teacher lands on the console home, a student on the student page.
+ */
+import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useI18n } from '../_i18n/provider';
+import { encodeClientPassword } from '../_lib/password';
+import { useTRPC } from '../_trpc/client';
+import { ErrorMessage } from './error-message';
+import { LanguageSwitcher } from './language-switcher';
+
+export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [id, setId] = useState('');
+  const [pwd, setPwd] = useState('');
+  const [pwd2, setPwd2] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const onDone = (r: { role: number }) => {
+    router.replace(r.role === 1 ? '/' : '/student');
+    router.refresh();
+  };
+  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: onDone }));
+  const register = useMutation(trpc.auth.register.mutationOptions({ onSuccess: onDone }));
+  const m = mode === 'login' ? login : register;
+
+  return (
+    <main className="auth-page" id="main">
+      <div className="row end">
+        <LanguageSwitcher />
+      </div>
+      <h1>{mode === 'login' ? t('auth.loginTitle') : t('auth.registerTitle')}</h1>
+      <p className="muted">{mode === 'login' ? t('auth.loginIntro') : t('auth.registerIntro')}</p>
+      <form
+        className="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (mode === 'register' && pwd !== pwd2) {
+            setMismatch(true);
+            return;
+          }
+          setMismatch(false);
+          m.mutate({ id: id.trim(), pwd: encodeClientPassword(pwd) });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="auth-id">{t('auth.id')}</label>
+          <input id="auth-id" name="id" type="text" autoComplete="username" required maxLength={32} pattern="[A-Za-z0-9_\-]{1,32}" value={id} onChange={(e) => setId(e.target.value)} aria-describedby="auth-id-hint" />
+          <span id="auth-id-hint" className="hint">
+            {t('auth.idHint')}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="auth-pwd">{t('auth.password')}</label>
+          <input id="auth-pwd" name="password" type="password" autoComplete={mode === 'login' ? 'current-password' : 'new-password'} required value={pwd} onChange={(e) => setPwd(e.target.value)} />
+        </div>
+        {mode === 'register' && (
+          <div className="field">
+            <label htmlFor="auth-pwd2">{t('auth.passwordAgain')}</label>
+            <input id="auth-pwd2" name="password2" type="password" autoComplete="new-password" required value={pwd2} onChange={(e) => setPwd2(e.target.value)} />
+          </div>
+        )}
+        {mismatch && (
+          <p className="alert error" role="alert" data-testid="error-message">
+            {t('auth.passwordMismatch')}
+          </p>
+        )}
+        <ErrorMessage error={m.error} />
+        <button type="submit" className="primary" disabled={m.isPending} data-testid="auth-submit">
+          {mode === 'login' ? t('auth.login') : t('auth.register')}
+        </button>
+      </form>
+      <p>
+        {mode === 'login' ? (
+          <>
+            {t('auth.noAccount')} <Link href="/register">{t('auth.registerLink')}</Link>
+          </>
+        ) : (
+          <>
+            {t('auth.haveAccount')} <Link href="/login">{t('auth.loginLink')}</Link>
+          </>
+        )}
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+/** Create a course, or edit one that has not started: title and an optional cover image (uploaded like courseware). */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useI18n } from '../_i18n/provider';
+import { useTRPC } from '../_trpc/client';
+import { ErrorMessage } from './error-message';
+import { IMAGE_ACCEPT, Uploader, type FinishedUpload } from './uploader';
+
+export function CourseForm(props: { existing?: { roomnum: number; title: string; cover: string }; onDone?: () => void }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const [title, setTitle] = useState(props.existing?.title ?? '');
+  const [cover, setCover] = useState<FinishedUpload | null>(null);
+  const [removeCover, setRemoveCover] = useState(false);
+  const create = useMutation(
+    trpc.course.create.mutationOptions({
+      onSuccess: (r) => {
+        void qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
+        router.push(`/courses/${r.roomnum}`);
+      },
+    }),
+  );
+  const update = useMutation(
+    trpc.course.update.mutationOptions({
+      onSuccess: () => {
+        void qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
+        props.onDone?.();
+      },
+    }),
+  );
+  const m = props.existing ? update : create;
+  const coverInput = cover ? { key: cover.key, fileName: cover.fileName, mime: cover.mime } : undefined;
+  const shownCover = cover?.url ?? (removeCover ? '' : props.existing?.cover ?? '');
+
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (props.existing) update.mutate({ roomnum: props.existing.roomnum, title: title.trim(), cover: coverInput, removeCover: removeCover && !cover });
+        else create.mutate({ title: title.trim(), cover: coverInput });
+      }}
+    >
+      <div className="field">
+        <label htmlFor="course-title">{t('course.titleLabel')}</label>
+        <input id="course-title" type="text" required maxLength={128} value={title} onChange={(e) => setTitle(e.target.value)} data-testid="course-title-input" />
+      </div>
+      <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
+        <legend style={{ fontWeight: 500 }}>{t('course.coverLabel')}</legend>
+        {shownCover ? (
+          <div className="row">
+            {/* eslint-disable-next-line @next/next/no-img-element -- user content from storage */}
+            <img className="cover" src={shownCover} alt={t('course.coverAlt')} />
+            <button
+              type="button"
+              onClick={() => {
+                setCover(null);
+                setRemoveCover(true);
+              }}
+            >
+              {t('course.removeCover')}
+            </button>
+          </div>
+        ) : (
+          <Uploader
+            purpose="cover"
+            roomnum={0}
+            accept={IMAGE_ACCEPT}
+            onUploaded={async (u) => {
+              setCover(u);
+              setRemoveCover(false);
+            }}
+          />
+        )}
+      </fieldset>
+      <ErrorMessage error={m.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={m.isPending} data-testid="course-save">
+          {props.existing ? t('common.save') : t('course.create')}
+        </button>
+        {props.onDone && (
+          <button type="button" onClick={props.onDone}>
+            {t('common.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

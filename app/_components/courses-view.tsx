@@ -1,0 +1,141 @@
+'use client';
+/**
+ * The teacher's courses: state tabs with counts, title search, date range, server-side pagination. The search is
+ * debounced so typing does not send a request per key.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { useI18n } from '../_i18n/provider';
+import { useTRPC } from '../_trpc/client';
+import { ErrorMessage } from './error-message';
+import { STATE_KEYS, StateBadge } from './state-badge';
+
+const PAGE_SIZE = 10;
+type StateFilter = 0 | 1 | 2 | 3 | undefined;
+
+/** `YYYY-MM-DD` (a date input, local time) → unix seconds at the start or end of that day. */
+function dayBound(value: string, end: boolean): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const ms = end ? new Date(y, m - 1, d, 23, 59, 59).getTime() : new Date(y, m - 1, d).getTime();
+  return Math.floor(ms / 1000);
+}
+
+export function CoursesView() {
+  const { t, dateTime, number } = useI18n();
+  const trpc = useTRPC();
+  const [state, setState] = useState<StateFilter>(undefined);
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [page, setPage] = useState(1);
+
+  useEffect(() => {
+    const h = setTimeout(() => {
+      setQ(search.trim());
+      setPage(1);
+    }, 300);
+    return () => clearTimeout(h);
+  }, [search]);
+
+  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(from, false), to: dayBound(to, true) };
+  const list = useQuery(trpc.course.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  const counts = list.data?.counts;
+  const all = counts ? counts['0'] + counts['1'] + counts['2'] + counts['3'] : undefined;
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
+  const tabs: { value: StateFilter; label: string; n?: number }[] = [
+    { value: undefined, label: t('courses.all'), n: all },
+    ...([0, 1, 2, 3] as const).map((s) => ({ value: s, label: t(STATE_KEYS[s]!), n: counts?.[String(s) as '0'] })),
+  ];
+
+  return (
+    <>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h1>{t('courses.title')}</h1>
+        <Link className="button primary" href="/courses/new" data-testid="new-course">
+          {t('courses.new')}
+        </Link>
+      </div>
+      <section className="card" aria-label={t('courses.filters')}>
+        <div className="tabs" role="group" aria-label={t('courses.stateFilter')}>
+          {tabs.map((tab) => (
+            <button
+              key={String(tab.value)}
+              type="button"
+              aria-pressed={state === tab.value}
+              data-testid={`state-tab-${tab.value ?? 'all'}`}
+              onClick={() => {
+                setState(tab.value);
+                setPage(1);
+              }}
+            >
+              {tab.label}
+              {tab.n !== undefined && <span className="small"> ({number(tab.n)})</span>}
+            </button>
+          ))}
+        </div>
+        <div className="row">
+          <span className="field" style={{ margin: 0 }}>
+            <label htmlFor="course-search">{t('courses.search')}</label>
+            <input id="course-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t('courses.searchPlaceholder')} maxLength={128} />
+          </span>
+          <span className="field" style={{ margin: 0 }}>
+            <label htmlFor="course-from">{t('courses.from')}</label>
+            <input id="course-from" type="date" value={from} onChange={(e) => { setFrom(e.target.value); setPage(1); }} />
+          </span>
+          <span className="field" style={{ margin: 0 }}>
+            <label htmlFor="course-to">{t('courses.to')}</label>
+            <input id="course-to" type="date" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }} />
+          </span>
+        </div>
+      </section>
+      <ErrorMessage error={list.error} />
+      <section className="card" aria-labelledby="course-table-caption">
+        <div className="table-wrap">
+          <table data-testid="course-table">
+            <caption id="course-table-caption" className="visually-hidden">
+              {t('courses.title')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('courses.colTitle')}</th>
+                <th scope="col">{t('courses.colState')}</th>
+                <th scope="col" className="hide-narrow">{t('courses.colTime')}</th>
+                <th scope="col" className="hide-narrow">{t('courses.colMembers')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data?.items.map((c) => (
+                <tr key={c.roomnum} data-testid="course-row">
+                  <td>
+                    <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
+                    <div className="muted small">#{c.roomnum}</div>
+                  </td>
+                  <td>
+                    <StateBadge state={c.state} />
+                  </td>
+                  <td className="hide-narrow">{dateTime(c.beginTime || c.createdAt)}</td>
+                  <td className="hide-narrow">{c.state === 1 ? number(c.memsize) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {list.isPending && <p aria-live="polite">{t('common.loading')}</p>}
+        {list.data && list.data.items.length === 0 && <p className="muted">{t('courses.empty')}</p>}
+        <nav className="row" aria-label={t('courses.pagination')} style={{ marginTop: '0.75rem' }}>
+          <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+            {t('common.prev')}
+          </button>
+          <span aria-live="polite">{t('courses.pageOf', { page, pages })}</span>
+          <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
+            {t('common.next')}
+          </button>
+          {list.data && <span className="muted small">{t('courses.totalN', { n: list.data.total })}</span>}
+        </nav>
+      </section>
+    </>
+  );
+}

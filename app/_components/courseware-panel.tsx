@@ -1,0 +1,125 @@
+'use client';
+/**
+ * Courseware of a course (roomnum > 0) or of the teacher's library (0): upload, list (name, type, size, uploader,
+ * time), inline preview for PDF, images and video, unbind. Names render as text only.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useI18n } from '../_i18n/provider';
+import { formatBytes, previewKind, typeLabel } from '../_lib/format';
+import { useTRPC } from '../_trpc/client';
+import { ConfirmButton } from './confirm-dialog';
+import { ErrorMessage } from './error-message';
+import { COURSEWARE_ACCEPT, Uploader } from './uploader';
+
+interface FileRow {
+  id: number;
+  fileName: string;
+  url: string;
+  size: number;
+  mime: string;
+  uploader: string;
+  createdAt: number;
+}
+
+function Preview({ file }: { file: FileRow }) {
+  const { t } = useI18n();
+  const kind = previewKind(file.mime, file.url);
+  if (kind === 'pdf') return <iframe src={file.url} title={t('files.previewOf', { name: file.fileName })} data-testid="file-preview" />;
+  // eslint-disable-next-line @next/next/no-img-element -- user content from storage, not an optimisable asset
+  if (kind === 'image') return <img src={file.url} alt={file.fileName} data-testid="file-preview" />;
+  if (kind === 'video') return <video src={file.url} controls preload="metadata" aria-label={file.fileName} data-testid="file-preview" />;
+  return <p className="muted">{t('files.noPreview')}</p>;
+}
+
+export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editable: boolean }) {
+  const { t, dateTime, locale } = useI18n();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState<number | null>(null);
+  const list = useQuery(trpc.courseware.list.queryOptions({ roomnum, page: 1, pageSize: 50 }));
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.courseware.list.queryKey({ roomnum }) });
+  const bind = useMutation(trpc.courseware.bind.mutationOptions({ onSettled: invalidate }));
+  const unbind = useMutation(trpc.courseware.unbind.mutationOptions({ onSettled: invalidate }));
+
+  return (
+    <div className="stack">
+      {editable && (
+        <Uploader purpose="courseware" roomnum={roomnum} accept={COURSEWARE_ACCEPT} multiple onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })} />
+      )}
+      <ErrorMessage error={list.error ?? unbind.error} />
+      {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
+      {list.data && list.data.files.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="file-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('files.name')}</th>
+                <th scope="col">{t('files.type')}</th>
+                <th scope="col">{t('files.size')}</th>
+                <th scope="col" className="hide-narrow">{t('files.uploader')}</th>
+                <th scope="col" className="hide-narrow">{t('files.time')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('files.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.files.map((f) => (
+                <FileTableRow
+                  key={f.id}
+                  f={f}
+                  open={open === f.id}
+                  onToggle={() => setOpen(open === f.id ? null : f.id)}
+                  size={formatBytes(f.size, locale)}
+                  time={dateTime(f.createdAt)}
+                  onUnbind={editable ? () => unbind.mutate({ roomnum, url: f.url }) : undefined}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.data && list.data.total > list.data.files.length && <p className="muted small">{t('files.more', { n: list.data.total - list.data.files.length })}</p>}
+    </div>
+  );
+}
+
+function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow; open: boolean; onToggle: () => void; size: string; time: string; onUnbind?: () => void }) {
+  const { t } = useI18n();
+  const canPreview = previewKind(f.mime, f.url) !== null;
+  return (
+    <>
+      <tr data-testid="file-row">
+        <td>
+          <a href={f.url} target="_blank" rel="noopener noreferrer">
+            {f.fileName}
+          </a>
+        </td>
+        <td>{typeLabel(f.fileName)}</td>
+        <td>{size}</td>
+        <td className="hide-narrow">{f.uploader}</td>
+        <td className="hide-narrow">{time}</td>
+        <td>
+          <span className="row">
+            {canPreview && (
+              <button type="button" aria-expanded={open} onClick={onToggle} data-testid="preview-toggle">
+                {open ? t('files.hidePreview') : t('files.preview')}
+              </button>
+            )}
+            {onUnbind && (
+              <ConfirmButton label={t('files.unbind')} title={t('files.unbindTitle')} body={t('files.unbindBody', { name: f.fileName })} confirmLabel={t('files.unbind')} onConfirm={onUnbind} danger />
+            )}
+          </span>
+        </td>
+      </tr>
+      {open && (
+        <tr>
+          <td colSpan={6} className="preview">
+            <Preview file={f} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,157 @@
+'use client';
+/**
+ * The recordings of a class in order in one native <video>, plus the class timeline: clicking an event loads the
+ * recording covering that moment and seeks to it (app/_lib/seek.ts). hls.js is loaded only for .m3u8 sources on
+ * browsers without native HLS, so ordinary MP4 playback ships none of it.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MessageKey } from '@/server/i18n/translate';
+import { useI18n } from '../_i18n/provider';
+import { formatDuration } from '../_lib/format';
+import { seekTarget, type Segment } from '../_lib/seek';
+
+export interface PlayerSegment extends Segment {
+  recordingId: number;
+  videoUrl: string;
+}
+
+/** The timeline items the server sends (services/playback.ts TimelineItem), as far as the player needs them. */
+export interface PlayerTimelineItem {
+  kind: 'start' | 'join' | 'leave' | 'recording' | 'courseware_bound' | 'courseware_unbound' | 'end';
+  at: number;
+  uid: string;
+  role?: number;
+  reason?: string;
+  fileName?: string;
+  duration?: number;
+  endAt?: number;
+}
+
+const KIND_KEYS: Record<PlayerTimelineItem['kind'], MessageKey> = {
+  start: 'timeline.start',
+  join: 'timeline.join',
+  leave: 'timeline.leave',
+  recording: 'timeline.recording',
+  courseware_bound: 'timeline.fileBound',
+  courseware_unbound: 'timeline.fileUnbound',
+  end: 'timeline.end',
+};
+
+type HlsLike = { loadSource(u: string): void; attachMedia(m: HTMLMediaElement): void; destroy(): void };
+
+function isHls(url: string): boolean {
+  return /\.m3u8($|\?)/i.test(url);
+}
+
+export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: PlayerSegment[]; timeline: PlayerTimelineItem[]; beginTime: number }) {
+  const { t, time } = useI18n();
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const hlsRef = useRef<HlsLike | null>(null);
+  const pendingSeek = useRef<{ offsetS: number; play: boolean } | null>(null);
+  const [index, setIndex] = useState(0);
+  const [selected, setSelected] = useState<number | null>(null);
+  const current = segments[index];
+  const url = current?.videoUrl;
+
+  const applyPendingSeek = useCallback(() => {
+    const v = videoRef.current;
+    const p = pendingSeek.current;
+    if (!v || !p || v.readyState < 1) return;
+    pendingSeek.current = null;
+    v.currentTime = p.offsetS;
+    if (p.play) void v.play().catch(() => undefined);
+  }, []);
+
+  // Attach the current source: natively, or through a dynamically imported hls.js for HLS where needed.
+  useEffect(() => {
+    const v = videoRef.current;
+    if (!v || !url) return;
+    let cancelled = false;
+    hlsRef.current?.destroy();
+    hlsRef.current = null;
+    if (isHls(url) && !v.canPlayType('application/vnd.apple.mpegurl')) {
+      void import('hls.js').then(({ default: Hls }) => {
+        if (cancelled || !Hls.isSupported()) return;
+        const hls = new Hls();
+        hls.loadSource(url);
+        hls.attachMedia(v);
+        hlsRef.current = hls;
+      });
+    } else {
+      v.src = url;
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [url]);
+
+  useEffect(() => () => hlsRef.current?.destroy(), []);
+
+  function seekTo(at: number, itemIndex: number) {
+    setSelected(itemIndex);
+    const target = seekTarget(segments, at);
+    if (!target) return;
+    pendingSeek.current = { offsetS: target.offsetS, play: true };
+    if (target.index !== index) setIndex(target.index);
+    else applyPendingSeek();
+  }
+
+  function label(item: PlayerTimelineItem): string {
+    const base = t(KIND_KEYS[item.kind], { uid: item.uid, name: item.fileName ?? '', duration: formatDuration(item.duration ?? 0) });
+    return item.kind === 'leave' && item.reason === 'timeout' ? `${base} ${t('timeline.timeoutSuffix')}` : base;
+  }
+
+  return (
+    <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(300px, 1fr))' }}>
+      <div className="player">
+        {current ? (
+          <>
+            <video
+              ref={videoRef}
+              controls
+              preload="metadata"
+              playsInline
+              data-testid="playback-video"
+              data-segment={index}
+              aria-label={t('playback.videoLabel', { n: index + 1, total: segments.length })}
+              onLoadedMetadata={applyPendingSeek}
+              onEnded={() => {
+                // Continue with the next recording, in order.
+                if (index + 1 < segments.length) {
+                  pendingSeek.current = { offsetS: 0, play: true };
+                  setIndex(index + 1);
+                }
+              }}
+            />
+            {segments.length > 1 && (
+              <div className="segments" role="group" aria-label={t('playback.segments')}>
+                {segments.map((s, i) => (
+                  <button key={s.recordingId} type="button" aria-pressed={i === index} onClick={() => { pendingSeek.current = { offsetS: 0, play: false }; setIndex(i); }}>
+                    {t('playback.segment', { n: i + 1, time: time(s.startTime) })}
+                  </button>
+                ))}
+              </div>
+            )}
+          </>
+        ) : (
+          <p className="alert info">{t('playback.noRecordings')}</p>
+        )}
+      </div>
+      <div>
+        <h3 id="timeline-h">{t('playback.timeline')}</h3>
+        <ol className="timeline" aria-labelledby="timeline-h" data-testid="timeline">
+          {timeline.map((item, i) => (
+            <li key={`${item.kind}-${item.at}-${i}`}>
+              <button type="button" onClick={() => seekTo(item.at, i)} aria-current={selected === i ? 'true' : undefined} data-testid="timeline-item" data-kind={item.kind} data-at={item.at} disabled={segments.length === 0}>
+                <time dateTime={new Date(item.at * 1000).toISOString()}>
+                  {time(item.at)} <span className="small">(+{formatDuration(Math.max(0, item.at - beginTime))})</span>
+                </time>
+                <span>{label(item)}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}

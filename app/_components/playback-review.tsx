@@ -1,0 +1,138 @@
+'use client';
+/**
+ * Teacher's playback review of an ended course: the player and timeline, the playback index status (with retry when
+ * it failed or is stuck), attendance with a CSV download, and the publish switch for attending students.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useI18n } from '../_i18n/provider';
+import { formatDuration } from '../_lib/format';
+import { useTRPC } from '../_trpc/client';
+import { ErrorMessage } from './error-message';
+import { PlaybackPlayer } from './playback-player';
+import { StateBadge } from './state-badge';
+
+export function PlaybackReview({ roomnum }: { roomnum: number }) {
+  const { t, dateTime, time } = useI18n();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const view = useQuery(trpc.playback.view.queryOptions({ roomnum }));
+  // While the index is being built, look again now and then so "ready" shows up by itself.
+  const review = useQuery(
+    trpc.playback.review.queryOptions({ roomnum }, { refetchInterval: (q) => (q.state.data?.index.status === 'pending' ? 10_000 : false) }),
+  );
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
+  const retry = useMutation(trpc.playback.retryIndex.mutationOptions({ onSettled: refresh }));
+  const publish = useMutation(trpc.playback.setPublished.mutationOptions({ onSettled: refresh }));
+
+  if (view.error) {
+    return (
+      <>
+        <h1>{t('playback.title')}</h1>
+        <ErrorMessage error={view.error} />
+        <Link href={`/courses/${roomnum}`}>{t('playback.backToCourse')}</Link>
+      </>
+    );
+  }
+  if (!view.data) return <p aria-live="polite">{t('common.loading')}</p>;
+  const c = view.data.course;
+  const idx = review.data?.index;
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  return (
+    <>
+      <p>
+        <Link href={`/courses/${roomnum}`}>← {t('playback.backToCourse')}</Link>
+      </p>
+      <h1>{t('playback.titleOf', { title: c.title })}</h1>
+      <p className="row">
+        <StateBadge state={c.state} />
+        <span className="muted">{t('playback.span', { begin: dateTime(c.beginTime), end: time(c.endTime), duration: formatDuration(c.endTime - c.beginTime) })}</span>
+      </p>
+      <ErrorMessage error={review.error ?? retry.error ?? publish.error} />
+
+      <section className="card" aria-labelledby="player-h">
+        <h2 id="player-h" className="visually-hidden">
+          {t('playback.player')}
+        </h2>
+        <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
+      </section>
+
+      {review.data && idx && (
+        <div className="grid">
+          <section className="card" aria-labelledby="index-h">
+            <h2 id="index-h">{t('playback.index')}</h2>
+            <p className="row">
+              <span className={`badge ${idx.status}`} data-testid="index-status" data-status={idx.status}>
+                {t(idx.status === 'ready' ? 'index.ready' : idx.status === 'failed' ? 'index.failed' : idx.status === 'pending' ? 'index.pending' : 'index.none')}
+              </span>
+              {idx.status === 'pending' && <span className="muted small">{t('index.dueAt', { time: dateTime(idx.dueAt) })}</span>}
+            </p>
+            {idx.error && <p className="small muted">{t('index.lastError', { error: idx.error })}</p>}
+            {(idx.status === 'failed' || idx.status === 'pending') && (
+              <button type="button" onClick={() => retry.mutate({ roomnum })} disabled={retry.isPending} data-testid="retry-index">
+                {idx.status === 'failed' ? t('index.retry') : t('index.buildNow')}
+              </button>
+            )}
+            {idx.status === 'ready' && idx.url && (
+              <p className="small">
+                <a href={idx.url} target="_blank" rel="noopener noreferrer">
+                  {t('index.open')}
+                </a>
+              </p>
+            )}
+          </section>
+          <section className="card" aria-labelledby="publish-h">
+            <h2 id="publish-h">{t('publish.title')}</h2>
+            <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>
+            <button
+              type="button"
+              className={review.data.published ? undefined : 'primary'}
+              aria-pressed={review.data.published}
+              onClick={() => publish.mutate({ roomnum, published: !review.data.published })}
+              disabled={publish.isPending}
+              data-testid="publish-toggle"
+            >
+              {review.data.published ? t('publish.unpublish') : t('publish.publish')}
+            </button>
+          </section>
+        </div>
+      )}
+
+      {review.data && (
+        <section className="card" aria-labelledby="att-h">
+          <div className="row" style={{ justifyContent: 'space-between' }}>
+            <h2 id="att-h">{t('attendance.title', { n: review.data.attendance.length })}</h2>
+            <a className="button" href={`/api/courses/${roomnum}/attendance.csv?tz=${encodeURIComponent(timeZone)}`} download data-testid="attendance-csv">
+              {t('attendance.download')}
+            </a>
+          </div>
+          <div className="table-wrap">
+            <table data-testid="attendance-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('attendance.member')}</th>
+                  <th scope="col">{t('roster.role')}</th>
+                  <th scope="col">{t('attendance.firstJoin')}</th>
+                  <th scope="col">{t('attendance.lastLeave')}</th>
+                  <th scope="col">{t('attendance.minutes')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {review.data.attendance.map((a) => (
+                  <tr key={a.uid} data-testid="attendance-row">
+                    <td>{a.uid}</td>
+                    <td>{a.role === 1 ? t('role.teacher') : t('role.student')}</td>
+                    <td>{time(a.firstJoin)}</td>
+                    <td>{a.lastLeave ? time(a.lastLeave) : '—'}</td>
+                    <td>{(a.secondsPresent / 60).toFixed(1)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}

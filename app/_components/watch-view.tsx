@@ -1,0 +1,33 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useI18n } from '../_i18n/provider';
+import { useTRPC } from '../_trpc/client';
+import { ErrorMessage } from './error-message';
+import { PlaybackPlayer } from './playback-player';
+
+export function WatchView({ roomnum }: { roomnum: number }) {
+  const { t, dateTime } = useI18n();
+  const trpc = useTRPC();
+  const view = useQuery(trpc.playback.view.queryOptions({ roomnum }));
+  if (view.error) {
+    return (
+      <>
+        <h1>{t('playback.title')}</h1>
+        <ErrorMessage error={view.error} />
+        <Link href="/student">{t('student.back')}</Link>
+      </>
+    );
+  }
+  if (!view.data) return <p aria-live="polite">{t('common.loading')}</p>;
+  const c = view.data.course;
+  return (
+    <>
+      <h1>{t('playback.titleOf', { title: c.title })}</h1>
+      <p className="muted">{t('student.by', { teacher: c.hostUid, time: dateTime(c.beginTime) })}</p>
+      <section className="card">
+        <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
+      </section>
+    </>
+  );
+}

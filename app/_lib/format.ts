@@ -1,0 +1,40 @@
+/** Small display helpers shared by console components (no user-facing words here: those come from catalogs). */
+
+export function formatBytes(n: number, locale: string): string {
+  if (n <= 0) return '—';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
+}
+
+/** `h:mm:ss` / `m:ss` for a duration in seconds. */
+export function formatDuration(totalS: number): string {
+  const s = Math.max(0, Math.floor(totalS));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export type PreviewKind = 'pdf' | 'image' | 'video' | null;
+
+/** What the browser can show inline, by MIME when known, else by the URL's extension. */
+export function previewKind(mime: string, url: string): PreviewKind {
+  const m = mime.toLowerCase();
+  const ext = (url.split('?')[0] ?? '').split('.').pop()?.toLowerCase() ?? '';
+  if (m === 'application/pdf' || (!m && ext === 'pdf')) return 'pdf';
+  if (m.startsWith('image/') || (!m && ['png', 'jpg', 'jpeg', 'gif', 'webp'].includes(ext))) return 'image';
+  if (m.startsWith('video/') || (!m && ['mp4', 'm3u8', 'webm'].includes(ext))) return 'video';
+  return null;
+}
+
+/** A short type label (PDF, PPTX, …) from the file name. */
+export function typeLabel(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? '—' : fileName.slice(dot + 1).toUpperCase();
+}
