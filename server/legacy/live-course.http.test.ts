@@ -382,7 +382,7 @@ describe('live course commands over HTTP', () => {
         ['roomnum', { roomnum: 'abc' }],
         ['roomnum', { roomnum: 0 }],
       ] as const) {
-        const body: Record<string, unknown> = { token: stu, roomnum: room, index: 0, size: 10, ...patch };
+        const body: Record<string, unknown> = Object.assign({ token: stu, roomnum: room, index: 0, size: 10 }, patch);
         for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
         expect(await s.call('live/roomidlist', body), JSON.stringify(patch)).toEqual(err(10003, field));
       }

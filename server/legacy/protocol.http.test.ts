@@ -182,6 +182,22 @@ describe('legacy protocol rules over HTTP', () => {
       expect((await list()).errorCode).toBe(10009);
     });
 
+    it('idle means no request for TOKEN_IDLE_EXPIRE_S: even requests close together each restart the idle period', async () => {
+      const tok = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+      const beat = () => s.call('live/querybind', { token: tok, index: 0, size: 1 });
+      for (const step of [1, 5, 30]) {
+        ctx.clock.advance(step);
+        expect((await beat()).errorCode, `after ${step} s`).toBe(0);
+      }
+      // 36 s after login the last request came; IDLE - 1 s later the token has been idle less than IDLE.
+      ctx.clock.advance(IDLE - 1);
+      expect((await beat()).errorCode).toBe(0);
+      ctx.clock.advance(2);
+      expect((await beat()).errorCode).toBe(0);
+      ctx.clock.advance(IDLE + 1);
+      expect((await beat()).errorCode).toBe(10009);
+    });
+
     it('idle expiry boundary: valid at exactly TOKEN_IDLE_EXPIRE_S minus the refresh granularity, never valid after it', async () => {
       const tok = (await s.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
       ctx.clock.advance(IDLE - refreshGranularityS(IDLE));

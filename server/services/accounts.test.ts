@@ -8,7 +8,7 @@ import { authTokens } from '../../db/schema';
 import { isAppError } from '../errors';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { seedAccounts } from '../testing/legacy-fixtures';
-import { refreshGranularityS, resolveToken, revokeToken } from './accounts';
+import { issueToken, refreshGranularityS, resolveToken, revokeToken } from './accounts';
 import { hashSecret } from './tokens';
 
 const codeOf = (f: () => unknown): string | undefined => {
@@ -86,5 +86,31 @@ describe('resolveToken', () => {
     await revokeToken(ctx, tok, 'legacy');
     expect(codeOf(resolve)).toBe('TOKEN_INVALID');
     await expect(revokeToken(ctx, tok, 'legacy')).rejects.toMatchObject({ code: 'ALREADY_LOGGED_OUT' });
+  });
+
+  it('requests between refreshes still count: idle is measured from the latest request, not the latest write', async () => {
+    const { ctx, lastUsed, resolve } = await setup(1000);
+    ctx.clock.set(T0 + 30);
+    resolve();
+    expect(lastUsed()).toBe(T0); // not written (under the granularity)…
+    ctx.clock.set(T0 + 30 + 1000);
+    expect(codeOf(resolve)).toBeUndefined(); // …yet remembered: idle exactly 1000 s is still valid
+    expect(lastUsed()).toBe(T0 + 1030);
+    ctx.clock.set(T0 + 1030 + 1001);
+    expect(codeOf(resolve)).toBe('TOKEN_INVALID');
+  });
+
+  it('remembers a bounded number of tokens: past the bound, pending request times are written and forgotten', async () => {
+    const { ctx } = await setup(1000);
+    const toks: string[] = [];
+    for (let i = 0; i < 10_001; i++) toks.push(await issueToken(ctx, 'u1', 'legacy', ctx.env.SDKAPPID));
+    ctx.clock.set(T0 + 1);
+    for (const t of toks) resolveToken(ctx, t, 'legacy', ctx.env.SDKAPPID);
+    const stamps = ctx.db.$client.prepare('SELECT last_used_at AS t, count(*) AS n FROM auth_tokens GROUP BY last_used_at').all();
+    // The seeded token was never used again; all 10 001 new ones were written when the bound was passed.
+    expect(stamps).toEqual([
+      { t: T0, n: 1 },
+      { t: T0 + 1, n: 10_001 },
+    ]);
   });
 });

@@ -3,6 +3,7 @@
  * Callers: legacy `account/*` commands and every token command (resolveToken); tRPC auth router and context.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -15,7 +16,8 @@ export type TokenKind = 'legacy' | 'console';
 
 /**
  * How stale `last_used_at` may get before a request rewrites it. Refreshing on every request would turn every
- * heartbeat into an extra write; a token may therefore idle-expire up to this much early (≤ 10 % of the idle limit).
+ * heartbeat into an extra write. Requests in between are remembered in memory (see recentUse), so within a process
+ * the idle check stays exact; another process sharing the database may see a token expire up to this much early.
  */
 export function refreshGranularityS(idleS: number): number {
   return Math.min(60, Math.floor(idleS / 10));
@@ -86,10 +88,34 @@ export function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, a
   const row = q.byHash.get({ hash: hashSecret(secret), kind });
   const now = ctx.clock.nowS();
   const idle = ctx.env.TOKEN_IDLE_EXPIRE_S;
-  if (!row || row.revokedAt !== null || now - row.lastUsedAt > idle) throw new AppError('TOKEN_INVALID');
+  if (!row || row.revokedAt !== null) throw new AppError('TOKEN_INVALID');
+  const recent = recentUse(ctx);
+  if (now - Math.max(row.lastUsedAt, recent.get(row.id) ?? 0) > idle) throw new AppError('TOKEN_INVALID');
   if (row.appid !== appid) throw new AppError('TOKEN_APPID_MISMATCH');
-  if (now - row.lastUsedAt >= refreshGranularityS(idle)) q.touch.run({ id: row.id, now });
+  if (now - row.lastUsedAt >= refreshGranularityS(idle)) {
+    q.touch.run({ id: row.id, now });
+    recent.delete(row.id);
+  } else {
+    recent.set(row.id, Math.max(now, recent.get(row.id) ?? 0));
+    if (recent.size > RECENT_USE_MAX) flushRecentUse(ctx, recent);
+  }
   return { uid: row.uid, role: row.role, appid: row.appid };
+}
+
+/**
+ * Per database handle: token id → time of its latest request not yet written to `last_used_at` (an entry goes once
+ * the row is rewritten). Makes "idle = no request for TOKEN_IDLE_EXPIRE_S" exact without a write per request.
+ */
+const recentUse = preparedFor(() => new Map<number, number>());
+/** Bound on remembered tokens (tokens used once and never again would otherwise stay): beyond it, all are written. */
+const RECENT_USE_MAX = 10_000;
+
+function flushRecentUse(ctx: ServiceCtx, recent: Map<number, number>): void {
+  const q = statements(ctx);
+  inTransaction(ctx.db, () => {
+    for (const [id, at] of recent) q.touchAtLeast.run({ id, at });
+  });
+  recent.clear();
 }
 
 const statements = preparedFor((db) => ({
@@ -109,6 +135,11 @@ const statements = preparedFor((db) => ({
   touch: db
     .update(authTokens)
     .set({ lastUsedAt: sql`${sql.placeholder('now')}` })
+    .where(eq(authTokens.id, sql.placeholder('id')))
+    .prepare(),
+  touchAtLeast: db
+    .update(authTokens)
+    .set({ lastUsedAt: sql`max(${authTokens.lastUsedAt}, ${sql.placeholder('at')})` })
     .where(eq(authTokens.id, sql.placeholder('id')))
     .prepare(),
 }));
