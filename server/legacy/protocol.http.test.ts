@@ -1,16 +1,18 @@
 /**
  * Protocol rules every command shares, over real HTTP: CORS and preflight, methods, svc/cmd routing (10001), body
  * parsing (10002), common fields appid/timeStamp (10003), and token handling (10003 missing, 10009 unknown, revoked
- * or idle-expired, idle timer refreshed by requests, another appid's token).
+ * or idle-expired, idle timer refreshed by requests, another appid's token), the per-request log line (no secrets in
+ * it), and what a real internal fault answers (90000, nothing more).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { authTokens } from '../../db/schema';
 import { createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { refreshGranularityS } from '../services/accounts';
-import { signUp } from '../testing/legacy-fixtures';
+import { seedAccounts, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
@@ -228,5 +230,77 @@ describe('legacy protocol rules over HTTP', () => {
         other.db.$client.close();
       }
     });
+  });
+});
+
+describe('legacy request logs and internal faults', () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+
+  it('one line per request with svc, cmd, errorCode, ms; heartbeat at debug; no password, token or UserSig anywhere', async () => {
+    const ctx = createTestCtx({}, { log: createLogger('debug', sink) });
+    const s = await startLegacyTestServer(ctx);
+    try {
+      const pwd = 'c3VwZXJzZWNyZXQ=';
+      await s.call('account/regist', { id: 'teacher1', pwd, role: 1 });
+      const login = await s.call<{ token: string; userSig: string }>('account/login', { id: 'teacher1', pwd });
+      const { token, userSig } = login.data!;
+      const room = (await s.call<{ roomnum: number }>('live/create', { token, title: 't' })).data!.roomnum;
+      lines.length = 0;
+      await s.call('live/startcourse', { token, roomnum: room });
+      await s.call('live/heartbeat', { token, roomnum: room });
+      await s.call('live/heartbeat', { token: 'wrong', roomnum: room });
+      await s.call('account/login', { id: 'teacher1', pwd: 'wrong' + pwd });
+      const reqLines = lines.filter((l) => l.msg === 'legacy');
+      expect(reqLines.map((l) => [l.svc, l.cmd, l.errorCode, l.level])).toEqual([
+        ['live', 'startcourse', 0, 30],
+        ['live', 'heartbeat', 0, 20],
+        ['live', 'heartbeat', 10009, 20],
+        ['account', 'login', 10006, 30],
+      ]);
+      for (const l of reqLines) expect(typeof l.ms).toBe('number');
+      const all = JSON.stringify(lines);
+      for (const secret of [pwd, token, userSig]) expect(all).not.toContain(secret);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('at info level heartbeats are not logged, other commands are', async () => {
+    lines.length = 0;
+    const ctx = createTestCtx({}, { log: createLogger('info', sink) });
+    const s = await startLegacyTestServer(ctx);
+    try {
+      await s.call('live/heartbeat', { token: 'x', roomnum: 1 });
+      await s.call('live/roomlist', { token: 'x', index: 0, size: 1 });
+      expect(lines.filter((l) => l.msg === 'legacy').map((l) => l.cmd)).toEqual(['roomlist']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a real internal fault (database gone) answers 200 JSON 90000 without details, logs the error, and never for bad input', async () => {
+    lines.length = 0;
+    const ctx = createTestCtx({}, { log: createLogger('info', sink) });
+    const s = await startLegacyTestServer(ctx);
+    try {
+      const token = (await seedAccounts(ctx, ['teacher1'], 1)).get('teacher1')!;
+      ctx.db.$client.close();
+      const r = await s.raw('live', 'roomlist', { appid: ctx.env.SDKAPPID, timeStamp: 1, token, index: 0, size: 1 });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ errorCode: 90000, errorInfo: 'internal server error' });
+      expect(r.headers.get('access-control-allow-origin')).toBe('*');
+      expect(lines.some((l) => l.level === 50)).toBe(true);
+      // Input checks come first: bad input is still 10003, not 90000, with the database down.
+      expect((await s.call('live/roomlist', { token, index: -1, size: 1 })).errorCode).toBe(10003);
+      expect((await s.raw('live', 'roomlist', '[]')).json).toMatchObject({ errorCode: 10002 });
+    } finally {
+      await s.close();
+    }
   });
 });
