@@ -5,6 +5,7 @@
  * it), and what a real internal fault answers (90000, nothing more).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { authTokens } from '../../db/schema';
@@ -279,6 +280,38 @@ describe('legacy request logs and internal faults', () => {
       await s.call('live/heartbeat', { token: 'x', roomnum: 1 });
       await s.call('live/roomlist', { token: 'x', index: 0, size: 1 });
       expect(lines.filter((l) => l.msg === 'legacy').map((l) => l.cmd)).toEqual(['roomlist']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('raw sockets: a body cut off mid-way is settled (10002, logged) and invalid UTF-8 is a clean 10003', async () => {
+    lines.length = 0;
+    const ctx = createTestCtx({}, { log: createLogger('info', sink) });
+    const s = await startLegacyTestServer(ctx);
+    const port = Number(new URL(s.url).port);
+    const open = async () => {
+      const sock = net.connect(port, '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      return sock;
+    };
+    try {
+      const cut = await open();
+      cut.write('POST /index.php?svc=live&cmd=roomlist HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"appid":');
+      await new Promise((r) => setTimeout(r, 50));
+      cut.destroy();
+      await expect.poll(() => lines.filter((l) => l.msg === 'legacy').map((l) => l.errorCode), { timeout: 2000 }).toEqual([10002]);
+
+      const bad = await open();
+      const body = Buffer.concat([Buffer.from('{"appid":' + ctx.env.SDKAPPID + ',"timeStamp":1,"id":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","pwd":"x"}')]);
+      bad.write(`POST /index.php?svc=account&cmd=login HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      bad.write(body);
+      let out = '';
+      bad.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => bad.once('end', r));
+      expect(out).toMatch(/^HTTP\/1\.1 200 /);
+      expect(out).toContain('{"errorCode":10003,"errorInfo":"id: ');
+      expect((await s.call('live/roomlist', { token: 'x', index: 0, size: 1 })).errorCode).toBe(10009);
     } finally {
       await s.close();
     }
