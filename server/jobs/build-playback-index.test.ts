@@ -120,6 +120,17 @@ describe('build-playback-index job', () => {
     expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ indexAttempts: 2, indexStatus: 'ready' });
   });
 
+  it('does not build before end_imseq is settled (the sweeper writes it just after ending)', async () => {
+    const ctx = createTestCtx({ REPLAY_INDEX_DELAY_S: '0' });
+    const lesson = await runLesson(ctx);
+    await ctx.db.update(courses).set({ endImseq: 0 }).where(eq(courses.roomnum, lesson.roomnum));
+    expect((await buildPlaybackIndexes(ctx)).retrying).toEqual([lesson.roomnum]);
+    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 2, indexStatus: 'pending', indexError: 'end_imseq is not settled yet' });
+    await ctx.db.update(courses).set({ endImseq: 4 }).where(eq(courses.roomnum, lesson.roomnum));
+    ctx.clock.advance(indexBackoffS(1));
+    expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
+  });
+
   it('two processes over one database file build each course exactly once', async () => {
     const a = createTestCtx({ REPLAY_INDEX_DELAY_S: '0' });
     const rooms: number[] = [];

@@ -68,6 +68,8 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
   if (!claimed) return null; // another process got it first
   const ours = and(eq(courses.roomnum, roomnum), eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease));
   try {
+    // The sweeper sets end_imseq just after ending a course (IM first); building before that would cut the messages.
+    if (claimed.beginImseq > 0 && claimed.endImseq === 0) throw new Error('end_imseq is not settled yet');
     const index = await assemblePlaybackIndex(ctx, claimed);
     const key = playbackIndexKey(roomnum, index.generated_at);
     await ctx.storage.putObject(key, Buffer.from(JSON.stringify(index)), { contentType: 'application/json' });

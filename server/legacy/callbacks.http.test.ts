@@ -115,6 +115,13 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
     expect(await recCount()).toBe(2);
   });
 
+  it('a body over LEGACY_MAX_BODY_BYTES is refused (10002) without being stored', async () => {
+    const huge = JSON.stringify(signed(ctx, { ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'huge' }), pad: 'x'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES) }));
+    expect(await post(s, 'recendcall', huge)).toMatchObject({ code: 10002 });
+    expect(await post(s, 'idxfileendcall', huge)).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10002 });
+    expect(await recCount()).toBe(2);
+  });
+
   it('non-JSON or non-object bodies get the callback reply shape with a non-zero code', async () => {
     for (const body of ['not json', '[1,2]', '"x"', '{"event_type":100,']) {
       const r = await post(s, 'recendcall', body);
