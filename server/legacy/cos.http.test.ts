@@ -146,6 +146,17 @@ describe('cos/get_sign, local storage', () => {
     }
   });
 
+  it('refuses paths the server manages (playback indexes, console uploads) with 10101, before signing anything', async () => {
+    for (const file_path of ['/playback/10001/index-1.json', '/uploads/teacher2/a.pdf', '/Playback/x.json', '/UPLOADS/x/y.pdf']) {
+      for (const type of [0, 1]) {
+        const r = await sign({ type, file_path });
+        expect(r.errorCode, file_path).toBe(10101);
+        expect(r.data).toBeUndefined();
+      }
+    }
+    expect((await sign({ type: 0, file_path: '/playbacks/x.json' })).errorCode).toBe(0);
+  });
+
   it('needs a token', async () => {
     expect((await s.call('cos/get_sign', { type: 0 })).errorCode).toBe(10003);
     expect((await s.call('cos/get_sign', { token: 'x', type: 0 })).errorCode).toBe(10009);
@@ -188,22 +199,22 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   });
 
   it('the upload URL and the authorization both upload to COS', async () => {
-    const r = await s.call<SignData>('cos/get_sign', { token, type: 0, file_path: '/uploads/v1.mp4' });
+    const r = await s.call<SignData>('cos/get_sign', { token, type: 0, file_path: '/videos/v1.mp4' });
     expect(r.errorCode).toBe(0);
     expect(r.data).toMatchObject({ bucket: 'edu', region: 'ap-guangzhou' });
     const url = new URL(r.data!.upload_url!);
     expect(url.host).toBe(fake.host);
     const body = Buffer.from('video bytes');
     expect((await put(url.toString(), body, {})).status).toBe(200);
-    expect((await put(`${fake.endpoint}/uploads/v1.mp4`, body, { authorization: r.data!.authorization! })).status).toBe(200);
+    expect((await put(`${fake.endpoint}/videos/v1.mp4`, body, { authorization: r.data!.authorization! })).status).toBe(200);
     expect(fake.requests.filter((q) => q.method === 'PUT').map((q) => [q.auth, q.status])).toEqual([
       ['query', 200],
       ['header', 200],
     ]);
-    expect(fake.objects.get('uploads/v1.mp4')?.body.toString()).toBe('video bytes');
+    expect(fake.objects.get('videos/v1.mp4')?.body.toString()).toBe('video bytes');
     // A forged signature is refused by the fake, so the 200s above mean the signatures were checked.
     const forged = r.data!.authorization!.replace(/q-signature=[0-9a-f]{4}/, 'q-signature=0000');
-    expect((await put(`${fake.endpoint}/uploads/v1.mp4`, body, { authorization: forged })).status).toBe(403);
+    expect((await put(`${fake.endpoint}/videos/v1.mp4`, body, { authorization: forged })).status).toBe(403);
   });
 
   it('a bucket other than COS_BUCKET gets its standard COS host', async () => {

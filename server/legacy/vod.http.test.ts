@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordings } from '../../db/schema';
+import { ConfigError } from '../context';
 import { unixToIso } from '../integrations/vod/v2-time';
 import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-server';
 import { signUp } from '../testing/legacy-fixtures';
@@ -363,6 +364,7 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
 
 describe('VOD_PROVIDER=tencent without keys', () => {
   it('refuses to start', () => {
+    expect(() => createTestCtx({ VOD_PROVIDER: 'tencent' })).toThrow(ConfigError);
     expect(() => createTestCtx({ VOD_PROVIDER: 'tencent' })).toThrow(/TENCENT_SECRET_ID/);
     expect(() => createTestCtx({ ...KEYS, VOD_PROVIDER: 'tencent', VOD_ENDPOINT: 'ftp://x/y' })).toThrow(/VOD_ENDPOINT/);
   });

@@ -47,6 +47,14 @@ export function checkFilePath(p: string): string {
   }
 }
 
+/**
+ * Key prefixes this server writes or hands out itself: playback indexes (jobs/build-playback-index.ts) and console
+ * uploads, which services/uploads.ts signs per teacher and checks before binding. A cos/get_sign caller (any
+ * logged-in user) must not get credentials that overwrite them. Compared case-insensitively, since a local
+ * STORAGE_DIR may sit on a case-insensitive file system.
+ */
+export const SERVER_MANAGED_PREFIXES = ['playback/', 'uploads/'] as const;
+
 /** Short bucket name (v4 wants it without the `-<appid>` suffix). */
 function shortBucket(bucket: string, appid: number): string {
   const suffix = `-${appid}`;
@@ -55,11 +63,14 @@ function shortBucket(bucket: string, appid: number): string {
 
 /**
  * Signs COS access for a client. Caller: legacy cos/get_sign. `random` is injected so tests reproduce vectors.
- * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path
+ * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE a server-managed file_path
  */
 export function signCosRequest(ctx: ServiceCtx, input: CosSignInput, random: () => number): CosSignReply {
   if (input.type === 1 && input.filePath === undefined) throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
+  if (key !== undefined && SERVER_MANAGED_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) {
+    throw new AppError('NO_PRIVILEGE', `file_path: ${SERVER_MANAGED_PREFIXES.map((p) => `/${p}`).join(' and ')} are managed by the server`);
+  }
   const { appid, secretId, secretKey } = ctx.cloud;
   const configured = shortBucket(ctx.env.COS_BUCKET ?? LOCAL_DEV_BUCKET, appid);
   const bucket = input.bucket !== undefined ? shortBucket(input.bucket, appid) : configured;
