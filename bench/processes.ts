@@ -4,6 +4,7 @@
  * with `--cpu-prof` for profiling. Readiness is an HTTP probe, not a log line (LOG_LEVEL=warn prints none).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -27,6 +28,8 @@ export interface Child {
   url: string;
   /** Everything the child printed (for diagnosing a failed start). */
   output(): string;
+  /** CPU time (user + system) the child has used so far, in ms; null where /proc is unavailable. */
+  cpuMs(): number | null;
   stop(): Promise<number | null>;
 }
 
@@ -57,6 +60,7 @@ export async function startChild(opts: ChildOptions): Promise<Child> {
     port,
     url,
     output: () => out,
+    cpuMs: () => (proc.pid === undefined ? null : procCpuMs(proc.pid)),
     async stop() {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill('SIGTERM');
@@ -86,4 +90,16 @@ async function waitReady(child: Child, exited: Promise<number | null>): Promise<
   }
   await child.stop();
   throw new Error(`${child.url}: not ready after 60 s:\n${child.output()}`);
+}
+
+/** utime + stime of a Linux process from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+function procCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces: split after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }

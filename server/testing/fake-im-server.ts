@@ -4,6 +4,8 @@
  * contenttype, the UserSig's HMAC, identity and expiry, the body's GroupId/Random/MsgBody) and answers with Tencent's
  * reply shape and error codes, so a provider that passes here speaks the real protocol. It records every request for
  * assertions and can be told to fail, to hang, or to behave like an AVChatRoom (messages sent, none kept).
+ * A group exists from its first message: the 2017 clients create the course's group through the IM SDK, and this
+ * server never calls create_group, so the fake does not model creation.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
