@@ -62,6 +62,13 @@ function disposition(kind: 'inline' | 'attachment', key: string): string {
 export function createStorageHandler(ctx: ServiceCtx) {
   const files = createLocalFiles(ctx.env.STORAGE_DIR, ctx.db, ctx.clock);
   const maxBytes = ctx.env.UPLOAD_MAX_BYTES;
+  if (ctx.storage.name === 'local') {
+    // Temp files of uploads cut off by a crash; an hour is far longer than any upload still in progress elsewhere.
+    files
+      .sweepTemp(3600_000)
+      .then((n) => n > 0 && ctx.log.info({ removed: n }, 'storage: removed stale temp files'))
+      .catch(() => undefined);
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
     const st = await files.stat(key);

@@ -250,8 +250,41 @@ describe('storage route', () => {
       expect(ok.status).toBe(200);
     });
 
+    it('stale temp files (a crashed upload) are swept when the route starts', async () => {
+      const tmp = path.join(s.ctx.env.STORAGE_DIR, '.tmp', 'orphan');
+      fs.writeFileSync(tmp, 'half an upload');
+      const old = new Date(Date.now() - 7200_000);
+      const fresh = path.join(s.ctx.env.STORAGE_DIR, '.tmp', 'in-progress');
+      fs.writeFileSync(fresh, 'an upload still running');
+      fs.utimesSync(tmp, old, old);
+      const { createStorageHandler } = await import('./handler');
+      createStorageHandler(s.ctx);
+      await expect.poll(() => fs.existsSync(tmp)).toBe(false);
+      expect(fs.existsSync(fresh)).toBe(true);
+      fs.rmSync(fresh);
+    });
+
     it('still answers after all that', async () => {
       expect((await fetch(`${s.url}/storage/up/a.png`)).status).toBe(200);
     });
+  });
+
+  it('with STORAGE_PROVIDER=tencent the route serves nothing (objects are in COS)', async () => {
+    const t = await startStorageTestServer({
+      STORAGE_PROVIDER: 'tencent',
+      TENCENT_SECRET_ID: 'id',
+      TENCENT_SECRET_KEY: 'key',
+      COS_BUCKET: 'edu-1250000000',
+      COS_REGION: 'ap-guangzhou',
+    });
+    try {
+      fs.mkdirSync(t.ctx.env.STORAGE_DIR, { recursive: true });
+      fs.writeFileSync(path.join(t.ctx.env.STORAGE_DIR, 'a.txt'), 'local file');
+      const r = await fetch(`${t.url}/storage/a.txt`);
+      expect(r.status).toBe(404);
+      expect(await r.text()).toContain('NoSuchBucket');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -99,6 +99,32 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
     return { path: p, size: st.size, contentType: row?.mime || contentTypeOf(key), mtimeMs: st.mtimeMs };
   }
 
-  return { root, pathOf, write, stat };
+  /** Removes temp files older than `maxAgeMs` (uploads cut off by a crash); best effort. Returns how many went. */
+  async function sweepTemp(maxAgeMs: number): Promise<number> {
+    const dir = path.join(root, TMP);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    // File mtimes are the OS clock's, so compare with the OS clock (not the injected one, which tests pin elsewhere).
+    const cutoff = Date.now() - maxAgeMs;
+    for (const name of names) {
+      const p = path.join(dir, name);
+      try {
+        if ((await fs.stat(p)).mtimeMs < cutoff) {
+          await fs.rm(p, { force: true });
+          removed++;
+        }
+      } catch {
+        /* raced with another sweeper or a finishing upload */
+      }
+    }
+    return removed;
+  }
+
+  return { root, pathOf, write, stat, sweepTemp };
 }
 export type LocalFiles = ReturnType<typeof createLocalFiles>;
