@@ -1,6 +1,7 @@
 /**
  * Concurrency over real HTTP: 200 students entering and beating at once lose nothing; 100 parallel creates (also split
- * across two servers on one database file) give distinct room numbers; a course raced to start starts once.
+ * across two servers on one database file) give distinct room numbers; a course raced to start starts once; an id
+ * raced to register exists once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
@@ -118,5 +119,16 @@ describe('concurrency over HTTP', () => {
     expect(ends.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(ends.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);
     expect(events(room, 'ended')).toHaveLength(1);
+  });
+
+  it('the same id registered by 8 requests at once exists once; 8 parallel logins get 8 working tokens', async () => {
+    const regs = await Promise.all(Array.from({ length: 8 }, (_, i) => s.call('account/regist', { id: 'twin', pwd: `cHdk${i}`, role: i % 2 })));
+    expect(regs.filter((r) => r.errorCode === 0)).toHaveLength(1);
+    expect(regs.filter((r) => r.errorCode === 10004)).toHaveLength(7);
+    const winner = regs.findIndex((r) => r.errorCode === 0);
+    const logins = await Promise.all(Array.from({ length: 8 }, () => s.call<{ token: string }>('account/login', { id: 'twin', pwd: `cHdk${winner}` })));
+    const tokens = new Set(logins.map((l) => l.data!.token));
+    expect(tokens.size).toBe(8);
+    for (const tok of tokens) expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
   });
 });
