@@ -45,6 +45,9 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
       res.end('{"error":"not found"}');
       return;
     }
+    // The console rate-limits logins per client IP (server/trpc/init.ts clientIp): tell Next the socket's address,
+    // overwriting anything the client sent under this name.
+    req.headers['x-edu-peer-ip'] = req.socket.remoteAddress ?? '';
     nextHandle(req, res).catch((e: unknown) => {
       ctx.log.error({ err: e, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -6,7 +6,7 @@
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 import { encodeClientPassword } from '../_lib/password';
 import { useTRPC } from '../_trpc/client';
@@ -21,6 +21,9 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const [pwd, setPwd] = useState('');
   const [pwd2, setPwd2] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  // Until React has hydrated, a submit would be a native GET with the password in the URL: keep the button off.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const onDone = (r: { role: number }) => {
     router.replace(r.role === 1 ? '/' : '/student');
     router.refresh();
@@ -38,6 +41,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
       <p className="muted">{mode === 'login' ? t('auth.loginIntro') : t('auth.registerIntro')}</p>
       <form
         className="card"
+        method="post"
         onSubmit={(e) => {
           e.preventDefault();
           if (mode === 'register' && pwd !== pwd2) {
@@ -71,7 +75,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           </p>
         )}
         <ErrorMessage error={m.error} />
-        <button type="submit" className="primary" disabled={m.isPending} data-testid="auth-submit">
+        <button type="submit" className="primary" disabled={!hydrated || m.isPending} data-testid="auth-submit">
           {mode === 'login' ? t('auth.login') : t('auth.register')}
         </button>
       </form>

@@ -75,8 +75,8 @@ export const en = {
   'dash.chartTitle': 'Teaching minutes and attendance per day, last 30 days',
   'dash.chartSummary': '{minutes} teaching minutes and {attendance} student attendances over {days} days.',
   'dash.chartBar': '{day}: {minutes} min, {attendance} students',
-  'dash.legendMinutes': 'Teaching minutes',
-  'dash.legendAttendance': 'Attendance',
+  'dash.legendMinutes': 'Teaching minutes (left scale)',
+  'dash.legendAttendance': 'Student attendance (right scale)',
 
   'courses.title': 'Courses',
   'courses.new': 'New course',
@@ -94,7 +94,7 @@ export const en = {
   'courses.empty': 'No course matches.',
   'courses.pagination': 'Pages',
   'courses.pageOf': 'Page {page} of {pages}',
-  'courses.totalN': '{n} courses',
+  'courses.totalN': 'Total: {n}',
 
   'course.newTitle': 'New course',
   'course.titleLabel': 'Title',

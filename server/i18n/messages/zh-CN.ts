@@ -74,8 +74,8 @@ export const zhCN: Messages = {
   'dash.chartTitle': '最近 30 天每日授课分钟数与出勤人数',
   'dash.chartSummary': '{days} 天内共授课 {minutes} 分钟，学生出勤 {attendance} 人次。',
   'dash.chartBar': '{day}：{minutes} 分钟，{attendance} 名学生',
-  'dash.legendMinutes': '授课分钟',
-  'dash.legendAttendance': '出勤人数',
+  'dash.legendMinutes': '授课分钟（左侧刻度）',
+  'dash.legendAttendance': '学生出勤（右侧刻度）',
 
   'courses.title': '课程',
   'courses.new': '新建课程',
