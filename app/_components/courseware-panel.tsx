@@ -41,13 +41,15 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.courseware.list.queryKey({ roomnum }) });
   const bind = useMutation(trpc.courseware.bind.mutationOptions({ onSettled: invalidate }));
   const unbind = useMutation(trpc.courseware.unbind.mutationOptions({ onSettled: invalidate }));
+  const attach = useMutation(trpc.courseware.attachFromLibrary.mutationOptions({ onSettled: invalidate }));
 
   return (
     <div className="stack">
       {editable && (
         <Uploader purpose="courseware" roomnum={roomnum} accept={COURSEWARE_ACCEPT} multiple onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })} />
       )}
-      <ErrorMessage error={list.error ?? unbind.error} />
+      {editable && roomnum > 0 && <FromLibrary onAttach={(fileId) => attach.mutate({ roomnum, fileId })} pending={attach.isPending} />}
+      <ErrorMessage error={list.error ?? unbind.error ?? attach.error} />
       {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
       {list.data && list.data.files.length > 0 && (
         <div className="table-wrap">
@@ -121,5 +123,45 @@ function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow;
         </tr>
       )}
     </>
+  );
+}
+
+/** Pick a file from the teacher's library and attach it to this course. */
+function FromLibrary({ onAttach, pending }: { onAttach: (fileId: number) => void; pending: boolean }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [choice, setChoice] = useState('');
+  const lib = useQuery({ ...trpc.courseware.list.queryOptions({ roomnum: 0, page: 1, pageSize: 50 }), enabled: open });
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>{t('files.fromLibrary')}</summary>
+      {lib.data && lib.data.files.length === 0 && <p className="muted">{t('files.libraryEmpty')}</p>}
+      {lib.data && lib.data.files.length > 0 && (
+        <form
+          className="row"
+          style={{ marginTop: '0.5rem' }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (choice) onAttach(Number(choice));
+          }}
+        >
+          <label htmlFor="library-pick" className="visually-hidden">
+            {t('files.libraryPick')}
+          </label>
+          <select id="library-pick" value={choice} onChange={(e) => setChoice(e.target.value)}>
+            <option value="">{t('files.libraryPick')}</option>
+            {lib.data.files.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.fileName}
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={!choice || pending}>
+            {t('files.attach')}
+          </button>
+        </form>
+      )}
+    </details>
   );
 }

@@ -7,7 +7,7 @@
  * indexed query every 2 s (react-query refetchInterval, paused in background tabs) shows a change within 3 s with
  * simpler failure modes (a failed poll is just retried, nothing to reconnect).
  */
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
@@ -19,7 +19,13 @@ export const ROSTER_POLL_MS = 2_000;
 export function RosterPanel({ roomnum }: { roomnum: number }) {
   const { t, time } = useI18n();
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const q = useQuery(trpc.roster.live.queryOptions({ roomnum }, { refetchInterval: ROSTER_POLL_MS, staleTime: 0 }));
+  // Ended elsewhere (the phone, or the sweeper): refresh the course so the page leaves its live state.
+  const liveState = q.data?.state;
+  useEffect(() => {
+    if (liveState !== undefined && liveState !== 1) void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
+  }, [liveState, qc, trpc, roomnum]);
   // Elapsed time ticks locally between polls, anchored on the server's clock (not the browser's) at the last poll.
   const [tick, setTick] = useState(0);
   useEffect(() => {

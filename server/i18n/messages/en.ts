@@ -146,6 +146,11 @@ export const en = {
   'files.unbindTitle': 'Remove this file?',
   'files.unbindBody': '“{name}” will no longer be attached here.',
 
+  'files.fromLibrary': 'Add from your library',
+  'files.libraryEmpty': 'Your library is empty.',
+  'files.libraryPick': 'Choose a library file',
+  'files.attach': 'Attach',
+
   'upload.dropHint': 'Drop PDF, PowerPoint, Word, image or MP4 files here, or',
   'upload.coverHint': 'Drop an image here, or',
   'upload.choose': 'Choose files…',

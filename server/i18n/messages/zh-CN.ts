@@ -145,6 +145,11 @@ export const zhCN: Messages = {
   'files.unbindTitle': '移除这个文件？',
   'files.unbindBody': '“{name}”将不再关联到这里。',
 
+  'files.fromLibrary': '从课件库添加',
+  'files.libraryEmpty': '课件库是空的。',
+  'files.libraryPick': '选择课件库中的文件',
+  'files.attach': '添加',
+
   'upload.dropHint': '将 PDF、PPT、Word、图片或 MP4 文件拖到这里，或',
   'upload.coverHint': '将图片拖到这里，或',
   'upload.choose': '选择文件…',

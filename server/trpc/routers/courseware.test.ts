@@ -112,3 +112,27 @@ describe('courseware router', () => {
     expect((await t.api.course.update({ roomnum, removeCover: true })).cover).toBe('');
   });
 });
+
+describe('courseware.attachFromLibrary', () => {
+  it('binds a library file to a course (visible to querybind), only the teacher\'s own file and course', async () => {
+    const ctx = createTestCtx();
+    const a = await signedIn(ctx, 'teachA');
+    const b = await signedIn(ctx, 'teachB');
+    const ticket = await a.api.courseware.requestUpload({ roomnum: 0, fileName: 'slides.pdf', mime: PDF, size: 3 });
+    await ctx.storage.putObject(ticket.key, Buffer.from('abc'), { contentType: PDF });
+    const lib = await a.api.courseware.bind({ roomnum: 0, key: ticket.key, fileName: 'slides.pdf', mime: PDF });
+    const { roomnum } = await a.api.course.create({ title: 'Uses library' });
+    const bRoom = (await b.api.course.create({ title: 'B' })).roomnum;
+
+    const attached = await a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id });
+    expect(attached).toMatchObject({ fileName: 'slides.pdf', url: lib.url, size: 3, mime: PDF });
+    const legacy = await listBoundFiles(ctx, { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID }, { roomnum, index: 0, size: 10 });
+    expect(legacy.files.map((f) => f.url)).toEqual([lib.url]);
+    expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({ code: 'CONFLICT', appCode: 'FILE_ALREADY_BOUND' });
+    // B can neither use A's library file nor attach to A's course.
+    expect(await errOf(b.api.courseware.attachFromLibrary({ roomnum: bRoom, fileId: lib.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'NOT_FOUND' });
+    expect(await errOf(b.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'ROOM_NOT_FOUND' });
+    // A course file is not a library file.
+    expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: attached.id }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

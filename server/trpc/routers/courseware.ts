@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
 import { getTeacherCourse } from '../../services/console-courses';
 import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
+import { attachLibraryFile } from '../../services/library';
 import { bindUpload, requestUpload } from '../../services/uploads';
-import { bindFileInput } from '../../services/schemas';
+import { bindFileInput, roomnumInput } from '../../services/schemas';
 import type { Caller } from '../../services/schemas';
 import type { ServiceCtx } from '../../context';
 import { teacherProcedure, router } from '../init';
@@ -52,6 +53,11 @@ export const coursewareRouter = router({
   bind: teacherProcedure
     .input(z.object({ roomnum: targetInput, key: keyInput, fileName: fileNameInput, mime: mimeInput }))
     .mutation(async ({ ctx, input }) => fileView(await bindUpload(ctx.ctx, ctx.caller, input))),
+
+  /** Attach a file from the teacher's library to a course (same URL, bound through courseware.bindFile). */
+  attachFromLibrary: teacherProcedure
+    .input(z.object({ roomnum: roomnumInput, fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+    .mutation(async ({ ctx, input }) => fileView(await attachLibraryFile(ctx.ctx, ctx.caller, input))),
 
   unbind: teacherProcedure.input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url })).mutation(async ({ ctx, input }) => {
     await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
