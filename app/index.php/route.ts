@@ -13,3 +13,7 @@ function serve(req: Request): Promise<Response> {
 export const POST = serve;
 export const OPTIONS = serve;
 export const GET = serve;
+// Other methods get the protocol's JSON 10001 too, not Next's HTML 405.
+export const PUT = serve;
+export const DELETE = serve;
+export const PATCH = serve;

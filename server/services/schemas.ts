@@ -10,7 +10,20 @@ export const passwordInput = z.string().min(1, 'must not be empty').max(1024, 't
 export const roleInput = z.union([z.literal(0), z.literal(1)]);
 export const ROLE = { STUDENT: 0, TEACHER: 1 } as const;
 
-export const courseTitleInput = z.string().min(1, 'must not be empty').max(128, 'at most 128 characters');
+/**
+ * A string of `min`–`max` characters counted as code points (what a user calls characters: 128 emoji or CJK
+ * characters fit in 128), with a UTF-16 ceiling first so a huge string is refused before it is walked.
+ */
+export function textInput(min: number, max: number) {
+  const size = (s: string) => [...s].length;
+  return z
+    .string()
+    .max(max * 2, `at most ${max} characters`)
+    .refine((s) => size(s) >= min, min === 1 ? 'must not be empty' : `at least ${min} characters`)
+    .refine((s) => size(s) <= max, `at most ${max} characters`);
+}
+
+export const courseTitleInput = textInput(1, 128);
 export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const unixTimeInput = z.number().int().nonnegative().max(2 ** 53 - 1);
@@ -22,7 +35,7 @@ export const COURSE_STATE = { CREATED: 0, LIVE: 1, ENDED: 2, PLAYBACK: 3 } as co
 
 export const bindFileInput = z.object({
   type: z.union([z.literal(0), z.literal(1)]),
-  file_name: z.string().min(1, 'must not be empty').max(256, 'at most 256 characters'),
+  file_name: textInput(1, 256),
   url: z.string().min(1, 'must not be empty').max(2048, 'at most 2048 characters'),
 });
 export type BindFileInput = z.infer<typeof bindFileInput>;
