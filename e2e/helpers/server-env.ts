@@ -1,0 +1,38 @@
+/**
+ * Where the e2e server lives: its port, base URL and the temp data directory (database + local storage). Shared by
+ * playwright.config.ts (which starts the server with this environment) and the tests that touch the same database
+ * directly (demo data). The directory is made once in the runner process and handed to the workers through
+ * E2E_DATA_DIR, so every process of one run agrees on it and every run starts from an empty database.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_BASE = `http://127.0.0.1:${E2E_PORT}`;
+
+export function e2eDataDir(): string {
+  if (!process.env.E2E_DATA_DIR) process.env.E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'edu-e2e-'));
+  return process.env.E2E_DATA_DIR;
+}
+
+/** The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay. */
+export function e2eServerEnv(): Record<string, string> {
+  const dir = e2eDataDir();
+  return {
+    PORT: String(E2E_PORT),
+    HOST: '127.0.0.1',
+    DATABASE_URL: path.join(dir, 'edu.db'),
+    STORAGE_DIR: path.join(dir, 'storage'),
+    PUBLIC_BASE_URL: E2E_BASE,
+    SWEEP_INTERVAL_S: '1',
+    REPLAY_INDEX_DELAY_S: '0',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** The legacy protocol's app id on this server (env default). */
+export const E2E_SDKAPPID = 1400000000;
+
+/** Screenshots are artifacts next to Playwright's output (test-results/ is gitignored). */
+export const SCREENSHOT_DIR = path.join(process.cwd(), 'test-results', 'screenshots');
