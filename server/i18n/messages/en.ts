@@ -56,6 +56,10 @@ export const en = {
   'error.TOO_LARGE': 'The file is too large.',
   'error.UPSTREAM_ERROR': 'A cloud service reported an error. Please try again later.',
 
+  'notFound.title': 'Page not found',
+  'notFound.body': 'The address may be mistyped, or the page no longer exists.',
+  'notFound.home': 'Go to the home page',
+
   'state.0': 'Draft',
   'state.1': 'Live',
   'state.2': 'Ended',

@@ -55,6 +55,10 @@ export const zhCN: Messages = {
   'error.TOO_LARGE': '文件太大。',
   'error.UPSTREAM_ERROR': '云服务返回错误，请稍后再试。',
 
+  'notFound.title': '页面不存在',
+  'notFound.body': '地址可能有误，或该页面已不存在。',
+  'notFound.home': '返回首页',
+
   'state.0': '草稿',
   'state.1': '直播中',
   'state.2': '已结束',
