@@ -107,7 +107,8 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
               {t('attendance.download')}
             </a>
           </div>
-          <div className="table-wrap">
+          {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="att-h">
             <table data-testid="attendance-table">
               <thead>
                 <tr>

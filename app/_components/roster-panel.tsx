@@ -56,7 +56,8 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
               <strong data-testid="elapsed-time">{formatDuration(elapsed)}</strong>
             </span>
           </div>
-          <div className="table-wrap">
+          {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('course.liveRoster')}>
             <table data-testid="roster-table" aria-live="polite">
               <thead>
                 <tr>
