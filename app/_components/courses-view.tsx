@@ -93,7 +93,8 @@ export function CoursesView() {
       </section>
       <ErrorMessage error={list.error} />
       <section className="card" aria-labelledby="course-table-caption">
-        <div className="table-wrap">
+        {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('courses.tableLabel')}>
           <table data-testid="course-table">
             <caption id="course-table-caption" className="visually-hidden">
               {t('courses.title')}

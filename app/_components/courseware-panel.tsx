@@ -51,8 +51,9 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
       {editable && roomnum > 0 && <FromLibrary onAttach={(fileId) => attach.mutate({ roomnum, fileId })} pending={attach.isPending} />}
       <ErrorMessage error={list.error ?? unbind.error ?? attach.error} />
       {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
+      {/* The table is focusable and named: on a phone it scrolls sideways, and keyboard users must reach it. */}
       {list.data && list.data.files.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('files.tableLabel')}>
           <table data-testid="file-table">
             <thead>
               <tr>

@@ -108,7 +108,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
             </a>
           </div>
           {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="att-h">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('attendance.tableLabel')}>
             <table data-testid="attendance-table">
               <thead>
                 <tr>

@@ -57,7 +57,7 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
             </span>
           </div>
           {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('course.liveRoster')}>
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('roster.tableLabel')}>
             <table data-testid="roster-table" aria-live="polite">
               <thead>
                 <tr>

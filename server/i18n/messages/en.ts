@@ -60,6 +60,11 @@ export const en = {
   'notFound.body': 'The address may be mistyped, or the page no longer exists.',
   'notFound.home': 'Go to the home page',
 
+  'roster.tableLabel': 'Table of members in the room',
+  'attendance.tableLabel': 'Attendance table',
+  'files.tableLabel': 'Table of files',
+  'courses.tableLabel': 'Table of courses',
+
   'state.0': 'Draft',
   'state.1': 'Live',
   'state.2': 'Ended',

@@ -59,6 +59,11 @@ export const zhCN: Messages = {
   'notFound.body': '地址可能有误，或该页面已不存在。',
   'notFound.home': '返回首页',
 
+  'roster.tableLabel': '课堂成员表',
+  'attendance.tableLabel': '出勤表',
+  'files.tableLabel': '文件列表',
+  'courses.tableLabel': '课程列表',
+
   'state.0': '草稿',
   'state.1': '直播中',
   'state.2': '已结束',
