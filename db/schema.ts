@@ -228,3 +228,19 @@ export const storedObjects = sqliteTable(
   (t) => [index('stored_objects_owner_idx').on(t.ownerUid)],
 );
 
+
+/**
+ * Course counts per (appid, host, state), kept exact by triggers on `courses` (custom migration
+ * 0003_course_counts_triggers) inside every writing transaction, whichever process writes. roomlist's `total` reads
+ * these few rows instead of counting thousands of courses per request.
+ */
+export const courseCounts = sqliteTable(
+  'course_counts',
+  {
+    appid: integer('appid').notNull(),
+    hostUid: text('host_uid').notNull(),
+    state: integer('state').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appid, t.hostUid, t.state] })],
+);
