@@ -1,7 +1,8 @@
 /**
  * End-to-end tests of the console (and a legacy smoke test) in Debian's Chromium (/usr/bin/chromium; never a
- * downloaded browser). The server is the production entry on a fresh temp database with local sandboxes, a fast
- * scheduler tick and no index delay, so a recording callback turns into a playback index within seconds.
+ * downloaded browser). The server is the production entry on a fresh temp database (seeded with the demo data) with
+ * local sandboxes, a fast scheduler tick and no index delay, so a recording callback turns into a playback index
+ * within seconds. Settings in e2e/helpers/server-env.ts.
  */
 import { defineConfig } from '@playwright/test';
 import { E2E_BASE, e2eServerEnv } from './e2e/helpers/server-env';
@@ -29,7 +30,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: 'npx tsx server/start.ts',
+    // The demo data goes in first (see e2e/helpers/seed-demo.ts), then the production entry serves it.
+    command: 'npx tsx e2e/helpers/seed-demo.ts && npx tsx server/start.ts',
     url: `${E2E_BASE}/login`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -12,8 +12,8 @@ import { demoData, type Demo } from './helpers/demo';
 
 let demo: Demo;
 
-test.beforeAll(async () => {
-  demo = await demoData();
+test.beforeAll(() => {
+  demo = demoData();
 });
 
 /** Waits until the page's main landmark holds its heading and no "Loading…" is left. */

@@ -1,14 +1,12 @@
 /**
- * The demo data (server/scripts/demo-data.ts, the same seeder as `npm run demo-data`) in the e2e server's database,
- * so the page screenshots and accessibility checks see a living console: courses in every state, a live class with
- * a roster, a ready replay with its recording. Seeded once per run; the summary (with the generated password) is
- * kept in the run's data directory, so a retried test in a fresh worker finds it again.
+ * The demo data the e2e server was started with (seeded by seed-demo.ts before the server, see there why), so the
+ * page screenshots and accessibility checks see a living console: courses in every state, a live class with a
+ * roster, a ready replay with its recording.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadEnv } from '../../server/env';
-import { DEMO_TEACHER, seedDemoData, type DemoSummary } from '../../server/scripts/demo-data';
-import { e2eDataDir, e2eServerEnv } from './server-env';
+import type { DemoSummary } from '../../server/scripts/demo-data';
+import { e2eDataDir } from './server-env';
 
 export interface Demo extends DemoSummary {
   teacher: string;
@@ -16,12 +14,8 @@ export interface Demo extends DemoSummary {
   student: string;
 }
 
-export async function demoData(): Promise<Demo> {
-  const file = path.join(e2eDataDir(), 'demo-summary.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Demo;
-  const summary = await seedDemoData(loadEnv({ ...process.env, ...e2eServerEnv() }), Math.floor(Date.now() / 1000));
-  if (!summary) throw new Error('demo data already seeded in this database, but its summary is missing');
-  const demo: Demo = { ...summary, teacher: DEMO_TEACHER, student: 'xiaoming' };
-  fs.writeFileSync(file, JSON.stringify(demo));
-  return demo;
+export const DEMO_SUMMARY_FILE = (): string => path.join(e2eDataDir(), 'demo-summary.json');
+
+export function demoData(): Demo {
+  return JSON.parse(fs.readFileSync(DEMO_SUMMARY_FILE(), 'utf8')) as Demo;
 }

@@ -16,10 +16,15 @@ export function e2eDataDir(): string {
   return process.env.E2E_DATA_DIR;
 }
 
-/** The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay. */
+/**
+ * The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay.
+ * No phone beats in these tests, so the sweeper's dead limits are an hour: the demo's live class (and a course a
+ * test leaves live) stays live for the whole run instead of ending halfway through a slow one.
+ */
 export function e2eServerEnv(): Record<string, string> {
   const dir = e2eDataDir();
   return {
+    E2E_DATA_DIR: dir,
     PORT: String(E2E_PORT),
     HOST: '127.0.0.1',
     DATABASE_URL: path.join(dir, 'edu.db'),
@@ -27,6 +32,8 @@ export function e2eServerEnv(): Record<string, string> {
     PUBLIC_BASE_URL: E2E_BASE,
     SWEEP_INTERVAL_S: '1',
     REPLAY_INDEX_DELAY_S: '0',
+    COURSE_DEAD_S: '3600',
+    MEMBER_DEAD_S: '3600',
     LOG_LEVEL: 'warn',
   };
 }
