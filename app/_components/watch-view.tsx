@@ -25,7 +25,11 @@ export function WatchView({ roomnum }: { roomnum: number }) {
     <>
       <h1>{t('playback.titleOf', { title: c.title })}</h1>
       <p className="muted">{t('student.by', { teacher: c.hostUid, time: dateTime(c.beginTime) })}</p>
-      <section className="card">
+      <section className="card" aria-labelledby="watch-player-h">
+        {/* The player's "Timeline" is an h3: keep the outline h1 → h2 → h3, as on the teacher's review page. */}
+        <h2 id="watch-player-h" className="visually-hidden">
+          {t('playback.player')}
+        </h2>
         <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
       </section>
     </>
