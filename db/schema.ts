@@ -244,3 +244,13 @@ export const courseCounts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.appid, t.hostUid, t.state] })],
 );
+
+/**
+ * Change counters bumped by triggers (custom migration 0005_course_list_version) in the same transaction as the data
+ * they cover, whichever process writes. 'course_list' covers every column roomlist shows, including member counts,
+ * but not heartbeats; a cached roomlist page stays valid exactly as long as this counter does not move.
+ */
+export const dataVersions = sqliteTable('data_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});

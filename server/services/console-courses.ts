@@ -51,7 +51,7 @@ export async function listTeacherCourses(
   ctx: ServiceCtx,
   caller: Caller,
   query: TeacherCourseQuery,
-): Promise<{ total: number; items: CourseListItem[]; counts: StateCounts }> {
+): Promise<{ total: number; items: readonly CourseListItem[]; counts: StateCounts }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const q = query.q?.trim() || undefined;
   const { total, rooms } = await listCourses(ctx, {

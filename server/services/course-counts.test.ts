@@ -45,3 +45,38 @@ describe('course_counts triggers', () => {
     expect(keys).toEqual(sorted);
   });
 });
+
+describe('roomlist page cache', () => {
+  it('serves repeated reads from cache yet shows every change at once, also one made through another connection', async () => {
+    const a = createTestCtx();
+    const { openDb } = await import('../../db/client');
+    const b = { ...a, db: openDb(`${a.dir}/edu.db`) }; // a second "process" on the same file
+    a.db.insert(users).values({ uid: 't1', pwdHash: 'x', role: 1, createdAt: 1 }).run();
+    a.db.insert(courses).values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'first', createdAt: 1, listTime: 1 }).run();
+    const first = await listCourses(a, { index: 0, size: 10 });
+    expect(await listCourses(a, { index: 0, size: 10 })).toBe(first); // the same frozen object: a hit
+    expect(Object.isFrozen(first.rooms[0])).toBe(true);
+
+    b.db.insert(courses).values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'second', createdAt: 2, listTime: 2 }).run();
+    const afterInsert = await listCourses(a, { index: 0, size: 10 });
+    expect(afterInsert.total).toBe(2);
+    expect(afterInsert.rooms.map((r) => r.title)).toEqual(['second', 'first']);
+
+    const roomnum = afterInsert.rooms[0]!.roomnum;
+    b.db.$client.prepare('INSERT INTO members (roomnum, uid, role, joined_at, last_heartbeat) VALUES (?, ?, 0, 5, 5)').run(roomnum, 's1');
+    expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]!.memsize).toBe(1);
+
+    // A heartbeat is not something roomlist shows: it must not invalidate the cache.
+    const cached = await listCourses(a, { index: 0, size: 10 });
+    b.db.$client.prepare('UPDATE members SET last_heartbeat = 99 WHERE uid = ?').run('s1');
+    b.db.$client.prepare('UPDATE courses SET last_heartbeat = 99 WHERE roomnum = ?').run(roomnum);
+    expect(await listCourses(a, { index: 0, size: 10 })).toBe(cached);
+
+    b.db.$client.prepare('UPDATE members SET exited_at = 100 WHERE uid = ?').run('s1');
+    expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]!.memsize).toBe(0);
+    b.db.$client.prepare("UPDATE courses SET title = 'renamed', state = 1 WHERE roomnum = ?").run(roomnum);
+    expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]).toMatchObject({ title: 'renamed', state: 1 });
+    b.db.$client.prepare('DELETE FROM courses WHERE roomnum = ?').run(roomnum);
+    expect((await listCourses(a, { index: 0, size: 10 })).total).toBe(1);
+  });
+});

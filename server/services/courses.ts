@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { userExists } from './accounts';
 import { preparedFor } from './prepared';
+import { versionedCache } from './versioned-cache';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
@@ -211,11 +212,25 @@ export interface CourseListItem extends Course {
  * Courses of this appid, newest first by max(create time, begin_time) (the `list_time` column), with total count.
  * Throws BAD_INPUT (from_time > to_time), USER_NOT_FOUND (unknown host_uid). Callers: `live/roomlist`, console.
  */
-export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<{ total: number; rooms: CourseListItem[] }> {
+export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
   if (f.fromTime !== undefined && f.toTime !== undefined && f.fromTime > f.toTime) {
     throw new AppError('BAD_INPUT', 'from_time: must not be after to_time');
   }
   if (f.hostUid !== undefined && !(await userExists(ctx, f.hostUid))) throw new AppError('USER_NOT_FOUND');
+  // Students poll the course list; pages are cached per data version (see versioned-cache.ts), so repeated reads
+  // between two changes cost one counter read.
+  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike]);
+  return listCache(ctx).get(key, () => queryCourses(ctx, f));
+}
+
+export interface CourseList {
+  total: number;
+  rooms: readonly CourseListItem[];
+}
+
+const listCache = preparedFor((db) => versionedCache<CourseList>(db, 'course_list'));
+
+async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
   const where: SQL[] = [eq(courses.appid, ctx.env.SDKAPPID)];
   if (f.roomnum !== undefined) where.push(eq(courses.roomnum, f.roomnum));
   if (f.fromTime !== undefined) where.push(gte(courses.listTime, f.fromTime));
