@@ -10,11 +10,11 @@
  *      alternating halves so both see the same background load; then live/roomlist rotating over tokens and pages
  *      of the catalogue.
  *   5. Prints req/s, p50, p99, the heartbeat/ceiling ratio and pass/fail against the bars; writes
- *      bench/results/latest.json. Exits non-zero when a bar is missed or any reply was an error.
+ *      server/bench/results/latest.json. Exits non-zero when a bar is missed or any reply was an error.
  *
  * Options: --students N (256) --courses N (10000) --duration S (10) --connections N (64) --warmup S (2)
- *          --profile (the server runs with --cpu-prof; profiles land in bench/results/profiles/; summarise one with
- *          `tsx bench/profile-summary.ts <file>`) --only heartbeat|roomlist (skip the other load).
+ *          --profile (the server runs with --cpu-prof; profiles land in server/bench/results/profiles/; summarise one with
+ *          `tsx server/bench/profile-summary.ts <file>`) --only heartbeat|roomlist (skip the other load).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,7 +58,7 @@ const cfg = {
 const wanted = (name: 'heartbeat' | 'roomlist') => cfg.only === null || cfg.only.has(name);
 const SKIPPED: LoadResult = { name: 'skipped', reqPerSec: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, total: 0, non2xx: 0, badReplies: 0, errors: 0, durationS: 0, serverCpuUsPerReq: null };
 
-const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const RESULTS_DIR = path.join(ROOT, 'server', 'bench', 'results');
 
 async function call(base: string, svcCmd: string, body: Record<string, unknown>): Promise<{ errorCode: number; errorInfo: string; data?: Record<string, unknown> }> {
   const [svc, cmd] = svcCmd.split('/');
@@ -186,7 +186,7 @@ async function main(): Promise<number> {
     step(`course ${roomnum} live with ${inRoom} members; roomlist total ${String(list.data!.total)}`);
     if (inRoom !== students.length + 1) throw new Error(`expected ${students.length + 1} members in the room, got ${inRoom}`);
 
-    const echo = await startChild({ entry: 'bench/echo-server.ts', env: {} });
+    const echo = await startChild({ entry: 'server/bench/echo-server.ts', env: {} });
     children.push(echo);
     const members = [teacher, ...students];
     const hbBodies = heartbeatBodies(members, roomnum);
@@ -241,7 +241,7 @@ async function main(): Promise<number> {
     const out = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.version, platform: `${os.platform()} ${os.release()}` },
-      config: { ...cfg, server: 'node --import tsx server/start.ts --legacy-only', echo: 'node --import tsx bench/echo-server.ts' },
+      config: { ...cfg, server: 'node --import tsx server/start.ts --legacy-only', echo: 'node --import tsx server/bench/echo-server.ts' },
       results: { echo: echoResult, heartbeat, roomlist },
       heartbeatToCeiling: Math.round(ratio * 1000) / 1000,
       bars: BARS,
@@ -250,7 +250,7 @@ async function main(): Promise<number> {
       wallS: Math.round((Date.now() - started) / 100) / 10,
     };
     fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-    console.log(`\n${allPass ? 'All bars met.' : 'Some bars missed.'} Wrote bench/results/latest.json (${out.wallS} s)${profDir ? `; CPU profiles in ${path.relative(ROOT, profDir)}/` : ''}`);
+    console.log(`\n${allPass ? 'All bars met.' : 'Some bars missed.'} Wrote server/bench/results/latest.json (${out.wallS} s)${profDir ? `; CPU profiles in ${path.relative(ROOT, profDir)}/` : ''}`);
     return allPass ? 0 : 1;
   } finally {
     for (const c of children.reverse()) await c.stop();

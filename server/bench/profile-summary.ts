@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `npm run bench -- --profile`): the functions with the most self time, and the
  * most inclusive time among project files, so a hot-path change can be aimed and then checked.
- * Usage: tsx bench/profile-summary.ts <file.cpuprofile> [topN]
+ * Usage: tsx server/bench/profile-summary.ts <file.cpuprofile> [topN]
  */
 import fs from 'node:fs';
 
@@ -18,7 +18,7 @@ interface Profile {
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [topN]');
+  console.error('usage: tsx server/bench/profile-summary.ts <file.cpuprofile> [topN]');
   process.exit(2);
 }
 const top = Number(topArg ?? 30);

@@ -4,10 +4,10 @@
  * SHA-256 of a fresh 256-bit secret), and a catalogue of courses by other teachers for roomlist. Password hashing is
  * done once and shared: logins are not what the bench measures, and N scrypts would dominate its runtime.
  */
-import { authTokens, courses, users } from '../db/schema';
-import { openDb } from '../db/client';
-import { hashPassword } from '../server/services/passwords';
-import { hashSecret, newSecret } from '../server/services/tokens';
+import { authTokens, courses, users } from '../../db/schema';
+import { openDb } from '../../db/client';
+import { hashPassword } from '../services/passwords';
+import { hashSecret, newSecret } from '../services/tokens';
 
 export interface Account {
   uid: string;
