@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses, users } from '../../db/schema';
+import { prng, Raw, randomText, sendRefused, serialize, type J, type Rng } from '../testing/fuzz';
 import { signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
@@ -14,27 +15,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20170601);
 const CASES = 3000;
 const PARALLEL = 8;
 
-/** mulberry32: small, fast, good enough to pick test inputs, and reproducible from one 32-bit seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof prng>;
-
-/** A JSON number literal written verbatim (1e309, -0, NaN…), so the body text carries what JSON.stringify cannot. */
-class Raw {
-  constructor(readonly text: string) {}
-}
-type J = null | boolean | number | string | Raw | J[] | { [k: string]: J };
+const UNICODE = ['é', '课', '😀', '\u0000', '\u200b', '\ud800', '\udfff', '\u202e', 'ﷺ', '\n', '"', '\\', '<script>', "'; DROP TABLE users;--", '%00', '${x}'];
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
 /** Sets an own, enumerable key even when it is `__proto__` (plain assignment would change the prototype instead). */
 function setOwn(o: { [k: string]: J }, k: string, v: J): { [k: string]: J } {
@@ -42,22 +24,7 @@ function setOwn(o: { [k: string]: J }, k: string, v: J): { [k: string]: J } {
   return o;
 }
 
-function serialize(v: J): string {
-  if (v instanceof Raw) return v.text;
-  if (Array.isArray(v)) return `[${v.map(serialize).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${serialize(x)}`).join(',')}}`;
-  return JSON.stringify(v);
-}
-
-const UNICODE = ['é', '课', '😀', '\u0000', '\u200b', '\ud800', '\udfff', '\u202e', 'ﷺ', '\n', '"', '\\', '<script>', "'; DROP TABLE users;--", '%00', '${x}'];
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
-
-function randomString(r: Rng, maxLen: number): string {
-  const n = r.int(maxLen + 1);
-  let s = '';
-  while (s.length < n) s += r.chance(0.5) ? r.pick(UNICODE) : String.fromCharCode(32 + r.int(95));
-  return s;
-}
+const randomString = (r: Rng, maxLen: number): string => randomText(r, maxLen, UNICODE, 0.5);
 
 /** Strings that can never be a valid integer, numeric string or valid field (non-empty letters are always present). */
 function junkString(r: Rng): string {
@@ -281,32 +248,22 @@ describe('fuzz: malformed bodies against every command', () => {
   it(`${CASES} cases (seed ${SEED}): HTTP 200 JSON, non-zero integer errorCode, never 90000, nothing changed`, { timeout: 240_000 }, async () => {
     const r = prng(SEED);
     const before = { users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() };
-    const codes = new Map<number, number>();
-    const cases = Array.from({ length: CASES }, (_, i) => {
+    const cases = Array.from({ length: CASES }, () => {
       const spec = r.pick(SPECS);
-      return { i, spec, body: fuzzBody(r, spec, teacher, room, ctx.env.SDKAPPID) };
+      return { svcCmd: spec.svcCmd, body: fuzzBody(r, spec, teacher, room, ctx.env.SDKAPPID) };
     });
     const started = Date.now();
-    for (let k = 0; k < cases.length; k += PARALLEL) {
-      await Promise.all(
-        cases.slice(k, k + PARALLEL).map(async ({ i, spec, body }) => {
-          const [svc, cmd] = spec.svcCmd.split('/') as [string, string];
-          const res = await s.raw(svc, cmd, body);
-          const where = `seed ${SEED} case ${i} ${spec.svcCmd}: ${body.slice(0, 300)}`;
-          expect(res.status, where).toBe(200);
-          expect(res.headers.get('content-type'), where).toMatch(/^application\/json/);
-          expect(res.headers.get('access-control-allow-origin'), where).toBe('*');
-          const json = res.json as { errorCode: unknown; errorInfo: unknown };
-          expect(json, `${where} → ${res.text.slice(0, 300)}`).toBeTypeOf('object');
-          expect(Number.isInteger(json.errorCode), where).toBe(true);
-          expect(json.errorCode, `${where} → ${res.text.slice(0, 300)}`).not.toBe(0);
-          expect(json.errorCode, `${where} → ${res.text.slice(0, 300)}`).not.toBe(90000);
-          expect(typeof json.errorInfo, where).toBe('string');
-          expect(res.text, where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-          codes.set(json.errorCode as number, (codes.get(json.errorCode as number) ?? 0) + 1);
-        }),
-      );
-    }
+    const codes = await sendRefused(
+      s,
+      cases,
+      PARALLEL,
+      (c, i, reply) => `seed ${SEED} case ${i} ${c.svcCmd}: ${c.body.slice(0, 300)} → ${reply}`,
+      (res, where) => {
+        expect(res.headers.get('access-control-allow-origin'), where).toBe('*');
+        expect(typeof (res.json as { errorInfo: unknown }).errorInfo, where).toBe('string');
+        expect(res.text, where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+      },
+    );
     const ms = Date.now() - started;
     // The mix reached past the parser into every kind of refusal.
     expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([10002, 10003, 10009]));
