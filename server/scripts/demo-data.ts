@@ -115,10 +115,11 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   // Files in local storage: the fixture clip (also the recording) and a one-page PDF.
   const clip = fs.readFileSync(FIXTURE_CLIP);
   await ctx.storage.putObject('demo/recordings/lesson-1.mp4', clip, { contentType: 'video/mp4' });
-  await ctx.storage.putObject('demo/courseware/fractions.pdf', tinyPdf('Fractions - lesson notes'), { contentType: 'application/pdf' });
+  const pdf = tinyPdf('Fractions - lesson notes');
+  await ctx.storage.putObject('demo/courseware/fractions.pdf', pdf, { contentType: 'application/pdf' });
   const clipUrl = ctx.storage.publicUrl('demo/recordings/lesson-1.mp4');
   const pdfUrl = ctx.storage.publicUrl('demo/courseware/fractions.pdf');
-  await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: 0, mime: 'application/pdf' });
+  await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.
   const history: Lesson[] = [
@@ -156,7 +157,7 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   // Upcoming drafts with courseware, and one class live right now.
   clock.set(now - 3600);
   const draft1 = await createCourse(ctx, teacher, { title: '百分数 Percentages' });
-  await bindFile(ctx, teacher, draft1.roomnum, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { mime: 'application/pdf' });
+  await bindFile(ctx, teacher, draft1.roomnum, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
   await createCourse(ctx, teacher, { title: '统计与概率 Statistics' });
   clock.set(now - 600);
   const live = await createCourse(ctx, teacher, { title: '方程 Equations (live)' });
