@@ -1,7 +1,9 @@
 /**
  * Test helpers for the console API: accounts with open sessions, and callers built from the same context function
- * the HTTP door uses (cookie, CSRF headers, Origin), so createCaller tests go through the real middlewares.
+ * the HTTP door uses (cookie, CSRF headers, Origin), so createCaller tests go through the real middlewares; and the
+ * error a refused call rejects with.
  */
+import { TRPCError } from '@trpc/server';
 import type { ServiceCtx } from '../context';
 import { registerUser } from '../services/accounts';
 import { loginConsole } from '../services/sessions';
@@ -40,4 +42,23 @@ export async function signedIn(ctx: ServiceCtx, id: string, role: 0 | 1 = 1): Pr
   await registerUser(ctx, { id, pwd: clientPwd('pass'), role });
   const { secret } = await loginConsole(ctx, { id, pwd: clientPwd('pass'), ip: '10.0.0.1' });
   return { ...callerFor(ctx, secret), secret };
+}
+
+/**
+ * The TRPCError a call rejects with: its tRPC code, the AppError code behind it ('' when none) and its message.
+ * Fails the test when the call succeeds or rejects with anything else.
+ */
+export async function errOf(p: Promise<unknown>): Promise<{ code: string; appCode: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TRPCError) return { code: e.code, appCode: (e.cause as { code?: string } | undefined)?.code ?? '', message: e.message };
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+/** The tRPC code a call rejects with (see errOf). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  return (await errOf(p)).code;
 }

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loginLegacy, resolveToken } from '../../services/accounts';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_S } from '../../services/login-rate-limit';
 import { createTestCtx } from '../../testing/test-ctx';
-import { callerFor, clientPwd, signedIn } from '../testing';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { callerFor, clientPwd, codeOf, signedIn } from '../testing';
 
 describe('auth router', () => {
   it('registers a teacher, sets an httpOnly SameSite=Lax session cookie, and knows who is calling', async () => {

@@ -1,21 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { listCourseEvents } from '../../services/course-events';
 import { getCourse } from '../../services/courses';
 import { reportMember } from '../../services/members';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { IM_MSG } from '../../integrations/im/types';
-import { callerFor, signedIn } from '../testing';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { callerFor, codeOf, signedIn } from '../testing';
 
 describe('course router', () => {
   it('creates, lists with counts, searches, filters by state and date, and pages on the server', async () => {

@@ -1,18 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { listBoundFiles, bindFile } from '../../services/courseware';
 import { createTestCtx } from '../../testing/test-ctx';
-import { signedIn } from '../testing';
-
-async function errOf(p: Promise<unknown>): Promise<{ code: string; appCode: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return { code: e.code, appCode: (e.cause as { code?: string } | undefined)?.code ?? '', message: e.message };
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { errOf, signedIn } from '../testing';
 
 const PDF = 'application/pdf';
 

@@ -1,20 +1,9 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { buildPlaybackIndexes } from '../../jobs/build-playback-index';
 import { reportMember } from '../../services/members';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
-import { signedIn } from '../testing';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
+import { codeOf, signedIn } from '../testing';
 
 /** A class: teacher starts at T0, stu1 joins at +60 and leaves at +300, a recording covers +10..+590, end at +600. */
 async function endedClass() {
