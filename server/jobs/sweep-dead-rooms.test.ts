@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
-import { courseEvents, courses, imMessages, members } from '../../db/schema';
+import { courseEvents, courses, members } from '../../db/schema';
 import { createServiceCtx, type ServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { courseAttendance } from '../services/course-events';
-import { createFailableImCtx, seedAccounts } from '../testing/legacy-fixtures';
+import { createCourse, createFailableImCtx, groupPayloads, seedAccounts, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { sweepDeadRooms } from './sweep-dead-rooms';
@@ -57,22 +57,15 @@ describe('sweepDeadRooms', () => {
   };
   /** A live course of `teacher` with `students` in it, started now. */
   const liveCourse = async (teacher: string, students: string[]) => {
-    const room = (await ok('live/create', { token: t(teacher), title: 'swept' })).data!.roomnum;
-    await ok('live/startcourse', { token: t(teacher), roomnum: room });
+    const room = await createCourse(s, t(teacher), 'swept');
+    await startCourse(s, t(teacher), room);
     for (const uid of students) await ok('live/reportmemid', { token: t(uid), roomnum: room, operate: 0 });
     return room;
   };
   const course = (roomnum: number) => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!;
   const roomMembers = (roomnum: number) => ctx.db.select().from(members).where(eq(members.roomnum, roomnum)).all();
   const events = (roomnum: number) => ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id).all();
-  const imTypes = (roomnum: number) =>
-    ctx.db
-      .select()
-      .from(imMessages)
-      .where(eq(imMessages.groupId, String(roomnum)))
-      .orderBy(imMessages.msgSeq)
-      .all()
-      .map((m) => ({ seq: m.msgSeq, type: (JSON.parse((JSON.parse(m.msgBody) as { MsgContent: { Data: string } }[])[0]!.MsgContent.Data) as { type: number }).type }));
+  const imTypes = (roomnum: number) => groupPayloads(ctx, roomnum).map(({ seq, data }) => ({ seq, type: data.type as number }));
 
   it('ends a live course whose teacher was silent longer than COURSE_DEAD_S, as if the teacher had ended it', async () => {
     ctx.clock.set(T0);
@@ -252,8 +245,8 @@ describe('sweepDeadRooms', () => {
     const srv = await startLegacyTestServer(failing);
     try {
       const toks = new Map([...(await seedAccounts(failing, ['teacherX'], 1)), ...(await seedAccounts(failing, ['stuX'], 0))]);
-      const room = (await srv.call<{ roomnum: number }>('live/create', { token: toks.get('teacherX'), title: 'x' })).data!.roomnum;
-      expect((await srv.call('live/startcourse', { token: toks.get('teacherX'), roomnum: room })).errorCode).toBe(0);
+      const room = await createCourse(srv, toks.get('teacherX')!, 'x');
+      await startCourse(srv, toks.get('teacherX')!, room);
       expect((await srv.call('live/reportmemid', { token: toks.get('stuX'), roomnum: room, operate: 0 })).errorCode).toBe(0);
       failing.im.failing = true;
       failing.clock.advance(COURSE_DEAD_S + 1);

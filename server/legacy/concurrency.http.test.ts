@@ -9,7 +9,7 @@ import { courseEvents, courses, imMessages, members } from '../../db/schema';
 import { createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
-import { seedAccounts } from '../testing/legacy-fixtures';
+import { createCourse, seedAccounts, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 
@@ -35,8 +35,8 @@ describe('concurrency over HTTP', () => {
       .all();
 
   it(`${STUDENTS} students entering and beating in parallel: nobody lost`, async () => {
-    const room = (await s.call<{ roomnum: number }>('live/create', { token: teacher, title: 'crowd' })).data!.roomnum;
-    expect((await s.call('live/startcourse', { token: teacher, roomnum: room })).errorCode).toBe(0);
+    const room = await createCourse(s, teacher, 'crowd');
+    await startCourse(s, teacher, room);
     ctx.clock.advance(3);
     const replies = await Promise.all(
       students.flatMap(([uid, tok], i) => [
@@ -108,7 +108,7 @@ describe('concurrency over HTTP', () => {
   });
 
   it('a course raced to start by 50 requests starts exactly once; raced to end, ends once', async () => {
-    const room = (await s.call<{ roomnum: number }>('live/create', { token: teacher, title: 'race' })).data!.roomnum;
+    const room = await createCourse(s, teacher, 'race');
     const starts = await Promise.all(Array.from({ length: 50 }, () => s.call('live/startcourse', { token: teacher, roomnum: room })));
     expect(starts.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(starts.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courseAttendance, listCourseEvents } from '../services/course-events';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
@@ -86,7 +86,7 @@ describe('course event log over HTTP', () => {
 
   it('attendance of a live course counts open stays up to now (lastLeave 0 while in the room)', async () => {
     ctx.clock.set(T0 + 10_000);
-    const room = (await s.call<{ roomnum: number }>('live/create', { token: teacher, title: 'live' })).data!.roomnum;
+    const room = await createCourse(s, teacher, 'live');
     await at(10_010, 'live/startcourse', { token: teacher, roomnum: room });
     await at(10_020, 'live/reportmemid', { token: stu1, roomnum: room, operate: 0 });
     ctx.clock.set(T0 + 10_100);

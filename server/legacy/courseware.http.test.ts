@@ -4,7 +4,7 @@
  * filters, paging, and 10003 for malformed bind_file fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
@@ -29,7 +29,7 @@ describe('courseware binding over HTTP', () => {
     teacher = await signUp(s, 'teacher1', 1);
     teacher2 = await signUp(s, 'teacher2', 1);
     stu = await signUp(s, 'stu1', 0);
-    room = (await s.call<{ roomnum: number }>('live/create', { token: teacher, title: 'c' })).data!.roomnum;
+    room = await createCourse(s, teacher, 'c');
   });
   afterAll(() => s.close());
 

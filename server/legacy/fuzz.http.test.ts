@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses, users } from '../../db/schema';
 import { prng, Raw, randomText, sendRefused, serialize, type J, type Rng } from '../testing/fuzz';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 
@@ -241,7 +241,7 @@ describe('fuzz: malformed bodies against every command', () => {
   beforeAll(async () => {
     s = await startLegacyTestServer(ctx);
     teacher = await signUp(s, 'teacher1', 1);
-    room = (await s.call<{ roomnum: number }>('live/create', { token: teacher, title: 'fuzz target' })).data!.roomnum;
+    room = await createCourse(s, teacher, 'fuzz target');
   });
   afterAll(() => s.close());
 

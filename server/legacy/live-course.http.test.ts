@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { courseEvents, courses, imMessages, members } from '../../db/schema';
-import { createFailableImCtx, signUp } from '../testing/legacy-fixtures';
+import { courseEvents, courses, members } from '../../db/schema';
+import { createCourse, createFailableImCtx, groupPayloads, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { T0 } from '../testing/test-ctx';
 
@@ -35,22 +35,9 @@ describe('live course commands over HTTP', () => {
   const member = (roomnum: number, uid: string) =>
     ctx.db.select().from(members).where(and(eq(members.roomnum, roomnum), eq(members.uid, uid))).get();
   const events = (roomnum: number) => ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).all();
-  /** The IM custom payloads sent to a group, in MsgSeq order. */
-  const imLog = (roomnum: number) =>
-    ctx.db
-      .select()
-      .from(imMessages)
-      .where(eq(imMessages.groupId, String(roomnum)))
-      .orderBy(imMessages.msgSeq)
-      .all()
-      .map((m) => {
-        const body = JSON.parse(m.msgBody) as { MsgType: string; MsgContent: { Data: string } }[];
-        expect(body).toHaveLength(1);
-        expect(body[0]!.MsgType).toBe('TIMCustomElem');
-        return { seq: m.msgSeq, from: m.fromAccount, data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown> };
-      });
-  const create = async (title = 'course', tok = teacher) => (await s.call<{ roomnum: number }>('live/create', { token: tok, title })).data!.roomnum;
-  const start = async (roomnum: number, tok = teacher) => expect(await s.call('live/startcourse', { token: tok, roomnum })).toEqual(OK);
+  const imLog = (roomnum: number) => groupPayloads(ctx, roomnum);
+  const create = (title = 'course', tok = teacher) => createCourse(s, tok, title);
+  const start = (roomnum: number, tok = teacher) => startCourse(s, tok, roomnum);
 
   describe('live/create', () => {
     it('creates course 10001 then 10002…: data {roomnum, groupid}, state 0, cover stored', async () => {

@@ -13,7 +13,7 @@ import { createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { refreshGranularityS } from '../services/accounts';
-import { seedAccounts, signUp } from '../testing/legacy-fixtures';
+import { createCourse, seedAccounts, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
@@ -251,7 +251,7 @@ describe('legacy request logs and internal faults', () => {
       await s.call('account/regist', { id: 'teacher1', pwd, role: 1 });
       const login = await s.call<{ token: string; userSig: string }>('account/login', { id: 'teacher1', pwd });
       const { token, userSig } = login.data!;
-      const room = (await s.call<{ roomnum: number }>('live/create', { token, title: 't' })).data!.roomnum;
+      const room = await createCourse(s, token, 't');
       lines.length = 0;
       await s.call('live/startcourse', { token, roomnum: room });
       await s.call('live/heartbeat', { token, roomnum: room });

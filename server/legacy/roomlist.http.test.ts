@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses } from '../../db/schema';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
@@ -37,8 +37,7 @@ describe('live/roomlist over HTTP', () => {
     stu = await signUp(s, 'stu1', 0);
     stu2 = await signUp(s, 'stu2', 0);
     await signUp(s, 'idle_teacher', 1);
-    const create = async (title: string, tok = teacher, cover?: string) =>
-      (await s.call<{ roomnum: number }>('live/create', { token: tok, title, ...(cover ? { cover } : {}) })).data!.roomnum;
+    const create = (title: string, tok = teacher, cover?: string) => createCourse(s, tok, title, cover ? { cover } : {});
     // a @T0 (started @T0+300 → list time T0+300, ended @T0+400), b @T0+100, c @T0+200 by teacher2 (started @T0+250),
     // d @T0+350 (created only), e @T0+500 (created only).
     R.a = await create('a', teacher, 'http://img/a.png');
@@ -47,12 +46,12 @@ describe('live/roomlist over HTTP', () => {
     ctx.clock.set(T0 + 200);
     R.c = await create('c', teacher2);
     ctx.clock.set(T0 + 250);
-    expect((await s.call('live/startcourse', { token: teacher2, roomnum: R.c })).errorCode).toBe(0);
+    await startCourse(s, teacher2, R.c);
     ctx.clock.set(T0 + 260);
     expect((await s.call('live/reportmemid', { token: stu, roomnum: R.c, operate: 0 })).errorCode).toBe(0);
     expect((await s.call('live/reportmemid', { token: stu2, roomnum: R.c, operate: 0 })).errorCode).toBe(0);
     ctx.clock.set(T0 + 300);
-    expect((await s.call('live/startcourse', { token: teacher, roomnum: R.a })).errorCode).toBe(0);
+    await startCourse(s, teacher, R.a);
     expect((await s.call('live/reportmemid', { token: stu2, roomnum: R.a, operate: 0 })).errorCode).toBe(0);
     ctx.clock.set(T0 + 350);
     R.d = await create('d');
@@ -177,8 +176,8 @@ describe('live/roomlist over HTTP', () => {
 
   it('ties on the list instant are broken by newest roomnum first', async () => {
     ctx.clock.set(T0 + 1000);
-    const x = (await s.call<{ roomnum: number }>('live/create', { token: teacher2, title: 'x' })).data!.roomnum;
-    const y = (await s.call<{ roomnum: number }>('live/create', { token: teacher2, title: 'y' })).data!.roomnum;
+    const x = await createCourse(s, teacher2, 'x');
+    const y = await createCourse(s, teacher2, 'y');
     expect(await nums({ from_time: T0 + 1000 })).toEqual([y, x]);
   });
 

@@ -12,7 +12,7 @@ import { recordings } from '../../db/schema';
 import { ConfigError } from '../context';
 import { unixToIso } from '../integrations/vod/v2-time';
 import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-server';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
@@ -195,8 +195,7 @@ describe('vod/cmd_proxy, local provider', () => {
   beforeAll(async () => {
     s = await startLegacyTestServer(ctx);
     token = await signUp(s, 'teacher1', 1);
-    const c = await s.call<{ roomnum: number }>('live/create', { token, title: 'math' });
-    await seedRecordings(ctx, c.data!.roomnum, 12);
+    await seedRecordings(ctx, await createCourse(s, token, 'math'), 12);
     ctx.clock.set(T0 + 5000);
     expect((await s.call('live/reportbind', { token, operate: 0, bind_file: { type: 1, file_name: 'intro.mp4', url: 'http://cdn.example/intro.mp4' } })).errorCode).toBe(0);
     expect((await s.call('live/reportbind', { token, operate: 0, bind_file: { type: 0, file_name: 'a.pdf', url: 'http://cdn.example/a.pdf' } })).errorCode).toBe(0);

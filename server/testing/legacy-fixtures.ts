@@ -1,9 +1,12 @@
 /**
  * Shared set-up for the legacy protocol tests: accounts through the real commands (few, since each costs an scrypt),
- * accounts in bulk straight through the services (one hash reused: the concurrency tests need hundreds), and an IM
- * provider a test can make fail on demand (to check that 10103 leaves nothing changed).
+ * accounts in bulk straight through the services (one hash reused: the concurrency tests need hundreds), courses
+ * created and started through the commands, the IM payloads a group received, and an IM provider a test can make
+ * fail on demand (to check that 10103 leaves nothing changed).
  */
-import { users } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { imMessages, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { createLocalIm } from '../integrations/im/local';
 import { createMessageLog } from '../integrations/im/message-log';
@@ -32,6 +35,41 @@ export async function seedAccounts(ctx: ServiceCtx, ids: string[], role: 0 | 1):
   const tokens = new Map<string, string>();
   for (const id of ids) tokens.set(id, await issueToken(ctx, id, 'legacy', ctx.env.SDKAPPID));
   return tokens;
+}
+
+/** Creates a course through live/create as `token` (`extra`: e.g. a cover); returns its roomnum. Fails the test on any error. */
+export async function createCourse(s: LegacyTestServer, token: string, title = 'course', extra: Record<string, unknown> = {}): Promise<number> {
+  const r = await s.call<{ roomnum: number }>('live/create', { token, title, ...extra });
+  expect(r.errorCode, `live/create: ${r.errorInfo}`).toBe(0);
+  return r.data!.roomnum;
+}
+
+/** Starts a course through live/startcourse as `token`; the reply must be exactly the empty success envelope. */
+export async function startCourse(s: LegacyTestServer, token: string, roomnum: number): Promise<void> {
+  expect(await s.call('live/startcourse', { token, roomnum })).toEqual({ errorCode: 0, errorInfo: '' });
+}
+
+/** One custom message a course's IM group received: its MsgSeq, sender and decoded Data payload. */
+export interface GroupPayload {
+  seq: number;
+  from: string;
+  data: Record<string, unknown>;
+}
+
+/** The custom payloads sent to a course's group, in MsgSeq order; each message must be one TIMCustomElem. */
+export function groupPayloads(ctx: ServiceCtx, roomnum: number): GroupPayload[] {
+  return ctx.db
+    .select()
+    .from(imMessages)
+    .where(eq(imMessages.groupId, String(roomnum)))
+    .orderBy(imMessages.msgSeq)
+    .all()
+    .map((m) => {
+      const body = JSON.parse(m.msgBody) as { MsgType: string; MsgContent: { Data: string } }[];
+      expect(body).toHaveLength(1);
+      expect(body[0]!.MsgType).toBe('TIMCustomElem');
+      return { seq: m.msgSeq, from: m.fromAccount, data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown> };
+    });
 }
 
 /** An IM provider a test can make fail: while `failing` is set, sends reject like an unreachable Tencent would. */
