@@ -13,7 +13,7 @@ import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { courseAttendance } from '../services/course-events';
 import { createCourse, createFailableImCtx, groupPayloads, seedAccounts, startCourse } from '../testing/legacy-fixtures';
-import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
@@ -242,8 +242,7 @@ describe('sweepDeadRooms', () => {
 
   it('with IM down it still ends the course; end_imseq falls back to the last seq the group is known to have', async () => {
     const failing = createFailableImCtx({ COURSE_DEAD_S: String(COURSE_DEAD_S) });
-    const srv = await startLegacyTestServer(failing);
-    try {
+    await withLegacyServer(failing, async (srv) => {
       const toks = new Map([...(await seedAccounts(failing, ['teacherX'], 1)), ...(await seedAccounts(failing, ['stuX'], 0))]);
       const room = await createCourse(srv, toks.get('teacherX')!, 'x');
       await startCourse(srv, toks.get('teacherX')!, room);
@@ -257,8 +256,6 @@ describe('sweepDeadRooms', () => {
       expect(c).toMatchObject({ state: 2, endTime: failing.clock.nowS(), beginImseq: 1, endImseq: 2, indexStatus: 'pending' });
       expect(await sweepDeadRooms(failing)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
       expect(failing.im.attempts).toBe(attempts + 1);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 });

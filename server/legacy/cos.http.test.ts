@@ -8,7 +8,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
 import { signUp } from '../testing/legacy-fixtures';
-import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 const KEYS = { TENCENT_SECRET_ID: 'AKIDEXAMPLE', TENCENT_SECRET_KEY: 'EXAMPLEKEY', TENCENT_APPID: '1250000000' };
@@ -166,17 +166,14 @@ describe('cos/get_sign, local storage', () => {
 describe('cos/get_sign, local storage without TENCENT_* keys', () => {
   it('signs with the development key and the dev bucket', async () => {
     const ctx = createTestCtx();
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'stu1', 0);
       const r = await s.call<SignData>('cos/get_sign', { token, type: 0, file_path: '/a.pdf' });
       expect(r.errorCode).toBe(0);
       expect(r.data).toMatchObject({ bucket: 'edu-local', region: '' });
       expect(openV4(r.data!.sign, ctx.cloud.secretKey)).toMatchObject({ k: ctx.cloud.secretId, b: 'edu-local' });
       expect(new URL(r.data!.upload_url!).host).toBe(`localhost:${ctx.env.PORT}`);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 

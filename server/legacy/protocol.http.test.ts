@@ -14,7 +14,7 @@ import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { refreshGranularityS } from '../services/accounts';
 import { createCourse, seedAccounts, signUp } from '../testing/legacy-fixtures';
-import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
 
@@ -245,8 +245,7 @@ describe('legacy request logs and internal faults', () => {
 
   it('one line per request with svc, cmd, errorCode, ms; heartbeat at debug; no password, token or UserSig anywhere', async () => {
     const ctx = createTestCtx({}, { log: createLogger('debug', sink) });
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const pwd = 'c3VwZXJzZWNyZXQ=';
       await s.call('account/regist', { id: 'teacher1', pwd, role: 1 });
       const login = await s.call<{ token: string; userSig: string }>('account/login', { id: 'teacher1', pwd });
@@ -267,22 +266,17 @@ describe('legacy request logs and internal faults', () => {
       for (const l of reqLines) expect(typeof l.ms).toBe('number');
       const all = JSON.stringify(lines);
       for (const secret of [pwd, token, userSig]) expect(all).not.toContain(secret);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('at info level heartbeats are not logged, other commands are', async () => {
     lines.length = 0;
     const ctx = createTestCtx({}, { log: createLogger('info', sink) });
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       await s.call('live/heartbeat', { token: 'x', roomnum: 1 });
       await s.call('live/roomlist', { token: 'x', index: 0, size: 1 });
       expect(lines.filter((l) => l.msg === 'legacy').map((l) => l.cmd)).toEqual(['roomlist']);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('raw sockets: a body cut off mid-way is settled (10002, logged) and invalid UTF-8 is a clean 10003', async () => {
@@ -320,8 +314,7 @@ describe('legacy request logs and internal faults', () => {
   it('a real internal fault (database gone) answers 200 JSON 90000 without details, logs the error, and never for bad input', async () => {
     lines.length = 0;
     const ctx = createTestCtx({}, { log: createLogger('info', sink) });
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const token = (await seedAccounts(ctx, ['teacher1'], 1)).get('teacher1')!;
       ctx.db.$client.close();
       const r = await s.raw('live', 'roomlist', { appid: ctx.env.SDKAPPID, timeStamp: 1, token, index: 0, size: 1 });
@@ -332,8 +325,6 @@ describe('legacy request logs and internal faults', () => {
       // Input checks come first: bad input is still 10003, not 90000, with the database down.
       expect((await s.call('live/roomlist', { token, index: -1, size: 1 })).errorCode).toBe(10003);
       expect((await s.raw('live', 'roomlist', '[]')).json).toMatchObject({ errorCode: 10002 });
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

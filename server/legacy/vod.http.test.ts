@@ -13,7 +13,7 @@ import { ConfigError } from '../context';
 import { unixToIso } from '../integrations/vod/v2-time';
 import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-server';
 import { createCourse, signUp } from '../testing/legacy-fixtures';
-import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 const KEYS = { TENCENT_SECRET_ID: 'AKIDEXAMPLE', TENCENT_SECRET_KEY: 'EXAMPLEKEY' };
@@ -134,8 +134,7 @@ function openClientSign(sign: string, key: string): URLSearchParams {
 describe('vod/get_client_sign', () => {
   it('signs secretId, now, now + COS_SIG_EXPIRE_S and a fresh random', async () => {
     const ctx = createTestCtx(KEYS);
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'stu1', 0);
       const a = await s.call<{ sign: string; SecretId: string }>('vod/get_client_sign', { token });
       expect(a.errorCode).toBe(0);
@@ -146,36 +145,28 @@ describe('vod/get_client_sign', () => {
       expect(Number(p.get('random'))).toBeLessThan(2 ** 32);
       const b = await s.call<{ sign: string }>('vod/get_client_sign', { token });
       expect(b.data!.sign).not.toBe(a.data!.sign);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('adds procedure / classId when configured and caps the lifetime at 90 days', async () => {
     const ctx = createTestCtx({ ...KEYS, VOD_UPLOAD_PROCEDURE: 'QCVB_SimpleProcessFile(1,0)', VOD_UPLOAD_CLASS_ID: '12', COS_SIG_EXPIRE_S: '99999999' });
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'stu1', 0);
       const r = await s.call<{ sign: string }>('vod/get_client_sign', { token });
       const p = openClientSign(r.data!.sign, 'EXAMPLEKEY');
       expect([...p.keys()]).toEqual(['secretId', 'currentTimeStamp', 'expireTime', 'random', 'procedure', 'classId']);
       expect([p.get('expireTime'), p.get('procedure'), p.get('classId')]).toEqual([String(T0 + 7776000), 'QCVB_SimpleProcessFile(1,0)', '12']);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('signs with the logged development key when no TENCENT_* keys are set', async () => {
     const ctx = createTestCtx();
-    const s = await startLegacyTestServer(ctx);
-    try {
+    await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'stu1', 0);
       const r = await s.call<{ sign: string; SecretId: string }>('vod/get_client_sign', { token });
       expect(r.data!.SecretId).toBe(ctx.cloud.secretId);
       expect(openClientSign(r.data!.sign, ctx.cloud.secretKey).get('secretId')).toBe(ctx.cloud.secretId);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 

@@ -56,3 +56,13 @@ export async function startLegacyTestServer(ctx: ServiceCtx): Promise<LegacyTest
       }),
   };
 }
+
+/** Runs `f` against a legacy test server over `ctx` and closes the server afterwards, whether `f` passed or threw. */
+export async function withLegacyServer<T>(ctx: ServiceCtx, f: (s: LegacyTestServer) => Promise<T>): Promise<T> {
+  const s = await startLegacyTestServer(ctx);
+  try {
+    return await f(s);
+  } finally {
+    await s.close();
+  }
+}
