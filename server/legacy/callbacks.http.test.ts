@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses, recordings } from '../../db/schema';
+import { prng } from '../testing/fuzz';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { md5, recordingCallback, runLesson, type Lesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
@@ -177,18 +178,6 @@ describe('live callbacks without LIVE_CALLBACK_KEY (2017 behaviour)', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG so a failing fuzz case reproduces. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('callback fuzz', () => {
   const ctx = createTestCtx({ LIVE_CALLBACK_KEY: KEY });
   let s: LegacyTestServer;
@@ -200,8 +189,8 @@ describe('callback fuzz', () => {
   afterAll(() => s.close());
 
   it('random and mutated bodies: always HTTP 200 with the callback shape, never 90000, never a change without a valid sign', async () => {
-    const rnd = prng(20261128);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    // Seeded so a failing case reproduces.
+    const { next: rnd, pick } = prng(20261128);
     const weird: unknown[] = [
       null,
       true,
