@@ -5,7 +5,6 @@
  * same database file at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { courseEvents, courses, members } from '../../db/schema';
 import { createServiceCtx, type ServiceCtx } from '../context';
@@ -14,6 +13,7 @@ import { createLogger } from '../logger';
 import { courseAttendance } from '../services/course-events';
 import { createCourse, createFailableImCtx, groupPayloads, seedAccounts, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
+import { captureLogs } from '../testing/log-capture';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
@@ -22,13 +22,7 @@ const MEMBER_DEAD_S = 120;
 const DAY = 86400;
 
 describe('sweepDeadRooms', () => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { lines, sink } = captureLogs();
   // Tokens must outlive the months this test jumps through.
   const ctx = createTestCtx(
     { COURSE_DEAD_S: String(COURSE_DEAD_S), MEMBER_DEAD_S: String(MEMBER_DEAD_S), TOKEN_IDLE_EXPIRE_S: String(10_000 * DAY) },

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { authTokens } from '../../db/schema';
 import { createServiceCtx } from '../context';
@@ -15,6 +14,7 @@ import { createLogger } from '../logger';
 import { refreshGranularityS } from '../services/accounts';
 import { createCourse, seedAccounts, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
+import { captureLogs } from '../testing/log-capture';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
 
@@ -235,13 +235,7 @@ describe('legacy protocol rules over HTTP', () => {
 });
 
 describe('legacy request logs and internal faults', () => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { lines, sink } = captureLogs();
 
   it('one line per request with svc, cmd, errorCode, ms; heartbeat at debug; no password, token or UserSig anywhere', async () => {
     const ctx = createTestCtx({}, { log: createLogger('debug', sink) });
