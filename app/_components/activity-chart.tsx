@@ -3,19 +3,14 @@
  * Teaching minutes (bars) and attendance (line) per day, as a small inline SVG: no chart library, a few hundred
  * bytes of markup. Screen readers get a summary plus the same numbers as a table.
  */
+import type { DayStat } from '@/server/services/dashboard';
 import { useI18n } from '../_i18n/provider';
-
-interface Day {
-  day: string;
-  teachingMinutes: number;
-  attendance: number;
-}
 
 const W = 600;
 const H = 160;
 const PAD = { l: 34, r: 34, t: 10, b: 22 };
 
-export function ActivityChart({ days }: { days: Day[] }) {
+export function ActivityChart({ days }: { days: DayStat[] }) {
   const { t } = useI18n();
   const maxMin = Math.max(10, ...days.map((d) => d.teachingMinutes));
   const maxAtt = Math.max(5, ...days.map((d) => d.attendance));

@@ -3,23 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import type { DashboardCourse } from '@/server/services/dashboard';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { ActivityChart } from './activity-chart';
 import { ErrorMessage } from './error-message';
 import { StateBadge } from './state-badge';
 
-interface Item {
-  roomnum: number;
-  title: string;
-  state: number;
-  createdAt: number;
-  beginTime: number;
-  endTime: number;
-  memsize: number;
-}
-
-function CourseList({ items, empty, when }: { items: Item[]; empty: string; when: (c: Item) => string }) {
+function CourseList({ items, empty, when }: { items: DashboardCourse[]; empty: string; when: (c: DashboardCourse) => string }) {
   if (items.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
