@@ -1,8 +1,9 @@
 /**
  * Shared pieces of the fuzz tests (legacy/fuzz.http.test.ts, legacy/signing-fuzz.http.test.ts, the callback fuzz in
- * legacy/callbacks.http.test.ts): a seeded PRNG so a failure replays from its seed, the JSON value type the generators build, random text over a suite's own
- * odd characters, and the batched send that checks every reply is a clean refusal (HTTP 200 JSON, a non-zero integer
- * errorCode, never 90000). What each suite generates and what else it asserts stays in the suite.
+ * legacy/callbacks.http.test.ts): a seeded PRNG so a failure replays from its seed, the JSON value type the
+ * generators build, random text over a suite's own odd characters, and the batched send that checks every reply is a
+ * clean refusal (HTTP 200 JSON, a non-zero integer errorCode, never 90000). What each suite generates and what else
+ * it asserts stays in the suite.
  */
 import { expect } from 'vitest';
 import type { LegacyTestServer } from './legacy-server';
