@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses, recordings } from '../../db/schema';
 import { prng } from '../testing/fuzz';
-import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
+import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { md5, recordingCallback, runLesson, type Lesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
 
@@ -162,19 +162,15 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
 });
 
 describe('live callbacks without LIVE_CALLBACK_KEY (2017 behaviour)', () => {
-  const ctx = createTestCtx();
-  let s: LegacyTestServer;
-  beforeAll(async () => {
-    s = await startLegacyTestServer(ctx);
-  });
-  afterAll(() => s.close());
-
   it('accepts unsigned callbacks; GroupId may be a number', async () => {
-    const lesson = await runLesson(ctx);
-    expect(await post(s, 'recendcall', recordingCallback(lesson.roomnum, 'teacher1'))).toEqual({ code: 0 });
-    expect((await ctx.db.select().from(recordings)).length).toBe(1);
-    const body = { ...idxBody(lesson.roomnum), SrcRequest: JSON.stringify({ GroupId: lesson.roomnum }) };
-    expect(await post(s, 'idxfileendcall', body)).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    const ctx = createTestCtx();
+    await withLegacyServer(ctx, async (s) => {
+      const lesson = await runLesson(ctx);
+      expect(await post(s, 'recendcall', recordingCallback(lesson.roomnum, 'teacher1'))).toEqual({ code: 0 });
+      expect((await ctx.db.select().from(recordings)).length).toBe(1);
+      const body = { ...idxBody(lesson.roomnum), SrcRequest: JSON.stringify({ GroupId: lesson.roomnum }) };
+      expect(await post(s, 'idxfileendcall', body)).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    });
   });
 });
 

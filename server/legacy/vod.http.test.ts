@@ -108,19 +108,14 @@ describe('vod/get_sign', () => {
 });
 
 describe('vod/get_sign with configured allowlists', () => {
-  const ctx = createTestCtx({ ...KEYS, VOD_SIGN_ALLOWED_HOSTS: 'vod.api.qcloud.com, vod2.example', VOD_SIGN_ALLOWED_ACTIONS: 'DescribeVodInfo' });
-  let s: LegacyTestServer;
-  let token: string;
-  beforeAll(async () => {
-    s = await startLegacyTestServer(ctx);
-    token = await signUp(s, 'stu1', 0);
-  });
-  afterAll(() => s.close());
-
   it('signs exactly what is configured', async () => {
-    const call = (host: string, Action: string) => s.call('vod/get_sign', { token, method: 'GET', host, path: PATH, params: { Action } });
-    expect((await call('vod2.example', 'DescribeVodInfo')).errorCode).toBe(0);
-    expect((await call(HOST, 'GetVideoInfo')).errorCode).toBe(10101);
+    const ctx = createTestCtx({ ...KEYS, VOD_SIGN_ALLOWED_HOSTS: 'vod.api.qcloud.com, vod2.example', VOD_SIGN_ALLOWED_ACTIONS: 'DescribeVodInfo' });
+    await withLegacyServer(ctx, async (s) => {
+      const token = await signUp(s, 'stu1', 0);
+      const call = (host: string, Action: string) => s.call('vod/get_sign', { token, method: 'GET', host, path: PATH, params: { Action } });
+      expect((await call('vod2.example', 'DescribeVodInfo')).errorCode).toBe(0);
+      expect((await call(HOST, 'GetVideoInfo')).errorCode).toBe(10101);
+    });
   });
 });
 
