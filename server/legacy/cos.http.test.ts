@@ -6,21 +6,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CosSignReply } from '../services/signing/cos';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
 import { signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 const KEYS = { TENCENT_SECRET_ID: 'AKIDEXAMPLE', TENCENT_SECRET_KEY: 'EXAMPLEKEY', TENCENT_APPID: '1250000000' };
-
-interface SignData {
-  sign: string;
-  bucket: string;
-  region: string;
-  preview_tag: string;
-  authorization?: string;
-  upload_url?: string;
-}
 
 /** Decodes a v4 sign, checks HMAC-SHA1(key, bytes after 20) == first 20 bytes, returns the embedded fields. */
 function openV4(sign: string, key: string): Record<string, string> {
@@ -64,7 +56,7 @@ describe('cos/get_sign, local storage', () => {
     token = await signUp(s, 'teacher1', 1);
   });
   afterAll(() => s.close());
-  const sign = (body: Record<string, unknown>) => s.call<SignData>('cos/get_sign', { token, ...body });
+  const sign = (body: Record<string, unknown>) => s.call<CosSignReply>('cos/get_sign', { token, ...body });
 
   it('type 0 without a file: reusable v4 sign over the short bucket name, expiring after COS_SIG_EXPIRE_S', async () => {
     const r = await sign({ type: 0 });
@@ -168,7 +160,7 @@ describe('cos/get_sign, local storage without TENCENT_* keys', () => {
     const ctx = createTestCtx();
     await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'stu1', 0);
-      const r = await s.call<SignData>('cos/get_sign', { token, type: 0, file_path: '/a.pdf' });
+      const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/a.pdf' });
       expect(r.errorCode).toBe(0);
       expect(r.data).toMatchObject({ bucket: 'edu-local', region: '' });
       expect(openV4(r.data!.sign, ctx.cloud.secretKey)).toMatchObject({ k: ctx.cloud.secretId, b: 'edu-local' });
@@ -196,7 +188,7 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   });
 
   it('the upload URL and the authorization both upload to COS', async () => {
-    const r = await s.call<SignData>('cos/get_sign', { token, type: 0, file_path: '/videos/v1.mp4' });
+    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/videos/v1.mp4' });
     expect(r.errorCode).toBe(0);
     expect(r.data).toMatchObject({ bucket: 'edu', region: 'ap-guangzhou' });
     const url = new URL(r.data!.upload_url!);
@@ -215,7 +207,7 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   });
 
   it('a bucket other than COS_BUCKET gets its standard COS host', async () => {
-    const r = await s.call<SignData>('cos/get_sign', { token, type: 1, bucket: 'other', file_path: '/x/y.pdf' });
+    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 1, bucket: 'other', file_path: '/x/y.pdf' });
     const host = 'other-1250000000.cos.ap-guangzhou.myqcloud.com';
     const now = ctx.clock.nowS();
     expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${now};${now + 7 * 86400}`, '/x/y.pdf', host));
