@@ -4,13 +4,11 @@
  * filters, paging, and 10003 for malformed bind_file fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, signUp } from '../testing/legacy-fixtures';
+import { createCourse, err, OK, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 type Files = { total: number; bind_files: { type: number; file_name: string; url: string }[] };
-const OK = { errorCode: 0, errorInfo: '' };
-const err = (code: number, field?: string) => ({ errorCode: code, errorInfo: field ? expect.stringContaining(field) : expect.any(String) });
 const file = (n: number, type: 0 | 1 = 0) => ({ type, file_name: `file${n}.pdf`, url: `http://cdn.example/f${n}` });
 
 describe('courseware binding over HTTP', () => {
@@ -69,7 +67,7 @@ describe('courseware binding over HTTP', () => {
     ctx.clock.set(T0 + 100);
     expect(await bind({ roomnum: room, bind_file: file(2) })).toEqual(OK); // same url as in the library: a different place
     ctx.clock.set(T0 + 200);
-    expect(await s.call('live/startcourse', { token: teacher, roomnum: room })).toEqual(OK);
+    await startCourse(s, teacher, room);
     expect(await bind({ roomnum: room, bind_file: file(3, 1) })).toEqual(OK);
     ctx.clock.set(T0 + 300);
     expect(await bind({ roomnum: room, bind_file: file(4) })).toEqual(OK);

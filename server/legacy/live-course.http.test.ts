@@ -6,12 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { courseEvents, courses, members } from '../../db/schema';
-import { createCourse, createFailableImCtx, groupPayloads, signUp, startCourse } from '../testing/legacy-fixtures';
+import { createCourse, createFailableImCtx, err, groupPayloads, OK, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { T0 } from '../testing/test-ctx';
-
-const OK = { errorCode: 0, errorInfo: '' };
-const err = (code: number, field?: string) => ({ errorCode: code, errorInfo: field ? expect.stringContaining(field) : expect.any(String) });
 
 describe('live course commands over HTTP', () => {
   const ctx = createFailableImCtx();

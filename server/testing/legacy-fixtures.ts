@@ -1,8 +1,8 @@
 /**
  * Shared set-up for the legacy protocol tests: accounts through the real commands (few, since each costs an scrypt),
- * accounts in bulk straight through the services (one hash reused: the concurrency tests need hundreds), courses
- * created and started through the commands, the IM payloads a group received, and an IM provider a test can make
- * fail on demand (to check that 10103 leaves nothing changed).
+ * accounts in bulk straight through the services (one hash reused: the concurrency tests need hundreds), reply
+ * matchers, courses created and started through the commands, the IM payloads a group received, and an IM provider
+ * a test can make fail on demand (to check that 10103 leaves nothing changed).
  */
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
@@ -17,6 +17,11 @@ import type { LegacyTestServer } from './legacy-server';
 import { createTestCtx } from './test-ctx';
 
 export const PWD = 'cHdk';
+
+/** The exact reply of a command that succeeds without data. */
+export const OK = { errorCode: 0, errorInfo: '' };
+/** Matcher for a refusal with `code`; with `field`, its errorInfo must name that field. */
+export const err = (code: number, field?: string) => ({ errorCode: code, errorInfo: field ? expect.stringContaining(field) : expect.any(String) });
 
 /** Registers `id` with `role` and logs in through the protocol; returns the token. Fails the test on any error. */
 export async function signUp(s: LegacyTestServer, id: string, role: 0 | 1, pwd = PWD): Promise<string> {
@@ -46,7 +51,7 @@ export async function createCourse(s: LegacyTestServer, token: string, title = '
 
 /** Starts a course through live/startcourse as `token`; the reply must be exactly the empty success envelope. */
 export async function startCourse(s: LegacyTestServer, token: string, roomnum: number): Promise<void> {
-  expect(await s.call('live/startcourse', { token, roomnum })).toEqual({ errorCode: 0, errorInfo: '' });
+  expect(await s.call('live/startcourse', { token, roomnum })).toEqual(OK);
 }
 
 /** One custom message a course's IM group received: its MsgSeq, sender and decoded Data payload. */
