@@ -7,7 +7,8 @@ import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { getCourse, listCourses, type CourseListItem } from './courses';
+import { listCourses, type CourseListItem } from './course-list';
+import { getCourse } from './courses';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
 /**

@@ -1,6 +1,7 @@
 /** `live/*` classroom commands: create, startcourse, exitroom, heartbeat, roomlist, reportmemid, roomidlist, reportbind, querybind. */
 import { z } from 'zod';
-import { createCourse, endCourse, listCourses, startCourse } from '../../services/courses';
+import { listCourses } from '../../services/course-list';
+import { createCourse, endCourse, startCourse } from '../../services/courses';
 import { bindFile, listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
 import { listRoomMembers, recordHeartbeat, reportMember } from '../../services/members';
 import {

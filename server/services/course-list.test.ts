@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { courses, users } from '../../db/schema';
 import { createTestCtx } from '../testing/test-ctx';
-import { listCourses } from './courses';
+import { listCourses } from './course-list';
 
 /** The roomlist total comes from trigger-maintained counts: it must equal a real count after every kind of write. */
 describe('course_counts triggers', () => {

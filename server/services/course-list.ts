@@ -1,0 +1,132 @@
+/**
+ * The course list: `live/roomlist` and the console's course list. Courses of this appid, newest first by
+ * max(create time, begin_time) (the `list_time` column). Built for read load (students poll it): totals come from
+ * trigger-maintained course_counts, pages from prepared statements, and whole results from a cache keyed by the
+ * trigger-bumped 'course_list' data version (exact across processes; heartbeats do not move it).
+ */
+import { and, desc, eq, getTableColumns, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { courseCounts, courses, members, type Course } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { userExists } from './accounts';
+import { preparedFor } from './prepared';
+import { versionedCache } from './versioned-cache';
+
+export interface CourseListFilter {
+  index: number;
+  size: number;
+  roomnum?: number;
+  fromTime?: number;
+  toTime?: number;
+  hostUid?: string;
+  state?: number;
+  /** Console: case-insensitive substring of the title. */
+  titleLike?: string;
+}
+
+export interface CourseListItem extends Course {
+  memsize: number;
+}
+
+/**
+ * Courses of this appid, newest first by max(create time, begin_time) (the `list_time` column), with total count.
+ * Throws BAD_INPUT (from_time > to_time), USER_NOT_FOUND (unknown host_uid). Callers: `live/roomlist`, console.
+ */
+export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
+  if (f.fromTime !== undefined && f.toTime !== undefined && f.fromTime > f.toTime) {
+    throw new AppError('BAD_INPUT', 'from_time: must not be after to_time');
+  }
+  if (f.hostUid !== undefined && !(await userExists(ctx, f.hostUid))) throw new AppError('USER_NOT_FOUND');
+  // Students poll the course list; pages are cached per data version (see versioned-cache.ts), so repeated reads
+  // between two changes cost one counter read.
+  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike]);
+  return listCache(ctx).get(key, () => queryCourses(ctx, f));
+}
+
+export interface CourseList {
+  total: number;
+  rooms: readonly CourseListItem[];
+}
+
+const listCache = preparedFor((db) => versionedCache<CourseList>(db, 'course_list'));
+
+async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
+  const where: SQL[] = [eq(courses.appid, ctx.env.SDKAPPID)];
+  if (f.roomnum !== undefined) where.push(eq(courses.roomnum, f.roomnum));
+  if (f.fromTime !== undefined) where.push(gte(courses.listTime, f.fromTime));
+  if (f.toTime !== undefined) where.push(lte(courses.listTime, f.toTime));
+  if (f.hostUid !== undefined) where.push(eq(courses.hostUid, f.hostUid));
+  if (f.state !== undefined) where.push(eq(courses.state, f.state));
+  if (f.titleLike) where.push(sql`instr(lower(${courses.title}), lower(${f.titleLike})) > 0`);
+  const cond = and(...where);
+  const total = await countCourses(ctx, f, cond);
+  if (f.size === 0 || total <= f.index) return { total, rooms: [] };
+  if (byCountsOnly(f)) {
+    // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
+    const shape = listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
+    const rooms = shape.all({ appid: ctx.env.SDKAPPID, host: f.hostUid ?? '', state: f.state ?? 0, size: f.size, index: f.index });
+    return { total, rooms };
+  }
+  // Time, title or room filters: the same query, prepared for this call.
+  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond)).prepare().all({ size: f.size, index: f.index });
+  return { total, rooms };
+}
+
+/**
+ * Courses of a page with their member counts. The page's room numbers come from `page` (walking only the covering
+ * list index), so the correlated member count runs for the page's rows, not for every row OFFSET skips.
+ */
+function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
+  return db
+    .select({
+      ...getTableColumns(courses),
+      // `${courses}.roomnum`, not `${courses.roomnum}`: drizzle renders a column of the only table unqualified, and an
+      // unqualified "roomnum" inside the subquery would bind to m.roomnum (counting every room's members).
+      memsize: sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number),
+    })
+    .from(courses)
+    .innerJoin(page, eq(page.roomnum, courses.roomnum))
+    .orderBy(desc(courses.listTime), desc(courses.roomnum));
+}
+
+function pageQuery(db: Db, where: SQL | undefined) {
+  return db
+    .select({ roomnum: courses.roomnum })
+    .from(courses)
+    .where(where)
+    .orderBy(desc(courses.listTime), desc(courses.roomnum))
+    .limit(sql.placeholder('size'))
+    .offset(sql.placeholder('index'))
+    .as('page');
+}
+
+type PageShape = '' | 'h' | 's' | 'hs';
+const listPages = preparedFor((db) => {
+  const appid = eq(courses.appid, sql.placeholder('appid'));
+  const host = eq(courses.hostUid, sql.placeholder('host'));
+  const state = eq(courses.state, sql.placeholder('state'));
+  const build = (where: SQL | undefined) => pageRows(db, pageQuery(db, where)).prepare();
+  return { '': build(appid), h: build(and(appid, host)), s: build(and(appid, state)), hs: build(and(appid, host, state)) } satisfies Record<PageShape, unknown>;
+});
+
+/** Filters only on appid/host/state: what course_counts and the prepared page statements cover. */
+function byCountsOnly(f: CourseListFilter): boolean {
+  return f.roomnum === undefined && f.fromTime === undefined && f.toTime === undefined && !f.titleLike;
+}
+
+/**
+ * The number of courses matching. Filters on appid/host/state only (the common roomlist) read the trigger-maintained
+ * course_counts rows; time, title or room filters count the matching index range.
+ */
+async function countCourses(ctx: ServiceCtx, f: CourseListFilter, cond: SQL | undefined): Promise<number> {
+  if (byCountsOnly(f)) {
+    const by: SQL[] = [eq(courseCounts.appid, ctx.env.SDKAPPID)];
+    if (f.hostUid !== undefined) by.push(eq(courseCounts.hostUid, f.hostUid));
+    if (f.state !== undefined) by.push(eq(courseCounts.state, f.state));
+    const [row] = await ctx.db.select({ total: sql<number>`coalesce(sum(${courseCounts.n}), 0)` }).from(courseCounts).where(and(...by));
+    return row?.total ?? 0;
+  }
+  const [row] = await ctx.db.select({ total: sql<number>`count(*)` }).from(courses).where(cond);
+  return row?.total ?? 0;
+}
