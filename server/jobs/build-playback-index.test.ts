@@ -16,7 +16,7 @@ import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server'
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
 import { buildPlaybackIndexes, indexBackoffS, INDEX_LEASE_S, playbackIndexKey, requeuePlaybackIndex } from './build-playback-index';
-import type { PlaybackIndex } from '../services/playback';
+import type { PlaybackIndex } from '../services/playback-index';
 import { JOBS } from './scheduler';
 
 type Ctx = ReturnType<typeof createTestCtx>;

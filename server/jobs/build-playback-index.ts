@@ -9,7 +9,7 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { assemblePlaybackIndex } from '../services/playback';
+import { assemblePlaybackIndex } from '../services/playback-index';
 import { COURSE_STATE } from '../services/schemas';
 
 export { requeuePlaybackIndex } from '../services/playback';

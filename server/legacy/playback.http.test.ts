@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imMessages } from '../../db/schema';
 import { buildPlaybackIndexes } from '../jobs/build-playback-index';
-import type { PlaybackIndex } from '../services/playback';
+import type { PlaybackIndex } from '../services/playback-index';
 import { startStorageTestServer } from '../storage-http/testing';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
 import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server';

@@ -6,7 +6,8 @@ import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testi
 import { createTestCtx } from '../testing/test-ctx';
 import { createCourse } from './courses';
 import { unbindFile } from './courseware';
-import { applyReplayIndexCallback, assemblePlaybackIndex, courseTimeline, requeuePlaybackIndex, timelineFrom } from './playback';
+import { applyReplayIndexCallback, courseTimeline, requeuePlaybackIndex, timelineFrom } from './playback';
+import { assemblePlaybackIndex } from './playback-index';
 import { recordingReadyInput, recordRecording } from './recordings';
 
 const ev = (id: number, at: number, kind: CourseEvent['kind'], uid = 't', detail = ''): CourseEvent => ({ id, roomnum: 1, at, kind, uid, role: uid === 't' ? 1 : 0, detail });
