@@ -3,11 +3,10 @@
  * list with counts per state. Course rules themselves (what each state allows) stay in courses.ts; this file only
  * adds what the console needs around them. Callers: tRPC course/roster/playback/courseware routers, CSV route.
  */
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import { courses, type Course } from '../../db/schema';
+import type { Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { listCourses, type CourseListItem } from './course-list';
+import { countCoursesByState, listCourses, type CourseListItem, type StateCounts } from './course-list';
 import { getCourse } from './courses';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
@@ -45,8 +44,6 @@ export interface TeacherCourseQuery {
   to?: number;
 }
 
-export type StateCounts = Record<'0' | '1' | '2' | '3', number>;
-
 /** One page of the caller's courses, newest first, plus the total and counts per state under the same search/dates. */
 export async function listTeacherCourses(
   ctx: ServiceCtx,
@@ -64,20 +61,7 @@ export async function listTeacherCourses(
     fromTime: query.from,
     toTime: query.to,
   });
-  const where: SQL[] = [eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid)];
-  if (q) where.push(sql`instr(lower(${courses.title}), lower(${q})) > 0`);
-  if (query.from !== undefined) where.push(gte(courses.listTime, query.from));
-  if (query.to !== undefined) where.push(lte(courses.listTime, query.to));
-  const rows = await ctx.db
-    .select({ state: courses.state, n: sql<number>`count(*)` })
-    .from(courses)
-    .where(and(...where))
-    .groupBy(courses.state);
-  const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
-  for (const r of rows) {
-    const k = String(r.state) as keyof StateCounts;
-    if (k in counts) counts[k] = r.n;
-  }
+  const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
   return { total, items: rooms, counts };
 }
 

@@ -51,7 +51,8 @@ export interface CourseList {
 
 const listCache = preparedFor((db) => versionedCache<CourseList>(db, 'course_list'));
 
-async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
+/** The WHERE of a course list filter (paging fields aside). */
+function listWhere(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size'>): SQL | undefined {
   const where: SQL[] = [eq(courses.appid, ctx.env.SDKAPPID)];
   if (f.roomnum !== undefined) where.push(eq(courses.roomnum, f.roomnum));
   if (f.fromTime !== undefined) where.push(gte(courses.listTime, f.fromTime));
@@ -59,7 +60,28 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
   if (f.hostUid !== undefined) where.push(eq(courses.hostUid, f.hostUid));
   if (f.state !== undefined) where.push(eq(courses.state, f.state));
   if (f.titleLike) where.push(sql`instr(lower(${courses.title}), lower(${f.titleLike})) > 0`);
-  const cond = and(...where);
+  return and(...where);
+}
+
+export type StateCounts = Record<'0' | '1' | '2' | '3', number>;
+
+/** How many courses match `f` in each state (its own `state` ignored): the console's state tabs. */
+export async function countCoursesByState(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size' | 'state'>): Promise<StateCounts> {
+  const rows = await ctx.db
+    .select({ state: courses.state, n: sql<number>`count(*)` })
+    .from(courses)
+    .where(listWhere(ctx, f))
+    .groupBy(courses.state);
+  const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
+  for (const r of rows) {
+    const k = String(r.state) as keyof StateCounts;
+    if (k in counts) counts[k] = r.n;
+  }
+  return counts;
+}
+
+async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
+  const cond = listWhere(ctx, f);
   const total = await countCourses(ctx, f, cond);
   if (f.size === 0 || total <= f.index) return { total, rooms: [] };
   if (byCountsOnly(f)) {
