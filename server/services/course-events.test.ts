@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CourseEvent } from '../../db/schema';
-import { attendanceFromEvents, type CourseEventKind } from './course-events';
+import { attendanceFromEvents, memberStays, type CourseEventKind } from './course-events';
 
 let nextId = 1;
 function ev(kind: CourseEventKind, uid: string, at: number, opts: { role?: number; detail?: unknown } = {}): CourseEvent {
@@ -92,6 +92,28 @@ describe('attendanceFromEvents', () => {
       ['t', 1, 10],
       ['b', 0, 4],
       ['a', 0, 3],
+    ]);
+  });
+});
+
+describe('memberStays (the one pairing rule behind attendance and the playback index)', () => {
+  it('pairs enters and leaves per member, a timeout ending at the last heartbeat, an open stay left null', () => {
+    const events = [
+      ev('member_enter', 't', 0, { role: 1 }),
+      ev('member_enter', 'a', 10),
+      ev('member_enter', 'a', 15), // repeated enter while in: no new stay
+      ev('member_timeout', 'a', 300, { detail: { lastHeartbeat: 120 } }),
+      ev('member_exit', 'a', 310), // leave while out: ignored
+      ev('member_enter', 'a', 400),
+    ];
+    expect(memberStays(events)).toEqual([
+      { uid: 't', role: 1, sessions: [{ join: 0, leave: null }] },
+      { uid: 'a', role: 0, sessions: [{ join: 10, leave: 120 }, { join: 400, leave: null }] },
+    ]);
+    // Attendance is folded from the same stays.
+    expect(attendanceFromEvents(events, 500)).toEqual([
+      { uid: 't', role: 1, firstJoin: 0, lastLeave: 0, secondsPresent: 500, sessions: 1 },
+      { uid: 'a', role: 0, firstJoin: 10, lastLeave: 0, secondsPresent: 110 + 100, sessions: 2 },
     ]);
   });
 });

@@ -44,49 +44,72 @@ export interface AttendanceRow {
   sessions: number;
 }
 
-const LEAVE_KINDS = new Set<CourseEventKind>(['member_exit', 'member_timeout']);
-
-/** A timeout is logged when the sweeper notices it; the member really left at their last heartbeat. */
-function leaveTime(e: CourseEvent): number {
-  if (e.kind !== 'member_timeout' || !e.detail) return e.at;
+/** An event's JSON detail as an object ({} when absent, broken or not an object). */
+export function eventDetail(e: Pick<CourseEvent, 'detail'>): Record<string, unknown> {
+  if (!e.detail) return {};
   try {
-    const hb = (JSON.parse(e.detail) as { lastHeartbeat?: unknown }).lastHeartbeat;
-    return typeof hb === 'number' && hb <= e.at ? hb : e.at;
+    const d: unknown = JSON.parse(e.detail);
+    return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
   } catch {
-    return e.at;
+    return {};
   }
 }
 
-/** Pure: folds an ordered event list into attendance, one row per member, in order of first join. */
-export function attendanceFromEvents(events: CourseEvent[], now: number): AttendanceRow[] {
-  const rows = new Map<string, AttendanceRow & { openSince: number | null }>();
+/**
+ * When a leave event's member really left. A timeout is logged when the sweeper notices it; the member left at
+ * their last heartbeat (kept in the event's detail), unless that is missing or implausible.
+ */
+export function memberLeftAt(e: CourseEvent): number {
+  if (e.kind !== 'member_timeout') return e.at;
+  const hb = eventDetail(e).lastHeartbeat;
+  return typeof hb === 'number' && hb <= e.at ? hb : e.at;
+}
+
+/** One member's stays in the room, in order; `leave` null while the last stay is open. */
+export interface MemberStays {
+  uid: string;
+  role: number;
+  sessions: { join: number; leave: number | null }[];
+}
+
+const LEAVE_KINDS = new Set<CourseEventKind>(['member_exit', 'member_timeout']);
+
+/**
+ * Pure: pairs enters with leaves per member, in order of first join, each with the role it entered with. The one
+ * place this pairing rule lives: attendance and the playback index are both folded from it. A repeated enter while
+ * in the room, or a leave while out, changes nothing; a leave never ends before its enter.
+ */
+export function memberStays(events: CourseEvent[]): MemberStays[] {
+  const byUid = new Map<string, MemberStays>();
   for (const e of events) {
     if (e.kind === 'member_enter') {
-      let r = rows.get(e.uid);
-      if (!r) {
-        r = { uid: e.uid, role: e.role, firstJoin: e.at, lastLeave: 0, secondsPresent: 0, sessions: 0, openSince: null };
-        rows.set(e.uid, r);
-      }
-      if (r.openSince === null) {
-        r.openSince = e.at;
-        r.sessions += 1;
-      }
+      let m = byUid.get(e.uid);
+      if (!m) byUid.set(e.uid, (m = { uid: e.uid, role: e.role, sessions: [] }));
+      const last = m.sessions.at(-1);
+      if (!last || last.leave !== null) m.sessions.push({ join: e.at, leave: null });
     } else if (LEAVE_KINDS.has(e.kind)) {
-      const r = rows.get(e.uid);
-      if (r && r.openSince !== null) {
-        const leftAt = leaveTime(e);
-        r.secondsPresent += Math.max(0, leftAt - r.openSince);
-        r.lastLeave = leftAt;
-        r.openSince = null;
-      }
+      const last = byUid.get(e.uid)?.sessions.at(-1);
+      if (last && last.leave === null) last.leave = Math.max(last.join, memberLeftAt(e));
     }
   }
-  return [...rows.values()].map(({ openSince, ...r }) => ({
-    ...r,
-    // Back in the room after an earlier leave: that leave is not the last one (consumers read 0 as "still in").
-    lastLeave: openSince === null ? r.lastLeave : 0,
-    secondsPresent: r.secondsPresent + (openSince === null ? 0 : Math.max(0, now - openSince)),
-  }));
+  return [...byUid.values()];
+}
+
+/** Pure: attendance from an ordered event list, one row per member, in order of first join. */
+export function attendanceFromEvents(events: CourseEvent[], now: number): AttendanceRow[] {
+  return memberStays(events).map(({ uid, role, sessions }) => {
+    const last = sessions.at(-1)!;
+    const seconds = sessions.reduce((sum, st) => sum + Math.max(0, (st.leave ?? now) - st.join), 0);
+    return {
+      uid,
+      role,
+      firstJoin: sessions[0]!.join,
+      // Still in the room (consumers read 0 as "still in"), even after an earlier leave.
+      lastLeave: last.leave ?? 0,
+      secondsPresent: seconds,
+      sessions: sessions.length,
+    };
+  });
 }
 
 /** Attendance of one course from its event log. Callers: console playback review, CSV export. */

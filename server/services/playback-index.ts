@@ -6,7 +6,7 @@
 import type { Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import type { TimElem } from '../integrations/im/types';
-import { listCourseEvents } from './course-events';
+import { listCourseEvents, memberStays } from './course-events';
 import { timelineFrom, type TimelineItem } from './playback';
 import { listRecordings } from './recordings';
 
@@ -62,22 +62,6 @@ function snakeItem(item: TimelineItem): SnakeTimelineItem {
   const out: SnakeTimelineItem = {};
   for (const [k, v] of Object.entries(item)) out[snake(k)] = v as string | number;
   return out;
-}
-
-function membersFrom(items: TimelineItem[]): PlaybackIndex['members'] {
-  const byUid = new Map<string, PlaybackIndex['members'][number]>();
-  for (const it of items) {
-    if (it.kind === 'join') {
-      let m = byUid.get(it.uid);
-      if (!m) byUid.set(it.uid, (m = { uid: it.uid, role: it.role, sessions: [] }));
-      const last = m.sessions.at(-1);
-      if (!last || last.leave !== null) m.sessions.push({ join: it.at, leave: null });
-    } else if (it.kind === 'leave') {
-      const last = byUid.get(it.uid)?.sessions.at(-1);
-      if (last && last.leave === null) last.leave = Math.max(last.join, it.at);
-    }
-  }
-  return [...byUid.values()];
 }
 
 function coursewareFrom(items: TimelineItem[]): PlaybackIndex['courseware'] {
@@ -139,7 +123,7 @@ export async function assemblePlaybackIndex(ctx: ServiceCtx, course: Course): Pr
       file_size: r.fileSize,
       im_seq: r.imSeq,
     })),
-    members: membersFrom(items),
+    members: memberStays(events),
     courseware: coursewareFrom(items),
     timeline: items.map(snakeItem),
     messages,

@@ -9,7 +9,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { listCourseEvents } from './course-events';
+import { eventDetail, listCourseEvents, memberLeftAt } from './course-events';
 import { getCourse, getOwnCourse } from './courses';
 import { listRecordings } from './recordings';
 import { COURSE_STATE, type Caller } from './schemas';
@@ -50,16 +50,6 @@ export interface CourseTimeline {
 
 const RANK: Record<TimelineItem['kind'], number> = { start: 0, join: 1, courseware_bound: 2, courseware_unbound: 2, recording: 3, leave: 4, end: 5 };
 
-function detailOf(e: CourseEvent): Record<string, unknown> {
-  if (!e.detail) return {};
-  try {
-    const d: unknown = JSON.parse(e.detail);
-    return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -71,14 +61,11 @@ function eventItem(e: CourseEvent): TimelineItem | null {
       return { kind: 'join', at: e.at, uid: e.uid, role: e.role };
     case 'member_exit':
       return { kind: 'leave', at: e.at, uid: e.uid, role: e.role, reason: 'exit' };
-    case 'member_timeout': {
-      // The member really left at their last heartbeat; the sweeper only noticed later.
-      const hb = detailOf(e).lastHeartbeat;
-      return { kind: 'leave', at: typeof hb === 'number' && hb <= e.at ? hb : e.at, uid: e.uid, role: e.role, reason: 'timeout' };
-    }
+    case 'member_timeout':
+      return { kind: 'leave', at: memberLeftAt(e), uid: e.uid, role: e.role, reason: 'timeout' };
     case 'file_bound':
     case 'file_unbound': {
-      const d = detailOf(e);
+      const d = eventDetail(e);
       return {
         kind: e.kind === 'file_bound' ? 'courseware_bound' : 'courseware_unbound',
         at: e.at,
