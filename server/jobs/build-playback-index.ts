@@ -10,7 +10,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { assemblePlaybackIndex } from '../services/playback-index';
-import { COURSE_STATE } from '../services/schemas';
+import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
 
 export { requeuePlaybackIndex } from '../services/playback';
 
@@ -39,7 +39,7 @@ export async function buildPlaybackIndexes(ctx: ServiceCtx): Promise<IndexJobRes
   const due = await ctx.db
     .select({ roomnum: courses.roomnum })
     .from(courses)
-    .where(and(eq(courses.indexStatus, 'pending'), lte(courses.indexDueAt, now), inArray(courses.state, [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK])))
+    .where(and(eq(courses.indexStatus, 'pending'), lte(courses.indexDueAt, now), inArray(courses.state, ENDED_STATES)))
     .orderBy(asc(courses.indexDueAt))
     .limit(BATCH);
   for (const { roomnum } of due) {
@@ -60,7 +60,7 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
         eq(courses.roomnum, roomnum),
         eq(courses.indexStatus, 'pending'),
         lte(courses.indexDueAt, now),
-        inArray(courses.state, [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+        inArray(courses.state, ENDED_STATES),
       ),
     )
     .returning()

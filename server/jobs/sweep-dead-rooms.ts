@@ -10,7 +10,7 @@ import type { ServiceCtx } from '../context';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from '../services/course-events';
 import { closeCourseTx, imPayload } from '../services/courses';
-import { COURSE_STATE } from '../services/schemas';
+import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
 
 const BATCH = 1000;
 
@@ -83,7 +83,7 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
   const old = ctx.db
     .select({ roomnum: courses.roomnum })
     .from(courses)
-    .where(and(inArray(courses.state, [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]), sql`${courses.endTime} > 0`, lt(courses.endTime, now - ctx.env.MEMBER_RETENTION_S)));
+    .where(and(inArray(courses.state, ENDED_STATES), sql`${courses.endTime} > 0`, lt(courses.endTime, now - ctx.env.MEMBER_RETENTION_S)));
   const del = await ctx.db.delete(members).where(inArray(members.roomnum, old));
   result.membershipsDeleted = del.changes;
 

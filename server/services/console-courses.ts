@@ -8,7 +8,7 @@ import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
 import { countCoursesByState, listCourses, type CourseListItem, type StateCounts } from './course-list';
 import { getCourse } from './courses';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { ROLE, type Caller } from './schemas';
 
 /**
  * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
@@ -63,9 +63,4 @@ export async function listTeacherCourses(
   });
   const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
   return { total, items: rooms, counts };
-}
-
-/** Whether the course has ended (its playback can be reviewed). */
-export function hasEnded(c: Pick<Course, 'state'>): boolean {
-  return c.state === COURSE_STATE.ENDED || c.state === COURSE_STATE.PLAYBACK;
 }

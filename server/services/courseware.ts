@@ -9,7 +9,7 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { appendEvents } from './course-events';
 import { getOwnCourse, getCourse } from './courses';
-import { COURSE_STATE, ROLE, type BindFileInput, type Caller } from './schemas';
+import { FILES_EDITABLE_STATES, ROLE, type BindFileInput, type Caller } from './schemas';
 
 export const LIBRARY = 0;
 
@@ -24,9 +24,13 @@ async function checkBindTarget(ctx: ServiceCtx, caller: Caller, roomnum: number)
     if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers have a courseware library');
     return;
   }
-  const c = await getOwnCourse(ctx, caller, roomnum);
-  if (c.state !== COURSE_STATE.CREATED && c.state !== COURSE_STATE.LIVE) {
-    throw new AppError('COURSE_STATE', 'files can only be bound before or during a course');
+  assertFilesEditable(await getOwnCourse(ctx, caller, roomnum));
+}
+
+/** A course's files may change before and during the class only. Throws COURSE_STATE. Callers: binding, uploads. */
+export function assertFilesEditable(c: { state: number }): void {
+  if (!(FILES_EDITABLE_STATES as readonly number[]).includes(c.state)) {
+    throw new AppError('COURSE_STATE', 'files can only be added or removed before or during a course');
   }
 }
 

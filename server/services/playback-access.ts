@@ -9,12 +9,10 @@ import { courseEvents, courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { getCourse } from './courses';
-import { getTeacherCourse, hasEnded } from './console-courses';
+import { getTeacherCourse } from './console-courses';
 import { courseTimeline, type TimelineItem } from './playback';
 import { listRecordings } from './recordings';
-import { COURSE_STATE, type Caller } from './schemas';
-
-const ENDED_STATES = [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
+import { ENDED_STATES, hasEnded, type Caller } from './schemas';
 
 /** Whether `uid` ever entered the course. */
 async function attended(ctx: ServiceCtx, roomnum: number, uid: string): Promise<boolean> {

@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { eventDetail, listCourseEvents, memberLeftAt } from './course-events';
 import { getCourse, getOwnCourse } from './courses';
 import { listRecordings } from './recordings';
-import { COURSE_STATE, type Caller } from './schemas';
+import { COURSE_STATE, ENDED_STATES, hasEnded, type Caller } from './schemas';
 
 export type TimelineItem =
   | { kind: 'start'; at: number; uid: string }
@@ -124,8 +124,6 @@ export async function courseTimeline(ctx: ServiceCtx, roomnum: number): Promise<
   return { roomnum: c.roomnum, title: c.title, hostUid: c.hostUid, state: c.state, beginTime: c.beginTime, endTime: c.endTime, items: timelineFrom(events, recs) };
 }
 
-const ENDED_STATES = [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
-
 /**
  * The console's "retry": queues the course's index for (re)building now, with a fresh attempt budget. Only the
  * course's teacher, only once the course has ended. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE.
@@ -136,7 +134,7 @@ export async function requeuePlaybackIndex(
   roomnum: number,
 ): Promise<{ indexStatus: 'pending'; indexDueAt: number }> {
   const c = await getOwnCourse(ctx, caller, roomnum);
-  if (!ENDED_STATES.includes(c.state as 2 | 3) || c.indexStatus === 'none') {
+  if (!hasEnded(c) || c.indexStatus === 'none') {
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }
   const now = ctx.clock.nowS();
@@ -163,7 +161,7 @@ export interface ReplayIndexCallback {
  */
 export async function applyReplayIndexCallback(ctx: ServiceCtx, input: ReplayIndexCallback): Promise<void> {
   const c = await getCourse(ctx, input.roomnum);
-  if (!ENDED_STATES.includes(c.state as 2 | 3)) throw new AppError('COURSE_STATE', 'the course has not ended');
+  if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended');
   const where = and(eq(courses.roomnum, c.roomnum), inArray(courses.state, ENDED_STATES));
   if (input.errorCode === 0) {
     if (!input.replayIndex) throw new AppError('BAD_INPUT', 'ReplayIndex: required when ErrorCode is 0');

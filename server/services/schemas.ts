@@ -32,6 +32,16 @@ export const pageSizeInput = z.number().int().min(0).max(50);
 export const courseStateInput = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
 
 export const COURSE_STATE = { CREATED: 0, LIVE: 1, ENDED: 2, PLAYBACK: 3 } as const;
+export type CourseState = (typeof COURSE_STATE)[keyof typeof COURSE_STATE];
+
+/** States of a course that has ended (with or without its playback ready): the ones that have a playback to review. */
+export const ENDED_STATES: readonly CourseState[] = [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
+/** States in which a course's files may change: before and during the class. */
+export const FILES_EDITABLE_STATES: readonly CourseState[] = [COURSE_STATE.CREATED, COURSE_STATE.LIVE];
+
+export function hasEnded(c: { state: number }): boolean {
+  return (ENDED_STATES as readonly number[]).includes(c.state);
+}
 
 export const bindFileInput = z.object({
   type: z.union([z.literal(0), z.literal(1)]),

@@ -11,9 +11,9 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { safeObjectKey } from '../integrations/storage/keys';
 import type { PresignedPut } from '../integrations/storage/types';
-import { bindFile, LIBRARY } from './courseware';
+import { assertFilesEditable, bindFile, LIBRARY } from './courseware';
 import { getTeacherCourse } from './console-courses';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { ROLE, type Caller } from './schemas';
 
 /** bound_files.type: 0 courseware document/image, 1 video (as the legacy clients use it). */
 export const FILE_TYPE = { COURSEWARE: 0, VIDEO: 1 } as const;
@@ -73,10 +73,7 @@ function assertSize(ctx: ServiceCtx, size: number): void {
 async function assertUploadTarget(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload courseware');
   if (roomnum === LIBRARY) return;
-  const c = await getTeacherCourse(ctx, caller, roomnum);
-  if (c.state !== COURSE_STATE.CREATED && c.state !== COURSE_STATE.LIVE) {
-    throw new AppError('COURSE_STATE', 'files can only be added before or during a course');
-  }
+  assertFilesEditable(await getTeacherCourse(ctx, caller, roomnum));
 }
 
 /** Uploads live under the uploader's prefix with a random name; the display name stays in bound_files. */
