@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { courses } from '../../db/schema';
+import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import type { ServiceCtx } from '../context';
 import { assemblePlaybackIndex } from '../services/playback-index';
 import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
@@ -24,7 +25,7 @@ export function indexBackoffS(attempt: number): number {
 }
 
 export function playbackIndexKey(roomnum: number, generatedAt: number): string {
-  return `playback/${roomnum}/index-${generatedAt}.json`;
+  return `${SERVER_KEY_PREFIX.PLAYBACK}${roomnum}/index-${generatedAt}.json`;
 }
 
 export interface IndexJobResult {

@@ -138,8 +138,8 @@ describe('cos/get_sign, local storage', () => {
     }
   });
 
-  it('refuses paths the server manages (playback indexes, console uploads) with 10101, before signing anything', async () => {
-    for (const file_path of ['/playback/10001/index-1.json', '/uploads/teacher2/a.pdf', '/Playback/x.json', '/UPLOADS/x/y.pdf']) {
+  it('refuses paths the server manages (playback indexes, console uploads, demo data) with 10101, before signing anything', async () => {
+    for (const file_path of ['/playback/10001/index-1.json', '/uploads/teacher2/a.pdf', '/Playback/x.json', '/UPLOADS/x/y.pdf', '/demo/recordings/lesson-1.mp4']) {
       for (const type of [0, 1]) {
         const r = await sign({ type, file_path });
         expect(r.errorCode, file_path).toBe(10101);

@@ -21,9 +21,13 @@ import { recordHeartbeat, reportMember } from '../services/members';
 import { recordRecording } from '../services/recordings';
 import { ROLE, type Caller } from '../services/schemas';
 import { setPlaybackPublished } from '../services/playback-access';
+import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 
 export const DEMO_TEACHER = 'demo_teacher';
 const STUDENTS = ['xiaoming', 'xiaohong', 'lilei', 'hanmeimei', 'zhangwei', 'wangfang'];
+/** Where the demo's files live: under a server-managed prefix, so no client can get credentials to overwrite them. */
+const CLIP_KEY = `${SERVER_KEY_PREFIX.DEMO}recordings/lesson-1.mp4`;
+const PDF_KEY = `${SERVER_KEY_PREFIX.DEMO}courseware/fractions.pdf`;
 const FIXTURE_CLIP = path.join(process.cwd(), 'e2e', 'fixtures', 'demo-clip.mp4');
 const DAY = 86400;
 
@@ -114,11 +118,11 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
 
   // Files in local storage: the fixture clip (also the recording) and a one-page PDF.
   const clip = fs.readFileSync(FIXTURE_CLIP);
-  await ctx.storage.putObject('demo/recordings/lesson-1.mp4', clip, { contentType: 'video/mp4' });
+  await ctx.storage.putObject(CLIP_KEY, clip, { contentType: 'video/mp4' });
   const pdf = tinyPdf('Fractions - lesson notes');
-  await ctx.storage.putObject('demo/courseware/fractions.pdf', pdf, { contentType: 'application/pdf' });
-  const clipUrl = ctx.storage.publicUrl('demo/recordings/lesson-1.mp4');
-  const pdfUrl = ctx.storage.publicUrl('demo/courseware/fractions.pdf');
+  await ctx.storage.putObject(PDF_KEY, pdf, { contentType: 'application/pdf' });
+  const clipUrl = ctx.storage.publicUrl(CLIP_KEY);
+  const pdfUrl = ctx.storage.publicUrl(PDF_KEY);
   await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { safeObjectKey } from '../integrations/storage/keys';
+import { safeObjectKey, SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import type { PresignedPut } from '../integrations/storage/types';
 import { assertFilesEditable, bindFile, LIBRARY } from './courseware';
 import { getTeacherCourse } from './console-courses';
@@ -78,7 +78,7 @@ async function assertUploadTarget(ctx: ServiceCtx, caller: Caller, roomnum: numb
 
 /** Uploads live under the uploader's prefix with a random name; the display name stays in bound_files. */
 function uploadPrefix(uid: string): string {
-  return `uploads/${uid}/`;
+  return `${SERVER_KEY_PREFIX.UPLOADS}${uid}/`;
 }
 
 export interface UploadTicket extends PresignedPut {

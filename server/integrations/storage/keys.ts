@@ -6,6 +6,18 @@
  */
 import { AppError } from '../../errors';
 
+/**
+ * Key prefixes the server writes or hands out itself: playback indexes, console uploads (per teacher) and demo data.
+ * Clients never get credentials under them (cos/get_sign refuses), so nobody overwrites what the server manages.
+ */
+export const SERVER_KEY_PREFIX = { PLAYBACK: 'playback/', UPLOADS: 'uploads/', DEMO: 'demo/' } as const;
+
+/** Whether a key lies under a server-managed prefix; case-insensitive, since STORAGE_DIR may be case-insensitive. */
+export function isServerManagedKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return Object.values(SERVER_KEY_PREFIX).some((p) => k.startsWith(p));
+}
+
 /** COS allows keys up to 850 bytes of UTF-8. */
 export const MAX_KEY_BYTES = 850;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

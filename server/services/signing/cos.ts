@@ -9,7 +9,7 @@ import type { ServiceCtx } from '../../context';
 import { publicBaseUrl } from '../../env';
 import { AppError, isAppError } from '../../errors';
 import { cosV4FileId, cosV4Sign } from '../../integrations/cos/v4-sign';
-import { encodeKeyPath, safeObjectKey } from '../../integrations/storage/keys';
+import { encodeKeyPath, isServerManagedKey, safeObjectKey, SERVER_KEY_PREFIX } from '../../integrations/storage/keys';
 import { MAX_PRESIGN_S } from '../../integrations/storage/local';
 
 /** Bucket named in v4 signatures when COS_BUCKET is unset (local sandbox only). */
@@ -47,14 +47,6 @@ export function checkFilePath(p: string): string {
   }
 }
 
-/**
- * Key prefixes this server writes or hands out itself: playback indexes (jobs/build-playback-index.ts) and console
- * uploads, which services/uploads.ts signs per teacher and checks before binding. A cos/get_sign caller (any
- * logged-in user) must not get credentials that overwrite them. Compared case-insensitively, since a local
- * STORAGE_DIR may sit on a case-insensitive file system.
- */
-export const SERVER_MANAGED_PREFIXES = ['playback/', 'uploads/'] as const;
-
 /** Short bucket name (v4 wants it without the `-<appid>` suffix). */
 function shortBucket(bucket: string, appid: number): string {
   const suffix = `-${appid}`;
@@ -68,8 +60,9 @@ function shortBucket(bucket: string, appid: number): string {
 export function signCosRequest(ctx: ServiceCtx, input: CosSignInput, random: () => number): CosSignReply {
   if (input.type === 1 && input.filePath === undefined) throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
-  if (key !== undefined && SERVER_MANAGED_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) {
-    throw new AppError('NO_PRIVILEGE', `file_path: ${SERVER_MANAGED_PREFIXES.map((p) => `/${p}`).join(' and ')} are managed by the server`);
+  // A cos/get_sign caller (any logged-in user) must not get credentials that overwrite what the server manages.
+  if (key !== undefined && isServerManagedKey(key)) {
+    throw new AppError('NO_PRIVILEGE', `file_path: ${Object.values(SERVER_KEY_PREFIX).map((p) => `/${p}`).join(', ')} are managed by the server`);
   }
   const { appid, secretId, secretKey } = ctx.cloud;
   const configured = shortBucket(ctx.env.COS_BUCKET ?? LOCAL_DEV_BUCKET, appid);
