@@ -99,13 +99,20 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
  * Courses of a page with their member counts. The page's room numbers come from `page` (walking only the covering
  * list index), so the correlated member count runs for the page's rows, not for every row OFFSET skips.
  */
+/**
+ * A course's `memsize`: members currently in its room, as a column of any select over `courses`. The one definition
+ * (roomlist, console list, dashboard). `${courses}.roomnum`, not `${courses.roomnum}`: drizzle renders a column of the
+ * only table unqualified, and an unqualified "roomnum" inside the subquery binds to m.roomnum (counting every room).
+ */
+export function memsizeColumn() {
+  return sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number);
+}
+
 function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
   return db
     .select({
       ...getTableColumns(courses),
-      // `${courses}.roomnum`, not `${courses.roomnum}`: drizzle renders a column of the only table unqualified, and an
-      // unqualified "roomnum" inside the subquery would bind to m.roomnum (counting every room's members).
-      memsize: sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number),
+      memsize: memsizeColumn(),
     })
     .from(courses)
     .innerJoin(page, eq(page.roomnum, courses.roomnum))

@@ -6,6 +6,7 @@ import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
+import { memsizeColumn } from './course-list';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
 export const DASHBOARD_DAYS = 30;
@@ -73,7 +74,7 @@ export async function teacherDashboard(
     createdAt: courses.createdAt,
     beginTime: courses.beginTime,
     endTime: courses.endTime,
-    memsize: sql<number>`(select count(*) from members m where m.roomnum = ${courses.roomnum} and m.exited_at is null)`,
+    memsize: memsizeColumn(),
   };
   const live = await ctx.db.select(cols).from(courses).where(and(mine, eq(courses.state, COURSE_STATE.LIVE))).orderBy(desc(courses.beginTime));
   const drafts = await ctx.db

@@ -54,4 +54,20 @@ describe('dashboard router', () => {
       { day: '2027-01-02', teachingMinutes: 60, attendance: 3 },
     ]);
   });
+
+  it("counts each live course's own members, not everyone in any room", async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'teach1');
+    const other = await signedIn(ctx, 'teach2');
+    for (const uid of ['s1', 's2', 's3']) await signedIn(ctx, uid, 0);
+    const stu = (uid: string) => ({ uid, role: 0, appid: ctx.env.SDKAPPID });
+    const mine = await t.api.course.create({ title: 'Mine' });
+    await t.api.course.start({ roomnum: mine.roomnum });
+    const theirs = await other.api.course.create({ title: 'Theirs' });
+    await other.api.course.start({ roomnum: theirs.roomnum });
+    for (const uid of ['s1', 's2', 's3']) await reportMember(ctx, stu(uid), { roomnum: theirs.roomnum, operate: 0, timeStamp: 1 });
+    await reportMember(ctx, stu('s1'), { roomnum: mine.roomnum, operate: 0, timeStamp: 1 });
+    const home = await t.api.dashboard.home({ eastMin: 0 });
+    expect(home.live.map((c) => [c.title, c.memsize])).toEqual([['Mine', 2]]); // the teacher and s1
+  });
 });
