@@ -254,3 +254,18 @@ export const dataVersions = sqliteTable('data_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
 });
+
+/**
+ * Live-callback (t, sign) pairs already accepted, with a hash of the body they came with, kept until `t` passes
+ * (`expiresAt` = t). A pair seen again with the same body is Tencent retrying the same notice (accepted); with another
+ * body it is a replayed signature (refused). Shared through the database so every process sees the same pairs.
+ */
+export const callbackNonces = sqliteTable(
+  'callback_nonces',
+  {
+    signT: text('sign_t').primaryKey(),
+    bodyHash: text('body_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('callback_nonces_expires_idx').on(t.expiresAt)],
+);

@@ -3,7 +3,8 @@
  * services), so tests build one over a temp database, local providers and a fixed clock.
  */
 import { openDb, type Db } from '../db/client';
-import { DEV_IM_SECRET_KEY, DEV_SECRET_ID, DEV_SECRET_KEY, DEV_TENCENT_APPID, databasePath, type Env } from './env';
+import { DEV_TENCENT_APPID, databasePath, secretsFilePath, type Env } from './env';
+import { loadOrCreateSecrets, SecretsFileError, type GeneratedSecrets, type SecretName } from './secrets';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logger';
 import { createMessageLog } from './integrations/im/message-log';
@@ -24,8 +25,10 @@ export interface ServiceCtx {
   im: ImProvider;
   /** Signs UserSigs for users (login) with IM_SECRET_KEY. */
   usersig: UserSigSigner;
-  /** Cloud API credentials for COS/VOD signing: the configured TENCENT_* keys, or the logged development key. */
+  /** Cloud API credentials for COS/VOD signing: the configured TENCENT_* keys, or the generated local pair. */
   cloud: CloudCredentials;
+  /** Which secrets came from the secrets file instead of the environment (names only), for the start-up log. */
+  secretsSource: SecretsSource;
   /** Object storage (courseware uploads, playback indexes): local files served at /storage/, or Tencent COS. */
   storage: StorageProvider;
   /** Answers the legacy VOD proxy (vod/cmd_proxy): local (recordings + bound videos) or Tencent VOD API 3.0. */
@@ -36,18 +39,53 @@ export interface CloudCredentials {
   appid: number;
   secretId: string;
   secretKey: string;
-  /** True when no TENCENT_SECRET_ID/KEY are configured and the public development key signs instead. */
+  /** True when no TENCENT_SECRET_ID/KEY are configured and the generated local pair (secrets file) signs instead. */
   isDev: boolean;
 }
 
-export function cloudCredentials(env: Env): CloudCredentials {
-  if (env.TENCENT_SECRET_ID && env.TENCENT_SECRET_KEY) {
-    return { appid: env.TENCENT_APPID ?? DEV_TENCENT_APPID, secretId: env.TENCENT_SECRET_ID, secretKey: env.TENCENT_SECRET_KEY, isDev: false };
-  }
-  return { appid: env.TENCENT_APPID ?? DEV_TENCENT_APPID, secretId: DEV_SECRET_ID, secretKey: DEV_SECRET_KEY, isDev: true };
+export interface SecretsSource {
+  file: string;
+  /** Secrets taken from the file (not set in the environment). */
+  fromFile: SecretName[];
+  /** True when this start created the file. */
+  created: boolean;
+}
+
+/** The secrets the server signs with: each from the environment when set, else from the secrets file. */
+export interface ResolvedSecrets {
+  imSecretKey: string;
+  cloud: CloudCredentials;
+  source: SecretsSource;
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Resolves IM_SECRET_KEY and the TENCENT_SECRET_ID/KEY pair. Anything unset comes from the secrets file (created
+ * with random values on first start); the file is not touched when everything is configured.
+ */
+export function resolveSecrets(env: Env): ResolvedSecrets {
+  const hasCloud = Boolean(env.TENCENT_SECRET_ID && env.TENCENT_SECRET_KEY);
+  const file = secretsFilePath(env);
+  let generated: GeneratedSecrets | undefined;
+  let created = false;
+  if (!env.IM_SECRET_KEY || !hasCloud) {
+    try {
+      ({ secrets: generated, created } = loadOrCreateSecrets(file));
+    } catch (e) {
+      if (e instanceof SecretsFileError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
+  const fromFile: SecretName[] = [];
+  if (!env.IM_SECRET_KEY) fromFile.push('IM_SECRET_KEY');
+  if (!hasCloud) fromFile.push('TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY');
+  const appid = env.TENCENT_APPID ?? DEV_TENCENT_APPID;
+  const cloud: CloudCredentials = hasCloud
+    ? { appid, secretId: env.TENCENT_SECRET_ID!, secretKey: env.TENCENT_SECRET_KEY!, isDev: false }
+    : { appid, secretId: generated!.TENCENT_SECRET_ID, secretKey: generated!.TENCENT_SECRET_KEY, isDev: true };
+  return { imSecretKey: env.IM_SECRET_KEY ?? generated!.IM_SECRET_KEY, cloud, source: { file, fromFile, created } };
+}
 
 export interface CtxOverrides {
   db?: Db;
@@ -63,13 +101,12 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
   const log = overrides.log ?? createLogger(env.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const db = overrides.db ?? openDb(databasePath(env.DATABASE_URL));
-  const imKey = env.IM_SECRET_KEY ?? DEV_IM_SECRET_KEY;
-  const usersig = createUserSigSigner(env.SDKAPPID, imKey, env.USERSIG_EXPIRE_S);
+  const { imSecretKey, cloud, source: secretsSource } = resolveSecrets(env);
+  const usersig = createUserSigSigner(env.SDKAPPID, imSecretKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
   const vod = overrides.vod ?? createVod(env, db);
-  const cloud = cloudCredentials(env);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
-  return { env, db, clock, log, im, usersig, cloud, vod, storage };
+  return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage };
 }
 
 function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
@@ -94,7 +131,7 @@ function createVod(env: Env, db: Db): VodProvider {
   }
 }
 
-/** One line per integration at start: which provider, and loud warnings for development keys. */
+/** One line per integration at start: which provider, which secrets came from the secrets file, callback auth. */
 export function logProviders(ctx: ServiceCtx): void {
   ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
   ctx.log.info({ vod: ctx.vod.name, vodEndpoint: ctx.vod.name === 'tencent' ? (ctx.env.VOD_ENDPOINT ?? 'vod.tencentcloudapi.com') : undefined }, 'vod provider');
@@ -102,15 +139,17 @@ export function logProviders(ctx: ServiceCtx): void {
     { storage: ctx.storage.name, storageDir: ctx.storage.name === 'local' ? ctx.env.STORAGE_DIR : undefined, cosBucket: ctx.storage.name === 'tencent' ? ctx.env.COS_BUCKET : undefined },
     'storage provider',
   );
-  if (!ctx.env.LIVE_CALLBACK_KEY) {
-    ctx.log.warn('LIVE_CALLBACK_KEY is not set: live/recendcall and live/idxfileendcall accept unsigned callbacks from anyone.');
+  const src = ctx.secretsSource;
+  if (src.fromFile.length > 0) {
+    ctx.log.info({ secretsFile: src.file, secrets: src.fromFile }, src.created ? 'generated secrets into the secrets file' : 'secrets loaded from the secrets file');
   }
-  if (ctx.cloud.isDev) {
-    ctx.log.warn('TENCENT_SECRET_ID/TENCENT_SECRET_KEY are not set: COS/VOD signatures use the PUBLIC development key (local sandboxes only).');
-  }
-  if (!ctx.env.IM_SECRET_KEY) {
+  if (!ctx.env.LIVE_CALLBACK_KEY && ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) {
     ctx.log.warn(
-      'IM_SECRET_KEY is not set: UserSigs are signed with the PUBLIC development key. Anyone can forge them. Set IM_SECRET_KEY in production.',
+      'LIVE_CALLBACK_ALLOW_UNSIGNED=1 and no LIVE_CALLBACK_KEY: live/recendcall, live/reccall and live/idxfileendcall accept UNSIGNED callbacks from ANYONE. Local experiments only.',
+    );
+  } else if (!ctx.env.LIVE_CALLBACK_KEY) {
+    ctx.log.warn(
+      'LIVE_CALLBACK_KEY is not set: live callbacks (recendcall, reccall, idxfileendcall) are refused. Set LIVE_CALLBACK_KEY to the callback key of the Tencent live console.',
     );
   }
 }

@@ -2,6 +2,7 @@
  * The only reader of process.env. Parsed once with zod; everything else receives a typed `Env`.
  * Must not log secrets: `describeEnv` is the only thing that prints configuration, and it masks keys.
  */
+import path from 'node:path';
 import { z } from 'zod';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -26,11 +27,7 @@ export const DEFAULT_VOD_SIGN_ACTIONS = [
   'DescribeAllClass',
 ];
 
-/** A fixed, public development key: anyone can forge UserSigs with it, hence the loud warning at start. */
-export const DEV_IM_SECRET_KEY = 'dev-im-secret-key-do-not-use-in-production';
-/** Development cloud credentials used by local storage/VOD sandboxes when no TENCENT_* keys are set. */
-export const DEV_SECRET_ID = 'AKIDLOCALDEVELOPMENTONLY';
-export const DEV_SECRET_KEY = 'local-development-secret-key';
+/** APPID the local sandboxes put in signatures when TENCENT_APPID is unset (not a secret). */
 export const DEV_TENCENT_APPID = 1250000000;
 
 const envSchema = z.object({
@@ -66,6 +63,13 @@ const envSchema = z.object({
   VOD_UPLOAD_PROCEDURE: optStr,
   VOD_UPLOAD_CLASS_ID: z.coerce.number().int().nonnegative().optional(),
   LIVE_CALLBACK_KEY: optStr,
+  /** '1': accept unsigned live callbacks when LIVE_CALLBACK_KEY is unset (local experiments only; logged loudly). */
+  LIVE_CALLBACK_ALLOW_UNSIGNED: z
+    .enum(['0', '1', ''])
+    .optional()
+    .transform((v) => v === '1'),
+  /** Where generated secrets are kept; default: secrets.json beside the SQLite database (or ./data). */
+  SECRETS_FILE: optStr,
   STORAGE_DIR: z.string().default('./data/storage'),
   STORAGE_PROVIDER: provider,
   VOD_PROVIDER: provider,
@@ -96,6 +100,16 @@ export function databasePath(url: string): string {
   if (url.startsWith('file://')) return url.slice('file://'.length);
   if (url.startsWith('file:')) return url.slice('file:'.length);
   return url;
+}
+
+/** The secrets file: SECRETS_FILE, else secrets.json in the SQLite database's folder, else ./data/secrets.json. */
+export function secretsFilePath(env: Env): string {
+  if (env.SECRETS_FILE) return env.SECRETS_FILE;
+  const url = env.DATABASE_URL;
+  const isFile = url.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(url);
+  const db = isFile ? databasePath(url) : '';
+  if (!isFile || db === '' || db === ':memory:' || db.startsWith(':memory:')) return './data/secrets.json';
+  return path.join(path.dirname(db), 'secrets.json');
 }
 
 /** The base URL clients reach this server at, for URLs it hands out. */

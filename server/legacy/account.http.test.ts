@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { authTokens, users } from '../../db/schema';
 import { decodeUserSig, verifyUserSig } from '../integrations/usersig';
-import { DEV_IM_SECRET_KEY } from '../env';
+import fs from 'node:fs';
 import { hashSecret } from '../services/tokens';
 import { verifyPassword } from '../services/passwords';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
@@ -99,8 +99,11 @@ describe('account/* over HTTP', () => {
       expect(sig['TLS.identifier']).toBe('Teacher-1');
       expect(sig['TLS.sdkappid']).toBe(ctx.env.SDKAPPID);
       expect(sig['TLS.expire']).toBe(86400);
+      // No IM_SECRET_KEY configured: the key generated into the secrets file beside the test database signs.
+      const generated = (JSON.parse(fs.readFileSync(`${ctx.dir}/secrets.json`, 'utf8')) as { IM_SECRET_KEY: string }).IM_SECRET_KEY;
+      expect(generated.length).toBeGreaterThanOrEqual(43);
       expect(
-        verifyUserSig(r.data!.userSig, { key: DEV_IM_SECRET_KEY, sdkappid: ctx.env.SDKAPPID, identifier: 'Teacher-1', nowS: Math.floor(Date.now() / 1000) }),
+        verifyUserSig(r.data!.userSig, { key: generated, sdkappid: ctx.env.SDKAPPID, identifier: 'Teacher-1', nowS: Math.floor(Date.now() / 1000) }),
       ).toBe(true);
       expect(verifyUserSig(r.data!.userSig, { key: 'another key', sdkappid: ctx.env.SDKAPPID, identifier: 'Teacher-1', nowS: Math.floor(Date.now() / 1000) })).toBe(false);
       const st = await s.call<Login>('account/login', { id: 'stu_1', pwd: 'c2VjcmV0' });

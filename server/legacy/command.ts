@@ -16,6 +16,8 @@ export interface CommandMeta {
   common: CommonFields;
   /** Client address, for logs. */
   ip: string;
+  /** The request body as parsed JSON (callbacks bind their signature to it). */
+  body: Record<string, unknown>;
 }
 
 /** How the reply is shaped: the protocol envelope, or a Tencent callback's own reply. */

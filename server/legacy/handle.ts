@@ -81,7 +81,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
   const log = ctx.log;
 
   async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string): Promise<unknown> {
-    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip };
+    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip, body };
     if (entry.auth !== 'callback') {
       if (!isInt(body.appid)) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
       if (body.appid !== ctx.env.SDKAPPID) throw new Reject(LEGACY.BAD_DATA, 'appid: unknown appid');

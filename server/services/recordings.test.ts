@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { courseEvents, courses, imMessages, recordings } from '../../db/schema';
+import { openDb } from '../../db/client';
+import { callbackNonces, courseEvents, courses, imMessages, recordings } from '../../db/schema';
 import { isAppError } from '../errors';
 import { createFailableImCtx } from '../testing/legacy-fixtures';
 import { recordingCallback, runLesson } from '../testing/playback-fixtures';
@@ -23,28 +24,60 @@ describe('verifyLiveCallbackSign', () => {
     expect(createHash('md5').update('live-callback-key1700000600').digest('hex')).toBe('f320f994ee91b246bc37719af4f0abdf');
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf'))).toBe(false);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF'))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF', {}))).toBe(false);
     ctx.clock.set(1700000600);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf'))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(false);
   });
 
   it('refuses a wrong sign, a changed t, a passed t, a missing t or sign', () => {
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
     const good = 'f320f994ee91b246bc37719af4f0abdf';
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.replace('f3', '00')))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000601', good))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'short'))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, undefined, good))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', undefined))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.replace('f3', '00'), {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000601', good, {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'short', {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, undefined, good, {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', undefined, {}))).toBe('NO_PRIVILEGE');
     ctx.clock.set(1700000601);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, {}))).toBe('NO_PRIVILEGE');
   });
 
-  it('accepts anything when no key is configured (2017 behaviour)', () => {
-    const ctx = createTestCtx();
-    expect(appCode(() => verifyLiveCallbackSign(ctx, undefined, undefined))).toBe(false);
+  it('refuses every callback when no key is configured, unless LIVE_CALLBACK_ALLOW_UNSIGNED=1', () => {
+    expect(appCode(() => verifyLiveCallbackSign(createTestCtx(), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(createTestCtx(), '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '0' }), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), undefined, undefined, {}))).toBe(false);
+  });
+
+  it('refuses a t more than an hour ahead (a long-lived signature)', () => {
+    const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
+    const now = 1700000000;
+    ctx.clock.set(now);
+    const sign = (t: number) => createHash('md5').update(`live-callback-key${t}`).digest('hex');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, String(now + 3601), sign(now + 3601), {}))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, String(now + 3600), sign(now + 3600), {}))).toBe(false);
+  });
+
+  it('accepts a retry of the same notice; refuses the same (t, sign) with another body, until t passes', () => {
+    const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
+    ctx.clock.set(1700000000);
+    const good = 'f320f994ee91b246bc37719af4f0abdf';
+    const notice = { event_type: 100, video_id: 'v1' };
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, notice))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.toUpperCase(), { ...notice }))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe('NO_PRIVILEGE');
+    // A second connection (another process sharing the database) sees the same pairs.
+    const other = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key', DATABASE_URL: `${ctx.dir}/edu.db` }, { db: openDb(`${ctx.dir}/edu.db`) });
+    other.clock.set(1700000000);
+    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, notice))).toBe(false);
+    // Pairs are forgotten once t has passed (the sign is refused as expired anyway), so the table stays small.
+    ctx.clock.set(1700000601);
+    const t2 = '1700001000';
+    verifyLiveCallbackSign(ctx, t2, createHash('md5').update(`live-callback-key${t2}`).digest('hex'), notice);
+    expect(ctx.db.select().from(callbackNonces).all().map((r) => r.expiresAt)).toEqual([1700001000]);
+    other.db.$client.close();
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * Recordings reported by Tencent's live-recording callback (event 100), and the live-callback signature rule.
  * Callers: `live/recendcall` / `live/reccall` (the callback), the playback index job and the console (listRecordings).
- * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t) and now ≤ t; a recording is stored
+ * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t), now ≤ t ≤ now + 1 h and the (t, sign)
+ * pair was not used for another body; without a key callbacks are refused (unless explicitly allowed); a recording is stored
  * once per (course, file id) however often Tencent retries; IM 1004 announces it and its MsgSeq is kept.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inTransaction } from '../../db/client';
-import { courses, recordings, users, type Recording } from '../../db/schema';
+import { callbackNonces, courses, recordings, users, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
@@ -19,19 +20,42 @@ import { userIdInput } from './schemas';
 /** Live (CSS) event types this server knows (tencent-protocols.md §5). Only 100 changes anything. */
 export const LIVE_EVENT = { STREAM_ENDED: 0, STREAM_STARTED: 1, RECORDING_READY: 100, SNAPSHOT_READY: 200 } as const;
 
+/** How far in the future a callback's `t` (its expiry) may lie; Tencent signs notices valid for minutes. */
+export const CALLBACK_MAX_TTL_S = 3600;
+
 /**
- * Checks a live callback's signature when LIVE_CALLBACK_KEY is set: `sign` must equal md5(key + t) (lower-case hex,
- * over `t` exactly as sent) and `t` (the notice's expiry) must not have passed. Without a key every callback is
- * accepted, as in 2017 (a warning is logged at start). Throws NO_PRIVILEGE.
+ * Checks a live callback's signature: `sign` must equal md5(LIVE_CALLBACK_KEY + t) (lower-case hex, over `t` exactly
+ * as sent), `t` (the notice's expiry) must not have passed nor lie more than an hour ahead, and a (t, sign) pair
+ * already accepted must come with the same body (Tencent retrying the same notice) — with another body it is a
+ * replayed signature. Without a key every callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local
+ * experiments; logged at start). `body` is the notice as received. Throws NO_PRIVILEGE.
  */
-export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, sign: string | undefined): void {
+export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, sign: string | undefined, body: unknown): void {
   const key = ctx.env.LIVE_CALLBACK_KEY;
-  if (!key) return;
+  if (!key) {
+    if (ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) return;
+    throw new AppError('NO_PRIVILEGE', 'callback sign: LIVE_CALLBACK_KEY is not configured on this server');
+  }
   if (t === undefined || sign === undefined) throw new AppError('NO_PRIVILEGE', 'callback sign: t and sign are required');
   const expected = Buffer.from(createHash('md5').update(key + t, 'utf8').digest('hex'));
   const got = Buffer.from(sign.toLowerCase());
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new AppError('NO_PRIVILEGE', 'callback sign: does not match');
-  if (ctx.clock.nowS() > Number(t)) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
+  const now = ctx.clock.nowS();
+  const expiry = Number(t);
+  if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
+  if (expiry > now + CALLBACK_MAX_TTL_S) throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
+  rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, createHash('sha256').update(JSON.stringify(body) ?? '', 'utf8').digest('hex'), expiry);
+}
+
+/** Records a (t, sign) pair with its body hash, or compares with the one recorded; prunes pairs whose t has passed. */
+function rememberCallbackSign(ctx: ServiceCtx, signT: string, bodyHash: string, expiresAt: number): void {
+  const now = ctx.clock.nowS();
+  const seen = inTransaction(ctx.db, (tx) => {
+    tx.delete(callbackNonces).where(lt(callbackNonces.expiresAt, now)).run();
+    tx.insert(callbackNonces).values({ signT, bodyHash, expiresAt }).onConflictDoNothing().run();
+    return tx.select({ bodyHash: callbackNonces.bodyHash }).from(callbackNonces).where(eq(callbackNonces.signT, signT)).get();
+  });
+  if (seen?.bodyHash !== bodyHash) throw new AppError('NO_PRIVILEGE', 'callback sign: already used for another notice');
 }
 
 const intField = z.union([z.number().int().min(0).max(2 ** 53 - 1), z.string().regex(/^\d{1,15}$/, 'must be an integer').transform(Number)]);

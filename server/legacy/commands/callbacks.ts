@@ -1,7 +1,7 @@
 /**
  * Tencent's callbacks (no appid, no token; auth 'callback'): `live/recendcall` (alias `live/reccall`), the live
  * recording notice, and `live/idxfileendcall`, the replay-index result. Both check the live-callback signature first
- * (when LIVE_CALLBACK_KEY is set), so a forged or expired callback changes nothing. Replies are shaped by handle.ts.
+ * (refused without LIVE_CALLBACK_KEY unless explicitly allowed), so a forged, expired or replayed callback changes nothing. Replies are shaped by handle.ts.
  */
 import { z } from 'zod';
 import { applyReplayIndexCallback } from '../../services/playback';
@@ -22,7 +22,7 @@ const recEndCall = command({
   reply: 'rec-callback',
   input: liveEventInput,
   run: async (ctx, input, _caller, meta) => {
-    verifyLiveCallbackSign(ctx, input.t, input.sign);
+    verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
     if (input.event_type !== LIVE_EVENT.RECORDING_READY) {
       ctx.log.info({ event_type: input.event_type, stream_id: input.stream_id, ip: meta.ip }, 'live callback acknowledged (not a recording)');
       return undefined;
@@ -71,8 +71,8 @@ const idxFileEndCall = command({
       .optional(),
     ...callbackAuth,
   }),
-  run: async (ctx, input) => {
-    verifyLiveCallbackSign(ctx, input.t, input.sign);
+  run: async (ctx, input, _caller, meta) => {
+    verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
     await applyReplayIndexCallback(ctx, {
       roomnum: input.SrcRequest,
       errorCode: input.ErrorCode,
