@@ -1,12 +1,15 @@
 /**
  * Startup and provider selection: IM_PROVIDER picks the IM integration; `tencent` without its key refuses to start
- * with a clear ConfigError, and `npm start` (server/start.ts) prints that message and exits non-zero.
+ * with a clear ConfigError, and `npm start` (server/start.ts) prints that message and exits non-zero. Unset secrets come
+ * from the generated secrets file (never the keys once published in the source), and the start-up log names them.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createServiceCtx, logProviders } from './context';
-import { loadEnv } from './env';
+import { ConfigError, createServiceCtx, logProviders, resolveSecrets } from './context';
+import { verifyUserSig } from './integrations/usersig';
+import { loadEnv, secretsFilePath } from './env';
 import { createLogger } from './logger';
 import { tempDir } from './testing/test-db';
 
@@ -60,14 +63,70 @@ describe('IM provider selection', () => {
     expect(() => createServiceCtx(envFor({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: '   ' }))).toThrow(ConfigError);
   });
 
-  it('logs which provider each integration uses, and warns about the development IM key', () => {
+  it('logs which provider each integration uses, which secrets were generated (names only) and that callbacks are refused', () => {
     const lines: Record<string, unknown>[] = [];
     const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
-    const ctx = createServiceCtx(envFor({}), { log });
+    const env = envFor({});
+    const ctx = createServiceCtx(env, { log });
     logProviders(ctx);
     expect(lines.find((l) => l.msg === 'integrations')).toMatchObject({ im: 'local' });
-    expect(lines.some((l) => /IM_SECRET_KEY is not set/.test(String(l.msg)))).toBe(true);
+    const file = secretsFilePath(env);
+    expect(lines.find((l) => l.msg === 'generated secrets into the secrets file')).toMatchObject({
+      secretsFile: file,
+      secrets: ['IM_SECRET_KEY', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'],
+    });
+    expect(lines.some((l) => /LIVE_CALLBACK_KEY is not set: live callbacks .* are refused/.test(String(l.msg)))).toBe(true);
+    const text = JSON.stringify(lines);
+    for (const v of Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)) if (typeof v === 'string') expect(text).not.toContain(v);
+    // The next start loads the same file and says so.
+    lines.length = 0;
+    const again = createServiceCtx(env, { log });
+    logProviders(again);
+    expect(lines.find((l) => l.msg === 'secrets loaded from the secrets file')).toMatchObject({ secretsFile: file });
+    expect(again.cloud).toEqual(ctx.cloud);
     ctx.db.$client.close();
+    again.db.$client.close();
+  });
+
+  it('warns loudly when unsigned callbacks are allowed', () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const ctx = createServiceCtx(envFor({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), { log });
+    logProviders(ctx);
+    expect(lines.find((l) => /UNSIGNED callbacks from ANYONE/.test(String(l.msg)))).toMatchObject({ level: 40 });
+    ctx.db.$client.close();
+  });
+});
+
+describe('secrets', () => {
+  it('never uses the keys once published in the source; generated keys persist across restarts', () => {
+    const env = envFor({});
+    const a = createServiceCtx(env);
+    expect(a.cloud.secretId).not.toBe('AKIDLOCALDEVELOPMENTONLY');
+    expect(a.cloud.secretKey).not.toBe('local-development-secret-key');
+    const sig = a.usersig.sign('u1');
+    expect(verifyUserSig(sig, { key: 'dev-im-secret-key-do-not-use-in-production', sdkappid: env.SDKAPPID, identifier: 'u1', nowS: Math.floor(Date.now() / 1000) })).toBe(false);
+    const b = createServiceCtx(env);
+    expect(b.cloud).toEqual(a.cloud);
+    expect(verifyUserSig(sig, { key: resolveSecrets(env).imSecretKey, sdkappid: env.SDKAPPID, identifier: 'u1', nowS: Math.floor(Date.now() / 1000) })).toBe(true);
+    a.db.$client.close();
+    b.db.$client.close();
+  });
+
+  it('configured keys are used as given and no secrets file is written', () => {
+    const env = envFor({ IM_SECRET_KEY: 'im-key', TENCENT_SECRET_ID: 'AKIDX', TENCENT_SECRET_KEY: 'sk' });
+    const r = resolveSecrets(env);
+    expect(r).toMatchObject({ imSecretKey: 'im-key', cloud: { secretId: 'AKIDX', secretKey: 'sk', isDev: false }, source: { fromFile: [], created: false } });
+    expect(fs.existsSync(secretsFilePath(env))).toBe(false);
+    // Only what is missing comes from the file.
+    expect(resolveSecrets(envFor({ IM_SECRET_KEY: 'im-key' })).source.fromFile).toEqual(['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']);
+  });
+
+  it('a corrupt secrets file is a ConfigError naming the file', () => {
+    const env = envFor({});
+    fs.writeFileSync(secretsFilePath(env), 'garbage');
+    expect(() => createServiceCtx(env)).toThrow(ConfigError);
+    expect(() => createServiceCtx(env)).toThrow(/secrets\.json is corrupt/);
   });
 });
 
@@ -94,5 +153,14 @@ describe('npm start', () => {
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull();
     expect(r.stderr).toContain('IM_PROVIDER');
+  });
+
+  it('exits with a clear message (no stack) when the secrets file is corrupt', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'secrets.json'), '{"version":1}');
+    const r = await runStart({ DATABASE_URL: path.join(dir, 'edu.db'), PORT: '0', HOST: '127.0.0.1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`The secrets file ${path.join(dir, 'secrets.json')} is corrupt`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

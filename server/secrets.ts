@@ -77,7 +77,11 @@ export function loadOrCreateSecrets(file: string): { secrets: GeneratedSecrets; 
     if (e instanceof SecretsFileError) throw e;
     throw new SecretsFileError(`Cannot create the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Make its folder writable, or set SECRETS_FILE.`);
   } finally {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written there (the folder is unusable); the error above already says so.
+    }
   }
   return { secrets: readSecrets(file), created };
 }

@@ -288,3 +288,22 @@ describe('storage route', () => {
     }
   });
 });
+
+describe('storage route without configured TENCENT_SECRET_* keys', () => {
+  it('the development key once published in the source no longer signs uploads; the generated local key does', async () => {
+    const s = await startStorageTestServer({});
+    try {
+      const host = new URL(s.url).host;
+      const sign = (secretId: string, secretKey: string) =>
+        COS.getAuthorization({ SecretId: secretId, SecretKey: secretKey, Method: 'PUT', Key: 'up/x.png', Headers: { Host: host }, KeyTime: `${s.ctx.clock.nowS() - 1};${s.ctx.clock.nowS() + 60}` });
+      const published = await rawRequest(s.url, { method: 'PUT', path: `/storage/up/x.png?${sign('AKIDLOCALDEVELOPMENTONLY', 'local-development-secret-key')}`, headers: { Host: host }, body: Buffer.from('pwned') });
+      expect(published.status).toBe(403);
+      expect(fs.existsSync(path.join(s.ctx.env.STORAGE_DIR, 'up/x.png'))).toBe(false);
+      expect(s.ctx.cloud.secretId).toMatch(/^AKIDLOCAL[0-9A-F]{24}$/);
+      const mine = await rawRequest(s.url, { method: 'PUT', path: `/storage/up/x.png?${sign(s.ctx.cloud.secretId, s.ctx.cloud.secretKey)}`, headers: { Host: host }, body: Buffer.from('mine') });
+      expect(mine.status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
