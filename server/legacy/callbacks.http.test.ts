@@ -1,6 +1,7 @@
 /**
  * Tencent's callbacks over real HTTP: live/recendcall (+ alias live/reccall) and live/idxfileendcall — success paths,
- * idempotency, the LIVE_CALLBACK_KEY signature (forged, expired, missing → refused, nothing changes), unknown
+ * idempotency, the LIVE_CALLBACK_KEY signature (forged, expired, missing, over 1 h ahead, replayed with another body →
+ * refused, nothing changes; unsigned callbacks refused without a key unless explicitly allowed), unknown
  * course/user, other event types, bad input, and a seeded fuzz of both callbacks (never a 90000, never a change
  * without a valid signature).
  */
@@ -22,8 +23,10 @@ async function post(s: LegacyTestServer, cmd: string, body: unknown) {
   return r.json as Record<string, unknown>;
 }
 
-function signed(ctx: Ctx, body: Record<string, unknown>, ttl = 600, asString = false): Record<string, unknown> {
-  const t = ctx.clock.nowS() + ttl;
+/** Each signed notice gets its own t unless `ttl` is given: one (t, sign) pair used for two bodies is a replay. */
+let seq = 0;
+function signed(ctx: Ctx, body: Record<string, unknown>, ttl?: number, asString = false): Record<string, unknown> {
+  const t = ctx.clock.nowS() + (ttl ?? 600 + seq++);
   return { ...body, t: asString ? String(t) : t, sign: md5(KEY + t) };
 }
 
@@ -77,8 +80,8 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
 
   it('stores a signed recording once when Tencent sends it twice (t as number, then as string, via the alias)', async () => {
     const body = recordingCallback(lesson.roomnum, 'teacher1');
-    expect(await post(s, 'recendcall', signed(ctx, body))).toEqual({ code: 0 });
-    expect(await post(s, 'reccall', signed(ctx, body, 600, true))).toEqual({ code: 0 });
+    expect(await post(s, 'recendcall', signed(ctx, body, 300))).toEqual({ code: 0 });
+    expect(await post(s, 'reccall', signed(ctx, body, 300, true))).toEqual({ code: 0 });
     expect(await recCount()).toBe(1);
     expect((await course()).lastRecImseq).toBeGreaterThan(0);
   });
@@ -161,9 +164,53 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
   });
 });
 
-describe('live callbacks without LIVE_CALLBACK_KEY (2017 behaviour)', () => {
-  it('accepts unsigned callbacks; GroupId may be a number', async () => {
+describe('live callback replay and lifetime', () => {
+  const ctx = createTestCtx({ LIVE_CALLBACK_KEY: KEY });
+  let s: LegacyTestServer;
+  let lesson: Lesson;
+  beforeAll(async () => {
+    s = await startLegacyTestServer(ctx);
+    lesson = await runLesson(ctx);
+  });
+  afterAll(() => s.close());
+
+  it('a (t, sign) pair used once cannot carry another notice; an identical retry is still accepted', async () => {
+    const genuine = signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r1' }), 900);
+    expect(await post(s, 'recendcall', genuine)).toEqual({ code: 0 });
+    const forged = { ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r2', video_url: 'http://evil.example/x.mp4' }), t: genuine.t, sign: genuine.sign };
+    expect(await post(s, 'recendcall', forged)).toMatchObject({ code: 10101 });
+    expect(await post(s, 'idxfileendcall', { ...idxBody(lesson.roomnum), t: genuine.t, sign: genuine.sign })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
+    // Tencent retrying the same notice (same body, same t/sign) is acknowledged as before.
+    expect(await post(s, 'reccall', genuine)).toEqual({ code: 0 });
+    expect((await ctx.db.select().from(recordings)).length).toBe(1);
+  });
+
+  it('a t more than an hour ahead is refused (10101), nothing stored', async () => {
+    expect(await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'far' }), 3601))).toMatchObject({ code: 10101 });
+    expect(await post(s, 'idxfileendcall', signed(ctx, idxBody(lesson.roomnum), 86400))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
+    expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!.state).toBe(2);
+  });
+});
+
+describe('live callbacks without LIVE_CALLBACK_KEY', () => {
+  it('are refused by default (10101 in each reply shape); nothing changes', async () => {
     const ctx = createTestCtx();
+    await withLegacyServer(ctx, async (s) => {
+      const lesson = await runLesson(ctx);
+      const before = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
+      const body = recordingCallback(lesson.roomnum, 'teacher1');
+      expect(await post(s, 'recendcall', body)).toMatchObject({ code: 10101 });
+      expect(await post(s, 'reccall', { ...body, t: ctx.clock.nowS() + 60, sign: md5('' + (ctx.clock.nowS() + 60)) })).toMatchObject({ code: 10101 });
+      expect(await post(s, 'idxfileendcall', idxBody(lesson.roomnum))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+      expect(await ctx.db.select().from(recordings)).toEqual([]);
+      expect(await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) })).toEqual(before);
+    });
+  });
+
+  it('LIVE_CALLBACK_ALLOW_UNSIGNED=1 accepts unsigned callbacks (local experiments); GroupId may be a number', async () => {
+    const ctx = createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' });
     await withLegacyServer(ctx, async (s) => {
       const lesson = await runLesson(ctx);
       expect(await post(s, 'recendcall', recordingCallback(lesson.roomnum, 'teacher1'))).toEqual({ code: 0 });

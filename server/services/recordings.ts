@@ -44,7 +44,13 @@ export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, s
   const expiry = Number(t);
   if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
   if (expiry > now + CALLBACK_MAX_TTL_S) throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
-  rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, createHash('sha256').update(JSON.stringify(body) ?? '', 'utf8').digest('hex'), expiry);
+  rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, noticeHash(body), expiry);
+}
+
+/** Hash of the notice without its t and sign (already the pair's key; a retry may send t as a number or a string). */
+function noticeHash(body: unknown): string {
+  const rest = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...(body as Record<string, unknown>), t: undefined, sign: undefined } : body;
+  return createHash('sha256').update(JSON.stringify(rest) ?? '', 'utf8').digest('hex');
 }
 
 /** Records a (t, sign) pair with its body hash, or compares with the one recorded; prunes pairs whose t has passed. */
