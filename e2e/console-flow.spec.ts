@@ -5,11 +5,13 @@
  * the playback page plays the recording and the timeline seeks it. Only what a phone or Tencent does goes through
  * the legacy door; the uploaded courseware clip doubles as the recording's video file in storage.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator } from '@playwright/test';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
 import { b64, LegacyClient, nowS, uniqueId } from './helpers/legacy';
+import { E2E_LIVE_CALLBACK_KEY } from './helpers/server-env';
 
 const CLIP = path.join(__dirname, 'fixtures', 'demo-clip.mp4');
 const CLIP_NAME = 'demo-clip.mp4';
@@ -109,7 +111,10 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
   const recStart = joinedAt - JOIN_OFFSET_S;
 
   await test.step('Tencent reports the recording (event 100)', async () => {
+    const t = nowS() + 600;
     const res = await api.raw('live', 'recendcall', {
+      t,
+      sign: createHash('md5').update(E2E_LIVE_CALLBACK_KEY + t).digest('hex'),
       event_type: 100,
       appid: 1250000000,
       stream_id: `s${roomnum}`,

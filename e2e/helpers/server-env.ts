@@ -16,6 +16,9 @@ export function e2eDataDir(): string {
   return process.env.E2E_DATA_DIR;
 }
 
+/** The live-callback key of the e2e server: the spec signs Tencent's recording callback with it, as Tencent would. */
+export const E2E_LIVE_CALLBACK_KEY = 'e2e-live-callback-key';
+
 /**
  * The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay.
  * No phone beats in these tests, so the sweeper's dead limits are an hour: the demo's live class (and a course a
@@ -35,6 +38,7 @@ export function e2eServerEnv(): Record<string, string> {
     COURSE_DEAD_S: '3600',
     MEMBER_DEAD_S: '3600',
     LOG_LEVEL: 'warn',
+    LIVE_CALLBACK_KEY: E2E_LIVE_CALLBACK_KEY,
   };
 }
 

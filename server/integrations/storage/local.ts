@@ -1,7 +1,7 @@
 /**
  * Local storage provider (the default, offline): objects are files under STORAGE_DIR, served and uploaded through this
  * app's /storage/<key> route. Upload URLs are presigned exactly like COS ones — cos-nodejs-sdk-v5's getAuthorization
- * over PUT, `/<key>` and the Host of PUBLIC_BASE_URL, with the configured TENCENT_* keys (or the logged dev key) — so
+ * over PUT, `/<key>` and the Host of PUBLIC_BASE_URL, with the configured TENCENT_* keys (or the pair generated into the secrets file) — so
  * clients and the route exercise the same v5 signature code path as real COS.
  */
 import COS from 'cos-nodejs-sdk-v5';
