@@ -7,7 +7,7 @@ import { createLogger } from '../../logger';
 
 const build = (env: Record<string, string>) => {
   const { db, dir } = createTestDb();
-  return createServiceCtx(loadEnv({ STORAGE_DIR: `${dir}/storage`, ...env }), { db, log: createLogger('silent') });
+  return createServiceCtx(loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...env }), { db, log: createLogger('silent') });
 };
 
 describe('storage provider selection', () => {
@@ -25,11 +25,12 @@ describe('storage provider selection', () => {
     expect(ctx.storage.publicUrl('a/b c.pdf')).toBe('https://b-1250000000.cos.ap-guangzhou.myqcloud.com/a/b%20c.pdf');
   });
 
-  it('local presigned URLs use PUBLIC_BASE_URL and sign with the dev key when no TENCENT_* keys are set', () => {
+  it('local presigned URLs use PUBLIC_BASE_URL and sign with the generated local pair when no TENCENT_* keys are set', () => {
     const ctx = build({ PUBLIC_BASE_URL: 'https://class.example/' });
     expect(ctx.cloud.isDev).toBe(true);
     const p = ctx.storage.presignPut('x/y.pdf', { expiresS: 60 });
-    expect(p.url.startsWith('https://class.example/storage/x/y.pdf?q-sign-algorithm=sha1&q-ak=AKIDLOCALDEVELOPMENTONLY&')).toBe(true);
+    expect(ctx.cloud.secretId).toMatch(/^AKIDLOCAL[0-9A-F]{24}$/);
+    expect(p.url.startsWith(`https://class.example/storage/x/y.pdf?q-sign-algorithm=sha1&q-ak=${ctx.cloud.secretId}&`)).toBe(true);
     expect(p.url).toContain('q-header-list=host&');
     expect(ctx.storage.publicUrl('x/y.pdf')).toBe('https://class.example/storage/x/y.pdf');
   });
