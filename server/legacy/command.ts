@@ -14,8 +14,8 @@ export interface CommonFields {
 
 export interface CommandMeta {
   common: CommonFields;
-  /** Client address, for logs. */
-  ip: string;
+  /** Client address (server/http/client-address.ts), null when unknown: per-IP limits and logs. */
+  ip: string | null;
 }
 
 /** How the reply is shaped: the protocol envelope, or a Tencent callback's own reply. */

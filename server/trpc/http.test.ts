@@ -76,17 +76,20 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
       new Request(`${BASE}/course.create`, { method: 'POST', headers: { ...browser, origin: 'http://evil.test', cookie }, body: JSON.stringify({ title: 'pwned' }) }),
     );
     expect(foreign.status).toBe(403);
-    // Behind a TLS proxy the origin is https://<forwarded host>.
-    const proxied = await handleTrpcRequest(
-      ctx,
+    // Forwarded Host/Proto from a client that is not a trusted proxy prove nothing: still cross-origin.
+    const spoofed = (c: string) =>
       new Request(`${BASE}/course.create`, {
         method: 'POST',
-        headers: { ...browser, origin: 'https://class.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'class.example', cookie },
+        headers: { ...browser, origin: 'https://class.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'class.example', cookie: c },
         body: JSON.stringify({ title: 'ok' }),
-      }),
-    );
-    expect(proxied.status).toBe(200);
-    expect((await t.api.course.list({})).items.map((c) => c.title)).toEqual(['ok']);
+      });
+    expect((await handleTrpcRequest(ctx, spoofed(cookie))).status).toBe(403);
+    expect((await t.api.course.list({})).items).toEqual([]);
+    // Behind a TLS proxy named in TRUSTED_PROXY the origin is https://<forwarded host>.
+    const behindProxy = createTestCtx({ TRUSTED_PROXY: '127.0.0.1' });
+    const p = await signedIn(behindProxy, 'victim');
+    expect((await handleTrpcRequest(behindProxy, spoofed(`console_session=${p.secret}`))).status).toBe(200);
+    expect((await p.api.course.list({})).items.map((c) => c.title)).toEqual(['ok']);
   });
 
   it('never echoes an internal error', async () => {
