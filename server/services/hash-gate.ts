@@ -13,8 +13,8 @@ export interface Gate {
   run<T>(job: () => Promise<T>): Promise<T>;
   /** Throws BUSY now when a job would be refused: lets a caller skip work it would do before `run`. */
   assertRoom(): void;
-  /** Jobs running now and jobs waiting (for tests and diagnostics). */
-  stats(): { running: number; queued: number };
+  /** Jobs running and waiting now, and the bounds (for tests and diagnostics). */
+  stats(): { running: number; queued: number; concurrency: number; queueMax: number };
 }
 
 export function createGate(opts: { concurrency: number; queueMax: number }): Gate {
@@ -46,7 +46,7 @@ export function createGate(opts: { concurrency: number; queueMax: number }): Gat
     assertRoom() {
       if (running >= concurrency && waiting.length >= queueMax) throw busy();
     },
-    stats: () => ({ running, queued: waiting.length }),
+    stats: () => ({ running, queued: waiting.length, concurrency, queueMax }),
   };
 }
 

@@ -13,10 +13,12 @@ const P = 1;
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-/** Waiting room per running hash: at ~70 ms a hash, a full queue clears in about half a second. */
-const QUEUE_PER_SLOT = 8;
-const concurrency = hashConcurrency();
-export const hashGate = createGate({ concurrency, queueMax: concurrency * QUEUE_PER_SLOT });
+/**
+ * Waiting room: at ~70 ms a hash and one hash at a time, a full queue clears in about 2 s; a class logging in at once
+ * waits instead of being refused. Waiting costs no thread, so the queue's length does not slow file serving.
+ */
+const QUEUE_MAX = 32;
+export const hashGate = createGate({ concurrency: hashConcurrency(), queueMax: QUEUE_MAX });
 
 function deriveNow(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
