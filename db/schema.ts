@@ -203,12 +203,15 @@ export const recordings = sqliteTable(
 );
 export type Recording = typeof recordings.$inferSelect;
 
-/** Console login failures, for rate limiting per id and per IP. */
+/**
+ * Counted credential attempts of both doors (services/login-rate-limit.ts): login attempts reserved before the
+ * password check and kept when it failed, and registrations. The name predates attempts being counted up front.
+ */
 export const loginFailures = sqliteTable(
   'login_failures',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** 'uid:<id>' or 'ip:<address>'. */
+    /** 'uid:<id>' and 'ip:<address>' (logins), 'register-ip:<address>' (registrations). */
     subject: text('subject').notNull(),
     at: integer('at').notNull(),
   },

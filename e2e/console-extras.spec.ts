@@ -1,6 +1,6 @@
 /**
  * The console's edges, each test with its own accounts: language (Accept-Language default, the switcher, persistence),
- * a wrong password, another teacher's course id (not found, nothing of it shown), a student's polite page, and the
+ * a wrong password, the register form's password rule (hint, refused before sending), another teacher's course id (not found, nothing of it shown), a student's polite page, and the
  * attendance CSV download (UTF-8 with BOM so Excel opens Chinese names).
  */
 import fs from 'node:fs';
@@ -59,6 +59,29 @@ test('a wrong password shows the error message and stays on the login page', asy
   await expect(page.getByTestId('error-message')).toHaveText(en['error.WRONG_PASSWORD']);
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId('current-user')).toHaveCount(0);
+});
+
+test('the register form shows the 8-character rule and refuses a shorter password before sending it', async ({ page }) => {
+  const id = uniqueId('shortpw');
+  let registerCalls = 0;
+  page.on('request', (r) => {
+    if (r.url().includes('auth.register')) registerCalls++;
+  });
+  await page.goto('/register');
+  await expect(page.locator('#auth-pwd-hint')).toHaveText(en['auth.passwordHint'].replace('{min}', '8'));
+  await page.locator('#auth-id').fill(id);
+  await page.locator('#auth-pwd').fill('七个汉字密码码');
+  await page.locator('#auth-pwd2').fill('七个汉字密码码');
+  await page.getByTestId('auth-submit').click();
+  await expect(page.getByTestId('error-message')).toHaveText(en['auth.passwordTooShort'].replace('{min}', '8'));
+  await expect(page).toHaveURL(/\/register$/);
+  expect(registerCalls).toBe(0);
+  // Eight characters (CJK counts one each) are enough.
+  await page.locator('#auth-pwd').fill('八个汉字的好密码');
+  await page.locator('#auth-pwd2').fill('八个汉字的好密码');
+  await page.getByTestId('auth-submit').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('current-user')).toContainText(id);
 });
 
 test("another teacher's course id is not found, and nothing of it is shown", async ({ page, request }) => {

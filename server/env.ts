@@ -79,6 +79,8 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(500 * 1024 * 1024),
   /** Largest JSON body the legacy door reads. */
   LEGACY_MAX_BODY_BYTES: int(1024 * 1024),
+  /** Reverse proxies (socket peer addresses) whose X-Forwarded-For/Host/Proto are believed; see http/client-address.ts. */
+  TRUSTED_PROXY: csv([]),
 });
 
 export type Env = z.infer<typeof envSchema>;

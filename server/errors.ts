@@ -31,8 +31,10 @@ export const APP_ERROR_CODES = {
   FILE_NOT_BOUND: 'file not bound',
   /** Exit from a room the caller never entered. */
   NOT_IN_ROOM: 'user never entered this room',
-  /** Too many failed logins; wait. */
-  RATE_LIMITED: 'too many attempts',
+  /** Too many logins or registrations for this id or client address; wait (`data.retryAfterS`). */
+  RATE_LIMITED: 'too many attempts, retry later',
+  /** Too many password checks already running and queued in this process; retry in a moment (`data.retryAfterS`). */
+  BUSY: 'server busy, retry later',
   /** An upstream Tencent API answered with an error (details in `data`). */
   UPSTREAM_ERROR: 'upstream service error',
   /** A file/object does not exist. */

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import next from 'next';
 import { logProviders } from './context';
+import { nodeClientAddress, stampClientAddress, trustedProxies } from './http/client-address';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
 import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
@@ -22,10 +23,11 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
   const { ctx } = rt;
   const limit = ctx.env.LEGACY_MAX_BODY_BYTES;
   const storage = createStorageHandler(ctx);
+  const trusted = trustedProxies(ctx.env.TRUSTED_PROXY);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/index.php') {
-      serveLegacy(rt.legacy, req, res, url, limit).catch((e: unknown) => {
+      serveLegacy(rt.legacy, req, res, url, limit, nodeClientAddress(req, trusted).ip).catch((e: unknown) => {
         ctx.log.error({ err: e }, 'legacy adapter failed');
         if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end('{"errorCode":90000,"errorInfo":"internal server error"}');
@@ -45,9 +47,9 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
       res.end('{"error":"not found"}');
       return;
     }
-    // The console rate-limits logins per client IP (server/trpc/init.ts clientIp): tell Next the socket's address,
-    // overwriting anything the client sent under this name.
-    req.headers['x-edu-peer-ip'] = req.socket.remoteAddress ?? '';
+    // Per-IP limits and the CSRF origin check need the socket, which Next's handlers do not see: tell them the
+    // resolved client address (forwarded headers only from TRUSTED_PROXY), replacing any client-sent copy.
+    stampClientAddress(req, nodeClientAddress(req, trusted));
     nextHandle(req, res).catch((e: unknown) => {
       ctx.log.error({ err: e, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
+import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { encodeClientPassword } from '../_lib/password';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
@@ -20,7 +21,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const [id, setId] = useState('');
   const [pwd, setPwd] = useState('');
   const [pwd2, setPwd2] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const [problem, setProblem] = useState<'mismatch' | 'tooShort' | null>(null);
   // Until React has hydrated, a submit would be a native GET with the password in the URL: keep the button off.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -44,11 +45,10 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
         method="post"
         onSubmit={(e) => {
           e.preventDefault();
-          if (mode === 'register' && pwd !== pwd2) {
-            setMismatch(true);
-            return;
-          }
-          setMismatch(false);
+          // The server checks the same rule (password-rules.ts); checking here first spares a round trip.
+          const found = mode !== 'register' ? null : !longEnoughPassword(pwd) ? 'tooShort' : pwd !== pwd2 ? 'mismatch' : null;
+          setProblem(found);
+          if (found) return;
           m.mutate({ id: id.trim(), pwd: encodeClientPassword(pwd) });
         }}
       >
@@ -61,7 +61,21 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
         </div>
         <div className="field">
           <label htmlFor="auth-pwd">{t('auth.password')}</label>
-          <input id="auth-pwd" name="password" type="password" autoComplete={mode === 'login' ? 'current-password' : 'new-password'} required value={pwd} onChange={(e) => setPwd(e.target.value)} />
+          <input
+            id="auth-pwd"
+            name="password"
+            type="password"
+            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+            required
+            value={pwd}
+            onChange={(e) => setPwd(e.target.value)}
+            aria-describedby={mode === 'register' ? 'auth-pwd-hint' : undefined}
+          />
+          {mode === 'register' && (
+            <span id="auth-pwd-hint" className="hint">
+              {t('auth.passwordHint', { min: CONSOLE_PASSWORD_MIN_CHARS })}
+            </span>
+          )}
         </div>
         {mode === 'register' && (
           <div className="field">
@@ -69,9 +83,9 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
             <input id="auth-pwd2" name="password2" type="password" autoComplete="new-password" required value={pwd2} onChange={(e) => setPwd2(e.target.value)} />
           </div>
         )}
-        {mismatch && (
+        {problem && (
           <p className="alert error" role="alert" data-testid="error-message">
-            {t('auth.passwordMismatch')}
+            {problem === 'mismatch' ? t('auth.passwordMismatch') : t('auth.passwordTooShort', { min: CONSOLE_PASSWORD_MIN_CHARS })}
           </p>
         )}
         <ErrorMessage error={m.error} />

@@ -24,6 +24,7 @@ const BY_APP_CODE: Partial<Record<string, MessageKey>> = {
   FILE_ALREADY_BOUND: 'error.FILE_ALREADY_BOUND',
   FILE_NOT_BOUND: 'error.FILE_NOT_BOUND',
   RATE_LIMITED: 'error.RATE_LIMITED',
+  BUSY: 'error.BUSY',
   NOT_FOUND: 'error.NOT_FOUND',
   TOO_LARGE: 'error.TOO_LARGE',
   UPSTREAM_ERROR: 'error.UPSTREAM_ERROR',
@@ -34,6 +35,7 @@ const BY_TRPC_CODE: Partial<Record<string, MessageKey>> = {
   FORBIDDEN: 'error.FORBIDDEN',
   NOT_FOUND: 'error.ROOM_NOT_FOUND',
   TOO_MANY_REQUESTS: 'error.RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'error.BUSY',
 };
 
 export function useErrorText(): (error: unknown) => string {

@@ -1,4 +1,5 @@
 // The legacy door for `next dev`/`next start` without the custom server. Same handler as server/main.ts uses.
+import { trustedProxies } from '@/server/http/client-address';
 import { serveLegacyFetch } from '@/server/legacy/fetch-adapter';
 import { getRuntime } from '@/server/runtime';
 
@@ -7,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 function serve(req: Request): Promise<Response> {
   const rt = getRuntime('next');
-  return serveLegacyFetch(rt.legacy, req, rt.ctx.env.LEGACY_MAX_BODY_BYTES);
+  return serveLegacyFetch(rt.legacy, req, rt.ctx.env.LEGACY_MAX_BODY_BYTES, trustedProxies(rt.ctx.env.TRUSTED_PROXY));
 }
 
 export const POST = serve;

@@ -14,8 +14,8 @@ export interface CommonFields {
 
 export interface CommandMeta {
   common: CommonFields;
-  /** Client address, for logs. */
-  ip: string;
+  /** Client address (server/http/client-address.ts), null when unknown: per-IP limits and logs. */
+  ip: string | null;
   /** The request body as parsed JSON (callbacks bind their signature to it). */
   body: Record<string, unknown>;
 }

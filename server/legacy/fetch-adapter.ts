@@ -2,6 +2,7 @@
  * Fetch Request → legacy handler → Response: the Next route (`app/index.php/route.ts`) uses this, so `next dev` and
  * hosts without the custom server still serve the protocol through the very same handler.
  */
+import { fetchClientAddress } from '../http/client-address';
 import type { LegacyHandler } from './handle';
 
 async function readBody(req: Request, limit: number): Promise<string | null> {
@@ -24,7 +25,8 @@ async function readBody(req: Request, limit: number): Promise<string | null> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limit: number): Promise<Response> {
+/** `trusted`: TRUSTED_PROXY (http/client-address.ts decides which headers tell the client's address). */
+export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limit: number, trusted: ReadonlySet<string>): Promise<Response> {
   const url = new URL(req.url);
   const body = req.method === 'POST' ? await readBody(req, limit).catch(() => null) : '';
   const reply = await handle({
@@ -32,7 +34,7 @@ export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limi
     svc: url.searchParams.get('svc'),
     cmd: url.searchParams.get('cmd'),
     body,
-    ip: req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? '',
+    ip: fetchClientAddress(req.headers, req.url, trusted).ip,
   });
   return new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers: reply.headers });
 }

@@ -19,7 +19,8 @@ export interface LegacyRequest {
   cmd: string | null;
   /** Raw body text; null when the body exceeded the size limit. */
   body: string | null;
-  ip: string;
+  /** Client address (server/http/client-address.ts); null when unknown. */
+  ip: string | null;
 }
 
 export interface LegacyReply {
@@ -80,7 +81,7 @@ function isInt(v: unknown): v is number {
 export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, CommandEntry> = COMMANDS) {
   const log = ctx.log;
 
-  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string): Promise<unknown> {
+  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string | null): Promise<unknown> {
     const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip, body };
     if (entry.auth !== 'callback') {
       if (!isInt(body.appid)) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');

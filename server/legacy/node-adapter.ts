@@ -23,14 +23,22 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   });
 }
 
-export async function serveLegacy(handle: LegacyHandler, req: IncomingMessage, res: ServerResponse, url: URL, limit: number): Promise<void> {
+/** `ip`: the client address as the entry resolved it (http/client-address.ts), null when unknown. */
+export async function serveLegacy(
+  handle: LegacyHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  limit: number,
+  ip: string | null,
+): Promise<void> {
   const body = req.method === 'POST' ? await readBody(req, limit) : '';
   const reply = await handle({
     method: req.method ?? 'GET',
     svc: url.searchParams.get('svc'),
     cmd: url.searchParams.get('cmd'),
     body,
-    ip: req.socket.remoteAddress ?? '',
+    ip,
   });
   res.writeHead(reply.status, reply.headers);
   res.end(reply.body);

@@ -14,7 +14,7 @@ import { createServiceCtx, type ServiceCtx } from '../context';
 import { loadEnv, publicBaseUrl, type Env } from '../env';
 import { createLogger } from '../logger';
 import { buildPlaybackIndexes } from '../jobs/build-playback-index';
-import { registerUser, userExists } from '../services/accounts';
+import { createAccount, userExists } from '../services/accounts';
 import { bindFile } from '../services/courseware';
 import { createCourse, endCourse, startCourse } from '../services/courses';
 import { recordHeartbeat, reportMember } from '../services/members';
@@ -108,11 +108,11 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   if (await userExists(ctx, DEMO_TEACHER)) return null;
   const password = `demo-${randomBytes(4).toString('hex')}`;
   clock.set(now - 40 * DAY);
-  await registerUser(ctx, { id: DEMO_TEACHER, pwd: clientPwd(password), role: ROLE.TEACHER });
+  await createAccount(ctx, { id: DEMO_TEACHER, pwd: clientPwd(password), role: ROLE.TEACHER });
   const teacher: Caller = { uid: DEMO_TEACHER, role: ROLE.TEACHER, appid: env.SDKAPPID };
   const students: Caller[] = [];
   for (const uid of STUDENTS) {
-    await registerUser(ctx, { id: uid, pwd: clientPwd(password), role: ROLE.STUDENT });
+    await createAccount(ctx, { id: uid, pwd: clientPwd(password), role: ROLE.STUDENT });
     students.push({ uid, role: ROLE.STUDENT, appid: env.SDKAPPID });
   }
 

@@ -7,8 +7,9 @@ import { inTransaction } from '../../db/client';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
+import { guardLogin, guardRegistration } from './login-rate-limit';
 import { preparedFor } from './prepared';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { dummyPasswordHash, hashGate, hashPassword, verifyPassword } from './passwords';
 import type { Caller } from './schemas';
 import { hashSecret, newSecret } from './tokens';
 
@@ -23,8 +24,17 @@ export function refreshGranularityS(idleS: number): number {
   return Math.min(60, Math.floor(idleS / 10));
 }
 
-/** Registers an account. Throws USER_EXISTS. Callers: `account/regist`, console registration. */
-export async function registerUser(ctx: ServiceCtx, input: { id: string; pwd: string; role: number }): Promise<void> {
+/**
+ * Registers an account from a client at `ip` (counts against the registration limit, login-rate-limit.ts).
+ * Throws RATE_LIMITED, BUSY, USER_EXISTS. Callers: `account/regist`, console registration.
+ */
+export async function registerUser(ctx: ServiceCtx, input: { id: string; pwd: string; role: number; ip: string | null }): Promise<void> {
+  hashGate.assertRoom();
+  await guardRegistration(ctx, input.ip, () => createAccount(ctx, input));
+}
+
+/** Creates an account without any rate limit. Throws BUSY, USER_EXISTS. Callers: registerUser, demo data, tests. */
+export async function createAccount(ctx: ServiceCtx, input: { id: string; pwd: string; role: number }): Promise<void> {
   const pwdHash = await hashPassword(input.pwd);
   const r = await ctx.db
     .insert(users)
@@ -34,10 +44,21 @@ export async function registerUser(ctx: ServiceCtx, input: { id: string; pwd: st
 }
 
 /**
+ * Checks a password as one counted login attempt of (id, ip), shared by both doors (login-rate-limit.ts guardLogin);
+ * returns the user. Throws RATE_LIMITED (before any hashing), BUSY, USER_NOT_FOUND, WRONG_PASSWORD.
+ */
+export async function checkLogin(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<{ uid: string; role: number }> {
+  // A flood past the hash queue is refused before it costs a write to the counters.
+  hashGate.assertRoom();
+  return guardLogin(ctx, { uid: input.id, ip: input.ip }, () => checkPassword(ctx, input.id, input.pwd));
+}
+
+/**
  * Checks a password; returns the user. Throws USER_NOT_FOUND / WRONG_PASSWORD. An unknown id still costs one scrypt
  * so timing does not tell which ids exist (the legacy protocol tells anyway through 10005, but the console does not).
+ * Not rate limited: logins go through checkLogin.
  */
-export async function checkPassword(ctx: ServiceCtx, id: string, pwd: string): Promise<{ uid: string; role: number }> {
+async function checkPassword(ctx: ServiceCtx, id: string, pwd: string): Promise<{ uid: string; role: number }> {
   const user = await ctx.db.query.users.findFirst({ where: eq(users.uid, id) });
   if (!user) {
     await verifyPassword(pwd, await dummyPasswordHash());
@@ -56,14 +77,15 @@ export async function issueToken(ctx: ServiceCtx, uid: string, kind: TokenKind, 
 }
 
 /**
- * Legacy login: verifies, issues a new token (earlier ones stay valid: several devices) and a UserSig.
- * Throws USER_NOT_FOUND, WRONG_PASSWORD. Caller: `account/login`.
+ * Legacy login: verifies (rate limited with the console's counters, see checkLogin), issues a new token (earlier
+ * ones stay valid: several devices) and a UserSig.
+ * Throws RATE_LIMITED, BUSY, USER_NOT_FOUND, WRONG_PASSWORD. Caller: `account/login`.
  */
 export async function loginLegacy(
   ctx: ServiceCtx,
-  input: { id: string; pwd: string; appid: number },
+  input: { id: string; pwd: string; appid: number; ip: string | null },
 ): Promise<{ userSig: string; token: string; role: number }> {
-  const user = await checkPassword(ctx, input.id, input.pwd);
+  const user = await checkLogin(ctx, input);
   const token = await issueToken(ctx, user.uid, 'legacy', input.appid);
   return { userSig: ctx.usersig.sign(user.uid), token, role: user.role };
 }

@@ -1,57 +1,117 @@
 /**
- * Console login rate limiting: at most LOGIN_MAX_FAILURES failed logins per account id and per client IP within
- * LOGIN_WINDOW_S; past that the subject waits until its oldest counted failure leaves the window.
- * Backed by the `login_failures` table (so the limit holds across processes and restarts).
- * Caller: services/sessions.loginConsole. Throws RATE_LIMITED with `data.retryAfterS`.
+ * Rate limits for the credential endpoints of both doors (legacy `account/login` / `account/regist`, console
+ * `auth.login` / `auth.register`), on one set of counters in the `login_failures` table, so the limits hold across
+ * doors, processes and restarts.
+ *
+ * Logins: at most LOGIN_MAX_ATTEMPTS counted attempts per account id and per client IP within LOGIN_WINDOW_S.
+ * An attempt is counted BEFORE the password is checked: `guardLogin` reserves it (count + insert in one IMMEDIATE
+ * transaction: atomic within a process because it is synchronous, and across processes because SQLite serializes
+ * IMMEDIATE writers), so N parallel guesses cannot all read "under the limit" and then all check a password.
+ * What happens to the reserved attempt:
+ *  - wrong password / unknown id: it stays (failures keep counting);
+ *  - success: every row of the id is forgiven (the owner got in), and this attempt's IP row is removed too, so a
+ *    school behind one NAT address is limited by its failures only, never by its teachers' successful logins;
+ *  - no verdict (BUSY, internal error): both rows are removed, nothing was tried.
+ * Registrations: at most REGISTER_MAX_PER_IP per client IP within REGISTER_WINDOW_S, every attempt counted
+ * (also "id taken", which would otherwise enumerate ids), released only when there was no verdict.
+ * Over a limit: RATE_LIMITED with `data.retryAfterS` (legacy 10110, console 429). An unknown client address (null:
+ * plain `next start` without TRUSTED_PROXY) has no per-IP counter: one shared bucket would let anyone lock everyone out.
  */
-import { and, desc, gte, inArray, lt, eq } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
 import { loginFailures } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 
 export const LOGIN_WINDOW_S = 600;
-export const LOGIN_MAX_FAILURES = 10;
+export const LOGIN_MAX_ATTEMPTS = 10;
+export const REGISTER_WINDOW_S = 600;
+export const REGISTER_MAX_PER_IP = 20;
 
 export interface LoginSubject {
   uid: string;
-  ip: string;
+  /** null when the client address cannot be known (http/client-address.ts): only the per-id limit applies. */
+  ip: string | null;
 }
 
-function subjects(s: LoginSubject): string[] {
-  return [`uid:${s.uid}`, `ip:${s.ip}`];
+const uidSubject = (uid: string) => `uid:${uid}`;
+const ipSubject = (ip: string) => `ip:${ip}`;
+const registerSubject = (ip: string) => `register-ip:${ip}`;
+
+/** The rows one reserved attempt inserted (one per subject). */
+interface Reservation {
+  ids: number[];
 }
 
-/** Seconds until `subject` may try again (0 = now). */
-async function waitFor(ctx: ServiceCtx, subject: string, now: number): Promise<number> {
-  const recent = await ctx.db
-    .select({ at: loginFailures.at })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.subject, subject), gte(loginFailures.at, now - LOGIN_WINDOW_S + 1)))
-    .orderBy(desc(loginFailures.at))
-    .limit(LOGIN_MAX_FAILURES);
-  if (recent.length < LOGIN_MAX_FAILURES) return 0;
-  // The LOGIN_MAX_FAILURES-th most recent failure: once it ages out, one attempt becomes possible again.
-  const oldest = recent[recent.length - 1]!.at;
-  return Math.max(1, oldest + LOGIN_WINDOW_S - now);
-}
-
-/** Throws RATE_LIMITED (data.retryAfterS) when the id or the IP has used up its failures. */
-export async function assertLoginAllowed(ctx: ServiceCtx, s: LoginSubject): Promise<void> {
+/**
+ * Counts `subjects`' rows in the window and, when every subject is under `max`, inserts one row for each; all in one
+ * IMMEDIATE transaction. Throws RATE_LIMITED with the wait until the limiting subject's oldest counted row ages out.
+ */
+function reserve(ctx: ServiceCtx, subjects: string[], max: number, windowS: number, what: string): Reservation {
   const now = ctx.clock.nowS();
-  let wait = 0;
-  for (const subject of subjects(s)) wait = Math.max(wait, await waitFor(ctx, subject, now));
-  if (wait > 0) throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, { retryAfterS: wait });
+  const since = now - windowS; // rows at `since` or before have left the window
+  return inTransaction(ctx.db, (tx) => {
+    tx.delete(loginFailures).where(and(inArray(loginFailures.subject, subjects), lte(loginFailures.at, since))).run();
+    let wait = 0;
+    for (const subject of subjects) {
+      const recent = tx
+        .select({ at: loginFailures.at })
+        .from(loginFailures)
+        .where(and(eq(loginFailures.subject, subject), gt(loginFailures.at, since)))
+        .orderBy(desc(loginFailures.at))
+        .limit(max)
+        .all();
+      // The max-th most recent row: once it leaves the window, one attempt fits again.
+      if (recent.length >= max) wait = Math.max(wait, recent[max - 1]!.at + windowS - now);
+    }
+    if (wait > 0) throw new AppError('RATE_LIMITED', `too many ${what}, retry in ${wait} s`, { retryAfterS: wait });
+    const rows = tx
+      .insert(loginFailures)
+      .values(subjects.map((subject) => ({ subject, at: now })))
+      .returning({ id: loginFailures.id })
+      .all();
+    return { ids: rows.map((r) => r.id) };
+  });
 }
 
-/** Counts one failure against both the id and the IP, and drops their rows that left the window. */
-export async function recordLoginFailure(ctx: ServiceCtx, s: LoginSubject): Promise<void> {
-  const now = ctx.clock.nowS();
-  const subs = subjects(s);
-  await ctx.db.delete(loginFailures).where(and(inArray(loginFailures.subject, subs), lt(loginFailures.at, now - LOGIN_WINDOW_S)));
-  await ctx.db.insert(loginFailures).values(subs.map((subject) => ({ subject, at: now })));
+function release(ctx: ServiceCtx, r: Reservation): void {
+  ctx.db.delete(loginFailures).where(inArray(loginFailures.id, r.ids)).run();
 }
 
-/** A successful login forgives the id's failures (the IP's stay: it may be spraying other ids). */
-export async function clearLoginFailures(ctx: ServiceCtx, uid: string): Promise<void> {
-  await ctx.db.delete(loginFailures).where(eq(loginFailures.subject, `uid:${uid}`));
+/** Errors that are a verdict on the credentials: the attempt was made and keeps counting. */
+function isVerdict(e: unknown, codes: readonly string[]): boolean {
+  return isAppError(e) && codes.includes(e.code);
+}
+
+/**
+ * Runs `check` (the password check) as one counted login attempt of `s`. Throws RATE_LIMITED before calling `check`
+ * when the id or the IP has used up its attempts; otherwise whatever `check` throws.
+ */
+export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () => Promise<T>): Promise<T> {
+  const subjects = s.ip === null ? [uidSubject(s.uid)] : [uidSubject(s.uid), ipSubject(s.ip)];
+  const r = reserve(ctx, subjects, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S, 'login attempts');
+  let result: T;
+  try {
+    result = await check();
+  } catch (e) {
+    if (!isVerdict(e, ['WRONG_PASSWORD', 'USER_NOT_FOUND'])) release(ctx, r);
+    throw e;
+  }
+  inTransaction(ctx.db, (tx) => {
+    tx.delete(loginFailures).where(eq(loginFailures.subject, uidSubject(s.uid))).run();
+    tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids)).run();
+  });
+  return result;
+}
+
+/** Runs `register` as one counted registration from `ip`. Throws RATE_LIMITED before calling it when over the limit. */
+export async function guardRegistration<T>(ctx: ServiceCtx, ip: string | null, register: () => Promise<T>): Promise<T> {
+  if (ip === null) return register();
+  const r = reserve(ctx, [registerSubject(ip)], REGISTER_MAX_PER_IP, REGISTER_WINDOW_S, 'registrations');
+  try {
+    return await register();
+  } catch (e) {
+    if (!isVerdict(e, ['USER_EXISTS'])) release(ctx, r);
+    throw e;
+  }
 }

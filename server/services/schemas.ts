@@ -2,11 +2,21 @@
  * Field schemas shared by both doors (legacy and tRPC) where they describe the same thing.
  */
 import { z } from 'zod';
+import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules';
 
 /** What Tencent IM accepts as a UserID: 1–32 letters, digits, `_` and `-`. */
 export const userIdInput = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
 /** The password exactly as clients send it (base64 of the real one); hashed as-is. */
 export const passwordInput = z.string().min(1, 'must not be empty').max(1024, 'too long');
+/**
+ * A new console password: base64 of the UTF-8 password like every other (app/_lib/password.ts), whose DECODED text
+ * is long enough (password-rules.ts). Legacy `account/regist` keeps the 2017 rules.
+ */
+export const newConsolePasswordInput = passwordInput.refine(
+  // An empty one is already refused by passwordInput: one message is enough.
+  (pwd) => pwd === '' || longEnoughPassword(Buffer.from(pwd, 'base64').toString('utf8')),
+  `password must have at least ${CONSOLE_PASSWORD_MIN_CHARS} characters`,
+);
 export const roleInput = z.union([z.literal(0), z.literal(1)]);
 export const ROLE = { STUDENT: 0, TEACHER: 1 } as const;
 

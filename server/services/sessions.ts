@@ -6,8 +6,7 @@
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { checkPassword, issueToken, registerUser, resolveToken, revokeToken } from './accounts';
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from './login-rate-limit';
+import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from './accounts';
 import { ROLE, type Caller } from './schemas';
 
 export interface ConsoleLogin {
@@ -17,31 +16,29 @@ export interface ConsoleLogin {
 
 /**
  * Checks the password and opens a console session. Unknown id and wrong password both become WRONG_PASSWORD (the
- * console does not reveal which ids exist) and count against the id and the IP.
- * Throws RATE_LIMITED, WRONG_PASSWORD.
+ * console does not reveal which ids exist); both count against the id and the IP, on the counters the legacy
+ * door shares (accounts.checkLogin).
+ * Throws RATE_LIMITED, BUSY, WRONG_PASSWORD.
  */
-export async function loginConsole(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string }): Promise<ConsoleLogin> {
-  const subject = { uid: input.id, ip: input.ip };
-  await assertLoginAllowed(ctx, subject);
+export async function loginConsole(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<ConsoleLogin> {
   let user: { uid: string; role: number };
   try {
-    user = await checkPassword(ctx, input.id, input.pwd);
+    user = await checkLogin(ctx, input);
   } catch (e) {
-    if (isAppError(e) && (e.code === 'USER_NOT_FOUND' || e.code === 'WRONG_PASSWORD')) {
-      await recordLoginFailure(ctx, subject);
-      throw new AppError('WRONG_PASSWORD', 'wrong id or password');
-    }
+    if (isAppError(e) && (e.code === 'USER_NOT_FOUND' || e.code === 'WRONG_PASSWORD')) throw new AppError('WRONG_PASSWORD', 'wrong id or password');
     throw e;
   }
-  await clearLoginFailures(ctx, user.uid);
   const appid = ctx.env.SDKAPPID;
   const secret = await issueToken(ctx, user.uid, 'console', appid);
   return { secret, caller: { uid: user.uid, role: user.role, appid } };
 }
 
-/** Registers a teacher account (usable by the mobile clients too) and opens a session. Throws USER_EXISTS. */
-export async function registerTeacher(ctx: ServiceCtx, input: { id: string; pwd: string }): Promise<ConsoleLogin> {
-  await registerUser(ctx, { id: input.id, pwd: input.pwd, role: ROLE.TEACHER });
+/**
+ * Registers a teacher account (usable by the mobile clients too) and opens a session. The router's input schema
+ * (schemas.newConsolePasswordInput) holds the console's password rule. Throws RATE_LIMITED, BUSY, USER_EXISTS.
+ */
+export async function registerTeacher(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<ConsoleLogin> {
+  await registerUser(ctx, { id: input.id, pwd: input.pwd, role: ROLE.TEACHER, ip: input.ip });
   const appid = ctx.env.SDKAPPID;
   const secret = await issueToken(ctx, input.id, 'console', appid);
   return { secret, caller: { uid: input.id, role: ROLE.TEACHER, appid } };

@@ -11,25 +11,16 @@ export const CSRF_VALUE = '1';
 
 export type CsrfVerdict = { ok: true } | { ok: false; reason: 'missing-header' | 'cross-origin' | 'cross-site' };
 
-/** The origin (`proto://host[:port]`) this request was addressed to, honouring a reverse proxy's forwarded headers. */
-export function requestOrigin(headers: Headers, url: string): string {
-  const u = new URL(url);
-  const host = firstValue(headers.get('x-forwarded-host')) ?? headers.get('host') ?? u.host;
-  const proto = firstValue(headers.get('x-forwarded-proto')) ?? u.protocol.replace(/:$/, '');
-  return `${proto}://${host}`.toLowerCase();
-}
-
-function firstValue(v: string | null): string | undefined {
-  const first = v?.split(',')[0]?.trim();
-  return first ? first : undefined;
-}
-
-export function checkCsrf(headers: Headers, url: string): CsrfVerdict {
+/**
+ * `origin`: where the request was addressed (`proto://host[:port]`), as server/http/client-address.ts resolved it:
+ * forwarded Host/Proto count only from a TRUSTED_PROXY, so a client cannot name its own Origin as ours.
+ */
+export function checkCsrf(headers: Headers, origin: string): CsrfVerdict {
   if (headers.get(CSRF_HEADER) !== CSRF_VALUE) return { ok: false, reason: 'missing-header' };
-  const origin = headers.get('origin');
-  if (origin !== null) {
+  const sent = headers.get('origin');
+  if (sent !== null) {
     // "null" (sandboxed frames, some redirects) is never this host.
-    if (origin.toLowerCase() !== requestOrigin(headers, url)) return { ok: false, reason: 'cross-origin' };
+    if (sent.toLowerCase() !== origin) return { ok: false, reason: 'cross-origin' };
   }
   const site = headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin' && site !== 'none') return { ok: false, reason: 'cross-site' };

@@ -24,6 +24,8 @@ export const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
   FILE_NOT_BOUND: 'NOT_FOUND',
   NOT_IN_ROOM: 'PRECONDITION_FAILED',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  // A full password-hash queue is the server's state, not the caller's doing: 503 (with retryAfterS like 429).
+  BUSY: 'SERVICE_UNAVAILABLE',
   UPSTREAM_ERROR: 'BAD_GATEWAY',
   NOT_FOUND: 'NOT_FOUND',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registerUser } from '../services/accounts';
 import { createTestCtx } from '../testing/test-ctx';
 import { handleTrpcRequest } from './http';
 import { clientPwd, signedIn } from './testing';
@@ -33,6 +34,24 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
     const b = (await bad.json()) as ErrorBody;
     expect(b.error.data.appCode).toBe('BAD_INPUT');
     expect(b.error.data.zodError).toMatchObject({ fieldErrors: { id: [expect.any(String)], pwd: [expect.any(String)] } });
+  });
+
+  it('a new console password needs 8 characters once decoded (the form sends base64); the legacy door keeps its rules', async () => {
+    const ctx = createTestCtx();
+    const register = (id: string, plain: string) =>
+      handleTrpcRequest(ctx, new Request(`${BASE}/auth.register`, { method: 'POST', headers: browser, body: JSON.stringify({ id, pwd: clientPwd(plain) }) }));
+    // 7 characters: 'MTIzNDU2Nw==' is 12 base64 characters, so only the decoded length can refuse it.
+    for (const short of ['1234567', '七个汉字密码码']) {
+      const res = await register('short1', short);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error.data.appCode).toBe('BAD_INPUT');
+      expect(body.error.data.zodError).toEqual({ formErrors: [], fieldErrors: { pwd: ['password must have at least 8 characters'] } });
+    }
+    expect((await register('long1', '八个汉字的好密码')).status).toBe(200);
+    expect((await register('long2', '12345678')).status).toBe(200);
+    // account/regist (2017 clients) is untouched: a 3-character password still registers.
+    await expect(registerUser(ctx, { id: 'phone1', pwd: clientPwd('pwd'), role: 0, ip: '10.0.0.3' })).resolves.toBeUndefined();
   });
 
   it('another teacher\'s course is 404 over HTTP', async () => {
@@ -76,17 +95,20 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
       new Request(`${BASE}/course.create`, { method: 'POST', headers: { ...browser, origin: 'http://evil.test', cookie }, body: JSON.stringify({ title: 'pwned' }) }),
     );
     expect(foreign.status).toBe(403);
-    // Behind a TLS proxy the origin is https://<forwarded host>.
-    const proxied = await handleTrpcRequest(
-      ctx,
+    // Forwarded Host/Proto from a client that is not a trusted proxy prove nothing: still cross-origin.
+    const spoofed = (c: string) =>
       new Request(`${BASE}/course.create`, {
         method: 'POST',
-        headers: { ...browser, origin: 'https://class.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'class.example', cookie },
+        headers: { ...browser, origin: 'https://class.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'class.example', cookie: c },
         body: JSON.stringify({ title: 'ok' }),
-      }),
-    );
-    expect(proxied.status).toBe(200);
-    expect((await t.api.course.list({})).items.map((c) => c.title)).toEqual(['ok']);
+      });
+    expect((await handleTrpcRequest(ctx, spoofed(cookie))).status).toBe(403);
+    expect((await t.api.course.list({})).items).toEqual([]);
+    // Behind a TLS proxy named in TRUSTED_PROXY the origin is https://<forwarded host>.
+    const behindProxy = createTestCtx({ TRUSTED_PROXY: '127.0.0.1' });
+    const p = await signedIn(behindProxy, 'victim');
+    expect((await handleTrpcRequest(behindProxy, spoofed(`console_session=${p.secret}`))).status).toBe(200);
+    expect((await p.api.course.list({})).items.map((c) => c.title)).toEqual(['ok']);
   });
 
   it('never echoes an internal error', async () => {

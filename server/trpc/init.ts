@@ -10,12 +10,13 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
+import type { ClientAddress } from '../http/client-address';
 import type { Locale } from '../i18n/locales';
 import { ROLE, type Caller } from '../services/schemas';
 import { resolveConsoleSession } from '../services/sessions';
 import { checkCsrf } from './csrf';
 import { toTRPCError } from './error-map';
-import { isHttps, readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
+import { readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
 import { negotiateLocale } from '../i18n/negotiate';
 import { LOCALE_COOKIE } from '../i18n/locales';
 
@@ -23,8 +24,10 @@ import { LOCALE_COOKIE } from '../i18n/locales';
 export interface RequestInfo {
   headers: Headers;
   url: string;
-  /** Client address for rate limiting (see clientIp). */
-  ip: string;
+  /** Client IP for the per-IP limits (http/client-address.ts); null when unknown. */
+  ip: string | null;
+  /** The origin this request was addressed to, for the CSRF check (http/client-address.ts). */
+  origin: string;
 }
 
 /** Sets or clears the session cookie on the response (the fetch adapter's resHeaders; a recorder in tests). */
@@ -44,27 +47,21 @@ export interface ConsoleContext {
 }
 
 /**
- * The client address. Our production entry (server/main.ts) overwrites `x-edu-peer-ip` with the socket address, so
- * a client cannot choose it; without that entry (`next start`), Next fills x-forwarded-for from the socket when the
- * client did not send one.
+ * Builds the context for one request. `client`: who sent it (the HTTP door resolves it, http/client-address.ts).
+ * `setCookie` appends a Set-Cookie value to the response.
  */
-export function clientIp(headers: Headers): string {
-  const peer = headers.get('x-edu-peer-ip')?.trim();
-  if (peer) return peer;
-  const fwd = headers.get('x-forwarded-for');
-  const last = fwd?.split(',').pop()?.trim();
-  return last || 'unknown';
-}
-
-/** Builds the context for one request. `setCookie` appends a Set-Cookie value to the response. */
-export function createConsoleContext(ctx: ServiceCtx, req: { headers: Headers; url: string }, setCookie: (value: string) => void): ConsoleContext {
+export function createConsoleContext(
+  ctx: ServiceCtx,
+  req: { headers: Headers; url: string; client: ClientAddress },
+  setCookie: (value: string) => void,
+): ConsoleContext {
   const secret = readCookie(req.headers.get('cookie'), SESSION_COOKIE) ?? null;
-  const secure = isHttps(req.headers, req.url);
+  const secure = req.client.origin.startsWith('https:');
   return {
     ctx,
     caller: resolveConsoleSession(ctx, secret),
     sessionSecret: secret,
-    req: { headers: req.headers, url: req.url, ip: clientIp(req.headers) },
+    req: { headers: req.headers, url: req.url, ip: req.client.ip, origin: req.client.origin },
     cookies: {
       set: (s) => setCookie(sessionSetCookie(s, secure, ctx.env.TOKEN_IDLE_EXPIRE_S)),
       clear: () => setCookie(sessionClearCookie(secure)),
@@ -110,7 +107,7 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 /** Mutations change state: require the CSRF header and a same-origin browser (csrf.ts). */
 const csrf = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation') {
-    const v = checkCsrf(ctx.req.headers, ctx.req.url);
+    const v = checkCsrf(ctx.req.headers, ctx.req.origin);
     if (!v.ok) throw new TRPCError({ code: 'FORBIDDEN', message: `CSRF check failed (${v.reason})` });
   }
   return next();

@@ -1,7 +1,7 @@
 /**
  * The console session cookie: name, parsing and Set-Cookie values. httpOnly (scripts never see the secret),
  * SameSite=Lax (not sent on cross-site subresource requests or POSTs), Secure when the request arrived over https
- * (directly or through a proxy saying x-forwarded-proto: https). The value is the random secret; the database
+ * (directly, or through a TRUSTED_PROXY saying x-forwarded-proto: https; see http/client-address.ts). The value is the random secret; the database
  * keeps only its hash (services/tokens.ts).
  */
 export const SESSION_COOKIE = 'console_session';
@@ -17,13 +17,6 @@ export function readCookie(cookieHeader: string | null, name: string): string | 
     if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/** Whether the request reached us over https (directly or via a TLS-terminating proxy). */
-export function isHttps(headers: Headers, url: string): boolean {
-  const fwd = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
-  if (fwd) return fwd === 'https';
-  return new URL(url).protocol === 'https:';
 }
 
 function attributes(secure: boolean): string {

@@ -5,7 +5,8 @@
  */
 import { TRPCError } from '@trpc/server';
 import type { ServiceCtx } from '../context';
-import { registerUser } from '../services/accounts';
+import { fetchClientAddress, trustedProxies } from '../http/client-address';
+import { createAccount } from '../services/accounts';
 import { loginConsole } from '../services/sessions';
 import { CSRF_HEADER, CSRF_VALUE } from './csrf';
 import { createConsoleContext } from './init';
@@ -26,20 +27,29 @@ export interface TestCaller {
   setCookies: string[];
 }
 
-/** A caller as a same-origin browser with the CSRF header; `secret` is the session cookie (none = logged out). */
-export function callerFor(ctx: ServiceCtx, secret: string | null, opts: { headers?: Record<string, string>; csrf?: boolean } = {}): TestCaller {
-  const headers = new Headers({ host: 'console.test', origin: TEST_ORIGIN, 'sec-fetch-site': 'same-origin', 'x-edu-peer-ip': '10.0.0.1' });
+/**
+ * A caller as a same-origin browser with the CSRF header; `secret` is the session cookie (none = logged out);
+ * `ip` the client address the HTTP door would have resolved (default 10.0.0.1); the origin comes from the headers as
+ * under `next start` with TRUSTED_PROXY = `trusted` (none: forwarded headers are ignored).
+ */
+export function callerFor(
+  ctx: ServiceCtx,
+  secret: string | null,
+  opts: { headers?: Record<string, string>; csrf?: boolean; ip?: string; trusted?: string[] } = {},
+): TestCaller {
+  const headers = new Headers({ host: 'console.test', origin: TEST_ORIGIN, 'sec-fetch-site': 'same-origin' });
   if (opts.csrf !== false) headers.set(CSRF_HEADER, CSRF_VALUE);
   if (secret) headers.set('cookie', `${SESSION_COOKIE}=${secret}`);
   for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
   const setCookies: string[] = [];
-  const api = createCaller(createConsoleContext(ctx, { headers, url: TEST_URL }, (v) => setCookies.push(v)));
+  const client = { ip: opts.ip ?? '10.0.0.1', origin: fetchClientAddress(headers, TEST_URL, trustedProxies(opts.trusted ?? [])).origin };
+  const api = createCaller(createConsoleContext(ctx, { headers, url: TEST_URL, client }, (v) => setCookies.push(v)));
   return { api, setCookies };
 }
 
 /** Registers an account (role 1 teacher, 0 student) and returns a logged-in console caller. */
 export async function signedIn(ctx: ServiceCtx, id: string, role: 0 | 1 = 1): Promise<TestCaller & { secret: string }> {
-  await registerUser(ctx, { id, pwd: clientPwd('pass'), role });
+  await createAccount(ctx, { id, pwd: clientPwd('pass'), role });
   const { secret } = await loginConsole(ctx, { id, pwd: clientPwd('pass'), ip: '10.0.0.1' });
   return { ...callerFor(ctx, secret), secret };
 }

@@ -9,12 +9,12 @@ export const accountCommands: Record<string, CommandEntry> = {
   'account/regist': command({
     auth: 'none',
     input: z.object({ id: userIdInput, pwd: passwordInput, role: roleInput }),
-    run: (ctx, input) => registerUser(ctx, input),
+    run: (ctx, input, _caller, meta) => registerUser(ctx, { ...input, ip: meta.ip }),
   }),
   'account/login': command({
     auth: 'none',
     input: z.object({ id: userIdInput, pwd: passwordInput }),
-    run: (ctx, input, _caller, meta) => loginLegacy(ctx, { ...input, appid: meta.common.appid }),
+    run: (ctx, input, _caller, meta) => loginLegacy(ctx, { ...input, appid: meta.common.appid, ip: meta.ip }),
   }),
   'account/logout': command({
     // Logout answers 10008 for an unknown or revoked token (not 10009), so it is not a token-authenticated entry.

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { loginLegacy, resolveToken } from '../../services/accounts';
-import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_S } from '../../services/login-rate-limit';
+import { LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S } from '../../services/login-rate-limit';
 import { createTestCtx } from '../../testing/test-ctx';
 import { callerFor, clientPwd, codeOf, signedIn } from '../testing';
 
@@ -10,20 +10,20 @@ describe('auth router', () => {
     const ctx = createTestCtx();
     const anon = callerFor(ctx, null);
     expect(await anon.api.auth.me()).toBeNull();
-    expect(await anon.api.auth.register({ id: 'teach1', pwd: clientPwd('秘密pass') })).toEqual({ uid: 'teach1', role: 1 });
+    expect(await anon.api.auth.register({ id: 'teach1', pwd: clientPwd('秘密pass1234') })).toEqual({ uid: 'teach1', role: 1 });
     const cookie = anon.setCookies[0]!;
     expect(cookie).toMatch(/^console_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/);
     const secret = cookie.split(';')[0]!.split('=')[1]!;
     expect(await callerFor(ctx, secret).api.auth.me()).toEqual({ uid: 'teach1', role: 1 });
     // The same account logs in through the legacy API with the same client-encoded password.
-    const legacy = await loginLegacy(ctx, { id: 'teach1', pwd: clientPwd('秘密pass'), appid: ctx.env.SDKAPPID });
+    const legacy = await loginLegacy(ctx, { id: 'teach1', pwd: clientPwd('秘密pass1234'), appid: ctx.env.SDKAPPID, ip: '10.0.0.2' });
     expect(legacy.role).toBe(1);
   });
 
   it('refuses an existing id with CONFLICT', async () => {
     const ctx = createTestCtx();
     await signedIn(ctx, 'taken');
-    expect(await codeOf(callerFor(ctx, null).api.auth.register({ id: 'taken', pwd: clientPwd('x') }))).toBe('CONFLICT');
+    expect(await codeOf(callerFor(ctx, null).api.auth.register({ id: 'taken', pwd: clientPwd('password') }))).toBe('CONFLICT');
   });
 
   it('rejects bad input as BAD_REQUEST', async () => {
@@ -34,15 +34,15 @@ describe('auth router', () => {
 
   it('sets Secure on the cookie behind https', async () => {
     const ctx = createTestCtx();
-    const c = callerFor(ctx, null, { headers: { 'x-forwarded-proto': 'https', origin: 'https://console.test' } });
-    await c.api.auth.register({ id: 'sec1', pwd: clientPwd('p') });
+    const c = callerFor(ctx, null, { headers: { 'x-forwarded-proto': 'https', origin: 'https://console.test' }, trusted: ['127.0.0.1'] });
+    await c.api.auth.register({ id: 'sec1', pwd: clientPwd('password') });
     expect(c.setCookies[0]).toMatch(/; Secure$/);
   });
 
   it('logs in with the password a mobile client set, and a console login does not sign the phone out', async () => {
     const ctx = createTestCtx();
     await signedIn(ctx, 'phone1');
-    const phone = await loginLegacy(ctx, { id: 'phone1', pwd: clientPwd('pass'), appid: ctx.env.SDKAPPID });
+    const phone = await loginLegacy(ctx, { id: 'phone1', pwd: clientPwd('pass'), appid: ctx.env.SDKAPPID, ip: '10.0.0.2' });
     const c = callerFor(ctx, null);
     expect(await c.api.auth.login({ id: 'phone1', pwd: clientPwd('pass') })).toEqual({ uid: 'phone1', role: 1 });
     const secret = c.setCookies[0]!.split(';')[0]!.split('=')[1]!;
@@ -80,13 +80,13 @@ describe('auth router', () => {
   it('rate-limits 10 failures per id within 10 minutes, even with the right password, then lets it through', async () => {
     const ctx = createTestCtx();
     await signedIn(ctx, 'victim');
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) {
       // Different IPs: the per-id limit alone must stop this.
-      const c = callerFor(ctx, null, { headers: { 'x-edu-peer-ip': `10.1.0.${i}` } });
+      const c = callerFor(ctx, null, { ip: `10.1.0.${i}` });
       expect(await codeOf(c.api.auth.login({ id: 'victim', pwd: clientPwd('guess' + i) }))).toBe('UNAUTHORIZED');
       ctx.clock.advance(10);
     }
-    const fresh = callerFor(ctx, null, { headers: { 'x-edu-peer-ip': '10.2.0.1' } });
+    const fresh = callerFor(ctx, null, { ip: '10.2.0.1' });
     const err = await fresh.api.auth.login({ id: 'victim', pwd: clientPwd('pass') }).catch((e: TRPCError) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('TOO_MANY_REQUESTS');
@@ -99,13 +99,13 @@ describe('auth router', () => {
   it('rate-limits 10 failures per IP across ids (password spraying)', async () => {
     const ctx = createTestCtx();
     await signedIn(ctx, 'other');
-    const ip = { 'x-edu-peer-ip': '192.0.2.7' };
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
-      expect(await codeOf(callerFor(ctx, null, { headers: ip }).api.auth.login({ id: `user${i}`, pwd: clientPwd('x') }))).toBe('UNAUTHORIZED');
+    const ip = { ip: '192.0.2.7' };
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) {
+      expect(await codeOf(callerFor(ctx, null, ip).api.auth.login({ id: `user${i}`, pwd: clientPwd('x') }))).toBe('UNAUTHORIZED');
     }
-    expect(await codeOf(callerFor(ctx, null, { headers: ip }).api.auth.login({ id: 'other', pwd: clientPwd('pass') }))).toBe('TOO_MANY_REQUESTS');
+    expect(await codeOf(callerFor(ctx, null, ip).api.auth.login({ id: 'other', pwd: clientPwd('pass') }))).toBe('TOO_MANY_REQUESTS');
     // Another address is unaffected.
-    await expect(callerFor(ctx, null, { headers: { 'x-edu-peer-ip': '192.0.2.8' } }).api.auth.login({ id: 'other', pwd: clientPwd('pass') })).resolves.toEqual({ uid: 'other', role: 1 });
+    await expect(callerFor(ctx, null, { ip: '192.0.2.8' }).api.auth.login({ id: 'other', pwd: clientPwd('pass') })).resolves.toEqual({ uid: 'other', role: 1 });
   });
 
   it('requires the CSRF header and a same-origin browser for login', async () => {
@@ -130,7 +130,7 @@ describe('auth router', () => {
   it('a legacy token is not a console session', async () => {
     const ctx = createTestCtx();
     await signedIn(ctx, 'tok1');
-    const phone = await loginLegacy(ctx, { id: 'tok1', pwd: clientPwd('pass'), appid: ctx.env.SDKAPPID });
+    const phone = await loginLegacy(ctx, { id: 'tok1', pwd: clientPwd('pass'), appid: ctx.env.SDKAPPID, ip: '10.0.0.2' });
     expect(await callerFor(ctx, phone.token).api.auth.me()).toBeNull();
   });
 });

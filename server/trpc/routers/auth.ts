@@ -1,11 +1,13 @@
 /** authRouter: who am I, teacher registration, login, logout. Sessions live in services/sessions.ts. */
 import { z } from 'zod';
-import { passwordInput, userIdInput } from '../../services/schemas';
+import { newConsolePasswordInput, passwordInput, userIdInput } from '../../services/schemas';
 import { loginConsole, logoutConsole, registerTeacher } from '../../services/sessions';
 import { publicProcedure, router } from '../init';
 
 /** The password exactly as the mobile clients send it: base64 of its UTF-8 bytes (the form encodes it the same way). */
 const credentialsInput = z.object({ id: userIdInput, pwd: passwordInput });
+/** A new console account: the same encoding, and a password of at least 8 characters once decoded. */
+const registerInput = z.object({ id: userIdInput, pwd: newConsolePasswordInput });
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => (ctx.caller ? { uid: ctx.caller.uid, role: ctx.caller.role } : null)),
@@ -16,8 +18,8 @@ export const authRouter = router({
     return { uid: s.caller.uid, role: s.caller.role };
   }),
 
-  register: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
-    const s = await registerTeacher(ctx.ctx, input);
+  register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
+    const s = await registerTeacher(ctx.ctx, { ...input, ip: ctx.req.ip });
     ctx.cookies.set(s.secret);
     return { uid: s.caller.uid, role: s.caller.role };
   }),

@@ -1,0 +1,73 @@
+/**
+ * Both doors over real HTTP through the production request listener (server/main.ts): the legacy protocol at
+ * /index.php, and the console's tRPC route in place of Next (a node→fetch bridge into the same handleTrpcRequest the
+ * Next route calls). So tests see what main.ts does to a request before Next: the client address it resolves and
+ * stamps (http/client-address.ts), which the login limits and the CSRF check use.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServiceCtx } from '../context';
+import { createRequestListener } from '../main';
+import { createRuntime } from '../runtime';
+import { handleTrpcRequest } from '../trpc/http';
+
+/** Hands a node request to the tRPC fetch handler, as Next's route would. */
+async function trpcBridge(ctx: ServiceCtx, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks);
+  const r = await handleTrpcRequest(ctx, new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body }));
+  const cookies = r.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => k !== 'set-cookie')));
+  res.end(Buffer.from(await r.arrayBuffer()));
+}
+
+export interface TrpcReply {
+  status: number;
+  headers: Headers;
+  body: { result?: { data: unknown }; error?: { message: string; data: { code: string; appCode: string | null; retryAfterS: number | null; zodError: unknown } } };
+}
+
+export interface DoorsTestServer {
+  url: string;
+  /** A legacy command (appid/timeStamp filled in) with extra request headers; the parsed envelope. */
+  legacy(svcCmd: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<{ errorCode: number; errorInfo: string; data?: unknown }>;
+  /** A console mutation as a same-origin browser would send it (CSRF header, Origin = this server); `headers` override. */
+  mutate(path: string, input: unknown, headers?: Record<string, string>): Promise<TrpcReply>;
+  close(): Promise<void>;
+}
+
+export async function startDoorsTestServer(ctx: ServiceCtx): Promise<DoorsTestServer> {
+  const server = http.createServer(createRequestListener(createRuntime(ctx), (req, res) => trpcBridge(ctx, req, res)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    async legacy(svcCmd, body, headers = {}) {
+      const [svc, cmd] = svcCmd.split('/') as [string, string];
+      const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, ...body }),
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      return (await res.json()) as { errorCode: number; errorInfo: string; data?: unknown };
+    },
+    async mutate(path, input, headers = {}) {
+      const res = await fetch(`${url}/api/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-console-csrf': '1', origin: url, 'sec-fetch-site': 'same-origin', ...headers },
+        body: JSON.stringify(input),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as TrpcReply['body'] };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
