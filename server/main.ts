@@ -9,6 +9,7 @@ import next from 'next';
 import { logProviders } from './context';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
+import { hasMalformedPath, limitRequestBody, MAX_REQUEST_BODY_BYTES, replyGuard } from './request-guards';
 import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
 import { getRuntime, type Runtime } from './runtime';
 
@@ -24,12 +25,17 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
   const storage = createStorageHandler(ctx);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/index.php') {
+    if (url.pathname === '/index.php' || isBareBaseLegacy(req.method, url)) {
       serveLegacy(rt.legacy, req, res, url, limit).catch((e: unknown) => {
         ctx.log.error({ err: e }, 'legacy adapter failed');
         if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end('{"errorCode":90000,"errorInfo":"internal server error"}');
       });
+      return;
+    }
+    // A path that does not percent-decode would make Next (or the storage route) fail with a bare 500.
+    if (hasMalformedPath(req.url ?? '/')) {
+      replyGuard(res, 400, 'malformed URL');
       return;
     }
     if (url.pathname.startsWith(STORAGE_PREFIX)) {
@@ -48,12 +54,22 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
     // The console rate-limits logins per client IP (server/trpc/init.ts clientIp): tell Next the socket's address,
     // overwriting anything the client sent under this name.
     req.headers['x-edu-peer-ip'] = req.socket.remoteAddress ?? '';
+    // Next buffers bodies whole: bound them before it reads (signed uploads above keep UPLOAD_MAX_BYTES).
+    if (!limitRequestBody(req, res, MAX_REQUEST_BODY_BYTES)) return;
     nextHandle(req, res).catch((e: unknown) => {
       ctx.log.error({ err: e, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error');
     });
   };
+}
+
+/**
+ * `POST /?svc=…&cmd=…` (and its CORS preflight) is the legacy protocol too: one 2017 web demo posts to the bare base
+ * URL. GET / stays the console's dashboard. next.config.js rewrites the same requests for `next start`.
+ */
+function isBareBaseLegacy(method: string | undefined, url: URL): boolean {
+  return url.pathname === '/' && (method === 'POST' || method === 'OPTIONS') && url.searchParams.has('svc');
 }
 
 export interface StartOptions {
