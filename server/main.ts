@@ -10,6 +10,7 @@ import { logProviders } from './context';
 import { nodeClientAddress, stampClientAddress, trustedProxies } from './http/client-address';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
+import { hasMalformedPath, limitRequestBody, MAX_REQUEST_BODY_BYTES, replyGuard } from './request-guards';
 import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
 import { getRuntime, type Runtime } from './runtime';
 
@@ -26,12 +27,17 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
   const trusted = trustedProxies(ctx.env.TRUSTED_PROXY);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/index.php') {
+    if (url.pathname === '/index.php' || isBareBaseLegacy(req.method, url)) {
       serveLegacy(rt.legacy, req, res, url, limit, nodeClientAddress(req, trusted).ip).catch((e: unknown) => {
         ctx.log.error({ err: e }, 'legacy adapter failed');
         if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end('{"errorCode":90000,"errorInfo":"internal server error"}');
       });
+      return;
+    }
+    // A path that does not percent-decode would make Next (or the storage route) fail with a bare 500.
+    if (hasMalformedPath(req.url ?? '/')) {
+      replyGuard(res, 400, 'malformed URL');
       return;
     }
     if (url.pathname.startsWith(STORAGE_PREFIX)) {
@@ -50,12 +56,22 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
     // Per-IP limits and the CSRF origin check need the socket, which Next's handlers do not see: tell them the
     // resolved client address (forwarded headers only from TRUSTED_PROXY), replacing any client-sent copy.
     stampClientAddress(req, nodeClientAddress(req, trusted));
+    // Next buffers bodies whole: bound them before it reads (signed uploads above keep UPLOAD_MAX_BYTES).
+    if (!limitRequestBody(req, res, MAX_REQUEST_BODY_BYTES)) return;
     nextHandle(req, res).catch((e: unknown) => {
       ctx.log.error({ err: e, url: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error');
     });
   };
+}
+
+/**
+ * `POST /?svc=…&cmd=…` (and its CORS preflight) is the legacy protocol too: one 2017 web demo posts to the bare base
+ * URL. GET / stays the console's dashboard. next.config.js rewrites the same requests for `next start`.
+ */
+function isBareBaseLegacy(method: string | undefined, url: URL): boolean {
+  return url.pathname === '/' && (method === 'POST' || method === 'OPTIONS') && url.searchParams.has('svc');
 }
 
 export interface StartOptions {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CosSignReply } from '../services/signing/cos';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
-import { signUp } from '../testing/legacy-fixtures';
+import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
@@ -58,54 +58,58 @@ describe('cos/get_sign, local storage', () => {
   afterAll(() => s.close());
   const sign = (body: Record<string, unknown>) => s.call<CosSignReply>('cos/get_sign', { token, ...body });
 
-  it('type 0 without a file: reusable v4 sign over the short bucket name, expiring after COS_SIG_EXPIRE_S', async () => {
+  it('type 0 without a file_path → 10101: a v4 signature without `f` would read and write the whole bucket', async () => {
     const r = await sign({ type: 0 });
+    expect(r).toEqual({ errorCode: 10101, errorInfo: expect.stringContaining('file_path') });
+  });
+
+  it('type 0 with a file: reusable v4 sign over the short bucket name, expiring after at most an hour', async () => {
+    const r = await sign({ type: 0, file_path: '/users/teacher1/a.pdf' });
     expect(r.errorCode).toBe(0);
     expect(r.data).toMatchObject({ bucket: 'edu', region: 'ap-guangzhou', preview_tag: 'preview' });
-    expect(r.data!.authorization).toBeUndefined();
-    expect(r.data!.upload_url).toBeUndefined();
     const f = openV4(r.data!.sign, 'EXAMPLEKEY');
     expect(Object.keys(f)).toEqual(['a', 'b', 'k', 'e', 't', 'r', 'f']);
-    expect(f).toMatchObject({ a: '1250000000', b: 'edu', k: 'AKIDEXAMPLE', e: String(T0 + 2592000), t: String(T0), f: '' });
+    // COS_SIG_EXPIRE_S is 30 days by default: a write credential is capped at 3600 s.
+    expect(f).toMatchObject({ a: '1250000000', b: 'edu', k: 'AKIDEXAMPLE', e: String(T0 + 3600), t: String(T0), f: '/users/teacher1/a.pdf' });
     expect(f.r).toMatch(/^\d{1,10}$/);
   });
 
   it('type 0 with a file: bound multi sign, v5 authorization and an upload URL that this server accepts', async () => {
-    const r = await sign({ type: 0, file_path: '/courseware/第1课 a.pdf' });
+    const r = await sign({ type: 0, file_path: '/users/teacher1/第1课 a.pdf' });
     expect(r.errorCode).toBe(0);
-    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ e: String(T0 + 2592000), f: '/courseware/第1课 a.pdf' });
-    // v5 over PUT /<key>, Host of PUBLIC_BASE_URL, key time = now … now + min(COS_SIG_EXPIRE_S, 7 days).
-    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${T0};${T0 + 7 * 86400}`, '/courseware/第1课 a.pdf', 'edu.test:8080'));
+    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ e: String(T0 + 3600), f: '/users/teacher1/第1课 a.pdf' });
+    // v5 over PUT /<key>, Host of PUBLIC_BASE_URL, key time = now … now + min(COS_SIG_EXPIRE_S, 1 h).
+    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${T0};${T0 + 3600}`, '/users/teacher1/第1课 a.pdf', 'edu.test:8080'));
     const url = new URL(r.data!.upload_url!);
-    expect(`${url.origin}${url.pathname}`).toBe(`http://edu.test:8080/storage/courseware/${encodeURIComponent('第1课')}%20a.pdf`);
+    expect(`${url.origin}${url.pathname}`).toBe(`http://edu.test:8080/storage/users/teacher1/${encodeURIComponent('第1课')}%20a.pdf`);
     // Clients reach the server at PUBLIC_BASE_URL; the test reaches it on loopback with that Host header.
     const body = Buffer.from('%PDF-1.4 fake');
     const viaUrl = await put(`${s.url}${url.pathname}${url.search}`, body, { host: 'edu.test:8080', 'content-type': 'application/pdf' });
     expect(viaUrl.status, viaUrl.text).toBe(200);
     const viaHeader = await put(`${s.url}${url.pathname}`, body, { host: 'edu.test:8080', authorization: r.data!.authorization! });
     expect(viaHeader.status, viaHeader.text).toBe(200);
-    expect(await ctx.storage.stat('courseware/第1课 a.pdf')).toMatchObject({ size: body.length });
+    expect(await ctx.storage.stat('users/teacher1/第1课 a.pdf')).toMatchObject({ size: body.length });
     // The same authorization does not upload another key.
-    expect((await put(`${s.url}/storage/courseware/other.pdf`, body, { host: 'edu.test:8080', authorization: r.data!.authorization! })).status).toBe(403);
+    expect((await put(`${s.url}/storage/users/teacher1/other.pdf`, body, { host: 'edu.test:8080', authorization: r.data!.authorization! })).status).toBe(403);
   });
 
   it('type 1: once sign with e=0 and the URL-encoded fileid', async () => {
-    const r = await sign({ type: 1, file_path: '/docs/a b.pdf' });
+    const r = await sign({ type: 1, file_path: '/users/teacher1/a b.pdf' });
     expect(r.errorCode).toBe(0);
-    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ b: 'edu', e: '0', t: String(T0), f: '/1250000000/edu/docs/a%20b.pdf' });
-    expect(r.data!.upload_url).toContain('/storage/docs/a%20b.pdf?');
+    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ b: 'edu', e: '0', t: String(T0), f: '/1250000000/edu/users/teacher1/a%20b.pdf' });
+    expect(r.data!.upload_url).toContain('/storage/users/teacher1/a%20b.pdf?');
   });
 
   it('a bucket the caller names: region "", that bucket in the sign (appid suffix dropped)', async () => {
-    const r = await sign({ type: 0, bucket: 'other-1250000000' });
+    const r = await sign({ type: 0, bucket: 'other-1250000000', file_path: '/users/teacher1/b.pdf' });
     expect(r.data).toMatchObject({ bucket: 'other', region: '' });
     expect(openV4(r.data!.sign, 'EXAMPLEKEY').b).toBe('other');
-    expect((await sign({ type: 0, bucket: 'plain' })).data!.bucket).toBe('plain');
+    expect((await sign({ type: 0, bucket: 'plain', file_path: '/users/teacher1/b.pdf' })).data!.bucket).toBe('plain');
   });
 
   it('two signatures differ (fresh random)', async () => {
-    const a = openV4((await sign({ type: 0 })).data!.sign, 'EXAMPLEKEY');
-    const b = openV4((await sign({ type: 0 })).data!.sign, 'EXAMPLEKEY');
+    const a = openV4((await sign({ type: 0, file_path: '/users/teacher1/r.pdf' })).data!.sign, 'EXAMPLEKEY');
+    const b = openV4((await sign({ type: 0, file_path: '/users/teacher1/r.pdf' })).data!.sign, 'EXAMPLEKEY');
     expect(a.r).not.toBe(b.r);
   });
 
@@ -146,7 +150,31 @@ describe('cos/get_sign, local storage', () => {
         expect(r.data).toBeUndefined();
       }
     }
-    expect((await sign({ type: 0, file_path: '/playbacks/x.json' })).errorCode).toBe(0);
+    expect((await sign({ type: 0, file_path: '/users/teacher1/playback/x.json' })).errorCode).toBe(0);
+  });
+
+  it('refuses the bare reserved names too (a file there would block the server\'s folder), with or without a slash', async () => {
+    for (const file_path of ['/uploads', '/uploads/', '/playback', '/Playback', '/demo/', '/demo', '/users', '/courses', '/users/']) {
+      const r = await sign({ type: 0, file_path });
+      expect([10003, 10101], file_path).toContain(r.errorCode);
+      expect(r.data, file_path).toBeUndefined();
+    }
+    for (const file_path of ['/uploads', '/playback', '/demo', '/UPLOADS']) expect((await sign({ type: 1, file_path })).errorCode, file_path).toBe(10101);
+  });
+
+  it('who may write where: a teacher under users/<own uid>/ or courses/<own roomnum>/; students and others 10101', async () => {
+    const stu = await signUp(s, 'stu9', 0);
+    const other = await signUp(s, 'teacher9', 1);
+    const own = await createCourse(s, token, 'mine');
+    const theirs = await createCourse(s, other, 'theirs');
+    expect((await sign({ type: 0, file_path: `/courses/${own}/slides.pdf` })).errorCode).toBe(0);
+    expect((await sign({ type: 1, file_path: `/courses/${own}/a/b.pdf` })).errorCode).toBe(0);
+    const refused = ['/teacher1/a.pdf', '/users/teacher9/a.pdf', '/users/Teacher1/a.pdf', '/users/teacher1', `/courses/${theirs}/a.pdf`, `/courses/${own}`, '/courses/x/a.pdf', '/a.pdf', '/docs/a.pdf'];
+    for (const file_path of refused) expect((await sign({ type: 0, file_path })).errorCode, file_path).toBe(10101);
+    expect((await sign({ type: 0, file_path: '/courses/99999999/a.pdf' })).errorCode).toBe(10010);
+    for (const body of [{ type: 0 }, { type: 0, file_path: '/users/stu9/a.pdf' }, { type: 1, file_path: '/users/stu9/a.pdf' }]) {
+      expect(await s.call('cos/get_sign', { token: stu, ...body }), JSON.stringify(body)).toMatchObject({ errorCode: 10101 });
+    }
   });
 
   it('needs a token', async () => {
@@ -159,8 +187,8 @@ describe('cos/get_sign, local storage without TENCENT_* keys', () => {
   it('signs with the development key and the dev bucket', async () => {
     const ctx = createTestCtx();
     await withLegacyServer(ctx, async (s) => {
-      const token = await signUp(s, 'stu1', 0);
-      const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/a.pdf' });
+      const token = await signUp(s, 'teach1', 1);
+      const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/users/teach1/a.pdf' });
       expect(r.errorCode).toBe(0);
       expect(r.data).toMatchObject({ bucket: 'edu-local', region: '' });
       expect(openV4(r.data!.sign, ctx.cloud.secretKey)).toMatchObject({ k: ctx.cloud.secretId, b: 'edu-local' });
@@ -188,30 +216,30 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   });
 
   it('the upload URL and the authorization both upload to COS', async () => {
-    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/videos/v1.mp4' });
+    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 0, file_path: '/users/teacher1/v1.mp4' });
     expect(r.errorCode).toBe(0);
     expect(r.data).toMatchObject({ bucket: 'edu', region: 'ap-guangzhou' });
     const url = new URL(r.data!.upload_url!);
     expect(url.host).toBe(fake.host);
     const body = Buffer.from('video bytes');
     expect((await put(url.toString(), body, {})).status).toBe(200);
-    expect((await put(`${fake.endpoint}/videos/v1.mp4`, body, { authorization: r.data!.authorization! })).status).toBe(200);
+    expect((await put(`${fake.endpoint}/users/teacher1/v1.mp4`, body, { authorization: r.data!.authorization! })).status).toBe(200);
     expect(fake.requests.filter((q) => q.method === 'PUT').map((q) => [q.auth, q.status])).toEqual([
       ['query', 200],
       ['header', 200],
     ]);
-    expect(fake.objects.get('videos/v1.mp4')?.body.toString()).toBe('video bytes');
+    expect(fake.objects.get('users/teacher1/v1.mp4')?.body.toString()).toBe('video bytes');
     // A forged signature is refused by the fake, so the 200s above mean the signatures were checked.
     const forged = r.data!.authorization!.replace(/q-signature=[0-9a-f]{4}/, 'q-signature=0000');
-    expect((await put(`${fake.endpoint}/videos/v1.mp4`, body, { authorization: forged })).status).toBe(403);
+    expect((await put(`${fake.endpoint}/users/teacher1/v1.mp4`, body, { authorization: forged })).status).toBe(403);
   });
 
   it('a bucket other than COS_BUCKET gets its standard COS host', async () => {
-    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 1, bucket: 'other', file_path: '/x/y.pdf' });
+    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 1, bucket: 'other', file_path: '/users/teacher1/y.pdf' });
     const host = 'other-1250000000.cos.ap-guangzhou.myqcloud.com';
     const now = ctx.clock.nowS();
-    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${now};${now + 7 * 86400}`, '/x/y.pdf', host));
-    expect(r.data!.upload_url).toBe(`https://${host}/x/y.pdf?${r.data!.authorization}`);
+    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${now};${now + 3600}`, '/users/teacher1/y.pdf', host));
+    expect(r.data!.upload_url).toBe(`https://${host}/users/teacher1/y.pdf?${r.data!.authorization}`);
     expect(r.data!.region).toBe('');
   });
 });

@@ -3,26 +3,12 @@
  * hosts without the custom server still serve the protocol through the very same handler.
  */
 import { fetchClientAddress } from '../http/client-address';
+import { readBoundedBody } from '../request-guards';
 import type { LegacyHandler } from './handle';
 
 async function readBody(req: Request, limit: number): Promise<string | null> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) return null;
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readBoundedBody(req, limit);
+  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
 }
 
 /** `trusted`: TRUSTED_PROXY (http/client-address.ts decides which headers tell the client's address). */

@@ -164,7 +164,7 @@ function junkFor(kind: FieldKind, r: Rng): J {
       return junkInt(r);
     case 'ts': {
       const v = junkInt(r);
-      return isJunk(v, 'ts') ? v : r.pick<J>([1.25, new Raw('-1e309'), '1700000000']);
+      return isJunk(v, 'ts') ? v : r.pick<J>([1.25, new Raw('-1e309'), '1700000000.5']);
     }
     case 'text':
       return junkText(r);
@@ -224,7 +224,10 @@ function fuzzBody(r: Rng, spec: Spec, tok: string, room: number, appid: number):
 
 /** Whether a value is one the generators above produce as junk for this kind (so the body is surely invalid). */
 function isJunk(v: J, kind: FieldKind): boolean {
-  if (kind === 'ts') return !(typeof v === 'number' && Number.isSafeInteger(v)) && !(v instanceof Raw && /^-?\d{1,15}$/.test(v.text));
+  // timeStamp may also be a decimal string (the 2017 clients), so only other values are junk.
+  if (kind === 'ts') {
+    return !(typeof v === 'number' && Number.isSafeInteger(v)) && !(v instanceof Raw && /^-?\d{1,15}$/.test(v.text)) && !(typeof v === 'string' && /^-?\d{1,15}$/.test(v));
+  }
   if (v instanceof Raw) return true;
   if (kind === 'int') return !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) && !(typeof v === 'string' && /^[1-9][0-9]{0,15}$/.test(v));
   if (kind === 'file') return JSON.stringify(v) !== JSON.stringify(FILE);

@@ -35,7 +35,13 @@ export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Max-Age': '86400',
 };
-const JSON_HEADERS = { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+const JSON_HEADERS = {
+  ...CORS_HEADERS,
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  // A reply may carry caller-supplied text (an error naming a field): never let a browser sniff it into HTML.
+  'X-Content-Type-Options': 'nosniff',
+};
 
 /** A failure with its protocol number and a message safe to show the client. */
 class Reject {
@@ -74,8 +80,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v);
+/**
+ * An integer common field, sent as a JSON number or as a decimal string (the 2017 PC client sends its appid as a
+ * string). Returns null when it is neither.
+ */
+function commonInt(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
+  return null;
+}
+
+/** Names an unknown command in a reply: as a JSON string (quotes and control characters escaped), length-capped. */
+function unknownCommand(svcCmd: string): string {
+  return `unknown command ${JSON.stringify(svcCmd.length > 64 ? `${svcCmd.slice(0, 64)}…` : svcCmd)}`;
 }
 
 export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, CommandEntry> = COMMANDS) {
@@ -84,10 +101,13 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
   async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string | null): Promise<unknown> {
     const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip, body };
     if (entry.auth !== 'callback') {
-      if (!isInt(body.appid)) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
-      if (body.appid !== ctx.env.SDKAPPID) throw new Reject(LEGACY.BAD_DATA, 'appid: unknown appid');
-      if (!isInt(body.timeStamp)) throw new Reject(LEGACY.BAD_DATA, 'timeStamp: must be an integer');
-      meta.common = { appid: body.appid, timeStamp: body.timeStamp };
+      const appid = commonInt(body.appid);
+      if (appid === null) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
+      if (appid !== ctx.env.SDKAPPID) throw new Reject(LEGACY.BAD_DATA, 'appid: unknown appid');
+      // The 2017 clients omit timeStamp on most commands: it only stamps IM notices, so the server's clock stands in.
+      const timeStamp = body.timeStamp === undefined ? ctx.clock.nowS() : commonInt(body.timeStamp);
+      if (timeStamp === null) throw new Reject(LEGACY.BAD_DATA, 'timeStamp: must be an integer');
+      meta.common = { appid, timeStamp };
     }
     let caller: Caller | null = null;
     let token: string | undefined;
@@ -119,7 +139,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
     let code: number = LEGACY.OK;
     try {
       if (req.method !== 'POST') throw new Reject(LEGACY.BAD_REQUEST, 'use POST');
-      if (!entry) throw new Reject(LEGACY.BAD_REQUEST, req.svc && req.cmd ? `unknown command ${svcCmd}` : 'svc and cmd are required');
+      if (!entry) throw new Reject(LEGACY.BAD_REQUEST, req.svc && req.cmd ? unknownCommand(svcCmd) : 'svc and cmd are required');
       if (req.body === null) throw new Reject(LEGACY.BAD_JSON, 'request body too large');
       let body: unknown;
       if (req.body.trim() === '') body = {};

@@ -285,7 +285,23 @@ describe('live course commands over HTTP', () => {
       await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 });
       await s.call('live/exitroom', { token: teacher, roomnum: room });
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(err(10102));
-      expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(err(10102));
+    });
+
+    it('a leave racing the teacher\'s exitroom: a member gets 0 (twice), the end time stays its leave; a non-member 10107', async () => {
+      const room = await create();
+      await start(room);
+      expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
+      ctx.clock.advance(7);
+      const endAt = ctx.clock.nowS();
+      expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(OK);
+      const before = events(room).length;
+      ctx.clock.advance(2);
+      expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(OK);
+      expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(OK);
+      expect(member(room, 'stu1')!.exitedAt).toBe(endAt);
+      expect(events(room).length).toBe(before);
+      expect(await s.call('live/reportmemid', { token: stu3, roomnum: room, operate: 1 })).toEqual(err(10107));
+      expect(member(room, 'stu3')).toBeUndefined();
     });
 
     it('enter with IM down → 10103; no membership, no event', async () => {

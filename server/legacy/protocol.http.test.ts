@@ -125,7 +125,7 @@ describe('legacy protocol rules over HTTP', () => {
   describe('10003: common fields', () => {
     const base = () => ({ appid: ctx.env.SDKAPPID, timeStamp: 1, token: teacher, index: 0, size: 1 });
     it.each(ALL_COMMANDS)('%s requires appid to be the integer SDKAPPID', async (svcCmd) => {
-      for (const appid of [undefined, null, String(ctx.env.SDKAPPID), ctx.env.SDKAPPID + 1, ctx.env.SDKAPPID + 0.5, 0, -1, [ctx.env.SDKAPPID], {}, true]) {
+      for (const appid of [undefined, null, `${ctx.env.SDKAPPID}x`, String(ctx.env.SDKAPPID + 1), ctx.env.SDKAPPID + 1, ctx.env.SDKAPPID + 0.5, 0, -1, [ctx.env.SDKAPPID], {}, true]) {
         const body: Record<string, unknown> = { ...base(), appid };
         if (appid === undefined) delete body.appid;
         const r = await post(svcCmd, body);
@@ -134,12 +134,35 @@ describe('legacy protocol rules over HTTP', () => {
     });
 
     it.each(ALL_COMMANDS)('%s requires timeStamp to be an integer', async (svcCmd) => {
-      for (const timeStamp of [undefined, null, '123', 1.5, 1e400, [], {}, false]) {
+      for (const timeStamp of [null, '12.5', 'now', 1.5, 1e400, [], {}, false]) {
         const body: Record<string, unknown> = { ...base(), timeStamp };
         if (timeStamp === undefined) delete body.timeStamp;
         const r = await post(svcCmd, timeStamp === 1e400 ? JSON.stringify(body).replace('"timeStamp":null', '"timeStamp":1e400') : body);
         expect(r.json, String(timeStamp)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('timeStamp') });
       }
+    });
+  });
+
+  describe('unknown commands', () => {
+    it('names the unknown svc/cmd only as an escaped, capped JSON string, with nosniff', async () => {
+      const r = await s.raw('<script>alert(1)</script>', 'x"y'.repeat(100), {});
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      const info = (r.json as { errorCode: number; errorInfo: string }).errorInfo;
+      expect((r.json as { errorCode: number }).errorCode).toBe(10001);
+      expect(info.startsWith('unknown command "<script>alert(1)</script>/x\\"y')).toBe(true);
+      expect(info.length).toBeLessThan(100);
+    });
+  });
+
+  describe('2017 clients: appid and timeStamp as decimal strings, timeStamp omitted', () => {
+    it('accepts the appid as a decimal string (PC client) and timeStamp as a string or missing', async () => {
+      const list = (extra: Record<string, unknown>) => post('live/roomlist', { token: teacher, index: 0, size: 1, ...extra });
+      expect((await list({ appid: String(ctx.env.SDKAPPID), timeStamp: 1 })).json).toMatchObject({ errorCode: 0 });
+      expect((await list({ appid: ctx.env.SDKAPPID, timeStamp: '1700000000' })).json).toMatchObject({ errorCode: 0 });
+      expect((await list({ appid: String(ctx.env.SDKAPPID) })).json).toMatchObject({ errorCode: 0 });
+      // Tokens are bound to the appid they were issued for: a string appid compares as the same number.
+      const tok = (await post('account/login', { appid: String(ctx.env.SDKAPPID), id: 'teacher1', pwd: 'cHdk' })).json as { data: { token: string } };
+      expect((await post('live/roomlist', { appid: ctx.env.SDKAPPID, token: tok.data.token, index: 0, size: 1 })).json).toMatchObject({ errorCode: 0 });
     });
   });
 

@@ -112,8 +112,9 @@ interface Spec {
 
 const COMMON = {
   token: (r: Rng): J => r.pick<J>(['', null, 5, ['t'], `nope${str(r, 20)}`, 'T'.repeat(600)]),
-  appid: (r: Rng): J => r.pick<J>([null, '1400000000', 1.5, 0, 1, -1, 'x', [1]]),
-  timeStamp: (r: Rng): J => r.pick<J>([null, '123', 1.5, 'x', [1], {}]),
+  appid: (r: Rng): J => r.pick<J>([null, '1400000000.0', 1.5, 0, 1, -1, 'x', [1]]),
+  // Decimal strings are valid (the 2017 clients send them), so no '123' here.
+  timeStamp: (r: Rng): J => r.pick<J>([null, '12.3', 1.5, 'x', [1], {}]),
 };
 const V2 = (params: J) => (tok: string, appid: number): Record<string, J> => ({
   token: tok, appid, timeStamp: 1, method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', params,
@@ -122,7 +123,7 @@ const V2 = (params: J) => (tok: string, appid: number): Record<string, J> => ({
 const SPECS: Spec[] = [
   {
     svcCmd: 'cos/get_sign',
-    valid: (tok, appid) => ({ token: tok, appid, timeStamp: 1, type: 1, bucket: 'edu', file_path: '/docs/a.pdf' }),
+    valid: (tok, appid) => ({ token: tok, appid, timeStamp: 1, type: 1, bucket: 'edu', file_path: '/users/teacher1/a.pdf' }),
     fields: { ...COMMON, type: badType, file_path: badPath, bucket: badBucket },
   },
   {
@@ -154,8 +155,9 @@ function makeCase(r: Rng, tok: string, appid: number): Case {
   const broken = new Set<Field>([r.pick(names)]);
   if (r.chance(0.3)) broken.add(r.pick(names));
   for (const f of broken) {
-    // Deleting a field breaks the body only when it is required (bucket is optional; file_path is required by type 1).
-    if (r.chance(0.15) && f !== 'bucket') delete body[f];
+    // Deleting a field breaks the body only when it is required (bucket and timeStamp are optional; file_path is
+    // required by type 1).
+    if (r.chance(0.15) && f !== 'bucket' && f !== 'timeStamp') delete body[f];
     else body[f] = spec.fields[f]!(r);
   }
   // Noise keys never make an invalid body valid.

@@ -11,7 +11,7 @@ import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
 import { getCourse, imPayload, sendCourseIm } from './courses';
 import { preparedFor } from './prepared';
-import { COURSE_STATE, type Caller } from './schemas';
+import { COURSE_STATE, hasEnded, type Caller } from './schemas';
 
 /**
  * How stale a stored heartbeat may be before a beat rewrites it. Clients beat every 3 s; rewriting each beat would make
@@ -82,6 +82,17 @@ export async function reportMember(
   input: { roomnum: number; operate: 0 | 1; timeStamp: number },
 ): Promise<void> {
   const c = await getCourse(ctx, input.roomnum);
+  if (input.operate === 1 && hasEnded(c)) {
+    // A leave racing the teacher's exitroom: ending the course recorded every member's leave already, so a member
+    // of the room gets 0 (the 2017 PC client stays in the room on any other code); someone never in it, 10107.
+    const member = await ctx.db
+      .select({ uid: members.uid })
+      .from(members)
+      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+      .get();
+    if (!member) throw new AppError('NOT_IN_ROOM');
+    return;
+  }
   if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
   if (input.operate === 0) {
     await sendCourseIm(ctx, String(c.roomnum), imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }), caller.uid);

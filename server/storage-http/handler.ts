@@ -106,7 +106,9 @@ export function createStorageHandler(ctx: ServiceCtx) {
       res.end();
       return;
     }
-    await pipeline(fs.createReadStream(st.path, { start, end }), res);
+    // O_NOFOLLOW: a link swapped in after the stat above is still not followed.
+    const fh = await fs.promises.open(st.path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    await pipeline(fh.createReadStream({ start, end }), res);
   }
 
   async function upload(req: IncomingMessage, res: ServerResponse, key: string, query: string): Promise<void> {

@@ -160,6 +160,33 @@ describe('storage route', () => {
     });
   });
 
+  describe('symbolic links', () => {
+    it('a link inside STORAGE_DIR to a file or folder outside is never followed: GET 404, PUT through it refused', async () => {
+      const outside = path.join(s.ctx.dir, 'outside');
+      fs.mkdirSync(outside, { recursive: true });
+      fs.writeFileSync(path.join(outside, 'x.txt'), 'outside secret');
+      fs.symlinkSync('/etc/passwd', objectFile('passwd.txt'));
+      fs.symlinkSync(path.join(s.ctx.dir, 'secret.txt'), objectFile('secret-link.txt'));
+      fs.symlinkSync(outside, objectFile('linkdir'));
+      for (const p of ['/storage/passwd.txt', '/storage/secret-link.txt', '/storage/linkdir/x.txt']) {
+        const r = await rawRequest(s.url, { method: 'GET', path: p });
+        expect(r.status, p).toBe(404);
+        expect(r.body).not.toContain('root:');
+        expect(r.body).not.toContain('top secret');
+        expect(r.body).not.toContain('outside secret');
+      }
+      const put = s.ctx.storage.presignPut('linkdir/new.txt', { expiresS: 60 });
+      const u = new URL(put.url);
+      const r = await rawRequest(s.url, { method: 'PUT', path: `${u.pathname}${u.search}`, headers: { host: u.host }, body: Buffer.from('pwned') });
+      expect(r.status).toBe(400);
+      expect(fs.existsSync(path.join(outside, 'new.txt'))).toBe(false);
+    });
+
+    it('the server\'s own folders exist from the start (nobody can claim their names as files)', () => {
+      for (const dir of ['uploads', 'playback', 'demo', 'users', 'courses']) expect(fs.statSync(objectFile(dir)).isDirectory(), dir).toBe(true);
+    });
+  });
+
   describe('uploads', () => {
     it('presigned PUT stores the object atomically, records it in stored_objects, leaves no temp file', async () => {
       const p = s.ctx.storage.presignPut('up/a.png', { contentType: 'image/png', expiresS: 300 });

@@ -21,6 +21,28 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
     expect(await me.json()).toEqual({ result: { data: { uid: 'web1', role: 1 } } });
   });
 
+  it('bounds the body at 1 MB before tRPC reads it (declared or streamed); a normal mutation still works', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'big1');
+    const headers = { ...browser, cookie: `console_session=${t.secret}` };
+    const big = JSON.stringify({ title: 'x'.repeat(2 * 1024 * 1024) });
+    const declared = await handleTrpcRequest(ctx, new Request(`${BASE}/course.create`, { method: 'POST', headers, body: big }));
+    expect(declared.status).toBe(413);
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled += 64 * 1024;
+        if (pulled > 5 * 1024 * 1024) c.close();
+        else c.enqueue(new Uint8Array(64 * 1024).fill(0x61));
+      },
+    });
+    const chunked = await handleTrpcRequest(ctx, new Request(`${BASE}/course.create`, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit));
+    expect(chunked.status).toBe(413);
+    expect(pulled).toBeLessThan(2 * 1024 * 1024);
+    const ok = await handleTrpcRequest(ctx, new Request(`${BASE}/course.create`, { method: 'POST', headers, body: JSON.stringify({ title: 'fine' }) }));
+    expect(ok.status).toBe(200);
+  });
+
   it('maps domain errors with appCode and HTTP status, and input errors with a flattened zod error', async () => {
     const ctx = createTestCtx();
     const res = await handleTrpcRequest(ctx, new Request(`${BASE}/auth.login`, { method: 'POST', headers: browser, body: JSON.stringify({ id: 'nobody', pwd: 'eA==' }) }));

@@ -5,12 +5,20 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { ServiceCtx } from '../context';
 import { fetchClientAddress, trustedProxies } from '../http/client-address';
+import { GUARD_REPLY_HEADERS, MAX_REQUEST_BODY_BYTES, readBoundedBody } from '../request-guards';
 import { createConsoleContext } from './init';
 import { appRouter } from './root';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
-export function handleTrpcRequest(ctx: ServiceCtx, req: Request): Promise<Response> {
+export async function handleTrpcRequest(ctx: ServiceCtx, raw: Request): Promise<Response> {
+  // Bounded before tRPC reads it: under `next start` without server/main.ts nothing else limits the body.
+  let req = raw;
+  if (raw.body) {
+    const body = await readBoundedBody(raw, MAX_REQUEST_BODY_BYTES);
+    if (body === null) return new Response('request body too large', { status: 413, headers: GUARD_REPLY_HEADERS });
+    req = new Request(raw.url, { method: raw.method, headers: raw.headers, body: body as BodyInit, signal: raw.signal });
+  }
   const trusted = trustedProxies(ctx.env.TRUSTED_PROXY);
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,

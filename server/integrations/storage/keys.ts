@@ -12,10 +12,22 @@ import { AppError } from '../../errors';
  */
 export const SERVER_KEY_PREFIX = { PLAYBACK: 'playback/', UPLOADS: 'uploads/', DEMO: 'demo/' } as const;
 
-/** Whether a key lies under a server-managed prefix; case-insensitive, since STORAGE_DIR may be case-insensitive. */
+/**
+ * Where cos/get_sign hands out write credentials: `users/<uid>/…` (the caller's own) and `courses/<roomnum>/…`
+ * (a course the caller teaches). Every other key is written by the server only.
+ */
+export const CLIENT_KEY_PREFIX = { USERS: 'users/', COURSES: 'courses/' } as const;
+
+/** Top-level folders the server creates at start (local storage), so no object can claim their names first. */
+export const RESERVED_FOLDERS = [...Object.values(SERVER_KEY_PREFIX), ...Object.values(CLIENT_KEY_PREFIX)].map((p) => p.slice(0, -1));
+
+/**
+ * Whether a key lies under a server-managed prefix or is one of those folder names itself (`uploads` would block
+ * the folder); case-insensitive, since STORAGE_DIR may be case-insensitive.
+ */
 export function isServerManagedKey(key: string): boolean {
   const k = key.toLowerCase();
-  return Object.values(SERVER_KEY_PREFIX).some((p) => k.startsWith(p));
+  return Object.values(SERVER_KEY_PREFIX).some((p) => k.startsWith(p) || k === p.slice(0, -1));
 }
 
 /** COS allows keys up to 850 bytes of UTF-8. */

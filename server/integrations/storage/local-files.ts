@@ -4,6 +4,7 @@
  * Shared by the provider (server-side writes) and the /storage/ HTTP route (streamed uploads, ranged reads).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -11,7 +12,7 @@ import type { Db } from '../../../db/client';
 import { storedObjects } from '../../../db/schema';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
-import { safeObjectKey } from './keys';
+import { RESERVED_FOLDERS, safeObjectKey } from './keys';
 import { contentTypeOf } from './mime';
 
 /** Temp files live inside STORAGE_DIR so the final rename stays on one filesystem (atomic). Keys cannot start with '.'. */
@@ -25,6 +26,8 @@ export interface WrittenObject {
 
 export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
   const root = path.resolve(storageDir);
+  // The server's own top-level folders exist from the start, so no upload can take their names as files.
+  for (const dir of RESERVED_FOLDERS) mkdirSync(path.join(root, dir), { recursive: true });
 
   /** Absolute path of a key; throws BAD_INPUT if the key is unsafe (and re-checks containment as a second fence). */
   function pathOf(key: string): string {
@@ -32,6 +35,25 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
     const p = path.resolve(root, key);
     if (!p.startsWith(root + path.sep)) throw new AppError('BAD_INPUT', 'key: escapes the storage directory');
     return p;
+  }
+
+  /**
+   * Refuses a key whose existing path inside STORAGE_DIR passes through a symbolic link (a link planted in the store
+   * could point at /etc or anywhere outside it). Checks every existing segment with lstat; missing ones are created
+   * by us as plain folders. STORAGE_DIR itself may be a link.
+   */
+  async function assertNoLinks(key: string): Promise<void> {
+    let at = root;
+    for (const seg of key.split('/')) {
+      at = path.join(at, seg);
+      let st;
+      try {
+        st = await fs.lstat(at);
+      } catch {
+        return;
+      }
+      if (st.isSymbolicLink()) throw new AppError('BAD_INPUT', 'key: passes through a symbolic link');
+    }
   }
 
   /**
@@ -62,6 +84,7 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
       if (opts.contentMd5Base64 !== undefined && hash.copy().digest('base64') !== opts.contentMd5Base64) {
         throw new AppError('BAD_INPUT', 'Content-MD5 does not match the body');
       }
+      await assertNoLinks(key);
       await fs.mkdir(path.dirname(dest), { recursive: true });
       await fs.rename(tmp, dest);
     } catch (e) {
@@ -90,7 +113,8 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
     const p = pathOf(key);
     let st;
     try {
-      st = await fs.stat(p);
+      await assertNoLinks(key);
+      st = await fs.lstat(p);
     } catch {
       return null;
     }

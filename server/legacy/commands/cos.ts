@@ -15,6 +15,6 @@ export const cosCommands: Record<string, CommandEntry> = {
       bucket: bucketInput.optional(),
       file_path: z.string().max(1024, 'at most 1024 characters').optional(),
     }),
-    run: (ctx, input) => signCosRequest(ctx, { type: input.type, bucket: input.bucket, filePath: input.file_path }, randomUint32),
+    run: (ctx, input, caller) => signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, randomUint32),
   }),
 };

@@ -9,8 +9,15 @@ import type { ServiceCtx } from '../../context';
 import { publicBaseUrl } from '../../env';
 import { AppError, isAppError } from '../../errors';
 import { cosV4FileId, cosV4Sign } from '../../integrations/cos/v4-sign';
-import { encodeKeyPath, isServerManagedKey, safeObjectKey, SERVER_KEY_PREFIX } from '../../integrations/storage/keys';
-import { MAX_PRESIGN_S } from '../../integrations/storage/local';
+import { CLIENT_KEY_PREFIX, encodeKeyPath, isServerManagedKey, safeObjectKey, SERVER_KEY_PREFIX } from '../../integrations/storage/keys';
+import { getOwnCourse } from '../courses';
+import { ROLE, type Caller } from '../schemas';
+
+/**
+ * Longest life of anything cos/get_sign returns. Every v4 multi-effect signature grants reads AND writes on COS, so
+ * all of them are write credentials: an hour at most, whatever COS_SIG_EXPIRE_S says (that keeps read-only links).
+ */
+export const WRITE_SIG_MAX_S = 3600;
 
 /** Bucket named in v4 signatures when COS_BUCKET is unset (local sandbox only). */
 export const LOCAL_DEV_BUCKET = 'edu-local';
@@ -54,21 +61,44 @@ function shortBucket(bucket: string, appid: number): string {
 }
 
 /**
- * Signs COS access for a client. Caller: legacy cos/get_sign. `random` is injected so tests reproduce vectors.
- * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE a server-managed file_path
+ * Who may write where. Every signature this command returns can write (v4 multi-effect is read+write, once is
+ * delete/update, v5 is PUT), so: teachers only; never without a file_path (a v4 signature without `f` covers the
+ * whole bucket); only under `users/<own uid>/…` or `courses/<roomnum>/…` of a course the caller teaches.
+ * uids are `[A-Za-z0-9_-]{1,32}` (userIdInput), safe as a key segment as they are.
+ * @throws NO_PRIVILEGE · ROOM_NOT_FOUND a courses/<roomnum>/ key of no course
  */
-export function signCosRequest(ctx: ServiceCtx, input: CosSignInput, random: () => number): CosSignReply {
-  if (input.type === 1 && input.filePath === undefined) throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
-  const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
-  // A cos/get_sign caller (any logged-in user) must not get credentials that overwrite what the server manages.
-  if (key !== undefined && isServerManagedKey(key)) {
+async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | undefined): Promise<void> {
+  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'cos/get_sign: only teachers get storage signatures');
+  if (key === undefined) throw new AppError('NO_PRIVILEGE', 'file_path: required (a signature without one would cover the whole bucket)');
+  // Never credentials that overwrite what the server manages.
+  if (isServerManagedKey(key)) {
     throw new AppError('NO_PRIVILEGE', `file_path: ${Object.values(SERVER_KEY_PREFIX).map((p) => `/${p}`).join(', ')} are managed by the server`);
   }
+  const [top, owner, ...rest] = key.split('/');
+  const where = `file_path: must be under /${CLIENT_KEY_PREFIX.USERS}<your uid>/ or /${CLIENT_KEY_PREFIX.COURSES}<roomnum of your course>/`;
+  if (rest.length === 0 || owner === undefined) throw new AppError('NO_PRIVILEGE', where);
+  if (`${top}/` === CLIENT_KEY_PREFIX.USERS && owner === caller.uid) return;
+  if (`${top}/` === CLIENT_KEY_PREFIX.COURSES && /^[1-9][0-9]{0,15}$/.test(owner)) {
+    await getOwnCourse(ctx, caller, Number(owner));
+    return;
+  }
+  throw new AppError('NO_PRIVILEGE', where);
+}
+
+/**
+ * Signs COS access for a client. Caller: legacy cos/get_sign. `random` is injected so tests reproduce vectors.
+ * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE see assertWritableKey ·
+ * ROOM_NOT_FOUND
+ */
+export async function signCosRequest(ctx: ServiceCtx, caller: Caller, input: CosSignInput, random: () => number): Promise<CosSignReply> {
+  if (input.type === 1 && input.filePath === undefined) throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
+  const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
+  await assertWritableKey(ctx, caller, key);
   const { appid, secretId, secretKey } = ctx.cloud;
   const configured = shortBucket(ctx.env.COS_BUCKET ?? LOCAL_DEV_BUCKET, appid);
   const bucket = input.bucket !== undefined ? shortBucket(input.bucket, appid) : configured;
   const now = ctx.clock.nowS();
-  const expiresS = ctx.env.COS_SIG_EXPIRE_S;
+  const expiresS = Math.min(ctx.env.COS_SIG_EXPIRE_S, WRITE_SIG_MAX_S);
   // Multi-effect: expires, bound to the bare path when one is given (as the 2017 demo did). Once: e=0 and the fileid.
   const filePath = input.filePath ?? '';
   const sign =
@@ -83,8 +113,8 @@ export function signCosRequest(ctx: ServiceCtx, input: CosSignInput, random: () 
   };
   if (key === undefined) return reply;
 
-  // Upload credentials (v5) live COS_SIG_EXPIRE_S but at most the storage providers' presign limit (a week).
-  const uploadExpiresS = Math.min(Math.max(expiresS, 1), MAX_PRESIGN_S);
+  // Upload credentials (v5) live as long as the v4 signature (at most WRITE_SIG_MAX_S).
+  const uploadExpiresS = Math.max(expiresS, 1);
   const keyTime = `${now};${now + uploadExpiresS}`;
   const v5 = (host: string) =>
     COS.getAuthorization({ SecretId: secretId, SecretKey: secretKey, Method: 'put', Key: key, Headers: { Host: host }, KeyTime: keyTime });
