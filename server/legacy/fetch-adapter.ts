@@ -33,6 +33,8 @@ export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limi
     cmd: url.searchParams.get('cmd'),
     body,
     ip: req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? '',
+    host: req.headers.get('host') ?? url.host,
+    protocol: url.protocol,
   });
   return new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers: reply.headers });
 }

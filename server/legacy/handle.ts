@@ -20,6 +20,9 @@ export interface LegacyRequest {
   /** Raw body text; null when the body exceeded the size limit. */
   body: string | null;
   ip: string;
+  /** Host header and scheme the request came with: the base of URLs built into replies (requestBaseUrl). */
+  host?: string;
+  protocol?: string;
 }
 
 export interface LegacyReply {
@@ -80,8 +83,8 @@ function isInt(v: unknown): v is number {
 export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, CommandEntry> = COMMANDS) {
   const log = ctx.log;
 
-  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string): Promise<unknown> {
-    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip };
+  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, req: LegacyRequest): Promise<unknown> {
+    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip: req.ip, host: req.host, protocol: req.protocol };
     if (entry.auth !== 'callback') {
       if (!isInt(body.appid)) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
       if (body.appid !== ctx.env.SDKAPPID) throw new Reject(LEGACY.BAD_DATA, 'appid: unknown appid');
@@ -130,7 +133,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
         }
       }
       if (!isObject(body)) throw new Reject(LEGACY.BAD_JSON, 'request body must be a JSON object');
-      reply = okReply(kind, await dispatch(entry, body, req.ip));
+      reply = okReply(kind, await dispatch(entry, body, req));
     } catch (e) {
       const r = toReject(e, svcCmd);
       code = r.code;

@@ -31,6 +31,7 @@ export async function serveLegacy(handle: LegacyHandler, req: IncomingMessage, r
     cmd: url.searchParams.get('cmd'),
     body,
     ip: req.socket.remoteAddress ?? '',
+    host: req.headers.host,
   });
   res.writeHead(reply.status, reply.headers);
   res.end(reply.body);

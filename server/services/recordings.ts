@@ -4,6 +4,7 @@
  * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t) and now ≤ t; a recording is stored
  * once per (course, file id) however often Tencent retries; IM 1004 announces it and its MsgSeq is kept.
  */
+import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -109,6 +110,8 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
     return { stored: false, reason: 'unknown_user' };
   }
   const fileId = input.file_id ?? input.record_file_id ?? input.video_id;
+  // Tencent's own URL is kept as is; a URL of this server's storage (demo data, local tests) is stored as its key.
+  const videoRef = storedRefOfUrl(ctx.storage, ctx.env, input.video_url);
   const now = ctx.clock.nowS();
   const claimed = await ctx.db
     .insert(recordings)
@@ -117,7 +120,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       uid: user.uid,
       fileId,
       videoId: input.video_id,
-      videoUrl: input.video_url,
+      videoUrl: videoRef,
       startTime: input.start_time,
       endTime: input.end_time,
       mediaStartTime: input.media_start_time,
@@ -142,7 +145,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
     file_size: input.file_size,
     duration: input.duration,
     video_id: input.video_id,
-    video_url: input.video_url,
+    video_url: publicUrlOf(ctx.storage, videoRef),
   };
   let seq: number;
   try {
@@ -163,7 +166,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       .where(and(eq(courses.roomnum, course.roomnum), inArray(courses.indexStatus, ['ready', 'failed'])))
       .run();
     appendEvents(tx, [
-      { roomnum: course.roomnum, at: now, kind: 'recording', uid: user.uid, detail: { recording_id: claimed.id, file_id: fileId, video_url: input.video_url, im_seq: seq } },
+      { roomnum: course.roomnum, at: now, kind: 'recording', uid: user.uid, detail: { recording_id: claimed.id, file_id: fileId, video_url: videoRef, im_seq: seq } },
     ]);
   });
   log.info({ imSeq: seq }, 'recording stored');
