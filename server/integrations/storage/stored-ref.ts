@@ -30,7 +30,7 @@ export function keyOfStoredRef(stored: string): string | null {
  * otherwise the request's Host header (when it is a plain host[:port]), otherwise http://localhost:$PORT.
  * The one place that decides which request header counts (forwarded headers are not trusted here).
  */
-export function requestBaseUrl(env: Env, host: string | null | undefined, protocol: 'http:' | 'https:' | string = 'http:'): string {
+export function requestBaseUrl(env: Env, host: string | null | undefined, protocol = 'http:'): string {
   if (env.PUBLIC_BASE_URL) return publicBaseUrl(env);
   const scheme = protocol === 'https:' ? 'https' : 'http';
   if (host && /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host)) return `${scheme}://${host.toLowerCase()}`;
