@@ -15,6 +15,7 @@ import { recordingReadyInput, recordRecording } from '../services/recordings';
 import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server';
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
+import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { buildPlaybackIndexes, indexBackoffS, INDEX_LEASE_S, playbackIndexKey, requeuePlaybackIndex } from './build-playback-index';
 import type { PlaybackIndex } from '../services/playback-index';
 import { JOBS } from './scheduler';
@@ -22,9 +23,9 @@ import { JOBS } from './scheduler';
 type Ctx = ReturnType<typeof createTestCtx>;
 const courseOf = async (ctx: Ctx, roomnum: number): Promise<Course> => (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, roomnum) }))!;
 
-/** Reads an index the local provider wrote, from the public URL's key. */
-function readLocalIndex(ctx: Ctx, url: string): PlaybackIndex {
-  const key = decodeURIComponent(new URL(url).pathname.replace(/^\/storage\//, ''));
+/** Reads an index the local provider wrote, from the course's stored reference. */
+function readLocalIndex(ctx: Ctx, stored: string): PlaybackIndex {
+  const key = keyOfStoredRef(stored)!;
   return JSON.parse(fs.readFileSync(`${ctx.env.STORAGE_DIR}/${key}`, 'utf8')) as PlaybackIndex;
 }
 
@@ -42,7 +43,7 @@ function flakyStorage(inner: () => StorageProvider) {
       return inner().putObject(key, body, opts);
     },
     presignPut: (key: string, o: { contentType?: string; expiresS: number }) => inner().presignPut(key, o),
-    publicUrl: (key: string) => inner().publicUrl(key),
+    publicUrl: (key: string, base?: string) => inner().publicUrl(key, base),
     stat: (key: string) => inner().stat(key),
   };
   return s;
@@ -64,13 +65,21 @@ describe('build-playback-index job', () => {
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [lesson.roomnum], retrying: [], failed: [] });
     const c = await courseOf(ctx, lesson.roomnum);
     expect(c).toMatchObject({ state: 3, indexStatus: 'ready', indexError: '', indexAttempts: 1 });
-    expect(c.playbackIdxUrl).toBe(`http://classroom.example/storage/${playbackIndexKey(lesson.roomnum, lesson.end + 300)}`);
+    // Stored as a key with a random 128-bit segment (the URL is built when answering).
+    expect(c.playbackIdxUrl).toMatch(new RegExp(`^storage:playback/${lesson.roomnum}/[0-9a-f]{32}/index\\.json$`));
+    const key = keyOfStoredRef(c.playbackIdxUrl)!;
     const idx = readLocalIndex(ctx, c.playbackIdxUrl);
     assertValidPlaybackIndex(idx);
     expect(idx.generated_at).toBe(lesson.end + 300);
     expect(idx.recordings).toHaveLength(1);
     expect(idx.messages.count).toBe(4);
-    expect(await ctx.storage.stat(playbackIndexKey(lesson.roomnum, lesson.end + 300))).toMatchObject({ contentType: 'application/json' });
+    expect(await ctx.storage.stat(key)).toMatchObject({ contentType: 'application/json' });
+    // The old predictable key is not written.
+    expect(await ctx.storage.stat(`playback/${lesson.roomnum}/index-${lesson.end + 300}.json`)).toBeNull();
+    // A rebuild (a late recording re-queues it) overwrites the same key: the URL a teacher shared stays valid.
+    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum);
+    expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
+    expect((await courseOf(ctx, lesson.roomnum)).playbackIdxUrl).toBe(c.playbackIdxUrl);
     // Nothing left to do.
     ctx.clock.advance(3600);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [], retrying: [], failed: [] });
@@ -106,6 +115,18 @@ describe('build-playback-index job', () => {
     await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [lesson.roomnum], retrying: [], failed: [] });
     expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 3, indexStatus: 'ready', indexAttempts: 1, indexError: '' });
+  });
+
+  it('index keys: a random 128-bit segment per course, kept across rebuilds; the old predictable form gets a new one', () => {
+    const a = playbackIndexKey(10001, '');
+    const b = playbackIndexKey(10002, '');
+    expect(a).toMatch(/^playback\/10001\/[0-9a-f]{32}\/index\.json$/);
+    expect(b).toMatch(/^playback\/10002\/[0-9a-f]{32}\/index\.json$/);
+    expect(a.split('/')[2]).not.toBe(b.split('/')[2]);
+    expect(playbackIndexKey(10001, `storage:${a}`)).toBe(a);
+    // Another room's segment, or the retired predictable key, is never reused.
+    expect(playbackIndexKey(10002, `storage:${a}`)).not.toBe(`playback/10002/${a.split('/')[2]}/index.json`);
+    expect(playbackIndexKey(10001, 'storage:playback/10001/index-1800000000.json')).toMatch(/^playback\/10001\/[0-9a-f]{32}\/index\.json$/);
   });
 
   it('a claimed build is leased: a crashed build is retried only after the lease', async () => {

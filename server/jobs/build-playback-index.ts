@@ -6,9 +6,11 @@
  * retried after the lease. Failures are recorded (index_error), retried with exponential backoff, and after
  * REPLAY_INDEX_MAX_ATTEMPTS left visible as 'failed' (the console's retry calls requeuePlaybackIndex).
  */
+import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { courses } from '../../db/schema';
 import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
+import { keyOfStoredRef, storedRefOfKey } from '../integrations/storage/stored-ref';
 import type { ServiceCtx } from '../context';
 import { assemblePlaybackIndex } from '../services/playback-index';
 import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
@@ -24,8 +26,17 @@ export function indexBackoffS(attempt: number): number {
   return Math.min(60 * 2 ** Math.max(0, attempt - 1), 3600);
 }
 
-export function playbackIndexKey(roomnum: number, generatedAt: number): string {
-  return `${SERVER_KEY_PREFIX.PLAYBACK}${roomnum}/index-${generatedAt}.json`;
+/**
+ * Where a course's index is stored: `playback/<roomnum>/<128-bit random hex>/index.json`, so its URL (served publicly
+ * by /storage/) cannot be derived from the room number: a URL seen once opens that course only. The random segment
+ * is made at the first build and kept for rebuilds (`current`: the course's stored reference), so the URL a teacher
+ * shared stays valid and no stale copies pile up.
+ */
+export function playbackIndexKey(roomnum: number, current: string, random: () => string = () => randomBytes(16).toString('hex')): string {
+  const prefix = `${SERVER_KEY_PREFIX.PLAYBACK}${roomnum}/`;
+  const key = keyOfStoredRef(current);
+  const m = key?.startsWith(prefix) ? /^([0-9a-f]{32})\/index\.json$/.exec(key.slice(prefix.length)) : null;
+  return `${prefix}${m ? m[1] : random()}/index.json`;
 }
 
 export interface IndexJobResult {
@@ -72,18 +83,17 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
     // The sweeper sets end_imseq just after ending a course (IM first); building before that would cut the messages.
     if (claimed.beginImseq > 0 && claimed.endImseq === 0) throw new Error('end_imseq is not settled yet');
     const index = await assemblePlaybackIndex(ctx, claimed);
-    const key = playbackIndexKey(roomnum, index.generated_at);
+    const key = playbackIndexKey(roomnum, claimed.playbackIdxUrl);
     await ctx.storage.putObject(key, Buffer.from(JSON.stringify(index)), { contentType: 'application/json' });
-    const url = ctx.storage.publicUrl(key);
     const r = await ctx.db
       .update(courses)
-      .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: url, indexStatus: 'ready', indexError: '' })
+      .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: storedRefOfKey(key), indexStatus: 'ready', indexError: '' })
       .where(ours);
     if (r.changes === 0) {
       ctx.log.info({ roomnum }, 'playback index built but the course was re-queued or resolved meanwhile; leaving it');
       return null;
     }
-    ctx.log.info({ roomnum, url, recordings: index.recordings.length, messages: index.messages.count, complete: index.messages.complete }, 'playback index ready');
+    ctx.log.info({ roomnum, key, recordings: index.recordings.length, messages: index.messages.count, complete: index.messages.complete }, 'playback index ready');
     return 'built';
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { ServiceCtx } from '../context';
 import type { Caller } from '../services/schemas';
+import { requestBaseUrl } from '../integrations/storage/stored-ref';
 
 /** Fields every non-callback command carries (validated by handle.ts before the entry's own schema). */
 export interface CommonFields {
@@ -18,6 +19,9 @@ export interface CommandMeta {
   ip: string | null;
   /** The request body as parsed JSON (callbacks bind their signature to it). */
   body: Record<string, unknown>;
+  /** Host header and scheme of the request (see baseUrlOf). */
+  host?: string;
+  protocol?: string;
 }
 
 /** How the reply is shaped: the protocol envelope, or a Tencent callback's own reply. */
@@ -47,4 +51,9 @@ export type CommandEntry = TokenEntry<z.ZodType> | PublicEntry<z.ZodType>;
 /** Declares an entry with its input type inferred from its schema. */
 export function command<S extends z.ZodType>(e: TokenEntry<S> | PublicEntry<S>): CommandEntry {
   return e as CommandEntry;
+}
+
+/** The base URL for URLs in this command's reply (PUBLIC_BASE_URL, else the request's Host). */
+export function baseUrlOf(ctx: ServiceCtx, meta: CommandMeta): string {
+  return requestBaseUrl(ctx.env, meta.host, meta.protocol);
 }

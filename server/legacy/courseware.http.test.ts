@@ -31,6 +31,27 @@ describe('courseware binding over HTTP', () => {
   });
   afterAll(() => s.close());
 
+  it('a URL of this server\'s /storage/ is stored as its key and answered at the request\'s host; others as sent', async () => {
+    const t3 = await signUp(s, 'teacher3', 1);
+    const ours = `${s.url}/storage/uploads/teacher3/notes%20v1.pdf`;
+    const external = 'https://files.example/storage/uploads/teacher3/x.pdf';
+    expect(await bind({ bind_file: { type: 0, file_name: 'notes.pdf', url: ours } }, t3)).toEqual(OK);
+    expect(await bind({ bind_file: { type: 0, file_name: 'x.pdf', url: external } }, t3)).toEqual(OK);
+    const rows = ctx.db.$client.prepare("SELECT url FROM bound_files WHERE owner_uid = 'teacher3' ORDER BY id").all();
+    expect(rows).toEqual([{ url: 'storage:uploads/teacher3/notes v1.pdf' }, { url: external }]);
+    const listed = (await query({}, t3)).data!.bind_files.map((f) => f.url).sort();
+    expect(listed).toEqual([ours, external].sort());
+    // The same object bound again through another spelling of our URL is the same file.
+    expect(await bind({ bind_file: { type: 0, file_name: 'again.pdf', url: 'storage:uploads/teacher3/notes v1.pdf' } }, t3)).toEqual(err(10104));
+    expect(await unbind({ bind_file: { type: 0, file_name: 'notes.pdf', url: ours } }, t3)).toEqual(OK);
+    expect(await bind({ bind_file: { type: 0, file_name: 'bad.pdf', url: 'storage:../x' } }, t3)).toEqual(err(10003, 'key'));
+    // A cover (live/create) follows the same rule.
+    const covered = await createCourse(s, t3, 'covered', { cover: `${s.url}/storage/uploads/teacher3/c.png` });
+    expect(ctx.db.$client.prepare('SELECT cover FROM courses WHERE roomnum = ?').get(covered)).toEqual({ cover: 'storage:uploads/teacher3/c.png' });
+    const rooms = (await s.call<{ rooms: { cover: string }[] }>('live/roomlist', { token: t3, index: 0, size: 1, roomnum: covered })).data!.rooms;
+    expect(rooms[0]!.cover).toBe(`${s.url}/storage/uploads/teacher3/c.png`);
+  });
+
   it('binds to the library without roomnum or with roomnum 0; the library is the caller’s own', async () => {
     ctx.clock.set(T0 + 10);
     expect(await bind({ bind_file: file(1) })).toEqual(OK);

@@ -21,6 +21,8 @@ export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limi
     cmd: url.searchParams.get('cmd'),
     body,
     ip: fetchClientAddress(req.headers, req.url, trusted).ip,
+    host: req.headers.get('host') ?? url.host,
+    protocol: url.protocol,
   });
   return new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers: reply.headers });
 }

@@ -21,6 +21,9 @@ export interface LegacyRequest {
   body: string | null;
   /** Client address (server/http/client-address.ts); null when unknown. */
   ip: string | null;
+  /** Host header and scheme the request came with: the base of URLs built into replies (requestBaseUrl). */
+  host?: string;
+  protocol?: string;
 }
 
 export interface LegacyReply {
@@ -98,8 +101,8 @@ function unknownCommand(svcCmd: string): string {
 export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, CommandEntry> = COMMANDS) {
   const log = ctx.log;
 
-  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, ip: string | null): Promise<unknown> {
-    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip, body };
+  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, req: LegacyRequest): Promise<unknown> {
+    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip: req.ip, body, host: req.host, protocol: req.protocol };
     if (entry.auth !== 'callback') {
       const appid = commonInt(body.appid);
       if (appid === null) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
@@ -151,7 +154,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
         }
       }
       if (!isObject(body)) throw new Reject(LEGACY.BAD_JSON, 'request body must be a JSON object');
-      reply = okReply(kind, await dispatch(entry, body, req.ip));
+      reply = okReply(kind, await dispatch(entry, body, req));
     } catch (e) {
       const r = toReject(e, svcCmd);
       code = r.code;

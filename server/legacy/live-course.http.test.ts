@@ -320,6 +320,22 @@ describe('live course commands over HTTP', () => {
   });
 
   describe('live/roomidlist', () => {
+    it('a teacher visiting another teacher\'s course is a member with role 0 there; only the host has role 1', async () => {
+      const room = await create();
+      await start(room);
+      ctx.clock.advance(1);
+      expect(await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 0 })).toEqual(OK);
+      ctx.clock.advance(1);
+      expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
+      const list = await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 50 });
+      expect(list).toEqual({ ...OK, data: { total: 3, idlist: [{ id: 'teacher1', role: 1 }, { id: 'teacher2', role: 0 }, { id: 'stu1', role: 0 }] } });
+      expect(events(room).find((e) => e.kind === 'member_enter' && e.uid === 'teacher2')?.role).toBe(0);
+      // Leaving and coming back keeps role 0.
+      await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 1 });
+      await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 0 });
+      expect(member(room, 'teacher2')?.role).toBe(0);
+    });
+
     it('current members: the teacher first, then by join time; total counts all; paging; exited ones gone', async () => {
       const room = await create();
       await start(room);

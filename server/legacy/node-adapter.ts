@@ -39,6 +39,7 @@ export async function serveLegacy(
     cmd: url.searchParams.get('cmd'),
     body,
     ip,
+    host: req.headers.host,
   });
   res.writeHead(reply.status, reply.headers);
   res.end(reply.body);

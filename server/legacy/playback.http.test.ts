@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imMessages } from '../../db/schema';
 import { buildPlaybackIndexes } from '../jobs/build-playback-index';
+import { setPlaybackPublished } from '../services/playback-access';
 import type { PlaybackIndex } from '../services/playback-index';
 import { startStorageTestServer } from '../storage-http/testing';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
@@ -81,11 +82,15 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     for (const [id, role] of [
       ['teacher1', 1],
       ['stu1', 0],
+      ['stu2', 0],
+      ['teacher2', 1],
     ] as const) {
       await ok('account/regist', { id, pwd: 'cHdk', role });
     }
     const t = (await ok<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).token;
     const st = (await ok<{ token: string }>('account/login', { id: 'stu1', pwd: 'cHdk' })).token;
+    const absent = (await ok<{ token: string }>('account/login', { id: 'stu2', pwd: 'cHdk' })).token;
+    const otherTeacher = (await ok<{ token: string }>('account/login', { id: 'teacher2', pwd: 'cHdk' })).token;
     const { roomnum } = await ok<{ roomnum: number }>('live/create', { token: t, title: '几何 第一课' });
     await ok('live/reportbind', { token: t, roomnum, operate: 0, bind_file: { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' } });
     await ok('live/startcourse', { token: t, roomnum });
@@ -106,7 +111,7 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
       expect(r).toEqual({ code: 0 });
     }
 
-    const list = async () => (await ok<{ rooms: Room[] }>('live/roomlist', { token: st, index: 0, size: 10, roomnum })).rooms[0]!;
+    const list = async (token = t) => (await ok<{ rooms: Room[] }>('live/roomlist', { token, index: 0, size: 10, roomnum })).rooms[0]!;
     ctx.clock.set(endedAt + DELAY - 1);
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([]);
     expect(await list()).toMatchObject({ state: 2, playback_idx_url: '' });
@@ -115,7 +120,15 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
 
     const room = await list();
     expect(room.state).toBe(3);
-    expect(room.playback_idx_url).toBe(ctx.storage.publicUrl(`playback/${roomnum}/index-${endedAt + DELAY}.json`));
+    // The teacher gets the index at an unguessable key; everyone else "" until it is published, then only attendees.
+    const indexKey = new RegExp(`^playback/${roomnum}/[0-9a-f]{32}/index\\.json$`);
+    const key = room.playback_idx_url.replace(mode === 'local' ? `${s.url}/storage/` : /^https?:\/\/[^/]+\//, '');
+    expect(key).toMatch(indexKey);
+    for (const token of [st, absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');
+    await setPlaybackPublished(ctx, { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID }, roomnum, true);
+    expect((await list(st)).playback_idx_url).toBe(room.playback_idx_url);
+    for (const token of [absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');
+    expect((await list(st)).state).toBe(3);
     const res = await fetch(room.playback_idx_url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -138,9 +151,13 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
       const part = await fetch(room.playback_idx_url, { headers: { Range: 'bytes=0-9' } });
       expect(part.status).toBe(206);
       expect(await part.text()).toBe('{"version"');
+      // The old predictable key is not served, even where an object still sits there (indexes built before).
+      const oldKey = `playback/${roomnum}/index-${endedAt + DELAY}.json`;
+      await ctx.storage.putObject(oldKey, Buffer.from('{}'), { contentType: 'application/json' });
+      expect((await fetch(`${s.url}/storage/${oldKey}`)).status).toBe(404);
     } else {
       // The index went to COS through the SDK (signature verified by the fake), and IM history was read from Tencent.
-      expect(fakes.cos!.requests.some((r) => r.method === 'PUT' && r.status === 200 && r.key === `playback/${roomnum}/index-${endedAt + DELAY}.json`)).toBe(true);
+      expect(fakes.cos!.requests.some((r) => r.method === 'PUT' && r.status === 200 && r.key === key)).toBe(true);
       expect(fakes.im!.requests.some((r) => r.command === 'group_msg_get_simple' && r.errorCode === 0)).toBe(true);
     }
   });

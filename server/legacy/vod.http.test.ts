@@ -8,7 +8,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordings } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { courseEvents, courses, recordings } from '../../db/schema';
 import { ConfigError } from '../context';
 import { unixToIso } from '../integrations/vod/v2-time';
 import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-server';
@@ -222,6 +223,37 @@ describe('vod/cmd_proxy, local provider', () => {
     expect((await proxy({ Action: 'GetVideoInfo', fileId: '404' })).data).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
   });
 
+  it('lists only what the caller may see: the teacher their own; a student the published recordings they attended', async () => {
+    const as = (tok: string, params: Record<string, unknown>) =>
+      s.call<{ totalCount?: number; fileSet?: { fileId: string }[]; code: number }>('vod/cmd_proxy', { token: tok, method: 'GET', host: HOST, path: PATH, params });
+    // Another teacher's course with one recording and a bound video, ended, not yet published; stu1 attended it.
+    const other = await signUp(s, 'teacher2', 1);
+    const stu = await signUp(s, 'stu1', 0);
+    const room2 = await createCourse(s, other, 'physics');
+    expect((await s.call('live/reportbind', { token: other, roomnum: room2, operate: 0, bind_file: { type: 1, file_name: 'p.mp4', url: 'http://cdn.example/p.mp4' } })).errorCode).toBe(0);
+    await ctx.db.insert(recordings).values({
+      roomnum: room2, uid: 'teacher2', fileId: 'other-rec', videoId: 'ov', videoUrl: 'http://vod.example/other.mp4',
+      startTime: T0, endTime: T0 + 90, mediaStartTime: 0, fileSize: 1, duration: 90, createdAt: T0 + 4000,
+    });
+    await ctx.db.update(courses).set({ state: 3 }).where(eq(courses.roomnum, room2));
+    await ctx.db.insert(courseEvents).values({ roomnum: room2, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    const ids = async (tok: string) => ((await as(tok, { Action: 'DescribeVodInfo', pageSize: 100 })).data!.fileSet ?? []).map((f) => f.fileId);
+
+    // teacher1 keeps their 12 recordings + library video; teacher2 sees only their own recording and video.
+    expect(await ids(token)).toHaveLength(13);
+    expect(await ids(token)).not.toContain('other-rec');
+    expect((await ids(other)).sort()).toEqual(['local-video-3', 'other-rec'].sort());
+    expect((await as(token, { Action: 'GetVideoInfo', fileId: 'other-rec' })).data).toMatchObject({ code: 4000 });
+    // The student: nothing until teacher2 publishes, then the recording only (not the teacher's bound video).
+    expect(await ids(stu)).toEqual([]);
+    expect((await as(stu, { Action: 'GetVideoInfo', fileId: 'other-rec' })).data).toMatchObject({ code: 4000 });
+    await ctx.db.update(courses).set({ playbackPublished: true }).where(eq(courses.roomnum, room2));
+    expect(await ids(stu)).toEqual(['other-rec']);
+    expect((await as(stu, { Action: 'GetVideoInfo', fileId: 'other-rec' })).data).toMatchObject({ code: 0 });
+    const stranger = await signUp(s, 'stu9', 0);
+    expect(await ids(stranger)).toEqual([]);
+  });
+
   it('refuses other hosts, paths and actions (10101) and malformed params (10003)', async () => {
     expect((await proxy({ Action: 'DescribeVodInfo' }, { host: 'evil.example' })).errorCode).toBe(10101);
     expect((await proxy({ Action: 'DescribeVodInfo' }, { path: '/v2/other.php' })).errorCode).toBe(10101);
@@ -255,6 +287,7 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
   let trapHits = 0;
   let s: LegacyTestServer;
   let token: string;
+  let teacherToken: string;
   let ctx: ReturnType<typeof createTestCtx>;
   beforeAll(async () => {
     fake = await startFakeVodServer({
@@ -267,6 +300,18 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
           MetaData: { Size: 7865592, Duration: 61.5, Container: 'mp4', Bitrate: 1000, Height: 720, Width: 1280, Rotate: 0 },
           TranscodeInfo: { TranscodeSet: [{ Url: 'http://vod.example/1.f20.mp4', Definition: 20, Bitrate: 500, Height: 360, Width: 640, Size: 100, Duration: 61.5, Container: 'mp4', Md5: 'abc' }] },
         },
+        // Someone else's file in the same VOD account: this server knows nothing of it, so nobody is shown it.
+        {
+          FileId: '5285485487985279999',
+          BasicInfo: { Name: 'private', CreateTime: unixToIso(1500000050), UpdateTime: unixToIso(1500000050), Status: 'Normal', ClassId: 3, ClassName: 'math', MediaUrl: 'http://vod.example/private.mp4', Vid: 'v9' },
+          MetaData: { Size: 1, Duration: 1 },
+        },
+        // A video a teacher bound by its URL (visible to that teacher through the binding).
+        {
+          FileId: '5285485487985270001',
+          BasicInfo: { Name: 'intro', CreateTime: unixToIso(1500000020), UpdateTime: unixToIso(1500000020), Status: 'Normal', ClassId: 3, MediaUrl: 'http://vod.example/intro.mp4' },
+          MetaData: { Size: 2, Duration: 2 },
+        },
       ],
     });
     trap = http.createServer((_req, res) => {
@@ -276,7 +321,17 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
     await new Promise<void>((r) => trap.listen(0, '127.0.0.1', r));
     ctx = createTestCtx({ ...KEYS, VOD_PROVIDER: 'tencent', VOD_ENDPOINT: fake.endpoint });
     s = await startLegacyTestServer(ctx);
+    // stu1 attended teacher1's published course whose recording is file ...1487.
+    teacherToken = await signUp(s, 'teacher1', 1);
     token = await signUp(s, 'stu1', 0);
+    const roomnum = await createCourse(s, teacherToken, 'math');
+    await ctx.db.insert(recordings).values({
+      roomnum, uid: 'teacher1', fileId: '5285485487985271487', videoId: 'v1', videoUrl: 'http://vod.example/1.mp4',
+      startTime: T0, endTime: T0 + 61, mediaStartTime: 0, fileSize: 7865592, duration: 61, createdAt: T0,
+    });
+    await ctx.db.update(courses).set({ state: 3, playbackPublished: true }).where(eq(courses.roomnum, roomnum));
+    await ctx.db.insert(courseEvents).values({ roomnum, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    expect((await s.call('live/reportbind', { token: teacherToken, operate: 0, bind_file: { type: 1, file_name: 'intro.mp4', url: 'http://vod.example/intro.mp4' } })).errorCode).toBe(0);
   });
   afterAll(async () => {
     await s.close();
@@ -315,6 +370,21 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
       message: '',
       transcodeInfo: { transcodeList: [{ url: 'http://vod.example/1.f20.mp4', definition: 20, bitrate: 500, height: 360, width: 640, size: 100, duration: 61.5, container: 'mp4', md5: 'abc' }] },
     });
+  });
+
+  it('filters what the whole account holds down to the caller\'s media (file id / video id / bound URL)', async () => {
+    const list = async (tok: string) =>
+      ((await s.call<{ fileSet: { fileId: string }[]; totalCount: number }>('vod/cmd_proxy', { token: tok, method: 'GET', host: HOST, path: PATH, params: { Action: 'DescribeVodInfo' } })).data!);
+    const stu = await list(token);
+    expect(stu.fileSet.map((f) => f.fileId)).toEqual(['5285485487985271487']);
+    expect(stu.totalCount).toBe(1);
+    expect((await list(teacherToken)).fileSet.map((f) => f.fileId)).toEqual(['5285485487985270001', '5285485487985271487']);
+    const stranger = await signUp(s, 'stu7', 0);
+    expect(await list(stranger)).toMatchObject({ totalCount: 0, fileSet: [] });
+    const info = (tok: string, fileId: string) => s.call('vod/cmd_proxy', { token: tok, method: 'GET', host: HOST, path: PATH, params: { Action: 'GetVideoInfo', fileId } });
+    expect((await info(token, '5285485487985279999')).data).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+    expect((await info(stranger, '5285485487985271487')).data).toMatchObject({ code: 4000 });
+    expect((await info(teacherToken, '5285485487985270001')).data).toMatchObject({ code: 0 });
   });
 
   it('a Tencent error becomes 90000 with data {code, message}', async () => {

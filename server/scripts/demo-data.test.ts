@@ -1,9 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
+import { createServiceCtx } from '../context';
 import { loadEnv } from '../env';
+import { createLogger } from '../logger';
+import { createRequestListener } from '../main';
+import { createRuntime } from '../runtime';
+import { loginConsole } from '../services/sessions';
+import { callerFor } from '../trpc/testing';
 import { tempDir } from '../testing/test-db';
 import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';
 
@@ -29,19 +37,72 @@ describe('npm run demo-data', () => {
     };
     expect(replay.state).toBe(3);
     expect(replay.playback_published).toBe(1);
-    const key = replay.playback_idx_url.replace('http://127.0.0.1:9/storage/', '');
+    // Stored as keys (no host or port in the database), the index at an unguessable key.
+    expect(replay.playback_idx_url).toMatch(/^storage:playback\/\d+\/[0-9a-f]{32}\/index\.json$/);
+    const key = replay.playback_idx_url.slice('storage:'.length);
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'storage', key), 'utf8')) as { recordings: { video_url: string }[] };
     const schema = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'docs', 'playback-index.schema.json'), 'utf8')) as object;
     const validate = new Ajv({ strict: false }).compile(schema);
     expect(validate(index), JSON.stringify(validate.errors)).toBe(true);
     expect(index.recordings).toHaveLength(1);
     const clipKey = index.recordings[0]!.video_url.replace('http://127.0.0.1:9/storage/', '');
+    expect(clipKey).toMatch(/^demo\/[0-9a-f]{32}\/recordings\/lesson-1\.mp4$/);
     expect(fs.statSync(path.join(dir, 'storage', clipKey)).size).toBe(fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size);
+    const stored = db.$client.prepare('SELECT video_url FROM recordings').all() as { video_url: string }[];
+    expect(stored).toEqual([{ video_url: `storage:${clipKey}` }]);
+    expect(db.$client.prepare("SELECT count(*) AS n FROM bound_files WHERE url NOT LIKE 'storage:demo/%'").get()).toEqual({ n: 0 });
 
     // Attendance exists for the replay course; running again changes nothing.
     const enters = db.$client.prepare("SELECT COUNT(*) AS n FROM course_events WHERE roomnum = ? AND kind = 'member_enter'").get(demo!.replayRoomnum) as { n: number };
     expect(enters.n).toBe(7);
     expect(await seedDemoData(env, now)).toBeNull();
+  });
+
+  it('served on another port without PUBLIC_BASE_URL, roomlist and the console hand out URLs at that port that play', async () => {
+    const dir = tempDir();
+    const env = loadEnv({ DATABASE_URL: path.join(dir, 'edu.db'), STORAGE_DIR: path.join(dir, 'storage') });
+    expect(env.PUBLIC_BASE_URL).toBeUndefined();
+    const demo = (await seedDemoData(env, Math.floor(Date.now() / 1000)))!;
+    const ctx = createServiceCtx(env, { log: createLogger('silent') });
+    const server = http.createServer(createRequestListener(createRuntime(ctx), null));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(host.endsWith(':3000')).toBe(false);
+    try {
+      const legacy = async (cmd: string, body: Record<string, unknown>) => {
+        const res = await fetch(`http://${host}/index.php?svc=${cmd.split('/')[0]}&cmd=${cmd.split('/')[1]}`, {
+          method: 'POST',
+          body: JSON.stringify({ appid: env.SDKAPPID, timeStamp: 1, ...body }),
+        });
+        return (await res.json()) as { errorCode: number; data: Record<string, unknown> };
+      };
+      const pwd = Buffer.from(demo.password).toString('base64');
+      const token = (await legacy('account/login', { id: DEMO_TEACHER, pwd })).data.token as string;
+      const rooms = (await legacy('live/roomlist', { token, index: 0, size: 50, roomnum: demo.replayRoomnum })).data.rooms as { playback_idx_url: string }[];
+      const idxUrl = rooms[0]!.playback_idx_url;
+      expect(idxUrl.startsWith(`http://${host}/storage/playback/`)).toBe(true);
+      const idx = await fetch(idxUrl);
+      expect(idx.status).toBe(200);
+      expect(((await idx.json()) as { course: { roomnum: number } }).course.roomnum).toBe(demo.replayRoomnum);
+
+      // The console (tRPC with this request's Host): the recording plays from this port.
+      const { secret } = await loginConsole(ctx, { id: DEMO_TEACHER, pwd, ip: '10.0.0.1' });
+      const api = callerFor(ctx, secret, { headers: { host, origin: `http://${host}` } }).api;
+      const view = await api.playback.view({ roomnum: demo.replayRoomnum });
+      const videoUrl = view.segments[0]!.videoUrl;
+      expect(videoUrl.startsWith(`http://${host}/storage/demo/`)).toBe(true);
+      const video = await fetch(videoUrl);
+      expect(video.status).toBe(200);
+      expect((await video.arrayBuffer()).byteLength).toBe(fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size);
+      expect((await api.playback.review({ roomnum: demo.replayRoomnum })).index.url).toBe(idxUrl);
+      const files = await api.courseware.list({ roomnum: 0 });
+      const pdf = await fetch(files.files[0]!.url);
+      expect([files.files[0]!.url.startsWith(`http://${host}/storage/demo/`), pdf.status]).toEqual([true, 200]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      ctx.db.$client.close();
+    }
   });
 
   it('writes a structurally valid PDF (xref offsets point at their objects)', () => {

@@ -22,12 +22,18 @@ import { recordRecording } from '../services/recordings';
 import { ROLE, type Caller } from '../services/schemas';
 import { setPlaybackPublished } from '../services/playback-access';
 import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
+import { storedRefOfKey } from '../integrations/storage/stored-ref';
 
 export const DEMO_TEACHER = 'demo_teacher';
 const STUDENTS = ['xiaoming', 'xiaohong', 'lilei', 'hanmeimei', 'zhangwei', 'wangfang'];
-/** Where the demo's files live: under a server-managed prefix, so no client can get credentials to overwrite them. */
-const CLIP_KEY = `${SERVER_KEY_PREFIX.DEMO}recordings/lesson-1.mp4`;
-const PDF_KEY = `${SERVER_KEY_PREFIX.DEMO}courseware/fractions.pdf`;
+/**
+ * Where the demo's files live: under a server-managed prefix (no client gets credentials to overwrite them), below a
+ * random 128-bit segment made per seeding, so their public /storage/ URLs cannot be guessed.
+ */
+function demoKeys(): { clip: string; pdf: string } {
+  const dir = `${SERVER_KEY_PREFIX.DEMO}${randomBytes(16).toString('hex')}/`;
+  return { clip: `${dir}recordings/lesson-1.mp4`, pdf: `${dir}courseware/fractions.pdf` };
+}
 const FIXTURE_CLIP = path.join(process.cwd(), 'e2e', 'fixtures', 'demo-clip.mp4');
 const DAY = 86400;
 
@@ -117,12 +123,14 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   }
 
   // Files in local storage: the fixture clip (also the recording) and a one-page PDF.
+  // Stored as `storage:<key>` references: URLs are built when answering, at whatever host and port serves them.
+  const keys = demoKeys();
   const clip = fs.readFileSync(FIXTURE_CLIP);
-  await ctx.storage.putObject(CLIP_KEY, clip, { contentType: 'video/mp4' });
+  await ctx.storage.putObject(keys.clip, clip, { contentType: 'video/mp4' });
   const pdf = tinyPdf('Fractions - lesson notes');
-  await ctx.storage.putObject(PDF_KEY, pdf, { contentType: 'application/pdf' });
-  const clipUrl = ctx.storage.publicUrl(CLIP_KEY);
-  const pdfUrl = ctx.storage.publicUrl(PDF_KEY);
+  await ctx.storage.putObject(keys.pdf, pdf, { contentType: 'application/pdf' });
+  const clipUrl = storedRefOfKey(keys.clip);
+  const pdfUrl = storedRefOfKey(keys.pdf);
   await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.

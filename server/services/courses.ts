@@ -9,6 +9,7 @@ import { boundFiles, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
+import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
@@ -21,6 +22,14 @@ export async function getCourse(ctx: ServiceCtx, roomnum: number): Promise<Cours
   return c;
 }
 
+/**
+ * A member's role in a course's room: 1 for the course's host only, 0 for everyone else, whatever their account role
+ * (a teacher visiting another teacher's class is a listener there). Used when seating the host and on reportmemid.
+ */
+export function memberRole(c: Pick<Course, 'hostUid'>, uid: string): number {
+  return c.hostUid === uid ? ROLE.TEACHER : ROLE.STUDENT;
+}
+
 /** The course if the caller is its teacher. Throws ROOM_NOT_FOUND, NO_PRIVILEGE. */
 export async function getOwnCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<Course> {
   const c = await getCourse(ctx, roomnum);
@@ -28,18 +37,24 @@ export async function getOwnCourse(ctx: ServiceCtx, caller: Caller, roomnum: num
   return c;
 }
 
+/** A cover as stored: '' for none; a URL of this server's storage becomes its key (stored-ref.ts). Throws BAD_INPUT. */
+function coverRef(ctx: ServiceCtx, cover: string | undefined, base?: string): string {
+  return cover ? storedRefOfUrl(ctx.storage, ctx.env, cover, base) : '';
+}
+
 /** Creates a course in state 0. Teachers only (NO_PRIVILEGE). Callers: `live/create`, console. */
 export async function createCourse(
   ctx: ServiceCtx,
   caller: Caller,
   input: { title: string; cover?: string },
+  base?: string,
 ): Promise<{ roomnum: number; groupid: string }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers can create courses');
   const now = ctx.clock.nowS();
   const roomnum = inTransaction(ctx.db, (tx) => {
     const row = tx
       .insert(courses)
-      .values({ appid: ctx.env.SDKAPPID, hostUid: caller.uid, title: input.title, cover: input.cover ?? '', createdAt: now, listTime: now })
+      .values({ appid: ctx.env.SDKAPPID, hostUid: caller.uid, title: input.title, cover: coverRef(ctx, input.cover, base), createdAt: now, listTime: now })
       .returning({ roomnum: courses.roomnum })
       .get();
     appendEvents(tx, [{ roomnum: row.roomnum, at: now, kind: 'created', uid: caller.uid, role: caller.role }]);
@@ -86,12 +101,12 @@ export async function startCourse(
     // Another request started it between our read and this write (the IM message went out twice; Tencent allows it).
     if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
     tx.insert(members)
-      .values({ roomnum: c.roomnum, uid: caller.uid, role: caller.role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
-      .onConflictDoUpdate({ target: [members.roomnum, members.uid], set: { joinedAt: now, lastHeartbeat: now, exitedAt: null } })
+      .values({ roomnum: c.roomnum, uid: caller.uid, role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null })
+      .onConflictDoUpdate({ target: [members.roomnum, members.uid], set: { role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null } })
       .run();
     appendEvents(tx, [
-      { roomnum: c.roomnum, at: now, kind: 'started', uid: caller.uid, role: caller.role },
-      { roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: caller.role },
+      { roomnum: c.roomnum, at: now, kind: 'started', uid: caller.uid, role: memberRole(c, caller.uid) },
+      { roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: memberRole(c, caller.uid) },
     ]);
   });
 }
@@ -163,7 +178,7 @@ export async function updateCourse(
   if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
   const set: Partial<Pick<Course, 'title' | 'cover'>> = {};
   if (input.title !== undefined) set.title = input.title;
-  if (input.cover !== undefined) set.cover = input.cover;
+  if (input.cover !== undefined) set.cover = coverRef(ctx, input.cover);
   if (Object.keys(set).length === 0) return c;
   const row = await ctx.db
     .update(courses)

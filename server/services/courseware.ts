@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/client';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
+import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { appendEvents } from './course-events';
 import { getOwnCourse, getCourse } from './courses';
 import { FILES_EDITABLE_STATES, ROLE, type BindFileInput, type Caller } from './schemas';
@@ -35,11 +36,20 @@ export function assertFilesEditable(c: { state: number }): void {
 }
 
 /**
- * Binds a file to a course (its teacher, state 0 or 1) or to the caller's library.
+ * Binds a file to a course (its teacher, state 0 or 1) or to the caller's library. A URL of this server's storage (at
+ * PUBLIC_BASE_URL or `base`, the request's base) is stored as its key (stored-ref.ts); other URLs as sent.
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
  */
-export async function bindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, file: BindFileInput, meta: FileMeta = {}): Promise<BoundFile> {
+export async function bindFile(
+  ctx: ServiceCtx,
+  caller: Caller,
+  roomnum: number,
+  input: BindFileInput,
+  meta: FileMeta = {},
+  base?: string,
+): Promise<BoundFile> {
   await checkBindTarget(ctx, caller, roomnum);
+  const file = { ...input, url: storedRefOfUrl(ctx.storage, ctx.env, input.url, base) };
   const now = ctx.clock.nowS();
   return inTransaction(ctx.db, (tx) => {
     const row = tx
@@ -56,9 +66,10 @@ export async function bindFile(ctx: ServiceCtx, caller: Caller, roomnum: number,
   });
 }
 
-/** Unbinds a url. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_NOT_BOUND. */
-export async function unbindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, url: string): Promise<void> {
+/** Unbinds a url (as bound, or as this server handed it out at `base`). Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_NOT_BOUND. */
+export async function unbindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, sentUrl: string, base?: string): Promise<void> {
   await checkBindTarget(ctx, caller, roomnum);
+  const url = storedRefOfUrl(ctx.storage, ctx.env, sentUrl, base);
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
     const gone = tx

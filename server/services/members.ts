@@ -9,7 +9,7 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
-import { getCourse, imPayload, sendCourseIm } from './courses';
+import { getCourse, imPayload, memberRole, sendCourseIm } from './courses';
 import { preparedFor } from './prepared';
 import { COURSE_STATE, hasEnded, type Caller } from './schemas';
 
@@ -72,7 +72,7 @@ export function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: number
 }
 
 /**
- * Enter (operate 0) or exit (operate 1) a live course. Enter sends IM 1003 first (failure → IM_SEND_FAILED, nothing
+ * Enter (operate 0) or exit (operate 1) a live course, seated with memberRole (1 only for the host). Enter sends IM 1003 first (failure → IM_SEND_FAILED, nothing
  * changes), then upserts the membership; re-entering is allowed. Exit of a room never entered → NOT_IN_ROOM; a
  * repeated exit is fine. Throws ROOM_NOT_FOUND, COURSE_STATE, NOT_IN_ROOM, IM_SEND_FAILED.
  */
@@ -97,6 +97,7 @@ export async function reportMember(
   if (input.operate === 0) {
     await sendCourseIm(ctx, String(c.roomnum), imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }), caller.uid);
     const now = ctx.clock.nowS();
+    const role = memberRole(c, caller.uid);
     inTransaction(ctx.db, (tx) => {
       const prev = tx
         .select({ exitedAt: members.exitedAt })
@@ -105,14 +106,14 @@ export async function reportMember(
         .get();
       const wasIn = prev !== undefined && prev.exitedAt === null;
       tx.insert(members)
-        .values({ roomnum: c.roomnum, uid: caller.uid, role: caller.role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
+        .values({ roomnum: c.roomnum, uid: caller.uid, role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
         .onConflictDoUpdate({
           target: [members.roomnum, members.uid],
           // Already in the room: keep the join time; back after leaving: a new stay starts now.
-          set: wasIn ? { lastHeartbeat: now } : { joinedAt: now, lastHeartbeat: now, exitedAt: null },
+          set: wasIn ? { role, lastHeartbeat: now } : { role, joinedAt: now, lastHeartbeat: now, exitedAt: null },
         })
         .run();
-      if (!wasIn) appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: caller.role }]);
+      if (!wasIn) appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role }]);
     });
     return;
   }

@@ -1,27 +1,65 @@
 /**
- * Who may open a course's playback, and the teacher's publish switch. Rule: the course's teacher always; a student
- * only when the playback is published and the student attended (a member_enter event in the course log, which
- * outlives the membership rows); nobody else. Anyone refused sees ROOM_NOT_FOUND, as if the course did not exist.
- * Callers: tRPC playback router.
+ * Who may see a course's playback (its index URL, recordings, timeline), and the teacher's publish switch. THE rule
+ * (mayViewPlayback), for both doors: the course's teacher always; anyone else only when the course has ended, its
+ * playback is published and they attended (a member_enter event in the course log, which outlives the membership
+ * rows). Attendance is asked only for rooms where it decides, in one prepared query per call (viewableRooms).
+ * Used by the console's playback pages (refusals look like ROOM_NOT_FOUND), `live/roomlist` (others get
+ * playback_idx_url "") and `vod/cmd_proxy` (which recordings a caller may list).
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import { courseEvents, courses, type Course } from '../../db/schema';
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { boundFiles, courseEvents, courses, recordings, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
+import { publicUrlOf } from '../integrations/storage/stored-ref';
+import type { MediaView } from '../integrations/vod/types';
+import { LIBRARY } from './courseware';
+import { FILE_TYPE } from './uploads';
 import { getCourse } from './courses';
 import { getTeacherCourse } from './console-courses';
-import { courseTimeline, type TimelineItem } from './playback';
+import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
+import { preparedFor } from './prepared';
 import { listRecordings } from './recordings';
-import { ENDED_STATES, hasEnded, type Caller } from './schemas';
+import { hasEnded, type Caller } from './schemas';
 
-/** Whether `uid` ever entered the course. */
-async function attended(ctx: ServiceCtx, roomnum: number, uid: string): Promise<boolean> {
-  const row = await ctx.db
-    .select({ id: courseEvents.id })
+/** What the rule reads of a course. */
+export type PlaybackFacts = Pick<Course, 'roomnum' | 'hostUid' | 'state' | 'playbackPublished'>;
+
+/** THE playback rule: the host, or, for an ended course with a published playback, someone who attended. */
+export function mayViewPlayback(c: Omit<PlaybackFacts, 'roomnum'>, uid: string, attended: boolean): boolean {
+  return c.hostUid === uid || (c.playbackPublished && hasEnded(c) && attended);
+}
+
+const attendance = preparedFor((db) =>
+  db
+    .selectDistinct({ roomnum: courseEvents.roomnum })
     .from(courseEvents)
-    .where(and(eq(courseEvents.roomnum, roomnum), eq(courseEvents.kind, 'member_enter'), eq(courseEvents.uid, uid)))
-    .limit(1);
-  return row.length > 0;
+    .where(
+      and(
+        eq(courseEvents.uid, sql.placeholder('uid')),
+        eq(courseEvents.kind, 'member_enter'),
+        sql`${courseEvents.roomnum} IN (SELECT value FROM json_each(${sql.placeholder('rooms')}))`,
+      ),
+    )
+    .prepare(),
+);
+
+/**
+ * Which of `rooms` the caller may see the playback of. Rooms the rule decides without attendance (the caller's own;
+ * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them.
+ */
+export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly PlaybackFacts[]): Set<number> {
+  const ok = new Set<number>();
+  const ask: PlaybackFacts[] = [];
+  for (const c of rooms) {
+    const without = mayViewPlayback(c, caller.uid, false);
+    if (without) ok.add(c.roomnum);
+    else if (mayViewPlayback(c, caller.uid, true)) ask.push(c);
+  }
+  if (ask.length > 0) {
+    const entered = new Set(attendance(ctx).all({ uid: caller.uid, rooms: JSON.stringify(ask.map((c) => c.roomnum)) }).map((r) => r.roomnum));
+    for (const c of ask) if (entered.has(c.roomnum)) ok.add(c.roomnum);
+  }
+  return ok;
 }
 
 /**
@@ -34,7 +72,7 @@ export async function getViewablePlayback(ctx: ServiceCtx, caller: Caller, roomn
     if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended yet');
     return { course: c, isTeacher: true };
   }
-  if (!c.playbackPublished || !hasEnded(c) || !(await attended(ctx, roomnum, caller.uid))) throw new AppError('ROOM_NOT_FOUND');
+  if (!viewableRooms(ctx, caller, [c]).has(c.roomnum)) throw new AppError('ROOM_NOT_FOUND');
   return { course: c, isTeacher: false };
 }
 
@@ -55,23 +93,29 @@ export interface AttendedPlayback {
 
 /** Published playbacks of ended courses the caller attended, most recent first (the student page). */
 export async function listAttendedPlaybacks(ctx: ServiceCtx, caller: Caller, limit = 50): Promise<AttendedPlayback[]> {
+  // Candidates are the rooms the caller entered (they attended all of them); the rule picks the viewable ones.
   const mine = ctx.db
     .selectDistinct({ roomnum: courseEvents.roomnum })
     .from(courseEvents)
     .where(and(eq(courseEvents.uid, caller.uid), eq(courseEvents.kind, 'member_enter')));
-  return ctx.db
-    .select({ roomnum: courses.roomnum, title: courses.title, hostUid: courses.hostUid, beginTime: courses.beginTime, endTime: courses.endTime })
+  const rows = await ctx.db
+    .select({
+      roomnum: courses.roomnum,
+      title: courses.title,
+      hostUid: courses.hostUid,
+      beginTime: courses.beginTime,
+      endTime: courses.endTime,
+      state: courses.state,
+      playbackPublished: courses.playbackPublished,
+    })
     .from(courses)
-    .where(
-      and(
-        eq(courses.appid, ctx.env.SDKAPPID),
-        eq(courses.playbackPublished, true),
-        inArray(courses.state, ENDED_STATES),
-        inArray(courses.roomnum, mine),
-      ),
-    )
-    .orderBy(desc(courses.endTime), desc(courses.roomnum))
-    .limit(limit);
+    .where(and(eq(courses.appid, ctx.env.SDKAPPID), inArray(courses.roomnum, mine)))
+    .orderBy(desc(courses.endTime), desc(courses.roomnum));
+  return rows
+    // This page lists published playbacks only (a teacher reviews their unpublished ones from the course list).
+    .filter((c) => c.playbackPublished && mayViewPlayback(c, caller.uid, true))
+    .slice(0, limit)
+    .map(({ roomnum, title, hostUid, beginTime, endTime }) => ({ roomnum, title, hostUid, beginTime, endTime }));
 }
 
 export interface PlaybackSegment {
@@ -86,21 +130,83 @@ export interface PlaybackSegment {
 /**
  * What a viewer of the playback sees: the recordings in order and the class timeline. Students get the lesson's
  * shape (start, recordings, courseware, end) without other people's comings and goings; the teacher gets it all.
- * Throws as getViewablePlayback.
+ * File URLs are built at `base` (the caller's requestBaseUrl). Throws as getViewablePlayback.
  */
 export async function playbackForViewer(
   ctx: ServiceCtx,
   caller: Caller,
   roomnum: number,
+  base?: string,
 ): Promise<{ course: Course; isTeacher: boolean; segments: PlaybackSegment[]; timeline: TimelineItem[] }> {
   const { course, isTeacher } = await getViewablePlayback(ctx, caller, roomnum);
   const tl = await courseTimeline(ctx, roomnum);
   const recs = await listRecordings(ctx, roomnum);
-  const timeline = isTeacher ? tl.items : tl.items.filter((i) => i.kind !== 'join' && i.kind !== 'leave');
+  const urlOf = (stored: string) => publicUrlOf(ctx.storage, stored, base);
+  const items = isTeacher ? tl.items : tl.items.filter((i) => i.kind !== 'join' && i.kind !== 'leave');
   return {
     course,
     isTeacher,
-    segments: recs.map((r) => ({ recordingId: r.id, videoUrl: r.videoUrl, startTime: r.startTime, endTime: r.endTime, duration: r.duration })),
-    timeline,
+    timeline: timelineWithUrls(items, urlOf),
+    segments: recs.map((r) => ({ recordingId: r.id, videoUrl: urlOf(r.videoUrl), startTime: r.startTime, endTime: r.endTime, duration: r.duration })),
+  };
+}
+
+/**
+ * The playback index URL each listed course shows this caller (`live/roomlist`): built at `base` for rooms the rule
+ * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when the
+ * page holds published playbacks of others' courses.
+ */
+export function playbackUrlsFor(
+  ctx: ServiceCtx,
+  caller: Caller,
+  rooms: readonly (PlaybackFacts & Pick<Course, 'playbackIdxUrl'>)[],
+  base?: string,
+): Map<number, string> {
+  const out = new Map<number, string>();
+  const withIndex = rooms.filter((c) => c.playbackIdxUrl !== '');
+  if (withIndex.length === 0) return out;
+  const ok = viewableRooms(ctx, caller, withIndex);
+  for (const c of withIndex) if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
+  return out;
+}
+
+/**
+ * The media `vod/cmd_proxy` may show the caller (the same rule as playbacks): recordings of courses whose playback
+ * they may see (their own courses, or published ones they attended), and the videos bound to their library or to
+ * courses they teach. URLs are built at `base`.
+ */
+export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: string): Promise<MediaView> {
+  const entered = ctx.db
+    .selectDistinct({ roomnum: courseEvents.roomnum })
+    .from(courseEvents)
+    .where(and(eq(courseEvents.uid, caller.uid), eq(courseEvents.kind, 'member_enter')));
+  const candidates = await ctx.db
+    .select({ roomnum: courses.roomnum, hostUid: courses.hostUid, state: courses.state, playbackPublished: courses.playbackPublished })
+    .from(courses)
+    .where(and(eq(courses.appid, ctx.env.SDKAPPID), or(eq(courses.hostUid, caller.uid), inArray(courses.roomnum, entered))));
+  const viewable = [...viewableRooms(ctx, caller, candidates)];
+  const taught = candidates.filter((c) => c.hostUid === caller.uid).map((c) => c.roomnum);
+  const recs = viewable.length
+    ? await ctx.db
+        .select({ fileId: recordings.fileId, videoId: recordings.videoId, url: recordings.videoUrl })
+        .from(recordings)
+        .where(sql`${recordings.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(viewable)}))`)
+    : [];
+  const videos = await ctx.db
+    .selectDistinct({ url: boundFiles.url })
+    .from(boundFiles)
+    .where(
+      and(
+        eq(boundFiles.type, FILE_TYPE.VIDEO),
+        or(
+          and(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid)),
+          sql`${boundFiles.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(taught)}))`,
+        ),
+      ),
+    );
+  return {
+    fileIds: [...new Set(recs.flatMap((r) => [r.fileId, r.videoId]).filter((id) => id !== ''))],
+    refs: [...new Set([...recs.map((r) => r.url), ...videos.map((v) => v.url)])],
+    urlOf: (stored) => publicUrlOf(ctx.storage, stored, base),
   };
 }

@@ -7,7 +7,8 @@ import type { Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import type { TimElem } from '../integrations/im/types';
 import { listCourseEvents, memberStays } from './course-events';
-import { timelineFrom, type TimelineItem } from './playback';
+import { publicUrlOf } from '../integrations/storage/stored-ref';
+import { timelineFrom, timelineWithUrls, type TimelineItem } from './playback';
 import { listRecordings } from './recordings';
 
 export const PLAYBACK_INDEX_VERSION = 1;
@@ -83,7 +84,9 @@ function coursewareFrom(items: TimelineItem[]): PlaybackIndex['courseware'] {
  */
 export async function assemblePlaybackIndex(ctx: ServiceCtx, course: Course): Promise<PlaybackIndex> {
   const [events, recs] = await Promise.all([listCourseEvents(ctx, course.roomnum), listRecordings(ctx, course.roomnum)]);
-  const items = timelineFrom(events, recs);
+  // The index is a static file: the URLs in it are built once, at PUBLIC_BASE_URL (docs/playback-index.md).
+  const urlOf = (stored: string) => publicUrlOf(ctx.storage, stored);
+  const items = timelineWithUrls(timelineFrom(events, recs), urlOf);
   const from = course.beginImseq;
   const to = Math.max(course.endImseq, course.beginImseq);
   const history = from > 0 ? await ctx.im.groupMessages(String(course.roomnum), from, to) : { messages: [], complete: true, note: 'the course never started: no message range' };
@@ -104,7 +107,7 @@ export async function assemblePlaybackIndex(ctx: ServiceCtx, course: Course): Pr
       groupid: String(course.roomnum),
       title: course.title,
       host_uid: course.hostUid,
-      cover: course.cover,
+      cover: urlOf(course.cover),
       begin_time: course.beginTime,
       end_time: course.endTime,
       begin_imseq: course.beginImseq,
@@ -114,7 +117,7 @@ export async function assemblePlaybackIndex(ctx: ServiceCtx, course: Course): Pr
     recordings: recs.map((r) => ({
       file_id: r.fileId,
       video_id: r.videoId,
-      video_url: r.videoUrl,
+      video_url: urlOf(r.videoUrl),
       uid: r.uid,
       start_time: r.startTime,
       end_time: r.endTime,

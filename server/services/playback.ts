@@ -115,6 +115,16 @@ export function timelineFrom(events: CourseEvent[], recs: Recording[]): Timeline
 }
 
 /**
+ * The timeline with its stored file references (recordings, courseware) turned into URLs by `urlOf` (publicUrlOf with
+ * the caller's base): the rows keep `storage:<key>`, answers carry URLs.
+ */
+export function timelineWithUrls(items: TimelineItem[], urlOf: (stored: string) => string): TimelineItem[] {
+  return items.map((i) =>
+    i.kind === 'recording' ? { ...i, videoUrl: urlOf(i.videoUrl) } : i.kind === 'courseware_bound' || i.kind === 'courseware_unbound' ? { ...i, url: urlOf(i.url) } : i,
+  );
+}
+
+/**
  * The course's timeline. No authorization here: callers decide who may see it (the console: its teacher, or a
  * student who attended a published playback). Throws ROOM_NOT_FOUND.
  */

@@ -5,6 +5,7 @@
  * pair was not used for another body; without a key callbacks are refused (unless explicitly allowed); a recording is stored
  * once per (course, file id) however often Tencent retries; IM 1004 announces it and its MsgSeq is kept.
  */
+import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -139,6 +140,8 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
     return { stored: false, reason: 'unknown_user' };
   }
   const fileId = input.file_id ?? input.record_file_id ?? input.video_id;
+  // Tencent's own URL is kept as is; a URL of this server's storage (demo data, local tests) is stored as its key.
+  const videoRef = storedRefOfUrl(ctx.storage, ctx.env, input.video_url);
   const now = ctx.clock.nowS();
   const claimed = await ctx.db
     .insert(recordings)
@@ -147,7 +150,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       uid: user.uid,
       fileId,
       videoId: input.video_id,
-      videoUrl: input.video_url,
+      videoUrl: videoRef,
       startTime: input.start_time,
       endTime: input.end_time,
       mediaStartTime: input.media_start_time,
@@ -172,7 +175,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
     file_size: input.file_size,
     duration: input.duration,
     video_id: input.video_id,
-    video_url: input.video_url,
+    video_url: publicUrlOf(ctx.storage, videoRef),
   };
   let seq: number;
   try {
@@ -193,7 +196,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       .where(and(eq(courses.roomnum, course.roomnum), inArray(courses.indexStatus, ['ready', 'failed'])))
       .run();
     appendEvents(tx, [
-      { roomnum: course.roomnum, at: now, kind: 'recording', uid: user.uid, detail: { recording_id: claimed.id, file_id: fileId, video_url: input.video_url, im_seq: seq } },
+      { roomnum: course.roomnum, at: now, kind: 'recording', uid: user.uid, detail: { recording_id: claimed.id, file_id: fileId, video_url: videoRef, im_seq: seq } },
     ]);
   });
   log.info({ imSeq: seq }, 'recording stored');

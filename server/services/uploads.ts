@@ -5,6 +5,7 @@
  * signs and checks. Binding goes through courseware.bindFile, so `live/querybind` sees console uploads.
  * Callers: tRPC courseware and course routers.
  */
+import { storedRefOfKey, type StoredRef } from '../integrations/storage/stored-ref';
 import { randomBytes } from 'node:crypto';
 import type { BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -106,14 +107,15 @@ export async function requestUpload(
 
 /**
  * Confirms an upload the caller made: the key is theirs, the object exists, its size is within the limit and its
- * stored type agrees with the name. Returns the stored size and the URL it is read from.
+ * stored type agrees with the name. Returns the stored size and the reference to store (`storage:<key>`, built into a
+ * URL when answering).
  * Throws BAD_INPUT, NOT_FOUND, TOO_LARGE.
  */
 export async function confirmUpload(
   ctx: ServiceCtx,
   caller: Caller,
   input: { key: string; fileName: string; mime: string; purpose: UploadPurpose },
-): Promise<{ size: number; url: string; kind: FileKind }> {
+): Promise<{ size: number; stored: StoredRef; kind: FileKind }> {
   const key = safeObjectKey(input.key);
   if (!key.startsWith(uploadPrefix(caller.uid))) throw new AppError('NOT_FOUND', 'no such upload');
   const kind = classifyFile(input.fileName, input.mime, input.purpose);
@@ -124,7 +126,7 @@ export async function confirmUpload(
   assertSize(ctx, st.size);
   // A generic stored type says nothing (some stores default to it); a specific one must agree with the name.
   if (st.contentType && st.contentType !== 'application/octet-stream') classifyFile(input.fileName, st.contentType, input.purpose);
-  return { size: st.size, url: ctx.storage.publicUrl(key), kind };
+  return { size: st.size, stored: storedRefOfKey(key), kind };
 }
 
 /**
@@ -139,5 +141,5 @@ export async function bindUpload(
   await assertUploadTarget(ctx, caller, input.roomnum);
   const up = await confirmUpload(ctx, caller, { ...input, purpose: 'courseware' });
   const type = up.kind === 'video' ? FILE_TYPE.VIDEO : FILE_TYPE.COURSEWARE;
-  return bindFile(ctx, caller, input.roomnum, { type, file_name: input.fileName, url: up.url }, { size: up.size, mime: input.mime });
+  return bindFile(ctx, caller, input.roomnum, { type, file_name: input.fileName, url: up.stored }, { size: up.size, mime: input.mime });
 }

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import { verifyV5Request } from '../integrations/storage/cos-v5-auth';
-import { safeObjectKey } from '../integrations/storage/keys';
+import { isRetiredPlaybackKey, safeObjectKey } from '../integrations/storage/keys';
 import { createLocalFiles } from '../integrations/storage/local-files';
 import { contentTypeOf, isInlineSafe, normalizeContentType } from '../integrations/storage/mime';
 import { parseRange } from './range';
@@ -182,7 +182,10 @@ export function createStorageHandler(ctx: ServiceCtx) {
       const message = isAppError(e) ? e.message : 'key: malformed percent-encoding';
       return refuseBody(req, res, 400, 'InvalidURI', message, '/');
     }
-    if (method === 'GET' || method === 'HEAD') return serve(req, res, key);
+    if (method === 'GET' || method === 'HEAD') {
+      if (isRetiredPlaybackKey(key)) return refuseBody(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
+      return serve(req, res, key);
+    }
     if (method === 'PUT') return upload(req, res, key, target.query);
     return refuseBody(req, res, 405, 'MethodNotAllowed', `${method} is not allowed on objects here`, `/${key}`);
   };

@@ -56,9 +56,9 @@ describe.each(providers)('storage contract: %s', (name, start) => {
 
   it('putObject → stat → public read', async () => {
     const body = Buffer.from(JSON.stringify({ hello: '世界' }));
-    await h.storage.putObject('playback/10001/index-1.json', body, { contentType: 'application/json' });
-    expect(await h.storage.stat('playback/10001/index-1.json')).toEqual({ size: body.length, contentType: 'application/json' });
-    const url = h.storage.publicUrl('playback/10001/index-1.json');
+    await h.storage.putObject('playback/10001/0123456789abcdef0123456789abcdef/index.json', body, { contentType: 'application/json' });
+    expect(await h.storage.stat('playback/10001/0123456789abcdef0123456789abcdef/index.json')).toEqual({ size: body.length, contentType: 'application/json' });
+    const url = h.storage.publicUrl('playback/10001/0123456789abcdef0123456789abcdef/index.json');
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(body);

@@ -30,6 +30,15 @@ export function isServerManagedKey(key: string): boolean {
   return Object.values(SERVER_KEY_PREFIX).some((p) => k.startsWith(p) || k === p.slice(0, -1));
 }
 
+/**
+ * The predictable key playback indexes had before they got a random segment (`playback/<room>/index-<time>.json`):
+ * anyone could derive it from a room number, so /storage/ no longer serves it (the migration re-queues those indexes,
+ * and the job writes them again at `playback/<room>/<random>/index.json`).
+ */
+export function isRetiredPlaybackKey(key: string): boolean {
+  return /^playback\/\d+\/index-\d+\.json$/i.test(key);
+}
+
 /** COS allows keys up to 850 bytes of UTF-8. */
 export const MAX_KEY_BYTES = 850;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

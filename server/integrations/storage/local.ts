@@ -59,8 +59,8 @@ export function createLocalStorage(cfg: LocalStorageConfig): StorageProvider {
       });
       return { url: `${base}${encodeKeyPath(key)}?${auth}`, method: 'PUT', headers };
     },
-    publicUrl(key) {
-      return `${base}${encodeKeyPath(safeObjectKey(key))}`;
+    publicUrl(key, requestBase) {
+      return `${requestBase === undefined ? base : `${requestBase}/storage/`}${encodeKeyPath(safeObjectKey(key))}`;
     },
     async stat(key) {
       const st = await cfg.files.stat(key);

@@ -18,8 +18,11 @@ export interface StorageProvider {
   putObject(key: string, body: Buffer, opts: { contentType: string }): Promise<void>;
   /** Direct client upload: local → `${publicBaseUrl}/storage/<key>?<COS v5 auth>`; tencent → COS presigned PUT. */
   presignPut(key: string, opts: { contentType?: string; expiresS: number }): PresignedPut;
-  /** Where the object is read: local → `${publicBaseUrl}/storage/<key>`; tencent → bucket URL (COS_ENDPOINT override). */
-  publicUrl(key: string): string;
+  /**
+   * Where the object is read: local → `${base ?? publicBaseUrl}/storage/<key>` (base: the URL the caller reached this
+   * server at); tencent → bucket URL (COS_ENDPOINT override), whatever the base.
+   */
+  publicUrl(key: string, base?: string): string;
   /** Size/type of a stored object, or null (used to confirm an upload before binding). */
   stat(key: string): Promise<{ size: number; contentType: string } | null>;
 }

@@ -9,7 +9,7 @@ import { startFakeVodServer, type FakeVodServer } from '../../testing/fake-vod-s
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { createLocalVod, LOCAL_VIDEO_PREFIX } from './local';
 import { createTencentVod } from './tencent';
-import type { DescribeVodInfoQuery, VodProvider } from './types';
+import type { DescribeVodInfoQuery, MediaView, VodProvider } from './types';
 import { unixToIso } from './v2-time';
 
 interface SeedFile {
@@ -53,6 +53,13 @@ function asMedia(f: SeedFile): MediaInfo {
   };
 }
 
+/** A view that sees every seeded file (by file id for recordings, by URL for the bound video). */
+const ALL: MediaView = {
+  fileIds: FILES.filter((f) => f.recording).map((f) => f.fileId),
+  refs: ['http://cdn.example/lesson.mp4'],
+  urlOf: (s) => s,
+};
+
 const q = (over: Partial<DescribeVodInfoQuery> = {}): DescribeVodInfoQuery => ({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10, ...over });
 
 describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind) => {
@@ -82,7 +89,7 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
   afterAll(() => fake.close());
 
   it('DescribeVodInfo lists every file, newest first, in the v2 shape', async () => {
-    const r = await vod.describeVodInfo(q());
+    const r = await vod.describeVodInfo(q(), ALL);
     expect(r.code).toBe(0);
     expect(r.totalCount).toBe(3);
     expect(r.fileSet.map((f) => f.fileId)).toEqual(FILES.map((f) => f.fileId).reverse());
@@ -105,26 +112,40 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
   });
 
   it('honours fileIds, time range, order and paging', async () => {
-    expect((await vod.describeVodInfo(q({ fileIds: ['5285485487985271488', 'nope'] }))).fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
-    const asc = await vod.describeVodInfo(q({ order: 'asc', offset: 1, limit: 1 }));
-    expect(asc.totalCount).toBe(3);
+    expect((await vod.describeVodInfo(q({ fileIds: ['5285485487985271488', 'nope'] }), ALL)).fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
+    const asc = await vod.describeVodInfo(q({ order: 'asc', offset: 1, limit: 1 }), ALL);
+    // Tencent's TotalCount is account-wide, so the tencent provider counts the visible files of the page instead.
+    expect(asc.totalCount).toBe(kind === 'local' ? 3 : 1);
     expect(asc.fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
-    const window = await vod.describeVodInfo(q({ from: T0 - 2500, to: T0 - 1000 }));
+    const window = await vod.describeVodInfo(q({ from: T0 - 2500, to: T0 - 1000 }), ALL);
     expect(window.fileSet.map((f) => f.fileId)).toEqual([`${LOCAL_VIDEO_PREFIX}1`, '5285485487985271488']);
-    expect((await vod.describeVodInfo(q({ classId: 7 }))).totalCount).toBe(0);
-    expect((await vod.describeVodInfo(q({ onlyNormal: true }))).totalCount).toBe(3);
+    expect((await vod.describeVodInfo(q({ classId: 7 }), ALL)).totalCount).toBe(0);
+    expect((await vod.describeVodInfo(q({ onlyNormal: true }), ALL)).totalCount).toBe(3);
   });
 
   it('GetVideoInfo gives basicInfo / metaData / transcodeInfo as asked, and the v2 not-found answer', async () => {
-    const all = await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo', 'metaData', 'transcodeInfo'] });
+    const all = await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo', 'metaData', 'transcodeInfo'] }, ALL);
     expect(all).toMatchObject({
       code: 0,
       basicInfo: { name: 'room10001_teacher1_1799993000', size: 1000, duration: 30, type: 'flv', sourceVideoUrl: 'http://vod.example/r2.flv', status: '2' },
       metaData: { size: 1000, duration: 30, container: 'flv' },
       transcodeInfo: { transcodeList: [{ url: 'http://vod.example/r2.flv', definition: 0, size: 1000, duration: 30, container: 'flv' }] },
     });
-    const only = await vod.getVideoInfo({ fileId: `${LOCAL_VIDEO_PREFIX}1`, filters: ['metaData'] });
+    const only = await vod.getVideoInfo({ fileId: `${LOCAL_VIDEO_PREFIX}1`, filters: ['metaData'] }, ALL);
     expect(Object.keys(only).sort()).toEqual(['code', 'message', 'metaData']);
-    expect(await vod.getVideoInfo({ fileId: '999', filters: ['basicInfo'] })).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+    expect(await vod.getVideoInfo({ fileId: '999', filters: ['basicInfo'] }, ALL)).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+  });
+
+  it('answers only with media in the caller\'s view (whatever the account holds)', async () => {
+    const one: MediaView = { fileIds: ['5285485487985271488'], refs: [], urlOf: (x) => x };
+    const r = await vod.describeVodInfo(q(), one);
+    expect(r.fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
+    expect(r.totalCount).toBe(1);
+    expect((await vod.describeVodInfo(q(), { fileIds: [], refs: [], urlOf: (x) => x })).fileSet).toEqual([]);
+    expect(await vod.getVideoInfo({ fileId: '5285485487985271487', filters: ['basicInfo'] }, one)).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+    expect((await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo'] }, one)).code).toBe(0);
+    // A bound video is seen through its URL.
+    const byUrl: MediaView = { fileIds: [], refs: ['http://cdn.example/lesson.mp4'], urlOf: (x) => x };
+    expect((await vod.describeVodInfo(q(), byUrl)).fileSet.map((f) => f.fileId)).toEqual([`${LOCAL_VIDEO_PREFIX}1`]);
   });
 });

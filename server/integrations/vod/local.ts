@@ -1,6 +1,6 @@
 /**
  * Offline VOD provider: answers DescribeVodInfo / GetVideoInfo from what this server knows, in the same v2 shapes
- * the Tencent provider produces. Its files are the live recordings the recording callback stored (`recordings`,
+ * the Tencent provider produces, narrowed in SQL to the caller's MediaView (so totals and pages count only those). Its files are the live recordings the recording callback stored (`recordings`,
  * file id = Tencent's file id) and the videos teachers bound (`bound_files` type 1, one file per distinct URL, file
  * id `local-video-<first row id>`). All local files count as normal (status "2") and class 0.
  */
@@ -10,6 +10,7 @@ import { unixToV2Time } from './v2-time';
 import {
   V2_FILE_NOT_FOUND,
   type DescribeVodInfoQuery,
+  type MediaView,
   type V2FileSetItem,
   type V2GetVideoInfoReply,
   type VodProvider,
@@ -44,6 +45,11 @@ function containerOf(url: string): string {
   return m ? m[1]!.toLowerCase() : '';
 }
 
+/** The view as a condition over the FILES relation. */
+function visibleIn(view: MediaView): SQL {
+  return sql`(fileId IN (SELECT value FROM json_each(${JSON.stringify(view.fileIds)})) OR url IN (SELECT value FROM json_each(${JSON.stringify(view.refs)})))`;
+}
+
 function toFileSetItem(r: FileRow): V2FileSetItem {
   const t = unixToV2Time(r.createdAt);
   return {
@@ -67,8 +73,8 @@ function toFileSetItem(r: FileRow): V2FileSetItem {
 export function createLocalVod(db: Db): VodProvider {
   return {
     name: 'local',
-    async describeVodInfo(q: DescribeVodInfoQuery) {
-      const conds: SQL[] = [];
+    async describeVodInfo(q: DescribeVodInfoQuery, view: MediaView) {
+      const conds: SQL[] = [visibleIn(view)];
       if (q.fileIds.length > 0) conds.push(sql`fileId IN (${sql.join(q.fileIds.map((id) => sql`${id}`), sql`, `)})`);
       if (q.from !== undefined) conds.push(sql`createdAt >= ${q.from}`);
       if (q.to !== undefined) conds.push(sql`createdAt <= ${q.to}`);
@@ -80,12 +86,13 @@ export function createLocalVod(db: Db): VodProvider {
       const rows = await db.all<FileRow>(
         sql`WITH files AS (${FILES}) SELECT * FROM files ${where} ORDER BY createdAt ${dir}, fileId ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
       );
-      return { code: 0, message: '', totalCount: total?.n ?? 0, fileSet: rows.map(toFileSetItem) };
+      return { code: 0, message: '', totalCount: total?.n ?? 0, fileSet: rows.map((r) => toFileSetItem({ ...r, url: view.urlOf(r.url) })) };
     },
 
-    async getVideoInfo(q): Promise<V2GetVideoInfoReply> {
-      const r = await db.get<FileRow>(sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${q.fileId} LIMIT 1`);
-      if (!r) return { ...V2_FILE_NOT_FOUND };
+    async getVideoInfo(q, view): Promise<V2GetVideoInfoReply> {
+      const row = await db.get<FileRow>(sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${q.fileId} AND ${visibleIn(view)} LIMIT 1`);
+      if (!row) return { ...V2_FILE_NOT_FOUND };
+      const r = { ...row, url: view.urlOf(row.url) };
       const container = containerOf(r.url);
       const t = unixToV2Time(r.createdAt);
       return {

@@ -6,7 +6,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeVodServer, type FakeVodServer } from '../../testing/fake-vod-server';
 import { createTencentVod, parseVodEndpoint } from './tencent';
-import { VodUpstreamError } from './types';
+import { VodUpstreamError, type MediaView } from './types';
+
+const NONE: MediaView = { fileIds: [], refs: [], urlOf: (s) => s };
 
 const CREDS = { secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY' };
 
@@ -19,7 +21,7 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
 
   it('DescribeVodInfo → SearchMedia with the mapped filters, signed so the fake accepts it', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
-    const r = await vod.describeVodInfo({ fileIds: ['a1'], from: 1500000000, to: 1500086400, classId: 3, onlyNormal: true, order: 'asc', offset: 20, limit: 10 });
+    const r = await vod.describeVodInfo({ fileIds: ['a1'], from: 1500000000, to: 1500086400, classId: 3, onlyNormal: true, order: 'asc', offset: 20, limit: 10 }, NONE);
     expect(r).toEqual({ code: 0, message: '', totalCount: 0, fileSet: [] });
     expect(fake.requests.at(-1)).toEqual({
       action: 'SearchMedia',
@@ -39,23 +41,23 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
 
   it('GetVideoInfo → DescribeMediaInfos with the requested filters', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
-    expect((await vod.getVideoInfo({ fileId: 'zz', filters: ['transcodeInfo'] })).code).toBe(4000);
-    expect(fake.requests.at(-1)).toEqual({ action: 'DescribeMediaInfos', error: '', body: { FileIds: ['zz'], Filters: ['transcodeInfo'] } });
+    expect((await vod.getVideoInfo({ fileId: 'zz', filters: ['transcodeInfo'] }, NONE)).code).toBe(4000);
+    expect(fake.requests.at(-1)).toEqual({ action: 'DescribeMediaInfos', error: '', body: { FileIds: ['zz'], Filters: ['transcodeInfo', 'basicInfo'] } });
   });
 
   it('a wrong key is refused by the fake (AuthFailure) and surfaces as VodUpstreamError', async () => {
     const vod = createTencentVod({ secretId: CREDS.secretId, secretKey: 'WRONG', region: 'ap-guangzhou', endpoint: fake.endpoint });
-    const e = await vod.describeVodInfo({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10 }).catch((x: unknown) => x);
+    const e = await vod.describeVodInfo({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10 }, NONE).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VodUpstreamError);
     expect((e as VodUpstreamError).code).toBe('AuthFailure.SignatureFailure');
     const other = createTencentVod({ secretId: 'AKIDOTHER', secretKey: CREDS.secretKey, region: 'ap-guangzhou', endpoint: fake.endpoint });
-    expect(await other.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }).catch((x: VodUpstreamError) => x.code)).toBe('AuthFailure.SecretIdNotFound');
+    expect(await other.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: VodUpstreamError) => x.code)).toBe('AuthFailure.SecretIdNotFound');
   });
 
   it('a Tencent error reply keeps its code and message', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
     fake.failNext('ResourceNotFound', 'The resource does not exist.');
-    const e = (await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }).catch((x: unknown) => x)) as VodUpstreamError;
+    const e = (await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: unknown) => x)) as VodUpstreamError;
     expect([e.code, e.message]).toEqual(['ResourceNotFound', 'The resource does not exist.']);
   });
 
@@ -64,7 +66,7 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
     const endpoint = gone.endpoint;
     await gone.close();
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint, timeoutS: 2 });
-    const e = await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }).catch((x: unknown) => x);
+    const e = await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VodUpstreamError);
     // The client-facing message does not name the internal endpoint; the log detail does.
     expect([(e as VodUpstreamError).code, (e as VodUpstreamError).message]).toEqual(['NetworkError', 'VOD API could not be reached']);

@@ -17,6 +17,7 @@ import {
   type V2FileSetItem,
   type V2MetaData,
   type V2TranscodeItem,
+  type MediaView,
   type VodProvider,
 } from './types';
 
@@ -64,7 +65,7 @@ export function createTencentVod(cfg: TencentVodConfig): VodProvider {
 
   return {
     name: 'tencent',
-    async describeVodInfo(q) {
+    async describeVodInfo(q, view) {
       const req: SearchMediaRequest = {
         Sort: { Field: 'CreateTime', Order: q.order === 'asc' ? 'Asc' : 'Desc' },
         Offset: q.offset,
@@ -80,13 +81,18 @@ export function createTencentVod(cfg: TencentVodConfig): VodProvider {
       if (q.classId !== undefined) req.ClassIds = [q.classId];
       if (q.onlyNormal) req.Status = ['Normal'];
       const r = await call(() => client.SearchMedia(req));
-      return { code: 0, message: '', totalCount: r.TotalCount ?? 0, fileSet: (r.MediaInfoSet ?? []).map(toFileSetItem) };
+      // The account holds everyone's media: keep the caller's only. Tencent's TotalCount is account-wide (and would
+      // tell anyone the account's size), so totalCount counts what this page shows (docs/vod-proxy-mapping.md).
+      const fileSet = (r.MediaInfoSet ?? []).filter((m) => visibleMedia(m, view)).map(toFileSetItem);
+      return { code: 0, message: '', totalCount: fileSet.length, fileSet };
     },
 
-    async getVideoInfo(q) {
-      const r = await call(() => client.DescribeMediaInfos({ FileIds: [q.fileId], Filters: q.filters }));
+    async getVideoInfo(q, view) {
+      // basicInfo is always fetched: its MediaUrl and Vid decide whether the caller may see the file.
+      const filters = q.filters.includes('basicInfo') ? q.filters : [...q.filters, 'basicInfo'];
+      const r = await call(() => client.DescribeMediaInfos({ FileIds: [q.fileId], Filters: filters }));
       const media = (r.MediaInfoSet ?? []).find((m) => m.FileId === q.fileId);
-      if (!media) return { ...V2_FILE_NOT_FOUND };
+      if (!media || !visibleMedia(media, view)) return { ...V2_FILE_NOT_FOUND };
       return {
         code: 0,
         message: '',
@@ -96,6 +102,14 @@ export function createTencentVod(cfg: TencentVodConfig): VodProvider {
       };
     },
   };
+}
+
+/** Whether the caller may see a media: its file id or video id is theirs, or its URL is one they bound or recorded. */
+function visibleMedia(m: MediaInfo, view: MediaView): boolean {
+  const ids = [m.FileId, m.BasicInfo?.Vid].filter((x): x is string => !!x);
+  if (ids.some((id) => view.fileIds.includes(id))) return true;
+  const url = m.BasicInfo?.MediaUrl;
+  return !!url && view.refs.includes(url);
 }
 
 /** API 3.0 media status → v2 numeric string ("2" = normal); other states keep their API 3.0 name (no v2 number known). */

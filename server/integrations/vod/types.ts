@@ -107,10 +107,23 @@ export type V2GetVideoInfoReply =
 /** The v2 answer for an unknown file id (same shape both providers give). */
 export const V2_FILE_NOT_FOUND = { code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' } as const;
 
+/**
+ * The media one caller may see (decided by services/playback-access.ts visibleMedia): a file is shown when its file
+ * id (or video id) is in `fileIds` or its URL, as stored, is in `refs`. A VOD account holds far more than one
+ * caller's files, so every answer is narrowed to this.
+ */
+export interface MediaView {
+  fileIds: readonly string[];
+  /** Stored references (`storage:<key>` or external URLs) of visible recordings and bound videos. */
+  refs: readonly string[];
+  /** Builds the URL a client plays a stored reference at (the local provider's URLs are stored references). */
+  urlOf(stored: string): string;
+}
+
 export interface VodProvider {
   readonly name: 'local' | 'tencent';
-  describeVodInfo(q: DescribeVodInfoQuery): Promise<V2DescribeVodInfoReply>;
-  getVideoInfo(q: GetVideoInfoQuery): Promise<V2GetVideoInfoReply>;
+  describeVodInfo(q: DescribeVodInfoQuery, view: MediaView): Promise<V2DescribeVodInfoReply>;
+  getVideoInfo(q: GetVideoInfoQuery, view: MediaView): Promise<V2GetVideoInfoReply>;
 }
 
 /** Tencent answered with an error (or could not be reached). `code` is Tencent's error code string. */

@@ -15,7 +15,9 @@ import {
   unixTimeInput,
   userIdInput,
 } from '../../services/schemas';
-import { command, type CommandEntry } from '../command';
+import { publicUrlOf } from '../../integrations/storage/stored-ref';
+import { playbackUrlsFor } from '../../services/playback-access';
+import { baseUrlOf, command, type CommandEntry } from '../command';
 import { roomnumOrString } from '../fields';
 
 const operateInput = z.union([z.literal(0), z.literal(1)]);
@@ -26,7 +28,7 @@ export const liveCommands: Record<string, CommandEntry> = {
   'live/create': command({
     auth: 'token',
     input: z.object({ title: courseTitleInput, cover: courseCoverInput.optional() }),
-    run: (ctx, input, caller) => createCourse(ctx, caller, input),
+    run: (ctx, input, caller, meta) => createCourse(ctx, caller, input, baseUrlOf(ctx, meta)),
   }),
   'live/startcourse': command({
     auth: 'token',
@@ -55,7 +57,7 @@ export const liveCommands: Record<string, CommandEntry> = {
       host_uid: userIdInput.optional(),
       state: courseStateInput.optional(),
     }),
-    run: async (ctx, input) => {
+    run: async (ctx, input, caller, meta) => {
       const r = await listCourses(ctx, {
         index: input.index,
         size: input.size,
@@ -65,6 +67,9 @@ export const liveCommands: Record<string, CommandEntry> = {
         hostUid: input.host_uid,
         state: input.state,
       });
+      // The list is cached for everyone; playback URLs are per caller (playback-access.ts), built at the request's base.
+      const base = baseUrlOf(ctx, meta);
+      const playback = playbackUrlsFor(ctx, caller, r.rooms, base);
       return {
         total: r.total,
         rooms: r.rooms.map((c) => ({
@@ -73,9 +78,9 @@ export const liveCommands: Record<string, CommandEntry> = {
           state: c.state,
           roomnum: c.roomnum,
           groupid: String(c.roomnum),
-          cover: c.cover,
+          cover: publicUrlOf(ctx.storage, c.cover, base),
           memsize: c.memsize,
-          playback_idx_url: c.playbackIdxUrl,
+          playback_idx_url: playback.get(c.roomnum) ?? '',
           begin_time: c.beginTime,
           begin_imseq: c.beginImseq,
           end_time: c.endTime,
@@ -100,10 +105,11 @@ export const liveCommands: Record<string, CommandEntry> = {
   'live/reportbind': command({
     auth: 'token',
     input: z.object({ roomnum: libraryOrRoom, operate: operateInput, bind_file: bindFileInput }),
-    run: async (ctx, input, caller) => {
+    run: async (ctx, input, caller, meta) => {
       const roomnum = input.roomnum ?? LIBRARY;
-      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file);
-      else await unbindFile(ctx, caller, roomnum, input.bind_file.url);
+      const base = baseUrlOf(ctx, meta);
+      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file, {}, base);
+      else await unbindFile(ctx, caller, roomnum, input.bind_file.url, base);
     },
   }),
   'live/querybind': command({
@@ -115,7 +121,7 @@ export const liveCommands: Record<string, CommandEntry> = {
       from_time: unixTimeInput.optional(),
       to_time: unixTimeInput.optional(),
     }),
-    run: async (ctx, input, caller) => {
+    run: async (ctx, input, caller, meta) => {
       const r = await listBoundFiles(ctx, caller, {
         roomnum: input.roomnum ?? LIBRARY,
         index: input.index,
@@ -123,7 +129,8 @@ export const liveCommands: Record<string, CommandEntry> = {
         fromTime: input.from_time,
         toTime: input.to_time,
       });
-      return { total: r.total, bind_files: r.files.map((f) => ({ type: f.type, file_name: f.fileName, url: f.url })) };
+      const base = baseUrlOf(ctx, meta);
+      return { total: r.total, bind_files: r.files.map((f) => ({ type: f.type, file_name: f.fileName, url: publicUrlOf(ctx.storage, f.url, base) })) };
     },
   }),
 };

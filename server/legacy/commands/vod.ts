@@ -4,7 +4,7 @@ import { signVodApiRequest, signVodClientUpload } from '../../services/signing/v
 import { proxyVodCommand } from '../../services/signing/vod-proxy';
 import { randomUint32 } from '../../services/signing/random';
 import { v2HostInput, v2MethodInput, v2ParamsInput, v2PathInput } from '../../services/signing/v2-params';
-import { command, type CommandEntry } from '../command';
+import { baseUrlOf, command, type CommandEntry } from '../command';
 
 const v2RequestInput = z.object({ method: v2MethodInput, host: v2HostInput, path: v2PathInput, params: v2ParamsInput });
 
@@ -22,6 +22,6 @@ export const vodCommands: Record<string, CommandEntry> = {
   'vod/cmd_proxy': command({
     auth: 'token',
     input: v2RequestInput,
-    run: (ctx, input) => proxyVodCommand(ctx, input),
+    run: (ctx, input, caller, meta) => proxyVodCommand(ctx, caller, input, baseUrlOf(ctx, meta)),
   }),
 };

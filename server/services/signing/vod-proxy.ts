@@ -17,6 +17,8 @@ import {
   type V2GetVideoInfoReply,
 } from '../../integrations/vod/types';
 import { parseV2Time } from '../../integrations/vod/v2-time';
+import { visibleMedia } from '../playback-access';
+import type { Caller } from '../schemas';
 import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
 
 export const VOD_PROXY_HOST = 'vod.api.qcloud.com';
@@ -118,11 +120,17 @@ export function parseGetVideoInfo(flat: FlatParams): GetVideoInfoQuery {
 }
 
 /**
- * Carries out an allowed VOD v2 read through ctx.vod. Caller: legacy vod/cmd_proxy.
+ * Carries out an allowed VOD v2 read through ctx.vod, answering only with media the caller may see (visibleMedia);
+ * URLs of this server's files are built at `base`. Caller: legacy vod/cmd_proxy.
  * @throws NO_PRIVILEGE other host, path or action · BAD_INPUT malformed params · UPSTREAM_ERROR Tencent failed
  *   (data {code, message})
  */
-export async function proxyVodCommand(ctx: ServiceCtx, input: VodProxyInput): Promise<V2DescribeVodInfoReply | V2GetVideoInfoReply> {
+export async function proxyVodCommand(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: VodProxyInput,
+  base?: string,
+): Promise<V2DescribeVodInfoReply | V2GetVideoInfoReply> {
   if (input.host.toLowerCase() !== VOD_PROXY_HOST) throw new AppError('NO_PRIVILEGE', `only ${VOD_PROXY_HOST} can be proxied`);
   if (input.path !== V2_PATH) throw new AppError('NO_PRIVILEGE', `only ${V2_PATH} can be proxied`);
   const flat = flattenV2Params(input.params);
@@ -131,11 +139,12 @@ export async function proxyVodCommand(ctx: ServiceCtx, input: VodProxyInput): Pr
     throw new AppError('NO_PRIVILEGE', `action ${action || '(none)'} cannot be proxied (${VOD_PROXY_ACTIONS.join(', ')} only)`);
   }
   readSignatureMethod(flat);
+  // The params are parsed (BAD_INPUT) before the provider is called, so malformed requests never reach Tencent.
+  const query = action === 'DescribeVodInfo' ? parseDescribeVodInfo(flat) : parseGetVideoInfo(flat);
+  // Only the caller's own media (the playback rule, playback-access.ts), whatever the VOD account holds.
+  const view = await visibleMedia(ctx, caller, base);
   try {
-    // The params are parsed (BAD_INPUT) before the provider is called, so malformed requests never reach Tencent.
-    return action === 'DescribeVodInfo'
-      ? await ctx.vod.describeVodInfo(parseDescribeVodInfo(flat))
-      : await ctx.vod.getVideoInfo(parseGetVideoInfo(flat));
+    return 'fileId' in query ? await ctx.vod.getVideoInfo(query, view) : await ctx.vod.describeVodInfo(query, view);
   } catch (e) {
     if (e instanceof VodUpstreamError) {
       ctx.log.warn({ action, code: e.code, err: e.detail ?? e.message }, 'VOD upstream error');

@@ -7,7 +7,8 @@ import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../s
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
-import { teacherProcedure, router } from '../init';
+import { teacherProcedure, router, type ConsoleContext } from '../init';
+import { consoleUrlOf } from '../public-urls';
 
 export const byRoomInput = z.object({ roomnum: roomnumInput });
 
@@ -23,12 +24,12 @@ export const courseListInput = z.object({
   to: unixTimeInput.optional(),
 });
 
-/** The fields the console shows of a course. */
-function view(c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean }) {
+/** The fields the console shows of a course (the cover as a URL for this request). */
+function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean }) {
   return {
     roomnum: c.roomnum,
     title: c.title,
-    cover: c.cover,
+    cover: consoleUrlOf(cx, c.cover),
     state: c.state,
     hostUid: c.hostUid,
     createdAt: c.createdAt,
@@ -42,18 +43,18 @@ function view(c: { roomnum: number; title: string; cover: string; state: number;
 export const courseRouter = router({
   list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
     const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
-    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(c), memsize: c.memsize })) };
+    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize })) };
   }),
 
   byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
     const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
-    return { ...view(c), now: ctx.ctx.clock.nowS() };
+    return { ...view(ctx, c), now: ctx.ctx.clock.nowS() };
   }),
 
   create: teacherProcedure
     .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).url : undefined;
+      const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored : undefined;
       return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover });
     }),
 
@@ -62,11 +63,11 @@ export const courseRouter = router({
     .mutation(({ ctx, input }) =>
       withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async () => {
         const cover = input.cover
-          ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).url
+          ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored
           : input.removeCover
             ? ''
             : undefined;
-        return view(await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover }));
+        return view(ctx, await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover }));
       }),
     ),
 

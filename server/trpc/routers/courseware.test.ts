@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listBoundFiles, bindFile } from '../../services/courseware';
 import { createTestCtx } from '../../testing/test-ctx';
-import { errOf, signedIn } from '../testing';
+import { publicUrlOf } from '../../integrations/storage/stored-ref';
+import { errOf, signedIn, TEST_ORIGIN } from '../testing';
 
 const PDF = 'application/pdf';
 
@@ -21,7 +22,9 @@ describe('courseware router', () => {
     expect(await errOf(t.api.courseware.bind({ roomnum, key: ticket.key, fileName: '第一课.pdf', mime: PDF }))).toMatchObject({ code: 'NOT_FOUND' });
     await ctx.storage.putObject(ticket.key, Buffer.from('%PDF-'), { contentType: PDF });
     const bound = await t.api.courseware.bind({ roomnum, key: ticket.key, fileName: '第一课.pdf', mime: PDF });
-    expect(bound).toMatchObject({ fileName: '第一课.pdf', size: 5, mime: PDF, type: 0, uploader: 'teach1', url: ctx.storage.publicUrl(ticket.key) });
+    expect(bound).toMatchObject({ fileName: '第一课.pdf', size: 5, mime: PDF, type: 0, uploader: 'teach1', url: `${TEST_ORIGIN}/storage/${ticket.key}` });
+    // Stored as the key; the URL is built at the host the browser reached (not PUBLIC_BASE_URL's default localhost:3000).
+    expect(ctx.db.$client.prepare('SELECT url FROM bound_files WHERE id = ?').get(bound.id)).toEqual({ url: `storage:${ticket.key}` });
 
     // What live/querybind reads:
     const legacy = await listBoundFiles(ctx, { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID }, { roomnum, index: 0, size: 10 });
@@ -97,7 +100,7 @@ describe('courseware router', () => {
     const ticket = await t.api.courseware.requestUpload({ purpose: 'cover', fileName: 'cover.png', mime: 'image/png', size: 4 });
     await ctx.storage.putObject(ticket.key, Buffer.from('\x89PNG'), { contentType: 'image/png' });
     const { roomnum } = await t.api.course.create({ title: 'Covered', cover: { key: ticket.key, fileName: 'cover.png', mime: 'image/png' } });
-    expect((await t.api.course.byId({ roomnum })).cover).toBe(ctx.storage.publicUrl(ticket.key));
+    expect((await t.api.course.byId({ roomnum })).cover).toBe(`${TEST_ORIGIN}/storage/${ticket.key}`);
     expect((await t.api.course.update({ roomnum, removeCover: true })).cover).toBe('');
   });
 });
@@ -116,7 +119,7 @@ describe('courseware.attachFromLibrary', () => {
     const attached = await a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id });
     expect(attached).toMatchObject({ fileName: 'slides.pdf', url: lib.url, size: 3, mime: PDF });
     const legacy = await listBoundFiles(ctx, { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID }, { roomnum, index: 0, size: 10 });
-    expect(legacy.files.map((f) => f.url)).toEqual([lib.url]);
+    expect(legacy.files.map((f) => publicUrlOf(ctx.storage, f.url, TEST_ORIGIN))).toEqual([lib.url]);
     expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({ code: 'CONFLICT', appCode: 'FILE_ALREADY_BOUND' });
     // B can neither use A's library file nor attach to A's course.
     expect(await errOf(b.api.courseware.attachFromLibrary({ roomnum: bRoom, fileId: lib.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'NOT_FOUND' });

@@ -12,7 +12,8 @@ import { bindUpload, requestUpload } from '../../services/uploads';
 import { bindFileInput, roomnumInput } from '../../services/schemas';
 import type { Caller } from '../../services/schemas';
 import type { ServiceCtx } from '../../context';
-import { teacherProcedure, router } from '../init';
+import { teacherProcedure, router, type ConsoleContext } from '../init';
+import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
 
 /** 0 = the teacher's library. */
 const targetInput = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -25,8 +26,8 @@ async function assertReadable(ctx: ServiceCtx, caller: Caller, roomnum: number):
   if (roomnum !== LIBRARY) await getTeacherCourse(ctx, caller, roomnum);
 }
 
-function fileView(f: BoundFile) {
-  return { id: f.id, fileName: f.fileName, url: f.url, type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt };
+function fileView(cx: ConsoleContext, f: BoundFile) {
+  return { id: f.id, fileName: f.fileName, url: consoleUrlOf(cx, f.url), type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt };
 }
 
 export const coursewareRouter = router({
@@ -35,7 +36,7 @@ export const coursewareRouter = router({
     .query(async ({ ctx, input }) => {
       await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
       const r = await listBoundFiles(ctx.ctx, ctx.caller, { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize });
-      return { total: r.total, files: r.files.map(fileView) };
+      return { total: r.total, files: r.files.map((f) => fileView(ctx, f)) };
     }),
 
   requestUpload: teacherProcedure
@@ -52,16 +53,16 @@ export const coursewareRouter = router({
 
   bind: teacherProcedure
     .input(z.object({ roomnum: targetInput, key: keyInput, fileName: fileNameInput, mime: mimeInput }))
-    .mutation(async ({ ctx, input }) => fileView(await bindUpload(ctx.ctx, ctx.caller, input))),
+    .mutation(async ({ ctx, input }) => fileView(ctx, await bindUpload(ctx.ctx, ctx.caller, input))),
 
   /** Attach a file from the teacher's library to a course (same URL, bound through courseware.bindFile). */
   attachFromLibrary: teacherProcedure
     .input(z.object({ roomnum: roomnumInput, fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(async ({ ctx, input }) => fileView(await attachLibraryFile(ctx.ctx, ctx.caller, input))),
+    .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.caller, input))),
 
   unbind: teacherProcedure.input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url })).mutation(async ({ ctx, input }) => {
     await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
-    await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url);
+    await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, consoleBaseUrl(ctx));
     return { ok: true as const };
   }),
 });

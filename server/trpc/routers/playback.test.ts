@@ -3,7 +3,7 @@ import { buildPlaybackIndexes } from '../../jobs/build-playback-index';
 import { reportMember } from '../../services/members';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
-import { codeOf, signedIn } from '../testing';
+import { codeOf, signedIn, TEST_ORIGIN } from '../testing';
 
 /** A class: teacher starts at T0, stu1 joins at +60 and leaves at +300, a recording covers +10..+590, end at +600. */
 async function endedClass() {
@@ -41,7 +41,7 @@ describe('playback router', () => {
     const { ctx, teacher, roomnum } = await endedClass();
     const v = await teacher.api.playback.view({ roomnum });
     expect(v.isTeacher).toBe(true);
-    expect(v.segments).toEqual([{ recordingId: expect.any(Number), videoUrl: 'http://localhost:3000/storage/rec/clip.mp4', startTime: T0 + 10, endTime: T0 + 590, duration: 580 }]);
+    expect(v.segments).toEqual([{ recordingId: expect.any(Number), videoUrl: `${TEST_ORIGIN}/storage/rec/clip.mp4`, startTime: T0 + 10, endTime: T0 + 590, duration: 580 }]);
     expect(v.timeline.map((i) => i.kind)).toEqual(['start', 'join', 'recording', 'join', 'leave', 'leave', 'end']);
 
     const r = await teacher.api.playback.review({ roomnum });
@@ -53,7 +53,9 @@ describe('playback router', () => {
     ]);
 
     await buildPlaybackIndexes(ctx);
-    expect((await teacher.api.playback.review({ roomnum })).index.status).toBe('ready');
+    const ready = (await teacher.api.playback.review({ roomnum })).index;
+    expect(ready.status).toBe('ready');
+    expect(ready.url).toMatch(new RegExp(`^${TEST_ORIGIN}/storage/playback/${roomnum}/[0-9a-f]{32}/index\\.json$`));
     ctx.db.$client.prepare("update courses set index_status = 'failed', index_error = 'boom', index_attempts = 5 where roomnum = ?").run(roomnum);
     expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({ status: 'failed', error: 'boom' });
     await teacher.api.playback.retryIndex({ roomnum });

@@ -10,12 +10,13 @@ import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
 import { listAttendedPlaybacks, playbackForViewer, setPlaybackPublished } from '../../services/playback-access';
 import { authedProcedure, teacherProcedure, router } from '../init';
+import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
 import { byRoomInput } from './course';
 
 export const playbackRouter = router({
   /** Anyone allowed to watch (teacher or attending student of a published playback). */
   view: authedProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum);
+    const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum, consoleBaseUrl(ctx));
     const c = p.course;
     return {
       isTeacher: p.isTeacher,
@@ -28,7 +29,7 @@ export const playbackRouter = router({
   /** The teacher's review extras: index status, attendance, published flag. */
   review: teacherProcedure.input(byRoomInput).query(({ ctx, input }) =>
     withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async (c) => ({
-      index: { status: c.indexStatus, attempts: c.indexAttempts, error: c.indexError, dueAt: c.indexDueAt, url: c.playbackIdxUrl },
+      index: { status: c.indexStatus, attempts: c.indexAttempts, error: c.indexError, dueAt: c.indexDueAt, url: consoleUrlOf(ctx, c.playbackIdxUrl) },
       published: c.playbackPublished,
       attendance: await courseAttendance(ctx.ctx, c.roomnum),
       now: ctx.ctx.clock.nowS(),
