@@ -8,7 +8,8 @@ import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
 import { countCoursesByState, listCourses, type CourseListItem, type StateCounts } from './course-list';
 import { getCourse } from './courses';
-import { ROLE, type Caller } from './schemas';
+import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
+import { hasEnded, ROLE, type Caller } from './schemas';
 
 /**
  * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
@@ -49,7 +50,7 @@ export async function listTeacherCourses(
   ctx: ServiceCtx,
   caller: Caller,
   query: TeacherCourseQuery,
-): Promise<{ total: number; items: readonly CourseListItem[]; counts: StateCounts }> {
+): Promise<{ total: number; items: (CourseListItem & { playback: PlaybackStatus | null })[]; counts: StateCounts }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const q = query.q?.trim() || undefined;
   const { total, rooms } = await listCourses(ctx, {
@@ -62,5 +63,6 @@ export async function listTeacherCourses(
     toTime: query.to,
   });
   const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
-  return { total, items: rooms, counts };
+  const recs = await recordingCounts(ctx, rooms.filter(hasEnded).map((c) => c.roomnum));
+  return { total, items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0) })), counts };
 }
