@@ -220,7 +220,7 @@ export const en = {
   'roster.studentsMany': '{n} students',
   'roster.ageUnder': '< {n} s ago',
   'roster.ageRange': '{min}–{max} s ago',
-  'roster.heartbeatNote': 'Heartbeats are saved at most every {n} s, so ages are shown as ranges.',
+  'roster.heartbeatNote': 'Heartbeats are stored at most once every {n} s, so ages are shown as ranges.',
   'roster.feed': 'Comings and goings',
   'roster.feedJoin': '{uid} joined',
   'roster.feedLeave': '{uid} left',

@@ -121,6 +121,11 @@ describe('playback status: ready means an index and a recording', () => {
     expect(byRoom.get(bare)).toMatchObject({ state: 3, playback: 'none' });
     expect(byRoom.get(recorded)).toMatchObject({ state: 3, playback: 'ready' });
     expect((await t.api.course.byId({ roomnum: bare })).playback).toBe('none');
+    // The list's tabs follow the same rule: "replay ready" holds only the recorded one, "ended" the other.
+    expect(list.counts).toEqual({ '0': 0, '1': 0, '2': 1, '3': 1 });
+    expect((await t.api.course.list({ state: 3 })).items.map((c) => c.roomnum)).toEqual([recorded]);
+    expect((await t.api.course.list({ state: 2 })).items.map((c) => c.roomnum)).toEqual([bare]);
+    expect((await t.api.course.list({ state: 2, q: 'recording' })).total).toBe(1);
     expect((await t.api.playback.review({ roomnum: bare })).playback).toBe('none');
     expect((await t.api.playback.view({ roomnum: bare })).playback).toBe('none');
     expect((await t.api.playback.review({ roomnum: recorded })).playback).toBe('ready');
