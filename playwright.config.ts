@@ -30,8 +30,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    // The demo data goes in first (see e2e/helpers/seed-demo.ts), then the production entry serves it.
-    command: 'npx tsx e2e/helpers/seed-demo.ts && npx tsx server/start.ts',
+    // The demo data goes in first (see e2e/helpers/seed-demo.ts), then the production entry serves it (serve.ts: with
+    // the demo live class's phone beating, since COURSE_DEAD_S is short in these runs).
+    command: 'npx tsx e2e/helpers/seed-demo.ts && npx tsx e2e/helpers/serve.ts',
     url: `${E2E_BASE}/login`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -23,6 +23,8 @@ export const APP_ERROR_CODES = {
   NO_PRIVILEGE: 'no privilege',
   /** The course's state does not allow this. */
   COURSE_STATE: 'course state does not allow this',
+  /** The course has no recording (e.g. publishing a playback that has no video). */
+  NO_RECORDING: 'the course has no recording',
   /** The IM message this change depends on could not be sent; nothing changed. */
   IM_SEND_FAILED: 'IM message could not be sent',
   /** The same url is already bound there. */

@@ -1,13 +1,17 @@
 'use client';
 /**
  * One course: details, and what its state allows: edit/delete/start before the class, the live roster and end (with
- * a confirmation) during it, the playback review link after. Courseware below.
+ * a confirmation) during it, the playback review link after. Courseware below. While the class is live the page
+ * keeps it alive (use-host-beat.ts); when it ends, the page says why, with a banner if it ended by itself while open.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { MessageKey } from '@/server/i18n/translate';
+import type { CourseEnding } from '@/server/services/course-events';
 import { useI18n } from '../_i18n/provider';
+import { silenceDuration } from '../_lib/silence';
 import { useTRPC } from '../_trpc/client';
 import { ConfirmButton } from './confirm-dialog';
 import { CourseForm } from './course-form';
@@ -15,6 +19,13 @@ import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
 import { RosterPanel } from './roster-panel';
 import { StateBadge } from './state-badge';
+import { useHostBeat } from './use-host-beat';
+
+/** "ended by the teacher" / "ended: no heartbeat from the teacher for N min". */
+function endingText(e: CourseEnding, t: (k: MessageKey, v?: Record<string, string | number>) => string): string {
+  if (e.reason === 'teacher') return t('course.endedByTeacher');
+  return e.silentS === null ? t('course.endedByTimeoutUnknown') : t('course.endedByTimeout', { duration: silenceDuration(e.silentS, t) });
+}
 
 export function CourseView({ roomnum }: { roomnum: number }) {
   const { t, dateTime } = useI18n();
@@ -23,6 +34,15 @@ export function CourseView({ roomnum }: { roomnum: number }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
+  const state = course.data?.state;
+  const beat = useHostBeat(roomnum, state === 1);
+  // Seen live on this page, then ended: the banner is for a class that ended while the teacher was looking.
+  const sawLive = useRef(false);
+  const [endedWhileOpen, setEndedWhileOpen] = useState(false);
+  useEffect(() => {
+    if (state === 1) sawLive.current = true;
+    else if (state !== undefined && state >= 2 && sawLive.current) setEndedWhileOpen(true);
+  }, [state]);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
   const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh }));
   const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh }));
@@ -58,7 +78,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
         <div>
           <h1 data-testid="course-title">{c.title}</h1>
           <p className="row">
-            <StateBadge state={c.state} />
+            <StateBadge state={c.state} playback={c.playback} />
             <span className="muted">#{c.roomnum}</span>
             <span className="muted">{t('course.createdAt', { time: dateTime(c.createdAt) })}</span>
             {c.beginTime > 0 && <span className="muted">{t('course.startedAt', { time: dateTime(c.beginTime) })}</span>}
@@ -66,7 +86,12 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           </p>
         </div>
       </div>
-      <ErrorMessage error={start.error ?? end.error ?? del.error} />
+      <ErrorMessage error={start.error ?? end.error ?? del.error ?? (c.state === 1 ? beat.error : null)} />
+      {endedWhileOpen && c.ending?.reason === 'timeout' && (
+        <div className="alert warn" role="alert" data-testid="timeout-banner">
+          <strong>{t('course.timeoutBannerTitle')}</strong> {endingText(c.ending, t)}
+        </div>
+      )}
 
       {c.state === 0 && (
         <section className="card" aria-labelledby="prep-h">
@@ -96,6 +121,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
             </h2>
             <ConfirmButton label={t('course.end')} title={t('course.endTitle')} body={t('course.endBody')} confirmLabel={t('course.end')} onConfirm={() => end.mutate({ roomnum })} disabled={end.isPending} danger testId="end-course" />
           </div>
+          <p className="muted small">{t('course.keepAliveNote')}</p>
           <RosterPanel roomnum={roomnum} />
         </section>
       )}
@@ -103,6 +129,16 @@ export function CourseView({ roomnum }: { roomnum: number }) {
       {c.state >= 2 && (
         <section className="card" aria-labelledby="after-h">
           <h2 id="after-h">{t('course.afterClass')}</h2>
+          {c.ending && (
+            <p data-testid="end-reason" data-reason={c.ending.reason}>
+              {endingText(c.ending, t)}
+            </p>
+          )}
+          {c.playback === 'none' && (
+            <p className="muted" data-testid="no-recording-note">
+              {t('course.noRecordingNote')}
+            </p>
+          )}
           <Link className="button primary" href={`/courses/${roomnum}/playback`} data-testid="playback-link">
             {t('course.reviewPlayback')}
           </Link>

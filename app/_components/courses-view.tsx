@@ -115,7 +115,7 @@ export function CoursesView() {
                     <div className="muted small">#{c.roomnum}</div>
                   </td>
                   <td>
-                    <StateBadge state={c.state} />
+                    <StateBadge state={c.state} playback={c.playback} />
                   </td>
                   <td className="hide-narrow">{dateTime(c.beginTime || c.createdAt)}</td>
                   <td className="hide-narrow">{c.state === 1 ? number(c.memsize) : '—'}</td>

@@ -16,7 +16,7 @@ function CourseList({ items, empty, when }: { items: DashboardCourse[]; empty: s
     <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {items.map((c) => (
         <li key={c.roomnum} className="row">
-          <StateBadge state={c.state} />
+          <StateBadge state={c.state} playback={c.playback} />
           <Link href={c.state >= 2 ? `/courses/${c.roomnum}/playback` : `/courses/${c.roomnum}`}>{c.title}</Link>
           <span className="muted small">{when(c)}</span>
         </li>

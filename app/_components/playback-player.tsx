@@ -1,14 +1,17 @@
 'use client';
 /**
  * The recordings of a class in order in one native <video>, plus the class timeline: clicking an event loads the
- * recording covering that moment and seeks to it (app/_lib/seek.ts). hls.js is loaded only for .m3u8 sources on
- * browsers without native HLS, so ordinary MP4 playback ships none of it.
+ * recording covering that moment and seeks to it (app/_lib/seek.ts). Events no recording covers are greyed, and
+ * clicking one says "no video for this moment" instead of jumping elsewhere. A recording that cannot load (missing
+ * file, 404, undecodable) shows an error with a retry instead of a silent player at 0:00. hls.js is loaded only for
+ * .m3u8 sources on browsers without native HLS, so ordinary MP4 playback ships none of it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
-import { seekTarget, type Segment } from '../_lib/seek';
+import { coveredTarget, type Segment } from '../_lib/seek';
+import { silenceDuration } from '../_lib/silence';
 
 export interface PlayerSegment extends Segment {
   recordingId: number;
@@ -25,6 +28,8 @@ export interface PlayerTimelineItem {
   fileName?: string;
   duration?: number;
   endAt?: number;
+  /** End items: how long the teacher had been silent when the sweeper ended the class (null when unknown). */
+  silentS?: number | null;
 }
 
 const KIND_KEYS: Record<PlayerTimelineItem['kind'], MessageKey> = {
@@ -39,6 +44,9 @@ const KIND_KEYS: Record<PlayerTimelineItem['kind'], MessageKey> = {
 
 type HlsLike = { loadSource(u: string): void; attachMedia(m: HTMLMediaElement): void; destroy(): void };
 
+/** Why the current recording does not play: it has no file, or the file did not load. */
+type VideoProblem = 'missing' | 'load';
+
 function isHls(url: string): boolean {
   return /\.m3u8($|\?)/i.test(url);
 }
@@ -50,8 +58,14 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   const pendingSeek = useRef<{ offsetS: number; play: boolean } | null>(null);
   const [index, setIndex] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
+  const [problem, setProblem] = useState<VideoProblem | null>(null);
+  /** Bumped by "Try again": the source is attached anew. */
+  const [attempt, setAttempt] = useState(0);
+  /** The moment of the last clicked event no recording covers (said in a status line), or null. */
+  const [uncovered, setUncovered] = useState<number | null>(null);
   const current = segments[index];
   const url = current?.videoUrl;
+  const hasCurrent = current !== undefined;
 
   const applyPendingSeek = useCallback(() => {
     const v = videoRef.current;
@@ -65,7 +79,12 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   // Attach the current source: natively, or through a dynamically imported hls.js for HLS where needed.
   useEffect(() => {
     const v = videoRef.current;
-    if (!v || !url) return;
+    setProblem(null);
+    if (!v || !hasCurrent) return;
+    if (!url) {
+      setProblem('missing');
+      return;
+    }
     let cancelled = false;
     hlsRef.current?.destroy();
     hlsRef.current = null;
@@ -73,23 +92,28 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
       void import('hls.js').then(({ default: Hls }) => {
         if (cancelled || !Hls.isSupported()) return;
         const hls = new Hls();
+        hls.on(Hls.Events.ERROR, (_e, data) => {
+          if (data.fatal && !cancelled) setProblem('load');
+        });
         hls.loadSource(url);
         hls.attachMedia(v);
         hlsRef.current = hls;
       });
     } else {
       v.src = url;
+      v.load();
     }
     return () => {
       cancelled = true;
     };
-  }, [url]);
+  }, [url, hasCurrent, attempt]);
 
   useEffect(() => () => hlsRef.current?.destroy(), []);
 
   function seekTo(at: number, itemIndex: number) {
     setSelected(itemIndex);
-    const target = seekTarget(segments, at);
+    const target = coveredTarget(segments, at);
+    setUncovered(target ? null : at);
     if (!target) return;
     pendingSeek.current = { offsetS: target.offsetS, play: true };
     if (target.index !== index) setIndex(target.index);
@@ -97,6 +121,10 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   }
 
   function label(item: PlayerTimelineItem): string {
+    if (item.kind === 'end') {
+      if (item.reason !== 'timeout') return t('timeline.endByTeacher');
+      return item.silentS == null ? t('timeline.endByTimeoutUnknown') : t('timeline.endByTimeout', { duration: silenceDuration(item.silentS, t) });
+    }
     const base = t(KIND_KEYS[item.kind], { uid: item.uid, name: item.fileName ?? '', duration: formatDuration(item.duration ?? 0) });
     return item.kind === 'leave' && item.reason === 'timeout' ? `${base} ${t('timeline.timeoutSuffix')}` : base;
   }
@@ -115,6 +143,7 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
               data-segment={index}
               aria-label={t('playback.videoLabel', { n: index + 1, total: segments.length })}
               onLoadedMetadata={applyPendingSeek}
+              onError={() => setProblem('load')}
               onEnded={() => {
                 // Continue with the next recording, in order.
                 if (index + 1 < segments.length) {
@@ -123,6 +152,16 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
                 }
               }}
             />
+            {problem && (
+              <div className="alert error row" role="alert" data-testid="video-error" data-problem={problem}>
+                <span>{t(problem === 'missing' ? 'playback.videoMissing' : 'playback.videoError')}</span>
+                {problem === 'load' && (
+                  <button type="button" onClick={() => setAttempt((n) => n + 1)} data-testid="video-retry">
+                    {t('playback.retry')}
+                  </button>
+                )}
+              </div>
+            )}
             {segments.length > 1 && (
               <div className="segments" role="group" aria-label={t('playback.segments')}>
                 {segments.map((s, i) => (
@@ -139,17 +178,35 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
       </div>
       <div>
         <h3 id="timeline-h">{t('playback.timeline')}</h3>
+        <p className="small muted" role="status" data-testid="no-video-notice">
+          {uncovered !== null ? t('playback.noVideoHere', { time: time(uncovered) }) : ''}
+        </p>
         <ol className="timeline" aria-labelledby="timeline-h" data-testid="timeline">
-          {timeline.map((item, i) => (
-            <li key={`${item.kind}-${item.at}-${i}`}>
-              <button type="button" onClick={() => seekTo(item.at, i)} aria-current={selected === i ? 'true' : undefined} data-testid="timeline-item" data-kind={item.kind} data-at={item.at} disabled={segments.length === 0}>
-                <time dateTime={new Date(item.at * 1000).toISOString()}>
-                  {time(item.at)} <span className="small">(+{formatDuration(Math.max(0, item.at - beginTime))})</span>
-                </time>
-                <span>{label(item)}</span>
-              </button>
-            </li>
-          ))}
+          {timeline.map((item, i) => {
+            const covered = coveredTarget(segments, item.at) !== null;
+            return (
+              <li key={`${item.kind}-${item.at}-${i}`}>
+                <button
+                  type="button"
+                  className={covered ? undefined : 'uncovered'}
+                  onClick={() => seekTo(item.at, i)}
+                  aria-current={selected === i ? 'true' : undefined}
+                  data-testid="timeline-item"
+                  data-kind={item.kind}
+                  data-at={item.at}
+                  data-covered={covered}
+                >
+                  <time dateTime={new Date(item.at * 1000).toISOString()}>
+                    {time(item.at)} <span className="small">(+{formatDuration(Math.max(0, item.at - beginTime))})</span>
+                  </time>
+                  <span>
+                    {label(item)}
+                    {!covered && <span className="small"> ({t('timeline.noVideo')})</span>}
+                  </span>
+                </button>
+              </li>
+            );
+          })}
         </ol>
       </div>
     </div>

@@ -46,7 +46,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
       </p>
       <h1>{t('playback.titleOf', { title: c.title })}</h1>
       <p className="row">
-        <StateBadge state={c.state} />
+        <StateBadge state={c.state} playback={view.data.playback} />
         <span className="muted">{t('playback.span', { begin: dateTime(c.beginTime), end: time(c.endTime), duration: formatDuration(c.endTime - c.beginTime) })}</span>
       </p>
       <ErrorMessage error={review.error ?? retry.error ?? publish.error} />
@@ -84,17 +84,26 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
           </section>
           <section className="card" aria-labelledby="publish-h">
             <h2 id="publish-h">{t('publish.title')}</h2>
-            <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>
-            <button
-              type="button"
-              className={review.data.published ? undefined : 'primary'}
-              aria-pressed={review.data.published}
-              onClick={() => publish.mutate({ roomnum, published: !review.data.published })}
-              disabled={publish.isPending}
-              data-testid="publish-toggle"
-            >
-              {review.data.published ? t('publish.unpublish') : t('publish.publish')}
-            </button>
+            {/* Nothing to publish without a recording (the server refuses too); a published one can still be withdrawn. */}
+            {review.data.playback === 'none' && !review.data.published ? (
+              <p className="muted" data-testid="no-recording-note">
+                {t('course.noRecordingNote')}
+              </p>
+            ) : (
+              <>
+                <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>
+                <button
+                  type="button"
+                  className={review.data.published ? undefined : 'primary'}
+                  aria-pressed={review.data.published}
+                  onClick={() => publish.mutate({ roomnum, published: !review.data.published })}
+                  disabled={publish.isPending}
+                  data-testid="publish-toggle"
+                >
+                  {review.data.published ? t('publish.unpublish') : t('publish.publish')}
+                </button>
+              </>
+            )}
           </section>
         </div>
       )}

@@ -1,6 +1,8 @@
 'use client';
 /**
- * Live roster: who is in the room, role, join time, last heartbeat, count and the course's elapsed time.
+ * Live roster: who is in the room (teachers counted apart from students), role, join time, how long ago the last
+ * heartbeat was (as the honest range server/services/heartbeat-age.ts gives: beats are stored coalesced), the
+ * course's elapsed time, and the newest comings and goings.
  *
  * Why polling and not a tRPC subscription over SSE: an SSE stream holds one connection per open page through
  * Next's per-request pipeline for the whole class, and needs its own change feed across processes; polling an
@@ -9,6 +11,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { heartbeatAge } from '@/server/services/heartbeat-age';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
@@ -17,7 +20,7 @@ import { ErrorMessage } from './error-message';
 export const ROSTER_POLL_MS = 2_000;
 
 export function RosterPanel({ roomnum }: { roomnum: number }) {
-  const { t, time } = useI18n();
+  const { t, time, number } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const q = useQuery(trpc.roster.live.queryOptions({ roomnum }, { refetchInterval: ROSTER_POLL_MS, staleTime: 0 }));
@@ -40,6 +43,12 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
   void tick;
   const now = anchor ? anchor.serverNow + Math.floor((Date.now() - anchor.at) / 1000) : undefined;
   const elapsed = q.data && now !== undefined ? now - q.data.beginTime : 0;
+  const granularityS = q.data?.heartbeatGranularityS ?? 0;
+  const ageText = (lastHeartbeat: number): string => {
+    if (now === undefined) return time(lastHeartbeat);
+    const age = heartbeatAge(lastHeartbeat, now, granularityS);
+    return age.maxS < granularityS ? t('roster.ageUnder', { n: granularityS }) : t('roster.ageRange', { min: age.minS, max: age.maxS });
+  };
 
   return (
     <div className="stack">
@@ -49,7 +58,11 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
           <div className="row">
             <span>
               <span className="muted">{t('roster.count')}: </span>
-              <strong data-testid="roster-count">{q.data.total}</strong>
+              <strong data-testid="roster-count">{q.data.total}</strong>{' '}
+              <span data-testid="roster-counts" data-teachers={q.data.counts.teachers} data-students={q.data.counts.students}>
+                ({t(q.data.counts.teachers === 1 ? 'roster.teachers' : 'roster.teachersMany', { n: number(q.data.counts.teachers) })} ·{' '}
+                {t(q.data.counts.students === 1 ? 'roster.students' : 'roster.studentsMany', { n: number(q.data.counts.students) })})
+              </span>
             </span>
             <span>
               <span className="muted">{t('roster.elapsed')}: </span>
@@ -73,13 +86,30 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
                     <td>{m.uid}</td>
                     <td>{m.role === 1 ? t('role.teacher') : t('role.student')}</td>
                     <td>{time(m.joinedAt)}</td>
-                    <td>{now !== undefined ? t('roster.secondsAgo', { n: Math.max(0, now - m.lastHeartbeat) }) : time(m.lastHeartbeat)}</td>
+                    <td data-testid="heartbeat-age">{ageText(m.lastHeartbeat)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           {q.data.members.length === 0 && <p className="muted">{t('roster.empty')}</p>}
+          <p className="muted small">{t('roster.heartbeatNote', { n: granularityS })}</p>
+          <section aria-labelledby="moves-h">
+            <h3 id="moves-h">{t('roster.feed')}</h3>
+            {q.data.moves.length === 0 ? (
+              <p className="muted">{t('roster.feedEmpty')}</p>
+            ) : (
+              <ol className="member-feed" data-testid="member-feed">
+                {q.data.moves.map((m) => (
+                  <li key={m.id} data-testid="feed-item" data-kind={m.kind} data-uid={m.uid}>
+                    <time dateTime={new Date(m.at * 1000).toISOString()}>{time(m.at)}</time>{' '}
+                    {t(m.kind === 'join' ? 'roster.feedJoin' : m.kind === 'leave' ? 'roster.feedLeave' : 'roster.feedTimeout', { uid: m.uid })}
+                    {m.role === 1 && <span className="muted small"> ({t('role.teacher')})</span>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
         </>
       )}
     </div>

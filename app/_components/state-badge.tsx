@@ -1,15 +1,21 @@
 'use client';
-/** Course state badge: draft (0), live (1), ended (2), replay ready (3). */
+/**
+ * Course state badge: draft (0), live (1), ended (2), replay ready (3). For an ended course the playback status
+ * (server/services/playback-status.ts) decides, whatever the state number says: 'ready' → replay ready, 'none' →
+ * ended, no recording, 'pending'/'failed' → ended — as the course list's tabs count them.
+ */
 import type { MessageKey } from '@/server/i18n/translate';
+import type { PlaybackStatus } from '@/server/services/playback-status';
 import { useT } from '../_i18n/provider';
 
 export const STATE_KEYS: Record<number, MessageKey> = { 0: 'state.0', 1: 'state.1', 2: 'state.2', 3: 'state.3' };
 
-export function StateBadge({ state }: { state: number }) {
+export function StateBadge({ state, playback }: { state: number; playback?: PlaybackStatus | null }) {
   const t = useT();
+  const shown = playback === 'ready' ? 3 : playback ? 2 : state;
   return (
-    <span className={`badge s${state}`} data-testid="state-badge" data-state={state}>
-      {t(STATE_KEYS[state] ?? 'state.0')}
+    <span className={`badge s${shown}`} data-testid="state-badge" data-state={state} data-playback={playback ?? undefined}>
+      {t(playback === 'none' ? 'state.noRecording' : (STATE_KEYS[shown] ?? 'state.0'))}
     </span>
   );
 }

@@ -20,9 +20,16 @@ export function e2eDataDir(): string {
 export const E2E_LIVE_CALLBACK_KEY = 'e2e-live-callback-key';
 
 /**
- * The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay.
- * No phone beats in these tests, so the sweeper's dead limits are an hour: the demo's live class (and a course a
- * test leaves live) stays live for the whole run instead of ending halfway through a slow one.
+ * A class whose teacher is silent this long is ended by the sweeper: short, so a test can watch it happen (and see
+ * the open course page keep its class alive). The demo's live class is kept alive by its phone (serve.ts); a course a
+ * test starts through the API without its page ends this long after its last beat.
+ */
+export const E2E_COURSE_DEAD_S = 12;
+
+/**
+ * The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay, a
+ * short COURSE_DEAD_S (above). Students send no beats in these tests, so MEMBER_DEAD_S is an hour: nobody is timed
+ * out of a roster halfway through a slow test.
  */
 export function e2eServerEnv(): Record<string, string> {
   const dir = e2eDataDir();
@@ -35,7 +42,7 @@ export function e2eServerEnv(): Record<string, string> {
     PUBLIC_BASE_URL: E2E_BASE,
     SWEEP_INTERVAL_S: '1',
     REPLAY_INDEX_DELAY_S: '0',
-    COURSE_DEAD_S: '3600',
+    COURSE_DEAD_S: String(E2E_COURSE_DEAD_S),
     MEMBER_DEAD_S: '3600',
     LOG_LEVEL: 'warn',
     LIVE_CALLBACK_KEY: E2E_LIVE_CALLBACK_KEY,

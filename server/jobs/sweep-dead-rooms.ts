@@ -37,11 +37,12 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
       // Claim first (conditional on still being silent), then announce: only the process that won sends IM 1002.
       const claimed = inTransaction(ctx.db, (tx) => {
         const still = tx
-          .select({ roomnum: courses.roomnum })
+          .select({ lastHeartbeat: courses.lastHeartbeat })
           .from(courses)
           .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE), lt(courses.lastHeartbeat, courseCutoff)))
           .get();
-        return still !== undefined && closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0);
+        // The teacher's last heartbeat goes with the end event: the console says how long the silence was.
+        return still !== undefined && closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0, { lastHeartbeat: still.lastHeartbeat });
       });
       if (!claimed) continue;
       result.coursesEnded.push(c.roomnum);

@@ -8,7 +8,8 @@ import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
 import { countCoursesByState, listCourses, type CourseListItem, type StateCounts } from './course-list';
 import { getCourse } from './courses';
-import { ROLE, type Caller } from './schemas';
+import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
+import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
 
 /**
  * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
@@ -49,18 +50,23 @@ export async function listTeacherCourses(
   ctx: ServiceCtx,
   caller: Caller,
   query: TeacherCourseQuery,
-): Promise<{ total: number; items: readonly CourseListItem[]; counts: StateCounts }> {
+): Promise<{ total: number; items: (CourseListItem & { playback: PlaybackStatus | null })[]; counts: StateCounts }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const q = query.q?.trim() || undefined;
+  // The "ended" and "replay ready" tabs follow the playback rule, not the raw state (a course indexed without any
+  // recording has state 3 but is "ended, no recording").
+  const ended = query.state === COURSE_STATE.ENDED || query.state === COURSE_STATE.PLAYBACK;
   const { total, rooms } = await listCourses(ctx, {
     index: (query.page - 1) * query.pageSize,
     size: query.pageSize,
     hostUid: caller.uid,
-    state: query.state,
+    state: ended ? undefined : query.state,
+    playbackReady: ended ? query.state === COURSE_STATE.PLAYBACK : undefined,
     titleLike: q,
     fromTime: query.from,
     toTime: query.to,
   });
   const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
-  return { total, items: rooms, counts };
+  const recs = await recordingCounts(ctx, rooms.filter(hasEnded).map((c) => c.roomnum));
+  return { total, items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0) })), counts };
 }

@@ -2,7 +2,7 @@
  * The append-only course event log, and attendance computed from it. Rows are inserted, never updated: Tencent keeps
  * room events for an hour at most, so this log is the record attendance reports and playback timelines are built from.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { courseEvents, type CourseEvent } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -115,4 +115,55 @@ export function attendanceFromEvents(events: CourseEvent[], now: number): Attend
 /** Attendance of one course from its event log. Callers: console playback review, CSV export. */
 export async function courseAttendance(ctx: ServiceCtx, roomnum: number): Promise<AttendanceRow[]> {
   return attendanceFromEvents(await listCourseEvents(ctx, roomnum), ctx.clock.nowS());
+}
+
+/**
+ * Why a course ended: its teacher ended it, or the sweeper did after the teacher's silence (`silentS`: from the
+ * teacher's last heartbeat to the end, when the event recorded it). Null while the course has not ended.
+ */
+export type CourseEnding = { reason: 'teacher'; at: number } | { reason: 'timeout'; at: number; silentS: number | null };
+
+/** Pure: the ending an end event describes (`ended` or `ended_by_sweeper`); null for any other event. */
+export function endingOf(e: Pick<CourseEvent, 'kind' | 'at' | 'detail'>): CourseEnding | null {
+  if (e.kind === 'ended') return { reason: 'teacher', at: e.at };
+  if (e.kind !== 'ended_by_sweeper') return null;
+  const hb = eventDetail(e).lastHeartbeat;
+  return { reason: 'timeout', at: e.at, silentS: typeof hb === 'number' && hb <= e.at ? e.at - hb : null };
+}
+
+/** The course's ending from its log (the newest end event), or null. One indexed lookup. */
+export async function courseEnding(ctx: ServiceCtx, roomnum: number): Promise<CourseEnding | null> {
+  const [e] = await ctx.db
+    .select({ kind: courseEvents.kind, at: courseEvents.at, detail: courseEvents.detail })
+    .from(courseEvents)
+    .where(and(eq(courseEvents.roomnum, roomnum), inArray(courseEvents.kind, ['ended', 'ended_by_sweeper'])))
+    .orderBy(desc(courseEvents.id))
+    .limit(1);
+  return e ? endingOf(e) : null;
+}
+
+export interface MemberMove {
+  id: number;
+  kind: 'join' | 'leave' | 'timeout';
+  /** When it happened; a timeout is dated at the member's last heartbeat (memberLeftAt). */
+  at: number;
+  uid: string;
+  role: number;
+}
+
+/** The newest comings and goings of a course, newest first (the live roster's feed). */
+export async function memberMoves(ctx: ServiceCtx, roomnum: number, limit: number): Promise<MemberMove[]> {
+  const rows = await ctx.db
+    .select()
+    .from(courseEvents)
+    .where(and(eq(courseEvents.roomnum, roomnum), inArray(courseEvents.kind, ['member_enter', 'member_exit', 'member_timeout'])))
+    .orderBy(desc(courseEvents.id))
+    .limit(limit);
+  return rows.map((e) => ({
+    id: e.id,
+    kind: e.kind === 'member_enter' ? 'join' : e.kind === 'member_exit' ? 'leave' : 'timeout',
+    at: memberLeftAt(e),
+    uid: e.uid,
+    role: e.role,
+  }));
 }

@@ -4,13 +4,15 @@
  * trigger-maintained course_counts, pages from prepared statements, and whole results from a cache keyed by the
  * trigger-bumped 'course_list' data version (exact across processes; heartbeats do not move it).
  */
-import { and, desc, eq, getTableColumns, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { courseCounts, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { userExists } from './accounts';
+import { playbackReadyWhere } from './playback-status';
 import { preparedFor } from './prepared';
+import { COURSE_STATE, ENDED_STATES } from './schemas';
 import { versionedCache } from './versioned-cache';
 
 export interface CourseListFilter {
@@ -23,6 +25,11 @@ export interface CourseListFilter {
   state?: number;
   /** Console: case-insensitive substring of the title. */
   titleLike?: string;
+  /**
+   * Console: ended courses whose replay is ready (true) or not ready (false), by the one rule in playback-status.ts;
+   * the console's "replay ready" / "ended" tabs, where the raw state would list a course without a recording as ready.
+   */
+  playbackReady?: boolean;
 }
 
 export interface CourseListItem extends Course {
@@ -40,7 +47,9 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   if (f.hostUid !== undefined && !(await userExists(ctx, f.hostUid))) throw new AppError('USER_NOT_FOUND');
   // Students poll the course list; pages are cached per data version (see versioned-cache.ts), so repeated reads
   // between two changes cost one counter read.
-  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike]);
+  // Safe to cache with playbackReady too: every change of that rule's answer writes the course row (a recording of an
+  // ended course re-queues its index), which bumps the data version.
+  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike, f.playbackReady]);
   return listCache(ctx).get(key, () => queryCourses(ctx, f));
 }
 
@@ -60,18 +69,24 @@ function listWhere(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size'>)
   if (f.hostUid !== undefined) where.push(eq(courses.hostUid, f.hostUid));
   if (f.state !== undefined) where.push(eq(courses.state, f.state));
   if (f.titleLike) where.push(sql`instr(lower(${courses.title}), lower(${f.titleLike})) > 0`);
+  if (f.playbackReady === true) where.push(playbackReadyWhere()!);
+  if (f.playbackReady === false) where.push(and(inArray(courses.state, ENDED_STATES), not(playbackReadyWhere()!))!);
   return and(...where);
 }
 
 export type StateCounts = Record<'0' | '1' | '2' | '3', number>;
 
-/** How many courses match `f` in each state (its own `state` ignored): the console's state tabs. */
-export async function countCoursesByState(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size' | 'state'>): Promise<StateCounts> {
+/**
+ * How many courses match `f` in each state (its own `state` and `playbackReady` ignored): the console's state tabs,
+ * where 3 counts ready replays and 2 the other ended courses (playback-status.ts), as the tabs filter them.
+ */
+export async function countCoursesByState(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>): Promise<StateCounts> {
+  const shown = sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
   const rows = await ctx.db
-    .select({ state: courses.state, n: sql<number>`count(*)` })
+    .select({ state: shown, n: sql<number>`count(*)` })
     .from(courses)
     .where(listWhere(ctx, f))
-    .groupBy(courses.state);
+    .groupBy(shown);
   const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const r of rows) {
     const k = String(r.state) as keyof StateCounts;
@@ -141,7 +156,7 @@ const listPages = preparedFor((db) => {
 
 /** Filters only on appid/host/state: what course_counts and the prepared page statements cover. */
 function byCountsOnly(f: CourseListFilter): boolean {
-  return f.roomnum === undefined && f.fromTime === undefined && f.toTime === undefined && !f.titleLike;
+  return f.roomnum === undefined && f.fromTime === undefined && f.toTime === undefined && !f.titleLike && f.playbackReady === undefined;
 }
 
 /**

@@ -123,6 +123,8 @@ export function closeCourseTx(
   at: number,
   kind: Extract<CourseEventKind, 'ended' | 'ended_by_sweeper'>,
   endImseq: number,
+  /** Kept with the end event; the sweeper records the teacher's last heartbeat (why it ended: course-events.ts endingOf). */
+  detail?: { lastHeartbeat: number },
 ): boolean {
   const r = tx
     .update(courses)
@@ -146,7 +148,7 @@ export function closeCourseTx(
     .all();
   appendEvents(tx, [
     ...left.map((m) => ({ roomnum: c.roomnum, at, kind: 'member_exit' as const, uid: m.uid, role: m.role })),
-    { roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER },
+    { roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER, detail },
   ]);
   return true;
 }

@@ -7,6 +7,7 @@ import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { memsizeColumn } from './course-list';
+import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
 
 export const DASHBOARD_DAYS = 30;
@@ -29,6 +30,8 @@ export interface DashboardCourse {
   beginTime: number;
   endTime: number;
   memsize: number;
+  /** playback-status.ts: null until the course ended. */
+  playback: PlaybackStatus | null;
 }
 
 /** `YYYY-MM-DD` of a unix time in a timezone given as minutes east of UTC. */
@@ -75,6 +78,7 @@ export async function teacherDashboard(
     beginTime: courses.beginTime,
     endTime: courses.endTime,
     memsize: memsizeColumn(),
+    indexStatus: courses.indexStatus,
   };
   const live = await ctx.db.select(cols).from(courses).where(and(mine, eq(courses.state, COURSE_STATE.LIVE))).orderBy(desc(courses.beginTime));
   const drafts = await ctx.db
@@ -83,12 +87,16 @@ export async function teacherDashboard(
     .where(and(mine, eq(courses.state, COURSE_STATE.CREATED)))
     .orderBy(asc(courses.createdAt), asc(courses.roomnum))
     .limit(LIST_LIMIT);
-  const recentPlayback = await ctx.db
+  // Only replays that are really ready: an index and at least one recording (playback-status.ts).
+  const ready = await ctx.db
     .select(cols)
     .from(courses)
-    .where(and(mine, eq(courses.state, COURSE_STATE.PLAYBACK)))
+    .where(and(mine, playbackReadyWhere()))
     .orderBy(desc(courses.endTime), desc(courses.roomnum))
     .limit(LIST_LIMIT);
+  const recs = await recordingCounts(ctx, ready.map((c) => c.roomnum));
+  const shown = (rows: (Omit<DashboardCourse, 'playback'> & { indexStatus: string })[]): DashboardCourse[] =>
+    rows.map(({ indexStatus, ...c }) => ({ ...c, playback: playbackStatus({ state: c.state, indexStatus }, recs.get(c.roomnum) ?? 0) }));
 
   // One extra day of margin: the window is in the browser's days, the cutoff in UTC seconds.
   const since = now - (DASHBOARD_DAYS + 1) * DAY_S;
@@ -119,5 +127,5 @@ export async function teacherDashboard(
     now,
     input.eastMin,
   );
-  return { live, drafts, recentPlayback, days, now };
+  return { live: shown(live), drafts: shown(drafts), recentPlayback: shown(ready), days, now };
 }

@@ -11,7 +11,7 @@ import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
 import { getCourse, imPayload, memberRole, sendCourseIm } from './courses';
 import { preparedFor } from './prepared';
-import { COURSE_STATE, hasEnded, type Caller } from './schemas';
+import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
 
 /**
  * How stale a stored heartbeat may be before a beat rewrites it. Clients beat every 3 s; rewriting each beat would make
@@ -21,6 +21,14 @@ import { COURSE_STATE, hasEnded, type Caller } from './schemas';
  */
 export function heartbeatWriteGranularityS(env: { MEMBER_DEAD_S: number; COURSE_DEAD_S: number }): number {
   return Math.max(1, Math.min(10, Math.floor(Math.min(env.MEMBER_DEAD_S, env.COURSE_DEAD_S) / 12)));
+}
+
+/**
+ * How often the teacher's open console page beats for the course (course.beat): every 30 s, or a third of
+ * COURSE_DEAD_S when that is shorter, so two beats may be lost before the sweeper calls the course dead.
+ */
+export function hostBeatIntervalS(env: { COURSE_DEAD_S: number }): number {
+  return Math.max(1, Math.min(30, Math.floor(env.COURSE_DEAD_S / 3)));
 }
 
 const hb = preparedFor((db) => ({
@@ -155,4 +163,20 @@ export async function listRoomMembers(
     .limit(input.size)
     .offset(input.index);
   return { total, members: rows };
+}
+
+/** Who is in the room by role: teachers (role 1, the host among them) apart from students. Throws nothing. */
+export async function countRoomMembersByRole(ctx: ServiceCtx, roomnum: number): Promise<{ teachers: number; students: number }> {
+  const rows = await ctx.db
+    .select({ role: members.role, n: sql<number>`count(*)` })
+    .from(members)
+    .where(and(eq(members.roomnum, roomnum), isNull(members.exitedAt)))
+    .groupBy(members.role);
+  let teachers = 0;
+  let students = 0;
+  for (const r of rows) {
+    if (r.role === ROLE.TEACHER) teachers += r.n;
+    else students += r.n;
+  }
+  return { teachers, students };
 }

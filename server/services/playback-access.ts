@@ -18,6 +18,7 @@ import { getCourse } from './courses';
 import { getTeacherCourse } from './console-courses';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
 import { preparedFor } from './prepared';
+import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
 import { listRecordings } from './recordings';
 import { hasEnded, type Caller } from './schemas';
 
@@ -76,10 +77,17 @@ export async function getViewablePlayback(ctx: ServiceCtx, caller: Caller, roomn
   return { course: c, isTeacher: false };
 }
 
-/** Publishes or withdraws an ended course's playback. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. */
+/**
+ * Publishes or withdraws an ended course's playback. Publishing needs a recording (playback-status.ts: a course
+ * without one is "ended, no recording"); withdrawing is always allowed. Throws ROOM_NOT_FOUND, NO_PRIVILEGE,
+ * COURSE_STATE, NO_RECORDING.
+ */
 export async function setPlaybackPublished(ctx: ServiceCtx, caller: Caller, roomnum: number, published: boolean): Promise<void> {
   const c = await getTeacherCourse(ctx, caller, roomnum);
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'only an ended course has a playback to publish');
+  if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
+    throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');
+  }
   await ctx.db.update(courses).set({ playbackPublished: published }).where(eq(courses.roomnum, c.roomnum));
 }
 
@@ -137,7 +145,7 @@ export async function playbackForViewer(
   caller: Caller,
   roomnum: number,
   base?: string,
-): Promise<{ course: Course; isTeacher: boolean; segments: PlaybackSegment[]; timeline: TimelineItem[] }> {
+): Promise<{ course: Course; isTeacher: boolean; playback: PlaybackStatus | null; segments: PlaybackSegment[]; timeline: TimelineItem[] }> {
   const { course, isTeacher } = await getViewablePlayback(ctx, caller, roomnum);
   const tl = await courseTimeline(ctx, roomnum);
   const recs = await listRecordings(ctx, roomnum);
@@ -146,6 +154,7 @@ export async function playbackForViewer(
   return {
     course,
     isTeacher,
+    playback: playbackStatus(course, recs.length),
     timeline: timelineWithUrls(items, urlOf),
     segments: recs.map((r) => ({ recordingId: r.id, videoUrl: urlOf(r.videoUrl), startTime: r.startTime, endTime: r.endTime, duration: r.duration })),
   };

@@ -9,7 +9,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { eventDetail, listCourseEvents, memberLeftAt } from './course-events';
+import { endingOf, eventDetail, listCourseEvents, memberLeftAt } from './course-events';
 import { getCourse, getOwnCourse } from './courses';
 import { listRecordings } from './recordings';
 import { COURSE_STATE, ENDED_STATES, hasEnded, type Caller } from './schemas';
@@ -35,7 +35,8 @@ export type TimelineItem =
       imSeq: number;
     }
   | { kind: 'courseware_bound' | 'courseware_unbound'; at: number; uid: string; fileType: number; fileName: string; url: string }
-  | { kind: 'end'; at: number; uid: string; reason: 'teacher' | 'timeout' };
+  /** `silentS` (timeout only): how long the teacher had been silent when the sweeper ended it; null if unknown. */
+  | { kind: 'end'; at: number; uid: string; reason: 'teacher' | 'timeout'; silentS: number | null };
 
 export interface CourseTimeline {
   roomnum: number;
@@ -76,8 +77,10 @@ function eventItem(e: CourseEvent): TimelineItem | null {
       };
     }
     case 'ended':
-    case 'ended_by_sweeper':
-      return { kind: 'end', at: e.at, uid: e.uid, reason: e.kind === 'ended' ? 'teacher' : 'timeout' };
+    case 'ended_by_sweeper': {
+      const end = endingOf(e)!;
+      return { kind: 'end', at: e.at, uid: e.uid, reason: end.reason, silentS: end.reason === 'timeout' ? end.silentS : null };
+    }
     default:
       // 'created' is not part of a lesson; 'recording' events are covered by the recordings table itself.
       return null;

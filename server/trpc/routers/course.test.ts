@@ -125,8 +125,8 @@ describe('course router', () => {
     const r = await t.api.roster.live({ roomnum });
     expect(r).toMatchObject({ state: 1, beginTime: T0, now: T0 + 35, total: 2 });
     expect(r.members).toEqual([
-      { uid: 'teach1', role: 1, joinedAt: T0, lastHeartbeat: T0 },
-      { uid: 'stu1', role: 0, joinedAt: T0 + 30, lastHeartbeat: T0 + 30 },
+      { uid: 'teach1', role: 1, joinedAt: T0, lastHeartbeat: T0, heartbeatAge: { minS: 25, maxS: 35 } },
+      { uid: 'stu1', role: 0, joinedAt: T0 + 30, lastHeartbeat: T0 + 30, heartbeatAge: { minS: 0, maxS: 5 } },
     ]);
     await reportMember(ctx, { uid: 'stu1', role: 0, appid: ctx.env.SDKAPPID }, { roomnum, operate: 1, timeStamp: 2 });
     expect((await t.api.roster.live({ roomnum })).total).toBe(1);

@@ -1,10 +1,14 @@
 /**
  * courseRouter: the teacher's course list, details, create/edit/delete (state 0 only) and start/end: the same
- * services `live/create`, `live/startcourse` and `live/exitroom` call, so rules and IM messages are identical.
+ * services `live/create`, `live/startcourse` and `live/exitroom` call, so rules and IM messages are identical. `beat`
+ * is the open course page's host heartbeat: the same recordHeartbeat as `live/heartbeat`.
  */
 import { z } from 'zod';
 import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../services/console-courses';
+import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
+import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
+import { coursePlaybackStatus } from '../../services/playback-status';
 import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
@@ -43,12 +47,28 @@ function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: st
 export const courseRouter = router({
   list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
     const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
-    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize })) };
+    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize, playback: c.playback })) };
   }),
 
   byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
     const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
-    return { ...view(ctx, c), now: ctx.ctx.clock.nowS() };
+    return {
+      ...view(ctx, c),
+      playback: await coursePlaybackStatus(ctx.ctx, c),
+      ending: await courseEnding(ctx.ctx, c.roomnum),
+      now: ctx.ctx.clock.nowS(),
+    };
+  }),
+
+  /**
+   * The teacher's open course page keeps its class alive: a host heartbeat (recordHeartbeat, the rule `live/heartbeat`
+   * follows), then the course's state and when to beat next. Beating a course that is not live changes nothing that
+   * matters (the sweeper only looks at live courses), so the page just stops when the state says so.
+   */
+  beat: teacherProcedure.input(byRoomInput).mutation(async ({ ctx, input }) => {
+    const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
+    recordHeartbeat(ctx.ctx, ctx.caller, c.roomnum);
+    return { state: c.state, nextBeatS: hostBeatIntervalS(ctx.ctx.env) };
   }),
 
   create: teacherProcedure

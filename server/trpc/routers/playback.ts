@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { withTeacherCourse } from '../../services/console-courses';
 import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
+import { coursePlaybackStatus } from '../../services/playback-status';
 import { listAttendedPlaybacks, playbackForViewer, setPlaybackPublished } from '../../services/playback-access';
 import { authedProcedure, teacherProcedure, router } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
@@ -20,6 +21,7 @@ export const playbackRouter = router({
     const c = p.course;
     return {
       isTeacher: p.isTeacher,
+      playback: p.playback,
       course: { roomnum: c.roomnum, title: c.title, hostUid: c.hostUid, state: c.state, beginTime: c.beginTime, endTime: c.endTime },
       segments: p.segments,
       timeline: p.timeline,
@@ -29,6 +31,7 @@ export const playbackRouter = router({
   /** The teacher's review extras: index status, attendance, published flag. */
   review: teacherProcedure.input(byRoomInput).query(({ ctx, input }) =>
     withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async (c) => ({
+      playback: await coursePlaybackStatus(ctx.ctx, c),
       index: { status: c.indexStatus, attempts: c.indexAttempts, error: c.indexError, dueAt: c.indexDueAt, url: consoleUrlOf(ctx, c.playbackIdxUrl) },
       published: c.playbackPublished,
       attendance: await courseAttendance(ctx.ctx, c.roomnum),

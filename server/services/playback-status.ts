@@ -1,0 +1,50 @@
+/**
+ * The one rule for "is this course's replay ready": an ended course whose playback index is ready AND that has at
+ * least one recording. A course without a recording is "ended, no recording" however its index went (the index job
+ * happily indexes an empty timeline). Every console answer (course list, course page, dashboard, playback review)
+ * carries the `playback` field computed here, and the components read only that.
+ */
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { courses, recordings } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { COURSE_STATE, hasEnded } from './schemas';
+
+/** ready: watchable; none: ended without a recording; pending: being indexed; failed: indexing gave up. */
+export type PlaybackStatus = 'ready' | 'none' | 'pending' | 'failed';
+
+/** Pure: the playback status of a course with `recordingCount` recordings; null while it has not ended. */
+export function playbackStatus(c: { state: number; indexStatus: string }, recordingCount: number): PlaybackStatus | null {
+  if (!hasEnded(c)) return null;
+  if (recordingCount === 0) return 'none';
+  if (c.state === COURSE_STATE.PLAYBACK && c.indexStatus === 'ready') return 'ready';
+  return c.indexStatus === 'failed' ? 'failed' : 'pending';
+}
+
+/** The same rule's 'ready' as a WHERE over `courses` (lists that must only hold ready replays, e.g. the dashboard). */
+export function playbackReadyWhere() {
+  return and(
+    eq(courses.state, COURSE_STATE.PLAYBACK),
+    eq(courses.indexStatus, 'ready'),
+    // `${courses}.roomnum`, qualified: see memsizeColumn in course-list.ts.
+    sql`exists (select 1 from ${recordings} r where r.roomnum = ${courses}.roomnum)`,
+  );
+}
+
+/** Recordings per course, for the given rooms (absent rooms have none). One indexed query. */
+export async function recordingCounts(ctx: ServiceCtx, roomnums: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (roomnums.length === 0) return out;
+  const rows = await ctx.db
+    .select({ roomnum: recordings.roomnum, n: count() })
+    .from(recordings)
+    .where(inArray(recordings.roomnum, [...roomnums]))
+    .groupBy(recordings.roomnum);
+  for (const r of rows) out.set(r.roomnum, r.n);
+  return out;
+}
+
+/** The playback status of one course (see playbackStatus). */
+export async function coursePlaybackStatus(ctx: ServiceCtx, c: { roomnum: number; state: number; indexStatus: string }): Promise<PlaybackStatus | null> {
+  if (!hasEnded(c)) return null;
+  return playbackStatus(c, (await recordingCounts(ctx, [c.roomnum])).get(c.roomnum) ?? 0);
+}
