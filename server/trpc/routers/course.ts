@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../services/console-courses';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
-import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
+import { COURSE_TITLE_MAX, courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router } from '../init';
 
@@ -40,6 +40,9 @@ function view(c: { roomnum: number; title: string; cover: string; state: number;
 }
 
 export const courseRouter = router({
+  /** The course form's limits, from the schema constant the server validates with (no literal in the client). */
+  limits: teacherProcedure.query(() => ({ titleMax: COURSE_TITLE_MAX })),
+
   list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
     const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
     return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(c), memsize: c.memsize })) };
