@@ -15,23 +15,28 @@ import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
 import { RosterPanel } from './roster-panel';
 import { StateBadge } from './state-badge';
+import { useToast } from './toast';
 
 export function CourseView({ roomnum }: { roomnum: number }) {
   const { t, dateTime } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  const toast = useToast();
   const [editing, setEditing] = useState(false);
   const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
-  const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh }));
-  const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh }));
+  const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseStarted')) }));
+  const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseEnded')) }));
   const del = useMutation(
     trpc.course.delete.mutationOptions({
       onSuccess: () => {
         void refresh();
+        toast(t('toast.courseDeleted'));
         router.push('/courses');
       },
+      // Refused (e.g. the class started in another window): show the course as it is now; the sentence stays.
+      onError: () => void refresh(),
     }),
   );
 
@@ -66,7 +71,9 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           </p>
         </div>
       </div>
-      <ErrorMessage error={start.error ?? end.error ?? del.error} />
+      <ErrorMessage error={start.error} action="start" />
+      <ErrorMessage error={end.error} action="end" />
+      <ErrorMessage error={del.error} action="delete" />
 
       {c.state === 0 && (
         <section className="card" aria-labelledby="prep-h">
@@ -75,9 +82,8 @@ export function CourseView({ roomnum }: { roomnum: number }) {
             <CourseForm existing={c} onDone={() => setEditing(false)} />
           ) : (
             <div className="row">
-              <button type="button" className="primary" onClick={() => start.mutate({ roomnum })} disabled={start.isPending} data-testid="start-course">
-                {t('course.start')}
-              </button>
+              {/* A class starts once (an ended class cannot be restarted): ask first. */}
+              <ConfirmButton label={t('course.start')} title={t('course.startTitle')} body={t('course.startBody', { title: c.title })} confirmLabel={t('course.start')} onConfirm={() => start.mutate({ roomnum })} disabled={start.isPending} primary testId="start-course" />
               <button type="button" onClick={() => setEditing(true)} data-testid="edit-course">
                 {t('course.edit')}
               </button>
