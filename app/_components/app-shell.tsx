@@ -9,7 +9,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useId, useRef, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
-import { useTRPC } from '../_trpc/client';
+import { TRPCReactProvider, useTRPC } from '../_trpc/client';
 import { LanguageSwitcher } from './language-switcher';
 
 function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
@@ -22,7 +22,19 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
   );
 }
 
-export function AppShell({ uid, teacher, children }: { uid: string; teacher: boolean; children: React.ReactNode }) {
+/**
+ * Every logged-in page renders inside AppShell, so the tRPC client and react-query are provided here rather than in
+ * the root layout: the logged-out pages do without them (first-load JS of /login).
+ */
+export function AppShell(props: { uid: string; teacher: boolean; children: React.ReactNode }) {
+  return (
+    <TRPCReactProvider>
+      <Shell {...props} />
+    </TRPCReactProvider>
+  );
+}
+
+function Shell({ uid, teacher, children }: { uid: string; teacher: boolean; children: React.ReactNode }) {
   const { t } = useI18n();
   const trpc = useTRPC();
   const router = useRouter();

@@ -5,9 +5,9 @@
  * not allow this" means nothing to a teacher. Never shows raw server text, except zod's field messages, which
  * fieldErrorsOf hands to forms next to the field they concern.
  */
-import { TRPCClientError } from '@trpc/client';
 import type { MessageKey } from '@/server/i18n/translate';
 import { useI18n } from '../_i18n/provider';
+import { ApiError } from '../_lib/auth-call';
 
 interface ErrorData {
   code?: string;
@@ -28,10 +28,19 @@ const COURSE_STATE_BY_ACTION: Record<CourseAction, MessageKey> = {
   publish: 'error.COURSE_STATE.publish',
 };
 
+/**
+ * The error data of a server answer: a TRPCClientError (recognised by name, so the logged-out pages, which use
+ * _lib/auth-call.ts, do not load the tRPC client for this check) or an ApiError; null for anything else.
+ */
+function apiData(error: unknown): ErrorData | null {
+  if (error instanceof ApiError) return error.data as ErrorData;
+  if (error instanceof Error && error.name === 'TRPCClientError') return ((error as { data?: unknown }).data ?? {}) as ErrorData;
+  return null;
+}
+
 /** The server's zod messages by field name (first message each), for a form to show beside its fields. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (!(error instanceof TRPCClientError)) return {};
-  const fe = ((error.data ?? {}) as ErrorData).zodError?.fieldErrors ?? {};
+  const fe = apiData(error)?.zodError?.fieldErrors ?? {};
   const out: Record<string, string> = {};
   for (const [field, msgs] of Object.entries(fe)) if (msgs?.[0]) out[field] = msgs[0];
   return out;
@@ -39,7 +48,7 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
 
 /** The server's appCode of an API error (null for other errors). */
 export function appCodeOf(error: unknown): string | null {
-  return error instanceof TRPCClientError ? (((error.data ?? {}) as ErrorData).appCode ?? null) : null;
+  return apiData(error)?.appCode ?? null;
 }
 
 const BY_APP_CODE: Partial<Record<string, MessageKey>> = {
@@ -68,8 +77,8 @@ const BY_TRPC_CODE: Partial<Record<string, MessageKey>> = {
 export function useErrorText(): (error: unknown, action?: CourseAction) => string {
   const { t } = useI18n();
   return (error, action) => {
-    if (error instanceof TRPCClientError) {
-      const data = (error.data ?? {}) as ErrorData;
+    const data = apiData(error);
+    if (data) {
       const byAction = data.appCode === 'COURSE_STATE' && action ? COURSE_STATE_BY_ACTION[action] : undefined;
       const key = byAction || (data.appCode && BY_APP_CODE[data.appCode]) || (data.code && BY_TRPC_CODE[data.code]) || 'error.generic';
       return t(key, { minutes: Math.max(1, Math.ceil((data.retryAfterS ?? 60) / 60)) });
