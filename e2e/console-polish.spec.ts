@@ -141,6 +141,12 @@ test('forms and actions: counter, named field errors, toasts, confirm start, pla
   await expect(page.getByRole('status').filter({ has: toast })).toHaveAttribute('aria-live', 'polite');
   await expect(toast).toHaveCount(0, { timeout: 5_000 });
   const url = page.url();
+  // Save: the same toast region says so.
+  await page.getByTestId('edit-course').click();
+  await page.getByTestId('course-title-input').fill('Confirm me, please');
+  await page.getByTestId('course-save').click();
+  await expect(toast).toHaveText(en['toast.courseSaved']);
+  await expect(page.getByTestId('course-title')).toHaveText('Confirm me, please');
 
   // Start asks first; cancelling changes nothing.
   await page.getByTestId('start-course').click();
@@ -176,6 +182,13 @@ test('forms and actions: counter, named field errors, toasts, confirm start, pla
   await capturePage(page, testInfo, 'polish-courses-swapped', async () => {
     await expect(page.getByTestId('dates-swapped')).toBeVisible();
   });
+
+  // Delete (a draft): confirmed, then a toast on the list it lands on.
+  await createCourse(page, 'Delete me');
+  await page.getByTestId('delete-course').click();
+  await page.getByTestId('delete-course-confirm').click();
+  await expect(page).toHaveURL(/\/courses$/);
+  await expect(page.getByTestId('toast')).toHaveText(en['toast.courseDeleted']);
 });
 
 test('publishing a replay asks first and confirms with a toast', async ({ page }) => {
