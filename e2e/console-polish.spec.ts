@@ -52,6 +52,11 @@ async function expectAllHeaders(table: Locator, names: string[]): Promise<void> 
   }
 }
 
+/** Nothing widens the page itself at this size: only the table containers scroll sideways. */
+async function expectNoPageOverflow(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+}
+
 /** The table's scroll container really scrolls sideways at this width (and is reachable by keyboard). */
 async function expectScrollsSideways(table: Locator): Promise<void> {
   const wrap = table.locator('xpath=ancestor::div[contains(@class,"table-wrap")][1]');
@@ -295,6 +300,7 @@ test.describe('at 390×844', () => {
     await expect(page.getByTestId('course-row').first()).toBeVisible();
     await expectAllHeaders(courses, [en['courses.colTitle'], en['courses.colState'], en['courses.colTime'], en['courses.colMembers']]);
     await expectScrollsSideways(courses);
+    await expectNoPageOverflow(page);
     // A course's time is on one line.
     const timeCell = page.getByTestId('course-row').first().locator('td').nth(2);
     expect(await timeCell.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
@@ -308,9 +314,15 @@ test.describe('at 390×844', () => {
     await expect(page.getByTestId('file-row').first()).toBeVisible();
     await expectAllHeaders(files, [en['files.name'], en['files.type'], en['files.size'], en['files.uploader'], en['files.time'], '']);
     await expectScrollsSideways(files);
+    await expectNoPageOverflow(page);
     const sizeCell = page.getByTestId('file-row').first().locator('td').nth(2);
     const size = await sizeCell.evaluate((el) => ({ text: el.textContent ?? '', ws: getComputedStyle(el).whiteSpace}));
     expect(size.text).toMatch(/^\d+(\.\d)?\u00a0(B|KB|MB|GB)$/);
     expect(size.ws).toBe('nowrap');
+
+    // A live course (roster and files tables) does not widen the page either.
+    await page.goto(`/courses/${demo.liveRoomnum}`);
+    await expect(page.getByTestId('file-row').first()).toBeVisible();
+    await expectNoPageOverflow(page);
   });
 });
