@@ -88,7 +88,7 @@ export function Uploader(props: {
     const code = appCodeOf(it.error);
     if (code === 'BAD_INPUT') return t('upload.notAllowed', { name: it.name, rules: rules.text });
     if (code === 'TOO_LARGE') return t('upload.tooLarge', { name: it.name, limit: rules.limit });
-    return errorText(it.error);
+    return errorText(it.error, props.purpose === 'courseware' ? 'files' : undefined);
   }
 
   async function upload(file: File) {
