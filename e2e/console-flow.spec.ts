@@ -74,8 +74,9 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
     expect(JSON.stringify(bound)).toContain(clipUrl);
   });
 
-  await test.step('start the course', async () => {
+  await test.step('start the course (after confirming: a class starts once)', async () => {
     await page.getByTestId('start-course').click();
+    await page.getByTestId('start-course-confirm').click();
     await expect(page.getByTestId('state-badge')).toHaveAttribute('data-state', '1');
     await expect(page.getByTestId('roster-table')).toBeVisible();
   });

@@ -3,20 +3,18 @@
  * Login and registration form. The password is base64-encoded (UTF-8) before it leaves the browser, exactly as the
  * mobile clients do. After login a teacher lands on the console home, a student on the student page.
  */
-import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
+import { callAuth } from '../_lib/auth-call';
 import { encodeClientPassword } from '../_lib/password';
-import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { LanguageSwitcher } from './language-switcher';
 
 export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const { t } = useI18n();
-  const trpc = useTRPC();
   const router = useRouter();
   const [id, setId] = useState('');
   const [pwd, setPwd] = useState('');
@@ -29,9 +27,19 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
     router.replace(r.role === 1 ? '/' : '/student');
     router.refresh();
   };
-  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: onDone }));
-  const register = useMutation(trpc.auth.register.mutationOptions({ onSuccess: onDone }));
-  const m = mode === 'login' ? login : register;
+  // A plain call (no react-query on the logged-out pages: see _lib/auth-call.ts).
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function submit(input: { id: string; pwd: string }) {
+    setPending(true);
+    setError(null);
+    try {
+      onDone(await callAuth(mode, input));
+    } catch (e) {
+      setError(e);
+      setPending(false);
+    }
+  }
 
   return (
     <main className="auth-page" id="main">
@@ -49,7 +57,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           const found = mode !== 'register' ? null : !longEnoughPassword(pwd) ? 'tooShort' : pwd !== pwd2 ? 'mismatch' : null;
           setProblem(found);
           if (found) return;
-          m.mutate({ id: id.trim(), pwd: encodeClientPassword(pwd) });
+          void submit({ id: id.trim(), pwd: encodeClientPassword(pwd) });
         }}
       >
         <div className="field">
@@ -88,8 +96,8 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
             {problem === 'mismatch' ? t('auth.passwordMismatch') : t('auth.passwordTooShort', { min: CONSOLE_PASSWORD_MIN_CHARS })}
           </p>
         )}
-        <ErrorMessage error={m.error} />
-        <button type="submit" className="primary" disabled={!hydrated || m.isPending} data-testid="auth-submit">
+        <ErrorMessage error={error} />
+        <button type="submit" className="primary" disabled={!hydrated || pending} data-testid="auth-submit">
           {mode === 'login' ? t('auth.login') : t('auth.register')}
         </button>
       </form>

@@ -10,6 +10,10 @@ export function ConfirmButton(props: {
   confirmLabel: string;
   onConfirm: () => void;
   danger?: boolean;
+  /** The opening button is the page's main action (styled primary). */
+  primary?: boolean;
+  /** For a toggle (publish): the opening button's aria-pressed. */
+  pressed?: boolean;
   disabled?: boolean;
   testId?: string;
 }) {
@@ -19,7 +23,14 @@ export function ConfirmButton(props: {
   const bodyId = useId();
   return (
     <>
-      <button type="button" className={props.danger ? 'danger' : undefined} disabled={props.disabled} onClick={() => ref.current?.showModal()} data-testid={props.testId}>
+      <button
+        type="button"
+        className={props.danger ? 'danger' : props.primary ? 'primary' : undefined}
+        aria-pressed={props.pressed}
+        disabled={props.disabled}
+        onClick={() => ref.current?.showModal()}
+        data-testid={props.testId}
+      >
         {props.label}
       </button>
       <dialog ref={ref} aria-labelledby={titleId} aria-describedby={bodyId} data-testid={props.testId ? `${props.testId}-dialog` : undefined}>

@@ -1,18 +1,31 @@
 'use client';
-/** Create a course, or edit one that has not started: title and an optional cover image (uploaded like courseware). */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+/**
+ * Create a course, or edit one that has not started: title (with a character counter whose limit comes from the
+ * server's schema, course.limits) and an optional cover image (uploaded like courseware). The server's validation
+ * messages are shown beside the field they concern; a short toast confirms the save.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import type { MessageKey } from '@/server/i18n/translate';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
-import { ErrorMessage } from './error-message';
-import { IMAGE_ACCEPT, Uploader, type FinishedUpload } from './uploader';
+import { ErrorMessage, fieldErrorsOf } from './error-message';
+import { useToast } from './toast';
+import { Uploader, type FinishedUpload } from './uploader';
+
+/** The form's fields by the names the server's schema uses (the keys of zod's fieldErrors). */
+const FIELD_LABELS: Record<string, MessageKey> = { title: 'course.titleLabel', cover: 'course.coverLabel' };
 
 export function CourseForm(props: { existing?: { roomnum: number; title: string; cover: string }; onDone?: () => void }) {
-  const { t } = useI18n();
+  const { t, number } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  const toast = useToast();
+  const counterId = useId();
+  const titleErrorId = useId();
+  const limits = useQuery({ ...trpc.course.limits.queryOptions(), staleTime: Infinity });
   const [title, setTitle] = useState(props.existing?.title ?? '');
   const [cover, setCover] = useState<FinishedUpload | null>(null);
   const [removeCover, setRemoveCover] = useState(false);
@@ -20,6 +33,7 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
     trpc.course.create.mutationOptions({
       onSuccess: (r) => {
         void qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
+        toast(t('toast.courseCreated'));
         router.push(`/courses/${r.roomnum}`);
       },
     }),
@@ -28,6 +42,7 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
     trpc.course.update.mutationOptions({
       onSuccess: () => {
         void qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
+        toast(t('toast.courseSaved'));
         props.onDone?.();
       },
     }),
@@ -35,10 +50,17 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
   const m = props.existing ? update : create;
   const coverInput = cover ? { key: cover.key, fileName: cover.fileName, mime: cover.mime } : undefined;
   const shownCover = cover?.url ?? (removeCover ? '' : props.existing?.cover ?? '');
+  const fieldErrors = fieldErrorsOf(m.error);
+  const fieldText = (field: string) => (fieldErrors[field] ? t('validation.field', { field: t(FIELD_LABELS[field] ?? 'course.titleLabel'), message: fieldErrors[field] }) : '');
+  // Characters as the server counts them (code points), so the counter agrees with its limit.
+  const used = [...title.trim()].length;
+  const max = limits.data?.titleMax;
+  const otherErrors = Object.keys(fieldErrors).some((f) => !FIELD_LABELS[f]);
 
   return (
     <form
       className="stack"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         if (props.existing) update.mutate({ roomnum: props.existing.roomnum, title: title.trim(), cover: coverInput, removeCover: removeCover && !cover });
@@ -47,7 +69,24 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
     >
       <div className="field">
         <label htmlFor="course-title">{t('course.titleLabel')}</label>
-        <input id="course-title" type="text" required maxLength={128} value={title} onChange={(e) => setTitle(e.target.value)} data-testid="course-title-input" />
+        <input
+          id="course-title"
+          type="text"
+          required
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          aria-invalid={fieldErrors.title || (max !== undefined && used > max) ? true : undefined}
+          aria-describedby={`${counterId}${fieldErrors.title ? ` ${titleErrorId}` : ''}`}
+          data-testid="course-title-input"
+        />
+        <span id={counterId} className={`small counter${max !== undefined && used > max ? ' over' : ''}`} data-testid="title-counter">
+          {max !== undefined ? t('course.titleCounter', { used: number(used), max: number(max) }) : ''}
+        </span>
+        {fieldErrors.title && (
+          <p id={titleErrorId} className="field-error" data-testid="field-error-title">
+            {fieldText('title')}
+          </p>
+        )}
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
         <legend style={{ fontWeight: 500 }}>{t('course.coverLabel')}</legend>
@@ -69,15 +108,26 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
           <Uploader
             purpose="cover"
             roomnum={0}
-            accept={IMAGE_ACCEPT}
             onUploaded={async (u) => {
               setCover(u);
               setRemoveCover(false);
             }}
           />
         )}
+        {fieldErrors.cover && (
+          <p className="field-error" role="alert">
+            {fieldText('cover')}
+          </p>
+        )}
       </fieldset>
-      <ErrorMessage error={m.error} />
+      {/* Field messages sit beside their fields (announced as an alert here once); anything else is a general error. */}
+      {fieldErrors.title && !otherErrors ? (
+        <p className="visually-hidden" role="alert">
+          {fieldText('title')}
+        </p>
+      ) : (
+        !fieldErrors.cover && <ErrorMessage error={m.error} action="edit" />
+      )}
       <div className="row">
         <button type="submit" className="primary" disabled={m.isPending} data-testid="course-save">
           {props.existing ? t('common.save') : t('course.create')}

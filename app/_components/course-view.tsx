@@ -19,6 +19,7 @@ import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
 import { RosterPanel } from './roster-panel';
 import { StateBadge } from './state-badge';
+import { useToast } from './toast';
 import { useHostBeat } from './use-host-beat';
 
 /** "ended by the teacher" / "ended: no heartbeat from the teacher for N min". */
@@ -32,6 +33,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
+  const toast = useToast();
   const [editing, setEditing] = useState(false);
   const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
   const state = course.data?.state;
@@ -44,14 +46,17 @@ export function CourseView({ roomnum }: { roomnum: number }) {
     else if (state !== undefined && state >= 2 && sawLive.current) setEndedWhileOpen(true);
   }, [state]);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
-  const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh }));
-  const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh }));
+  const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseStarted')) }));
+  const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseEnded')) }));
   const del = useMutation(
     trpc.course.delete.mutationOptions({
       onSuccess: () => {
         void refresh();
+        toast(t('toast.courseDeleted'));
         router.push('/courses');
       },
+      // Refused (e.g. the class started in another window): show the course as it is now; the sentence stays.
+      onError: () => void refresh(),
     }),
   );
 
@@ -86,7 +91,10 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           </p>
         </div>
       </div>
-      <ErrorMessage error={start.error ?? end.error ?? del.error ?? (c.state === 1 ? beat.error : null)} />
+      <ErrorMessage error={start.error} action="start" />
+      <ErrorMessage error={c.state === 1 ? beat.error : null} />
+      <ErrorMessage error={end.error} action="end" />
+      <ErrorMessage error={del.error} action="delete" />
       {endedWhileOpen && c.ending?.reason === 'timeout' && (
         <div className="alert warn" role="alert" data-testid="timeout-banner">
           <strong>{t('course.timeoutBannerTitle')}</strong> {endingText(c.ending, t)}
@@ -100,9 +108,8 @@ export function CourseView({ roomnum }: { roomnum: number }) {
             <CourseForm existing={c} onDone={() => setEditing(false)} />
           ) : (
             <div className="row">
-              <button type="button" className="primary" onClick={() => start.mutate({ roomnum })} disabled={start.isPending} data-testid="start-course">
-                {t('course.start')}
-              </button>
+              {/* A class starts once (an ended class cannot be restarted): ask first. */}
+              <ConfirmButton label={t('course.start')} title={t('course.startTitle')} body={t('course.startBody', { title: c.title })} confirmLabel={t('course.start')} onConfirm={() => start.mutate({ roomnum })} disabled={start.isPending} primary testId="start-course" />
               <button type="button" onClick={() => setEditing(true)} data-testid="edit-course">
                 {t('course.edit')}
               </button>

@@ -1,7 +1,8 @@
 'use client';
 /**
- * The teacher's courses: state tabs with counts, title search, date range, server-side pagination. The search is
- * debounced so typing does not send a request per key.
+ * The teacher's courses: state tabs with counts, title search, date range (a reversed one is swapped, with a
+ * note), server-side pagination. The search is debounced so typing does not send a request per key. All columns
+ * stay on a phone: the table scrolls sideways.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -23,7 +24,7 @@ function dayBound(value: string, end: boolean): number | undefined {
 }
 
 export function CoursesView() {
-  const { t, dateTime, number } = useI18n();
+  const { t, date, dateTime, number } = useI18n();
   const trpc = useTRPC();
   const [state, setState] = useState<StateFilter>(undefined);
   const [search, setSearch] = useState('');
@@ -40,7 +41,10 @@ export function CoursesView() {
     return () => clearTimeout(h);
   }, [search]);
 
-  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(from, false), to: dayBound(to, true) };
+  // A reversed range (from after to) is read the way it was meant: swapped, and the page says so.
+  const reversed = from !== '' && to !== '' && dayBound(from, false)! > dayBound(to, true)!;
+  const [lo, hi] = reversed ? [to, from] : [from, to];
+  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(lo, false), to: dayBound(hi, true) };
   const list = useQuery(trpc.course.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const counts = list.data?.counts;
   const all = counts ? counts['0'] + counts['1'] + counts['2'] + counts['3'] : undefined;
@@ -90,6 +94,11 @@ export function CoursesView() {
             <input id="course-to" type="date" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }} />
           </span>
         </div>
+        {reversed && (
+          <p className="muted small" role="status" data-testid="dates-swapped">
+            {t('courses.datesSwapped', { from: date(dayBound(lo, false)!), to: date(dayBound(hi, true)!) })}
+          </p>
+        )}
       </section>
       <ErrorMessage error={list.error} />
       <section className="card" aria-labelledby="course-table-caption">
@@ -103,8 +112,8 @@ export function CoursesView() {
               <tr>
                 <th scope="col">{t('courses.colTitle')}</th>
                 <th scope="col">{t('courses.colState')}</th>
-                <th scope="col" className="hide-narrow">{t('courses.colTime')}</th>
-                <th scope="col" className="hide-narrow">{t('courses.colMembers')}</th>
+                <th scope="col">{t('courses.colTime')}</th>
+                <th scope="col">{t('courses.colMembers')}</th>
               </tr>
             </thead>
             <tbody>
@@ -117,8 +126,8 @@ export function CoursesView() {
                   <td>
                     <StateBadge state={c.state} playback={c.playback} />
                   </td>
-                  <td className="hide-narrow">{dateTime(c.beginTime || c.createdAt)}</td>
-                  <td className="hide-narrow">{c.state === 1 ? number(c.memsize) : '—'}</td>
+                  <td className="nowrap">{dateTime(c.beginTime || c.createdAt)}</td>
+                  <td>{c.state === 1 ? number(c.memsize) : '—'}</td>
                 </tr>
               ))}
             </tbody>

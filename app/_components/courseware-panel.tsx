@@ -1,7 +1,8 @@
 'use client';
 /**
- * Courseware of a course (roomnum > 0) or of the teacher's library (0): upload, list (name, type, size, uploader,
- * time), inline preview for PDF, images and video, unbind. Names render as text only.
+ * Courseware of a course (roomnum > 0) or of the teacher's library (0: every file of the teacher's, from all their
+ * courses too, once each): upload, list (name, type, size, uploader, time), inline preview for PDF, images and video,
+ * unbind. Names render as text only. All columns stay on a phone: the table scrolls sideways (see globals.css).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,7 +11,8 @@ import { formatBytes, previewKind, typeLabel } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorMessage } from './error-message';
-import { COURSEWARE_ACCEPT, Uploader } from './uploader';
+import { useToast } from './toast';
+import { Uploader } from './uploader';
 
 interface FileRow {
   id: number;
@@ -20,6 +22,8 @@ interface FileRow {
   mime: string;
   uploader: string;
   createdAt: number;
+  /** Can be unbound from this list (a library entry that only lives in courses cannot). */
+  removable: boolean;
 }
 
 function Preview({ file }: { file: FileRow }) {
@@ -36,20 +40,24 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
   const { t, dateTime, locale } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const [open, setOpen] = useState<number | null>(null);
   const list = useQuery(trpc.courseware.list.queryOptions({ roomnum, page: 1, pageSize: 50 }));
-  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.courseware.list.queryKey({ roomnum }) });
+  // Any change here also changes the library (which lists course files): refresh every file list.
+  const invalidate = () => qc.invalidateQueries({ queryKey: trpc.courseware.list.pathKey() });
   const bind = useMutation(trpc.courseware.bind.mutationOptions({ onSettled: invalidate }));
-  const unbind = useMutation(trpc.courseware.unbind.mutationOptions({ onSettled: invalidate }));
-  const attach = useMutation(trpc.courseware.attachFromLibrary.mutationOptions({ onSettled: invalidate }));
+  const unbind = useMutation(trpc.courseware.unbind.mutationOptions({ onSettled: invalidate, onSuccess: () => toast(t('toast.fileRemoved')) }));
+  const attach = useMutation(trpc.courseware.attachFromLibrary.mutationOptions({ onSettled: invalidate, onSuccess: () => toast(t('toast.fileAttached')) }));
 
   return (
     <div className="stack">
       {editable && (
-        <Uploader purpose="courseware" roomnum={roomnum} accept={COURSEWARE_ACCEPT} multiple onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })} />
+        <Uploader purpose="courseware" roomnum={roomnum} multiple onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })} />
       )}
-      {editable && roomnum > 0 && <FromLibrary onAttach={(fileId) => attach.mutate({ roomnum, fileId })} pending={attach.isPending} />}
-      <ErrorMessage error={list.error ?? unbind.error ?? attach.error} />
+      {editable && roomnum > 0 && (
+        <FromLibrary onAttach={(fileId) => attach.mutate({ roomnum, fileId })} pending={attach.isPending} here={new Set(list.data?.files.map((f) => f.url))} />
+      )}
+      <ErrorMessage error={list.error ?? unbind.error ?? attach.error} action="files" />
       {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
       {/* The table is focusable and named: on a phone it scrolls sideways, and keyboard users must reach it. */}
       {list.data && list.data.files.length > 0 && (
@@ -60,8 +68,8 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
                 <th scope="col">{t('files.name')}</th>
                 <th scope="col">{t('files.type')}</th>
                 <th scope="col">{t('files.size')}</th>
-                <th scope="col" className="hide-narrow">{t('files.uploader')}</th>
-                <th scope="col" className="hide-narrow">{t('files.time')}</th>
+                <th scope="col">{t('files.uploader')}</th>
+                <th scope="col">{t('files.time')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('files.actions')}</span>
                 </th>
@@ -76,7 +84,7 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
                   onToggle={() => setOpen(open === f.id ? null : f.id)}
                   size={formatBytes(f.size, locale)}
                   time={dateTime(f.createdAt)}
-                  onUnbind={editable ? () => unbind.mutate({ roomnum, url: f.url }) : undefined}
+                  onUnbind={editable && f.removable ? () => unbind.mutate({ roomnum, url: f.url }) : undefined}
                 />
               ))}
             </tbody>
@@ -100,9 +108,9 @@ function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow;
           </a>
         </td>
         <td>{typeLabel(f.fileName)}</td>
-        <td>{size}</td>
-        <td className="hide-narrow">{f.uploader}</td>
-        <td className="hide-narrow">{time}</td>
+        <td className="nowrap">{size}</td>
+        <td>{f.uploader}</td>
+        <td className="nowrap">{time}</td>
         <td>
           <span className="row">
             {canPreview && (
@@ -127,8 +135,8 @@ function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow;
   );
 }
 
-/** Pick a file from the teacher's library and attach it to this course. */
-function FromLibrary({ onAttach, pending }: { onAttach: (fileId: number) => void; pending: boolean }) {
+/** Pick a file from the teacher's library (any course's files too) not yet in this course, and attach it. */
+function FromLibrary({ onAttach, pending, here }: { onAttach: (fileId: number) => void; pending: boolean; here: Set<string> }) {
   const { t } = useI18n();
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
@@ -137,8 +145,8 @@ function FromLibrary({ onAttach, pending }: { onAttach: (fileId: number) => void
   return (
     <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary>{t('files.fromLibrary')}</summary>
-      {lib.data && lib.data.files.length === 0 && <p className="muted">{t('files.libraryEmpty')}</p>}
-      {lib.data && lib.data.files.length > 0 && (
+      {lib.data && choices(lib.data.files, here).length === 0 && <p className="muted">{t('files.libraryEmpty')}</p>}
+      {lib.data && choices(lib.data.files, here).length > 0 && (
         <form
           className="row"
           style={{ marginTop: '0.5rem' }}
@@ -152,7 +160,7 @@ function FromLibrary({ onAttach, pending }: { onAttach: (fileId: number) => void
           </label>
           <select id="library-pick" value={choice} onChange={(e) => setChoice(e.target.value)}>
             <option value="">{t('files.libraryPick')}</option>
-            {lib.data.files.map((f) => (
+            {choices(lib.data.files, here).map((f) => (
               <option key={f.id} value={f.id}>
                 {f.fileName}
               </option>
@@ -165,4 +173,8 @@ function FromLibrary({ onAttach, pending }: { onAttach: (fileId: number) => void
       )}
     </details>
   );
+}
+
+function choices<F extends { url: string }>(files: F[], here: Set<string>): F[] {
+  return files.filter((f) => !here.has(f.url));
 }

@@ -10,7 +10,9 @@ import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { PlaybackPlayer } from './playback-player';
+import { ConfirmButton } from './confirm-dialog';
 import { StateBadge } from './state-badge';
+import { useToast } from './toast';
 
 export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const { t, dateTime, time } = useI18n();
@@ -23,7 +25,10 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
   const retry = useMutation(trpc.playback.retryIndex.mutationOptions({ onSettled: refresh }));
-  const publish = useMutation(trpc.playback.setPublished.mutationOptions({ onSettled: refresh }));
+  const toast = useToast();
+  const publish = useMutation(
+    trpc.playback.setPublished.mutationOptions({ onSettled: refresh, onSuccess: (r) => toast(t(r.published ? 'toast.published' : 'toast.unpublished')) }),
+  );
 
   if (view.error) {
     return (
@@ -49,7 +54,8 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         <StateBadge state={c.state} playback={view.data.playback} />
         <span className="muted">{t('playback.span', { begin: dateTime(c.beginTime), end: time(c.endTime), duration: formatDuration(c.endTime - c.beginTime) })}</span>
       </p>
-      <ErrorMessage error={review.error ?? retry.error ?? publish.error} />
+      <ErrorMessage error={review.error ?? retry.error} />
+      <ErrorMessage error={publish.error} action="publish" />
 
       <section className="card" aria-labelledby="player-h">
         <h2 id="player-h" className="visually-hidden">
@@ -92,16 +98,18 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
             ) : (
               <>
                 <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>
-                <button
-                  type="button"
-                  className={review.data.published ? undefined : 'primary'}
-                  aria-pressed={review.data.published}
-                  onClick={() => publish.mutate({ roomnum, published: !review.data.published })}
+                {/* Publishing shows the replay to every attending student (unpublishing hides it): ask first. */}
+                <ConfirmButton
+                  label={review.data.published ? t('publish.unpublish') : t('publish.publish')}
+                  title={review.data.published ? t('publish.unpublishTitle') : t('publish.publishTitle')}
+                  body={review.data.published ? t('publish.unpublishBody') : t('publish.publishBody', { n: review.data.attendance.filter((a) => a.role !== 1).length })}
+                  confirmLabel={review.data.published ? t('publish.unpublish') : t('publish.publish')}
+                  onConfirm={() => publish.mutate({ roomnum, published: !review.data.published })}
+                  primary={!review.data.published}
+                  pressed={review.data.published}
                   disabled={publish.isPending}
-                  data-testid="publish-toggle"
-                >
-                  {review.data.published ? t('publish.unpublish') : t('publish.publish')}
-                </button>
+                  testId="publish-toggle"
+                />
               </>
             )}
           </section>

@@ -1,7 +1,12 @@
 'use client';
+/**
+ * A student's home: the note that the console is for teachers, and the replays shared with them as cards (title,
+ * teacher, date, duration) linking to the watch page. Data: playback.attended (services/playback-access.ts).
+ */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useI18n } from '../_i18n/provider';
+import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 
@@ -15,15 +20,34 @@ export function StudentView() {
       <p className="alert info" data-testid="student-notice">
         {t('student.notice')}
       </p>
-      <section className="card" aria-labelledby="stu-h">
+      <section aria-labelledby="stu-h">
         <h2 id="stu-h">{t('student.playbacks')}</h2>
         <ErrorMessage error={list.error} />
-        {list.data && list.data.length === 0 && <p className="muted">{t('student.none')}</p>}
+        {list.isPending && <p aria-live="polite">{t('common.loading')}</p>}
+        {list.data && list.data.length === 0 && <p className="muted card">{t('student.none')}</p>}
         {list.data && list.data.length > 0 && (
-          <ul>
+          <ul className="course-cards" data-testid="replay-cards">
             {list.data.map((c) => (
-              <li key={c.roomnum}>
-                <Link href={`/watch/${c.roomnum}`}>{c.title}</Link> <span className="muted small">{t('student.by', { teacher: c.hostUid, time: dateTime(c.beginTime) })}</span>
+              <li key={c.roomnum} className="card course-card" data-testid="replay-card">
+                <h3>
+                  <Link href={`/watch/${c.roomnum}`}>{c.title}</Link>
+                </h3>
+                <dl>
+                  <div>
+                    <dt>{t('student.teacher')}</dt>
+                    <dd data-testid="replay-teacher">{c.hostUid}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('student.date')}</dt>
+                    <dd className="nowrap">{dateTime(c.beginTime)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('student.duration')}</dt>
+                    <dd className="nowrap" data-testid="replay-duration">
+                      {formatDuration(Math.max(0, c.endTime - c.beginTime))}
+                    </dd>
+                  </div>
+                </dl>
               </li>
             ))}
           </ul>

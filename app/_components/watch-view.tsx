@@ -1,4 +1,5 @@
 'use client';
+/** A shared replay for a student who attended (or its teacher): the player, and a way back to where they came from. */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useI18n } from '../_i18n/provider';
@@ -21,8 +22,17 @@ export function WatchView({ roomnum }: { roomnum: number }) {
   }
   if (!view.data) return <p aria-live="polite">{t('common.loading')}</p>;
   const c = view.data.course;
+  // The course's teacher came from the review page; a student from their list of replays.
+  const back = view.data.isTeacher ? { href: `/courses/${c.roomnum}/playback`, label: t('playback.backToReview') } : { href: '/student', label: t('student.back') };
   return (
     <>
+      <nav aria-label={t('nav.breadcrumb')}>
+        <p>
+          <Link href={back.href} data-testid="watch-back">
+            ← {back.label}
+          </Link>
+        </p>
+      </nav>
       <h1>{t('playback.titleOf', { title: c.title })}</h1>
       <p className="muted">{t('student.by', { teacher: c.hostUid, time: dateTime(c.beginTime) })}</p>
       <section className="card" aria-labelledby="watch-player-h">

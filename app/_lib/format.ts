@@ -1,5 +1,9 @@
 /** Small display helpers shared by console components (no user-facing words here: those come from catalogs). */
 
+/** Between a number and its unit, so "200 MB" never breaks across lines. */
+export const NBSP = '\u00a0';
+
+/** `1.5 MB` with a non-breaking space; '—' for unknown (0). */
 export function formatBytes(n: number, locale: string): string {
   if (n <= 0) return '—';
   const units = ['B', 'KB', 'MB', 'GB'];
@@ -9,7 +13,7 @@ export function formatBytes(n: number, locale: string): string {
     v /= 1024;
     i++;
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)}${NBSP}${units[i]}`;
 }
 
 /** `h:mm:ss` / `m:ss` for a duration in seconds. */
@@ -37,4 +41,14 @@ export function previewKind(mime: string, url: string): PreviewKind {
 export function typeLabel(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot < 0 ? '—' : fileName.slice(dot + 1).toUpperCase();
+}
+
+/**
+ * Extensions of one kind as a short label: ['ppt', 'pptx'] → "PPT(X)", ['pdf'] → "PDF", others joined with "/".
+ * The list itself comes from the server (courseware.uploadRules), never from the client.
+ */
+export function extensionsLabel(extensions: readonly string[]): string {
+  const up = extensions.map((e) => e.toUpperCase());
+  if (up.length === 2 && up[1] === `${up[0]}X`) return `${up[0]}(X)`;
+  return up.join('/');
 }

@@ -1,9 +1,11 @@
 /**
- * The teacher's courseware library (bound_files with roomnum 0) used from a course: attaching a library file binds
- * the same URL to the course through courseware.bindFile, so `live/querybind` of the course lists it too.
+ * The teacher's courseware library as the console shows it: every file the teacher has, whether kept in the library
+ * itself (bound_files with roomnum 0) or uploaded to one of their courses, once per URL, usable in any lesson.
+ * Attaching a library file binds the same URL to a course through courseware.bindFile, so `live/querybind` of the
+ * course lists it too. The legacy `live/querybind` with roomnum 0 still lists only the library rows (the 2017 meaning).
  * Caller: tRPC courseware router.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -11,15 +13,52 @@ import { getTeacherCourse } from './console-courses';
 import { bindFile, LIBRARY } from './courseware';
 import type { Caller } from './schemas';
 
+/** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
+export interface LibraryFile extends BoundFile {
+  /** Kept in the library itself (roomnum 0), not only in courses. */
+  inLibrary: boolean;
+  courseCount: number;
+}
+
 /**
- * Binds one of the caller's library files to the caller's course. Throws NOT_FOUND (no such library file of theirs),
- * ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
+ * The caller's files from the library and from every course of theirs, one row per URL (its latest binding), newest
+ * first. Duplicates (the same upload attached to several courses) are folded by URL.
+ */
+export async function listLibrary(ctx: ServiceCtx, caller: Caller, input: { index: number; size: number }): Promise<{ total: number; files: LibraryFile[] }> {
+  const mine = eq(boundFiles.ownerUid, caller.uid);
+  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(distinct ${boundFiles.url})` }).from(boundFiles).where(mine)) as [{ total: number }];
+  if (input.size === 0 || total <= input.index) return { total, files: [] };
+  const lastId = sql<number>`max(${boundFiles.id})`;
+  const groups = await ctx.db
+    .select({
+      id: lastId,
+      lastAt: sql<number>`max(${boundFiles.createdAt})`,
+      libraryRows: sql<number>`sum(case when ${boundFiles.roomnum} = ${LIBRARY} then 1 else 0 end)`,
+      courseCount: sql<number>`count(distinct case when ${boundFiles.roomnum} <> ${LIBRARY} then ${boundFiles.roomnum} end)`,
+    })
+    .from(boundFiles)
+    .where(mine)
+    .groupBy(boundFiles.url)
+    .orderBy(desc(sql`max(${boundFiles.createdAt})`), desc(lastId))
+    .limit(input.size)
+    .offset(input.index);
+  if (groups.length === 0) return { total, files: [] };
+  const rows = await ctx.db.select().from(boundFiles).where(inArray(boundFiles.id, groups.map((g) => g.id)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const files = groups.flatMap((g) => {
+    const r = byId.get(g.id);
+    return r ? [{ ...r, inLibrary: g.libraryRows > 0, courseCount: g.courseCount }] : [];
+  });
+  return { total, files };
+}
+
+/**
+ * Binds one of the caller's files (kept in the library or in any of their courses) to the caller's course. Throws
+ * NOT_FOUND (no such file of theirs), ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
  */
 export async function attachLibraryFile(ctx: ServiceCtx, caller: Caller, input: { roomnum: number; fileId: number }): Promise<BoundFile> {
   const c = await getTeacherCourse(ctx, caller, input.roomnum);
-  const f = await ctx.db.query.boundFiles.findFirst({
-    where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid)),
-  });
+  const f = await ctx.db.query.boundFiles.findFirst({ where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, caller.uid)) });
   if (!f) throw new AppError('NOT_FOUND', 'no such file in your library');
   return bindFile(ctx, caller, c.roomnum, { type: f.type === 1 ? 1 : 0, file_name: f.fileName, url: f.url }, { size: f.size, mime: f.mime });
 }

@@ -33,7 +33,9 @@ export function textInput(min: number, max: number) {
     .refine((s) => size(s) <= max, `at most ${max} characters`);
 }
 
-export const courseTitleInput = textInput(1, 128);
+/** A course title's length limit in characters (the console shows it as a counter). */
+export const COURSE_TITLE_MAX = 128;
+export const courseTitleInput = textInput(1, COURSE_TITLE_MAX);
 export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const unixTimeInput = z.number().int().nonnegative().max(2 ** 53 - 1);

@@ -43,6 +43,23 @@ export const UPLOAD_TYPES: Readonly<Record<string, TypeRule>> = {
 
 export type UploadPurpose = 'courseware' | 'cover';
 
+/** What the console tells a teacher about uploads: each kind with its extensions (from UPLOAD_TYPES), and the limit. */
+export interface UploadRules {
+  kinds: { kind: FileKind; extensions: string[] }[];
+  maxBytes: number;
+}
+
+/** The allowed types grouped by kind, in the table's order, and UPLOAD_MAX_BYTES: the one source for the client. */
+export function uploadRules(ctx: ServiceCtx): UploadRules {
+  const kinds: UploadRules['kinds'] = [];
+  for (const [ext, rule] of Object.entries(UPLOAD_TYPES)) {
+    const k = kinds.find((x) => x.kind === rule.kind);
+    if (k) k.extensions.push(ext);
+    else kinds.push({ kind: rule.kind, extensions: [ext] });
+  }
+  return { kinds, maxBytes: ctx.env.UPLOAD_MAX_BYTES };
+}
+
 /** A presigned upload is valid this long: enough for 500 MB on a slow line. */
 const UPLOAD_URL_TTL_S = 2 * 3600;
 
@@ -64,7 +81,9 @@ export function classifyFile(fileName: string, mime: string, purpose: UploadPurp
   return rule.kind;
 }
 
-function assertSize(ctx: ServiceCtx, size: number): void {
+function assertSize(ctx: ServiceCtx, size: number, fileName: string): void {
+  // An empty file is never a lesson's material (usually a failed export or a placeholder): say so, by name.
+  if (size === 0) throw new AppError('BAD_INPUT', `"${fileName}" is empty (0 bytes)`, { reason: 'empty', fileName });
   if (size > ctx.env.UPLOAD_MAX_BYTES) {
     throw new AppError('TOO_LARGE', `file is larger than ${ctx.env.UPLOAD_MAX_BYTES} bytes`, { maxBytes: ctx.env.UPLOAD_MAX_BYTES });
   }
@@ -88,7 +107,7 @@ export interface UploadTicket extends PresignedPut {
 }
 
 /**
- * Checks type and size, then signs a direct upload of one new object. Throws BAD_INPUT, TOO_LARGE, NO_PRIVILEGE,
+ * Checks type and size (not empty, within the limit), then signs a direct upload of one new object. Throws BAD_INPUT, TOO_LARGE, NO_PRIVILEGE,
  * ROOM_NOT_FOUND, COURSE_STATE.
  */
 export async function requestUpload(
@@ -97,7 +116,7 @@ export async function requestUpload(
   input: { purpose: UploadPurpose; roomnum: number; fileName: string; mime: string; size: number },
 ): Promise<UploadTicket> {
   classifyFile(input.fileName, input.mime, input.purpose);
-  assertSize(ctx, input.size);
+  assertSize(ctx, input.size, input.fileName);
   if (input.purpose === 'courseware') await assertUploadTarget(ctx, caller, input.roomnum);
   else if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload covers');
   const key = safeObjectKey(`${uploadPrefix(caller.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`);
@@ -107,8 +126,8 @@ export async function requestUpload(
 
 /**
  * Confirms an upload the caller made: the key is theirs, the object exists, its size is within the limit and its
- * stored type agrees with the name. Returns the stored size and the reference to store (`storage:<key>`, built into a
- * URL when answering).
+ * stored type agrees with the name, and it is not empty. Returns the stored size and the reference to store
+ * (`storage:<key>`, built into a URL when answering).
  * Throws BAD_INPUT, NOT_FOUND, TOO_LARGE.
  */
 export async function confirmUpload(
@@ -123,7 +142,7 @@ export async function confirmUpload(
   if (UPLOAD_TYPES[extensionOf(key)]?.kind !== kind) throw new AppError('BAD_INPUT', 'file name does not match the upload', { reason: 'type' });
   const st = await ctx.storage.stat(key);
   if (!st) throw new AppError('NOT_FOUND', 'the upload has not arrived');
-  assertSize(ctx, st.size);
+  assertSize(ctx, st.size, input.fileName);
   // A generic stored type says nothing (some stores default to it); a specific one must agree with the name.
   if (st.contentType && st.contentType !== 'application/octet-stream') classifyFile(input.fileName, st.contentType, input.purpose);
   return { size: st.size, stored: storedRefOfKey(key), kind };

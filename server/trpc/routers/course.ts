@@ -9,7 +9,7 @@ import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
 import { coursePlaybackStatus } from '../../services/playback-status';
-import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
+import { COURSE_TITLE_MAX, courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleUrlOf } from '../public-urls';
@@ -45,6 +45,9 @@ function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: st
 }
 
 export const courseRouter = router({
+  /** The course form's limits, from the schema constant the server validates with (no literal in the client). */
+  limits: teacherProcedure.query(() => ({ titleMax: COURSE_TITLE_MAX })),
+
   list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
     const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
     return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize, playback: c.playback })) };

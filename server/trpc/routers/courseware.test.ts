@@ -124,7 +124,7 @@ describe('courseware.attachFromLibrary', () => {
     // B can neither use A's library file nor attach to A's course.
     expect(await errOf(b.api.courseware.attachFromLibrary({ roomnum: bRoom, fileId: lib.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'NOT_FOUND' });
     expect(await errOf(b.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({ code: 'NOT_FOUND', appCode: 'ROOM_NOT_FOUND' });
-    // A course file is not a library file.
-    expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: attached.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    // A course file is in the library too (library.test.ts): attaching it to its own course again is a duplicate.
+    expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: attached.id }))).toMatchObject({ code: 'CONFLICT', appCode: 'FILE_ALREADY_BOUND' });
   });
 });

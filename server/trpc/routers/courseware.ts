@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
 import { getTeacherCourse } from '../../services/console-courses';
 import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
-import { attachLibraryFile } from '../../services/library';
-import { bindUpload, requestUpload } from '../../services/uploads';
+import { attachLibraryFile, listLibrary } from '../../services/library';
+import { bindUpload, requestUpload, uploadRules } from '../../services/uploads';
 import { bindFileInput, roomnumInput } from '../../services/schemas';
 import type { Caller } from '../../services/schemas';
 import type { ServiceCtx } from '../../context';
@@ -26,18 +26,28 @@ async function assertReadable(ctx: ServiceCtx, caller: Caller, roomnum: number):
   if (roomnum !== LIBRARY) await getTeacherCourse(ctx, caller, roomnum);
 }
 
-function fileView(cx: ConsoleContext, f: BoundFile) {
-  return { id: f.id, fileName: f.fileName, url: consoleUrlOf(cx, f.url), type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt };
+/** `removable`: the row can be unbound from the list it is shown in (a library row used by courses cannot). */
+function fileView(cx: ConsoleContext, f: BoundFile, removable = true) {
+  return { id: f.id, fileName: f.fileName, url: consoleUrlOf(cx, f.url), type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt, removable, courseCount: 0 };
 }
 
 export const coursewareRouter = router({
   list: teacherProcedure
     .input(z.object({ roomnum: targetInput, page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(50).default(20) }))
     .query(async ({ ctx, input }) => {
+      const index = (input.page - 1) * input.pageSize;
+      if (input.roomnum === LIBRARY) {
+        // The library shows the teacher's files from every course as well as the library's own (services/library.ts).
+        const lib = await listLibrary(ctx.ctx, ctx.caller, { index, size: input.pageSize });
+        return { total: lib.total, files: lib.files.map((f) => ({ ...fileView(ctx, f, f.inLibrary && f.courseCount === 0), courseCount: f.courseCount })) };
+      }
       await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
       const r = await listBoundFiles(ctx.ctx, ctx.caller, { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize });
       return { total: r.total, files: r.files.map((f) => fileView(ctx, f)) };
     }),
+
+  /** What may be uploaded: kinds with their extensions and the size limit (services/uploads.ts is the one list). */
+  uploadRules: teacherProcedure.query(({ ctx }) => uploadRules(ctx.ctx)),
 
   requestUpload: teacherProcedure
     .input(
