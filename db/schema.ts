@@ -215,6 +215,25 @@ export const loginFailures = sqliteTable(
   (t) => [index('login_failures_idx').on(t.subject, t.at)],
 );
 
+/**
+ * One-time password reset codes printed by `npm run reset-password <id>` (no e-mail). Only the SHA-256 of the code is
+ * stored (it carries 80 CSPRNG bits, and guesses are rate limited like logins); a code works once (`used_at`) and until `expires_at`.
+ */
+export const passwordResetCodes = sqliteTable(
+  'password_reset_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    uid: text('uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('password_reset_codes_hash_uq').on(t.codeHash), index('password_reset_codes_uid_idx').on(t.uid)],
+);
+
 /** Objects kept by the local storage provider (and uploads the console started), so sizes and owners are known. */
 export const storedObjects = sqliteTable(
   'stored_objects',
