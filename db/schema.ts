@@ -74,12 +74,16 @@ export const courses = sqliteTable(
     indexError: text('index_error').notNull().default(''),
     /** Console: whether attending students may open the playback. */
     playbackPublished: integer('playback_published', { mode: 'boolean' }).notNull().default(false),
+    /** Console scheduling (never in legacy replies): planned start (unix s) and length in minutes, both optional. */
+    plannedStart: integer('planned_start'),
+    plannedMinutes: integer('planned_minutes'),
   },
   (t) => [
     index('courses_list_idx').on(t.appid, t.listTime),
     index('courses_host_idx').on(t.hostUid, t.listTime),
     index('courses_state_hb_idx').on(t.state, t.lastHeartbeat),
     index('courses_index_due_idx').on(t.indexStatus, t.indexDueAt),
+    index('courses_planned_idx').on(t.hostUid, t.plannedStart),
   ],
 );
 export type Course = typeof courses.$inferSelect;

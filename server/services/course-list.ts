@@ -4,7 +4,7 @@
  * trigger-maintained course_counts, pages from prepared statements, and whole results from a cache keyed by the
  * trigger-bumped 'course_list' data version (exact across processes; heartbeats do not move it).
  */
-import { and, desc, eq, getTableColumns, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { courseCounts, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -23,7 +23,11 @@ export interface CourseListFilter {
   state?: number;
   /** Console: case-insensitive substring of the title. */
   titleLike?: string;
+  /** Console: 'planned' = by planned start, soonest first, courses without a plan last; default newest first. */
+  sort?: CourseSort;
 }
+
+export type CourseSort = 'recent' | 'planned';
 
 export interface CourseListItem extends Course {
   memsize: number;
@@ -40,7 +44,7 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   if (f.hostUid !== undefined && !(await userExists(ctx, f.hostUid))) throw new AppError('USER_NOT_FOUND');
   // Students poll the course list; pages are cached per data version (see versioned-cache.ts), so repeated reads
   // between two changes cost one counter read.
-  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike]);
+  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike, f.sort ?? 'recent']);
   return listCache(ctx).get(key, () => queryCourses(ctx, f));
 }
 
@@ -84,14 +88,14 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
   const cond = listWhere(ctx, f);
   const total = await countCourses(ctx, f, cond);
   if (f.size === 0 || total <= f.index) return { total, rooms: [] };
-  if (byCountsOnly(f)) {
+  if (byCountsOnly(f) && f.sort !== 'planned') {
     // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
     const shape = listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
     const rooms = shape.all({ appid: ctx.env.SDKAPPID, host: f.hostUid ?? '', state: f.state ?? 0, size: f.size, index: f.index });
     return { total, rooms };
   }
   // Time, title or room filters: the same query, prepared for this call.
-  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond)).prepare().all({ size: f.size, index: f.index });
+  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort).prepare().all({ size: f.size, index: f.index });
   return { total, rooms };
 }
 
@@ -108,7 +112,13 @@ export function memsizeColumn() {
   return sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number);
 }
 
-function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
+/** ORDER BY of a sort; the room number last so pages never overlap. */
+function orderOf(sort: CourseSort = 'recent'): SQL[] {
+  if (sort === 'planned') return [sql`${courses.plannedStart} is null`, asc(courses.plannedStart), desc(courses.listTime), desc(courses.roomnum)];
+  return [desc(courses.listTime), desc(courses.roomnum)];
+}
+
+function pageRows(db: Db, page: ReturnType<typeof pageQuery>, sort?: CourseSort) {
   return db
     .select({
       ...getTableColumns(courses),
@@ -116,15 +126,15 @@ function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
     })
     .from(courses)
     .innerJoin(page, eq(page.roomnum, courses.roomnum))
-    .orderBy(desc(courses.listTime), desc(courses.roomnum));
+    .orderBy(...orderOf(sort));
 }
 
-function pageQuery(db: Db, where: SQL | undefined) {
+function pageQuery(db: Db, where: SQL | undefined, sort?: CourseSort) {
   return db
     .select({ roomnum: courses.roomnum })
     .from(courses)
     .where(where)
-    .orderBy(desc(courses.listTime), desc(courses.roomnum))
+    .orderBy(...orderOf(sort))
     .limit(sql.placeholder('size'))
     .offset(sql.placeholder('index'))
     .as('page');

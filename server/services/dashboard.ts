@@ -2,7 +2,7 @@
  * The console home: a teacher's courses live now, upcoming drafts, recently ready playbacks, and per-day teaching
  * minutes and student attendance over the last 30 days. Read-only. Caller: tRPC dashboard router.
  */
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -29,6 +29,8 @@ export interface DashboardCourse {
   beginTime: number;
   endTime: number;
   memsize: number;
+  plannedStart: number | null;
+  plannedMinutes: number | null;
 }
 
 /** `YYYY-MM-DD` of a unix time in a timezone given as minutes east of UTC. */
@@ -63,7 +65,7 @@ export async function teacherDashboard(
   ctx: ServiceCtx,
   caller: Caller,
   input: { eastMin: number },
-): Promise<{ live: DashboardCourse[]; drafts: DashboardCourse[]; recentPlayback: DashboardCourse[]; days: DayStat[]; now: number }> {
+): Promise<{ live: DashboardCourse[]; drafts: DashboardCourse[]; upcoming: DashboardCourse[]; recentPlayback: DashboardCourse[]; days: DayStat[]; now: number }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const now = ctx.clock.nowS();
   const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));
@@ -75,6 +77,8 @@ export async function teacherDashboard(
     beginTime: courses.beginTime,
     endTime: courses.endTime,
     memsize: memsizeColumn(),
+    plannedStart: courses.plannedStart,
+    plannedMinutes: courses.plannedMinutes,
   };
   const live = await ctx.db.select(cols).from(courses).where(and(mine, eq(courses.state, COURSE_STATE.LIVE))).orderBy(desc(courses.beginTime));
   const drafts = await ctx.db
@@ -82,6 +86,20 @@ export async function teacherDashboard(
     .from(courses)
     .where(and(mine, eq(courses.state, COURSE_STATE.CREATED)))
     .orderBy(asc(courses.createdAt), asc(courses.roomnum))
+    .limit(LIST_LIMIT);
+  // Drafts planned from now on (a course running a little late still counts until its planned end), soonest first.
+  const upcoming = await ctx.db
+    .select(cols)
+    .from(courses)
+    .where(
+      and(
+        mine,
+        eq(courses.state, COURSE_STATE.CREATED),
+        isNotNull(courses.plannedStart),
+        gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
+      ),
+    )
+    .orderBy(asc(courses.plannedStart), asc(courses.roomnum))
     .limit(LIST_LIMIT);
   const recentPlayback = await ctx.db
     .select(cols)
@@ -119,5 +137,5 @@ export async function teacherDashboard(
     now,
     input.eastMin,
   );
-  return { live, drafts, recentPlayback, days, now };
+  return { live, drafts, upcoming, recentPlayback, days, now };
 }

@@ -3,9 +3,9 @@
  * services `live/create`, `live/startcourse` and `live/exitroom` call, so rules and IM messages are identical.
  */
 import { z } from 'zod';
-import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../services/console-courses';
+import { getTeacherCourse, listTeacherCourses, teacherCalendar, withTeacherCourse } from '../../services/console-courses';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
-import { courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
+import { courseStateInput, courseTitleInput, plannedMinutesInput, plannedStartInput, roomnumInput, unixTimeInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router } from '../init';
 
@@ -21,10 +21,24 @@ export const courseListInput = z.object({
   q: z.string().max(128).optional(),
   from: unixTimeInput.optional(),
   to: unixTimeInput.optional(),
+  sort: z.enum(['recent', 'planned']).default('recent'),
 });
 
 /** The fields the console shows of a course. */
-function view(c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean }) {
+function view(c: {
+  roomnum: number;
+  title: string;
+  cover: string;
+  state: number;
+  hostUid: string;
+  createdAt: number;
+  beginTime: number;
+  endTime: number;
+  indexStatus: string;
+  playbackPublished: boolean;
+  plannedStart: number | null;
+  plannedMinutes: number | null;
+}) {
   return {
     roomnum: c.roomnum,
     title: c.title,
@@ -36,6 +50,8 @@ function view(c: { roomnum: number; title: string; cover: string; state: number;
     endTime: c.endTime,
     indexStatus: c.indexStatus,
     playbackPublished: c.playbackPublished,
+    plannedStart: c.plannedStart,
+    plannedMinutes: c.plannedMinutes,
   };
 }
 
@@ -51,14 +67,23 @@ export const courseRouter = router({
   }),
 
   create: teacherProcedure
-    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional() }))
+    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional(), plannedStart: plannedStartInput.optional(), plannedMinutes: plannedMinutesInput.optional() }))
     .mutation(async ({ ctx, input }) => {
       const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).url : undefined;
-      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover });
+      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover, plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes });
     }),
 
   update: teacherProcedure
-    .input(byRoomInput.extend({ title: courseTitleInput.optional(), cover: coverUploadInput.optional(), removeCover: z.boolean().optional() }))
+    .input(
+      byRoomInput.extend({
+        title: courseTitleInput.optional(),
+        cover: coverUploadInput.optional(),
+        removeCover: z.boolean().optional(),
+        /** null clears the plan; absent leaves it. */
+        plannedStart: plannedStartInput.nullable().optional(),
+        plannedMinutes: plannedMinutesInput.nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async () => {
         const cover = input.cover
@@ -66,7 +91,8 @@ export const courseRouter = router({
           : input.removeCover
             ? ''
             : undefined;
-        return view(await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover }));
+        const plan = { plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes };
+        return view(await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover, ...plan }));
       }),
     ),
 
@@ -89,4 +115,9 @@ export const courseRouter = router({
         endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
       ),
     ),
+
+  /** The week calendar: courses placed by planned start (drafts) or begin_time, in [from, to). */
+  calendar: teacherProcedure
+    .input(z.object({ from: unixTimeInput, to: unixTimeInput }))
+    .query(({ ctx, input }) => teacherCalendar(ctx.ctx, ctx.caller, input)),
 });
