@@ -38,3 +38,17 @@ export function typeLabel(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot < 0 ? '—' : fileName.slice(dot + 1).toUpperCase();
 }
+
+/** A `datetime-local` input's value (the browser's local time) → unix seconds; undefined when empty or invalid. */
+export function fromLocalInput(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** Unix seconds → a `datetime-local` input's value in the browser's local time. */
+export function toLocalInput(unixS: number): string {
+  const d = new Date(unixS * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
