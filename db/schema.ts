@@ -128,6 +128,7 @@ export const courseEvents = sqliteTable(
         'file_bound',
         'file_unbound',
         'recording',
+        'recording_deleted',
       ],
     }).notNull(),
     uid: text('uid').notNull().default(''),
