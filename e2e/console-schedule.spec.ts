@@ -3,14 +3,16 @@
  * dashboard's "Scheduled" list and in this week's calendar (and not in next week's); the list sorts by planned start;
  * a teacher changes the password and logs in with the new one; a forgotten password is reset with the code
  * `npm run reset-password` prints (run against the e2e server's database). Screenshots and axe checks of every new
- * page at 1280×800 and 390×844.
+ * page at 1280×800 and 390×844. Recordings in playback review: a poster frame drawn in the browser, a download link
+ * answered as an attachment, delete behind a confirmation.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { capturePage } from './helpers/capture';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
-import { e2eServerEnv } from './helpers/server-env';
+import { LegacyClient, b64, uniqueId } from './helpers/legacy';
+import { E2E_BASE, e2eServerEnv } from './helpers/server-env';
 
 /** A `datetime-local` value two hours from now (local time), on a whole 5 minutes. */
 function inTwoHours(): { value: string; date: Date } {
@@ -121,4 +123,58 @@ test('forgot password: reset with the code printed by npm run reset-password', a
   await page.getByTestId('reset-submit').click();
   await expect(page.getByTestId('reset-done')).toBeVisible();
   await loginInUi(page, 'forgetful1', 'found-pass-2');
+});
+
+test('recordings: poster frame, download as attachment, delete with confirmation', async ({ page, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const api = new LegacyClient(request);
+  const teacher = uniqueId('rect');
+  const token = await api.account(teacher, 'rec-teacher-pass', 1);
+  const { roomnum } = await api.ok<{ roomnum: number }>('live/create', { token, title: 'Recorded lesson' });
+  await api.ok('live/startcourse', { token, roomnum });
+  await api.ok('live/exitroom', { token, roomnum });
+  // The demo's clip in this server's storage stands in for the recorded video (shared with the demo's own recording).
+  const clipUrl = `${E2E_BASE}/storage/demo/recordings/lesson-1.mp4`;
+  const start = Math.floor(Date.now() / 1000) - 60;
+  const res = await api.raw('live', 'recendcall', {
+    event_type: 100,
+    appid: 1250000000,
+    stream_id: `s${roomnum}`,
+    channel_id: `s${roomnum}`,
+    file_id: uniqueId('file'),
+    file_format: 'mp4',
+    stream_param: `groupid=${roomnum}&userid=${b64(teacher)}&record=mp4`,
+    video_id: uniqueId('video'),
+    video_url: clipUrl,
+    start_time: start,
+    end_time: start + 10,
+    duration: 10,
+    media_start_time: 0,
+    file_size: 1000,
+  });
+  expect(await res.json()).toEqual({ code: 0 });
+
+  await loginInUi(page, teacher, 'rec-teacher-pass');
+  await page.goto(`/courses/${roomnum}/playback`);
+  const row = page.getByTestId('recording-row');
+  await expect(row).toHaveCount(1);
+  // The poster is drawn in the browser from the video's first frame.
+  await expect(row.getByTestId('recording-poster')).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 20_000 });
+  const link = row.getByTestId('recording-download');
+  await expect(link).toHaveAttribute('download', '');
+  const href = await link.getAttribute('href');
+  expect(href).toBe(`${clipUrl}?download=1`);
+  const dl = await request.get(href!);
+  expect(dl.headers()['content-disposition']).toMatch(/^attachment; filename="lesson-1\.mp4"/);
+  await capturePage(page, testInfo, 'playback-recordings', async () => {
+    await expect(page.getByTestId('recording-poster')).toBeVisible();
+  });
+
+  await row.getByTestId('recording-delete').click();
+  await expect(page.getByTestId('recording-delete-dialog')).toBeVisible();
+  await page.getByTestId('recording-delete-confirm').click();
+  await expect(page.getByTestId('recording-row')).toHaveCount(0);
+  await expect(page.getByText(en['rec.none'])).toBeVisible();
+  // The shared demo clip is still served (another recording uses it).
+  expect((await request.get(clipUrl)).status()).toBe(200);
 });

@@ -10,6 +10,7 @@ import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { PlaybackPlayer } from './playback-player';
+import { RecordingsPanel } from './recordings-panel';
 import { StateBadge } from './state-badge';
 
 export function PlaybackReview({ roomnum }: { roomnum: number }) {
@@ -57,6 +58,8 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         </h2>
         <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
       </section>
+
+      {view.data.isTeacher && <RecordingsPanel roomnum={roomnum} segments={view.data.segments} />}
 
       {review.data && idx && (
         <div className="grid">

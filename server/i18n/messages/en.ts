@@ -229,7 +229,16 @@ export const en = {
   'student.none': 'No replay has been shared with you yet.',
   'student.by': 'by {teacher}, {time}',
   'student.back': 'Back to your replays',
-  // Scheduling, calendar, password change and reset (h7).
+  // Scheduling, calendar, passwords, recordings (h7).
+  'rec.title': 'Recordings',
+  'rec.none': 'No recording is left for this course.',
+  'rec.item': 'Recording {n}: {time}, {duration}',
+  'rec.posterAlt': 'First frame of recording {n}',
+  'rec.download': 'Download',
+  'rec.delete': 'Delete',
+  'rec.deleteTitle': 'Delete this recording?',
+  'rec.deleteBody': 'It disappears from the playback for everyone, and its file is removed from this server. This cannot be undone.',
+  'rec.keptRemote': 'Removed from the playback. The video file was kept: it is stored outside this server (e.g. Tencent Cloud VOD; delete it there if needed) or another recording uses it.',
   'nav.calendar': 'Calendar',
   'nav.password': 'Password',
   'dash.scheduled': 'Scheduled',

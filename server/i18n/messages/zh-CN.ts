@@ -228,7 +228,16 @@ export const zhCN: Messages = {
   'student.none': '还没有老师与您分享回放。',
   'student.by': '{teacher}，{time}',
   'student.back': '返回回放列表',
-  // Scheduling, calendar, password change and reset (h7).
+  // Scheduling, calendar, passwords, recordings (h7).
+  'rec.title': '录制文件',
+  'rec.none': '本课程已没有录制文件。',
+  'rec.item': '录制 {n}：{time}，{duration}',
+  'rec.posterAlt': '录制 {n} 的首帧',
+  'rec.download': '下载',
+  'rec.delete': '删除',
+  'rec.deleteTitle': '删除此录制？',
+  'rec.deleteBody': '所有人都将无法在回放中看到它，本服务器上的文件也会被删除。此操作无法撤销。',
+  'rec.keptRemote': '已从回放中移除。视频文件已保留：它存储在本服务器之外（例如腾讯云点播，如需删除请在那里操作），或仍被其他录制使用。',
   'nav.calendar': '日历',
   'nav.password': '密码',
   'dash.scheduled': '已排课',
