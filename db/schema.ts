@@ -222,7 +222,7 @@ export const loginFailures = sqliteTable(
 
 /**
  * One-time password reset codes printed by `npm run reset-password <id>` (no e-mail). Only the SHA-256 of the code is
- * stored (it carries 80 CSPRNG bits, and guesses are rate limited like logins); a code works once (`used_at`) and until `expires_at`.
+ * stored (it carries ≈79 CSPRNG bits, and guesses are rate limited like logins); a code works once (`used_at`) and until `expires_at`.
  */
 export const passwordResetCodes = sqliteTable(
   'password_reset_codes',

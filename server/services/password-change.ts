@@ -48,7 +48,7 @@ export function decodeClientPassword(b64: string): string | null {
   }
 }
 
-/** Typed by hand: 16 characters of an unambiguous alphabet (no 0/O, 1/I/L) = 80 bits, shown as four groups. */
+/** Typed by hand: 16 characters of an unambiguous alphabet (no 0/O, 1/I/L) ≈ 79 bits, shown as four groups. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const CODE_CHARS = 16;
 
