@@ -74,12 +74,16 @@ export const courses = sqliteTable(
     indexError: text('index_error').notNull().default(''),
     /** Console: whether attending students may open the playback. */
     playbackPublished: integer('playback_published', { mode: 'boolean' }).notNull().default(false),
+    /** Console scheduling (never in legacy replies): planned start (unix s) and length in minutes, both optional. */
+    plannedStart: integer('planned_start'),
+    plannedMinutes: integer('planned_minutes'),
   },
   (t) => [
     index('courses_list_idx').on(t.appid, t.listTime),
     index('courses_host_idx').on(t.hostUid, t.listTime),
     index('courses_state_hb_idx').on(t.state, t.lastHeartbeat),
     index('courses_index_due_idx').on(t.indexStatus, t.indexDueAt),
+    index('courses_planned_idx').on(t.hostUid, t.plannedStart),
   ],
 );
 export type Course = typeof courses.$inferSelect;
@@ -124,6 +128,7 @@ export const courseEvents = sqliteTable(
         'file_bound',
         'file_unbound',
         'recording',
+        'recording_deleted',
       ],
     }).notNull(),
     uid: text('uid').notNull().default(''),
@@ -216,6 +221,25 @@ export const loginFailures = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('login_failures_idx').on(t.subject, t.at)],
+);
+
+/**
+ * One-time password reset codes printed by `npm run reset-password <id>` (no e-mail). Only the SHA-256 of the code is
+ * stored (it carries ≈79 CSPRNG bits, and guesses are rate limited like logins); a code works once (`used_at`) and until `expires_at`.
+ */
+export const passwordResetCodes = sqliteTable(
+  'password_reset_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    uid: text('uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('password_reset_codes_hash_uq').on(t.codeHash), index('password_reset_codes_uid_idx').on(t.uid)],
 );
 
 /** Objects kept by the local storage provider (and uploads the console started), so sizes and owners are known. */

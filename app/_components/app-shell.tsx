@@ -92,7 +92,13 @@ function Shell({ uid, teacher, children }: { uid: string; teacher: boolean; chil
                 <NavLink href="/courses">{t('nav.courses')}</NavLink>
               </li>
               <li>
+                <NavLink href="/calendar">{t('nav.calendar')}</NavLink>
+              </li>
+              <li>
                 <NavLink href="/library">{t('nav.library')}</NavLink>
+              </li>
+              <li>
+                <NavLink href="/account/password">{t('nav.password')}</NavLink>
               </li>
             </ul>
           </nav>

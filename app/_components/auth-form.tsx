@@ -101,6 +101,13 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
           {mode === 'login' ? t('auth.login') : t('auth.register')}
         </button>
       </form>
+      {mode === 'login' && (
+        <p>
+          <Link href="/reset-password" data-testid="forgot-password">
+            {t('reset.link')}
+          </Link>
+        </p>
+      )}
       <p>
         {mode === 'login' ? (
           <>

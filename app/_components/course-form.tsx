@@ -1,7 +1,8 @@
 'use client';
 /**
  * Create a course, or edit one that has not started: title (with a character counter whose limit comes from the
- * server's schema, course.limits) and an optional cover image (uploaded like courseware). The server's validation
+ * server's schema, course.limits), an optional planned start and length (entered and shown in the browser's local
+ * time zone, sent as unix seconds) and an optional cover image (uploaded like courseware). The server's validation
  * messages are shown beside the field they concern; a short toast confirms the save.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +10,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
 import { useI18n } from '../_i18n/provider';
+import { fromLocalInput, toLocalInput } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage, fieldErrorsOf } from './error-message';
 import { useToast } from './toast';
@@ -17,7 +19,10 @@ import { Uploader, type FinishedUpload } from './uploader';
 /** The form's fields by the names the server's schema uses (the keys of zod's fieldErrors). */
 const FIELD_LABELS: Record<string, MessageKey> = { title: 'course.titleLabel', cover: 'course.coverLabel' };
 
-export function CourseForm(props: { existing?: { roomnum: number; title: string; cover: string }; onDone?: () => void }) {
+export function CourseForm(props: {
+  existing?: { roomnum: number; title: string; cover: string; plannedStart: number | null; plannedMinutes: number | null };
+  onDone?: () => void;
+}) {
   const { t, number } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -29,6 +34,8 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
   const [title, setTitle] = useState(props.existing?.title ?? '');
   const [cover, setCover] = useState<FinishedUpload | null>(null);
   const [removeCover, setRemoveCover] = useState(false);
+  const [planned, setPlanned] = useState(props.existing?.plannedStart ? toLocalInput(props.existing.plannedStart) : '');
+  const [minutes, setMinutes] = useState(props.existing?.plannedMinutes ? String(props.existing.plannedMinutes) : '');
   const create = useMutation(
     trpc.course.create.mutationOptions({
       onSuccess: (r) => {
@@ -63,8 +70,12 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (props.existing) update.mutate({ roomnum: props.existing.roomnum, title: title.trim(), cover: coverInput, removeCover: removeCover && !cover });
-        else create.mutate({ title: title.trim(), cover: coverInput });
+        const plannedStart = fromLocalInput(planned);
+        const plannedMinutes = minutes.trim() ? Number(minutes) : undefined;
+        if (props.existing) {
+          const plan = { plannedStart: plannedStart ?? null, plannedMinutes: plannedMinutes ?? null };
+          update.mutate({ roomnum: props.existing.roomnum, title: title.trim(), cover: coverInput, removeCover: removeCover && !cover, ...plan });
+        } else create.mutate({ title: title.trim(), cover: coverInput, plannedStart, plannedMinutes });
       }}
     >
       <div className="field">
@@ -87,6 +98,19 @@ export function CourseForm(props: { existing?: { roomnum: number; title: string;
             {fieldText('title')}
           </p>
         )}
+      </div>
+      <div className="row plan-fields">
+        <div className="field">
+          <label htmlFor="course-planned">{t('course.plannedStart')}</label>
+          <input id="course-planned" type="datetime-local" value={planned} onChange={(e) => setPlanned(e.target.value)} aria-describedby="course-planned-hint" data-testid="course-planned-input" />
+          <span id="course-planned-hint" className="hint">
+            {t('course.planHint')}
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="course-minutes">{t('course.plannedMinutes')}</label>
+          <input id="course-minutes" type="number" inputMode="numeric" min={5} max={600} step={5} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="course-minutes-input" />
+        </div>
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
         <legend style={{ fontWeight: 500 }}>{t('course.coverLabel')}</legend>

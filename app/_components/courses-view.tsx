@@ -32,6 +32,7 @@ export function CoursesView() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<'recent' | 'planned'>('recent');
 
   useEffect(() => {
     const h = setTimeout(() => {
@@ -44,7 +45,7 @@ export function CoursesView() {
   // A reversed range (from after to) is read the way it was meant: swapped, and the page says so.
   const reversed = from !== '' && to !== '' && dayBound(from, false)! > dayBound(to, true)!;
   const [lo, hi] = reversed ? [to, from] : [from, to];
-  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(lo, false), to: dayBound(hi, true) };
+  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(lo, false), to: dayBound(hi, true), sort };
   const list = useQuery(trpc.course.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const counts = list.data?.counts;
   const all = counts ? counts['0'] + counts['1'] + counts['2'] + counts['3'] : undefined;
@@ -93,6 +94,21 @@ export function CoursesView() {
             <label htmlFor="course-to">{t('courses.to')}</label>
             <input id="course-to" type="date" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }} />
           </span>
+          <span className="field" style={{ margin: 0 }}>
+            <label htmlFor="course-sort">{t('courses.sort')}</label>
+            <select
+              id="course-sort"
+              value={sort}
+              data-testid="course-sort"
+              onChange={(e) => {
+                setSort(e.target.value === 'planned' ? 'planned' : 'recent');
+                setPage(1);
+              }}
+            >
+              <option value="recent">{t('courses.sortRecent')}</option>
+              <option value="planned">{t('courses.sortPlanned')}</option>
+            </select>
+          </span>
         </div>
         {reversed && (
           <p className="muted small" role="status" data-testid="dates-swapped">
@@ -122,6 +138,7 @@ export function CoursesView() {
                   <td>
                     <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
                     <div className="muted small">#{c.roomnum}</div>
+                    {c.state === 0 && c.plannedStart !== null && <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>}
                   </td>
                   <td>
                     <StateBadge state={c.state} playback={c.playback} />

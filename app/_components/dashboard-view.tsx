@@ -1,5 +1,5 @@
 'use client';
-/** Console home: live now, upcoming drafts, recent playback ready, and 30 days of activity. */
+/** Console home: live now, scheduled drafts (soonest first), other drafts, recent playback ready, and 30 days of activity. */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -50,6 +50,10 @@ export function DashboardView() {
                 {t('dash.liveNow')}
               </h2>
               <CourseList items={q.data.live} empty={t('dash.noneLive')} when={(c) => t('dash.members', { n: c.memsize })} />
+            </section>
+            <section className="card" aria-labelledby="dash-scheduled" data-testid="dash-scheduled">
+              <h2 id="dash-scheduled">{t('dash.scheduled')}</h2>
+              <CourseList items={q.data.upcoming} empty={t('dash.noneScheduled')} when={(c) => t('course.plannedAt', { time: dateTime(c.plannedStart ?? 0) })} />
             </section>
             <section className="card" aria-labelledby="dash-drafts">
               <h2 id="dash-drafts">{t('dash.upcoming')}</h2>

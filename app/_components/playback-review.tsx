@@ -11,6 +11,7 @@ import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { PlaybackPlayer } from './playback-player';
 import { ConfirmButton } from './confirm-dialog';
+import { RecordingsPanel } from './recordings-panel';
 import { StateBadge } from './state-badge';
 import { useToast } from './toast';
 
@@ -63,6 +64,8 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         </h2>
         <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
       </section>
+
+      {view.data.isTeacher && <RecordingsPanel roomnum={roomnum} segments={view.data.segments} />}
 
       {review.data && idx && (
         <div className="grid">

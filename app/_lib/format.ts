@@ -52,3 +52,17 @@ export function extensionsLabel(extensions: readonly string[]): string {
   if (up.length === 2 && up[1] === `${up[0]}X`) return `${up[0]}(X)`;
   return up.join('/');
 }
+
+/** A `datetime-local` input's value (the browser's local time) → unix seconds; undefined when empty or invalid. */
+export function fromLocalInput(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** Unix seconds → a `datetime-local` input's value in the browser's local time. */
+export function toLocalInput(unixS: number): string {
+  const d = new Date(unixS * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}

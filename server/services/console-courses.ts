@@ -3,10 +3,11 @@
  * list with counts per state. Course rules themselves (what each state allows) stay in courses.ts; this file only
  * adds what the console needs around them. Callers: tRPC course/roster/playback/courseware routers, CSV route.
  */
-import type { Course } from '../../db/schema';
+import { and, asc, eq, gte, inArray, isNotNull, lt, or } from 'drizzle-orm';
+import { courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { countCoursesByState, listCourses, type CourseListItem, type StateCounts } from './course-list';
+import { countCoursesByState, listCourses, type CourseListItem, type CourseSort, type StateCounts } from './course-list';
 import { getCourse } from './courses';
 import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
 import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
@@ -43,6 +44,7 @@ export interface TeacherCourseQuery {
   /** Inclusive bounds on the course's list time (creation, or start once started), unix seconds. */
   from?: number;
   to?: number;
+  sort?: CourseSort;
 }
 
 /** One page of the caller's courses, newest first, plus the total and counts per state under the same search/dates. */
@@ -65,8 +67,67 @@ export async function listTeacherCourses(
     titleLike: q,
     fromTime: query.from,
     toTime: query.to,
+    sort: query.sort,
   });
   const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
   const recs = await recordingCounts(ctx, rooms.filter(hasEnded).map((c) => c.roomnum));
   return { total, items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0) })), counts };
+}
+
+export interface CalendarEntry {
+  roomnum: number;
+  title: string;
+  state: number;
+  /** Where the calendar places it: begin_time once started, else the planned start. */
+  at: number;
+  /** Planned length for drafts; actual length (so far) for started courses; null when unknown. */
+  minutes: number | null;
+}
+
+/** The widest calendar window one request may ask for (a week view asks for 7 days). */
+export const CALENDAR_MAX_SPAN_S = 42 * 86400;
+
+/**
+ * The caller's courses placed in [from, to): drafts by planned start, started/ended ones by begin_time, soonest
+ * first. Throws BAD_INPUT (window empty or wider than CALENDAR_MAX_SPAN_S), NO_PRIVILEGE. Caller: tRPC course.calendar.
+ */
+export async function teacherCalendar(ctx: ServiceCtx, caller: Caller, input: { from: number; to: number }): Promise<CalendarEntry[]> {
+  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
+  if (input.to <= input.from || input.to - input.from > CALENDAR_MAX_SPAN_S) throw new AppError('BAD_INPUT', 'to: must be after from, within 42 days');
+  const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));
+  const rows = await ctx.db
+    .select({
+      roomnum: courses.roomnum,
+      title: courses.title,
+      state: courses.state,
+      beginTime: courses.beginTime,
+      endTime: courses.endTime,
+      plannedStart: courses.plannedStart,
+      plannedMinutes: courses.plannedMinutes,
+    })
+    .from(courses)
+    .where(
+      and(
+        mine,
+        or(
+          and(eq(courses.state, COURSE_STATE.CREATED), isNotNull(courses.plannedStart), gte(courses.plannedStart, input.from), lt(courses.plannedStart, input.to)),
+          and(inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]), gte(courses.beginTime, input.from), lt(courses.beginTime, input.to)),
+        ),
+      ),
+    )
+    .orderBy(asc(courses.roomnum));
+  const now = ctx.clock.nowS();
+  return rows
+    .map((r) => {
+      const started = r.state !== COURSE_STATE.CREATED;
+      const end = r.endTime > 0 ? r.endTime : now;
+      return {
+        roomnum: r.roomnum,
+        title: r.title,
+        state: r.state,
+        at: started ? r.beginTime : r.plannedStart!,
+        minutes: started ? Math.max(0, Math.round((end - r.beginTime) / 60)) : r.plannedMinutes,
+      };
+    })
+    .sort((a, b) => a.at - b.at || a.roomnum - b.roomnum);
 }

@@ -4,7 +4,7 @@
  * trigger-maintained course_counts, pages from prepared statements, and whole results from a cache keyed by the
  * trigger-bumped 'course_list' data version (exact across processes; heartbeats do not move it).
  */
-import { and, desc, eq, getTableColumns, gte, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lte, not, sql, type SQL, asc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { courseCounts, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -30,7 +30,11 @@ export interface CourseListFilter {
    * the console's "replay ready" / "ended" tabs, where the raw state would list a course without a recording as ready.
    */
   playbackReady?: boolean;
+  /** Console: 'planned' = by planned start, soonest first, courses without a plan last; default newest first. */
+  sort?: CourseSort;
 }
+
+export type CourseSort = 'recent' | 'planned';
 
 export interface CourseListItem extends Course {
   memsize: number;
@@ -49,7 +53,7 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   // between two changes cost one counter read.
   // Safe to cache with playbackReady too: every change of that rule's answer writes the course row (a recording of an
   // ended course re-queues its index), which bumps the data version.
-  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike, f.playbackReady]);
+  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike, f.playbackReady, f.sort ?? 'recent']);
   return listCache(ctx).get(key, () => queryCourses(ctx, f));
 }
 
@@ -99,14 +103,14 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
   const cond = listWhere(ctx, f);
   const total = await countCourses(ctx, f, cond);
   if (f.size === 0 || total <= f.index) return { total, rooms: [] };
-  if (byCountsOnly(f)) {
+  if (byCountsOnly(f) && f.sort !== 'planned') {
     // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
     const shape = listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
     const rooms = shape.all({ appid: ctx.env.SDKAPPID, host: f.hostUid ?? '', state: f.state ?? 0, size: f.size, index: f.index });
     return { total, rooms };
   }
   // Time, title or room filters: the same query, prepared for this call.
-  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond)).prepare().all({ size: f.size, index: f.index });
+  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort).prepare().all({ size: f.size, index: f.index });
   return { total, rooms };
 }
 
@@ -123,7 +127,13 @@ export function memsizeColumn() {
   return sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number);
 }
 
-function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
+/** ORDER BY of a sort; the room number last so pages never overlap. */
+function orderOf(sort: CourseSort = 'recent'): SQL[] {
+  if (sort === 'planned') return [sql`${courses.plannedStart} is null`, asc(courses.plannedStart), desc(courses.listTime), desc(courses.roomnum)];
+  return [desc(courses.listTime), desc(courses.roomnum)];
+}
+
+function pageRows(db: Db, page: ReturnType<typeof pageQuery>, sort?: CourseSort) {
   return db
     .select({
       ...getTableColumns(courses),
@@ -131,15 +141,15 @@ function pageRows(db: Db, page: ReturnType<typeof pageQuery>) {
     })
     .from(courses)
     .innerJoin(page, eq(page.roomnum, courses.roomnum))
-    .orderBy(desc(courses.listTime), desc(courses.roomnum));
+    .orderBy(...orderOf(sort));
 }
 
-function pageQuery(db: Db, where: SQL | undefined) {
+function pageQuery(db: Db, where: SQL | undefined, sort?: CourseSort) {
   return db
     .select({ roomnum: courses.roomnum })
     .from(courses)
     .where(where)
-    .orderBy(desc(courses.listTime), desc(courses.roomnum))
+    .orderBy(...orderOf(sort))
     .limit(sql.placeholder('size'))
     .offset(sql.placeholder('index'))
     .as('page');

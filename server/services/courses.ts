@@ -46,21 +46,40 @@ function coverRef(ctx: ServiceCtx, cover: string | undefined, base?: string): st
 export async function createCourse(
   ctx: ServiceCtx,
   caller: Caller,
-  input: { title: string; cover?: string },
+  input: { title: string; cover?: string; plannedStart?: number; plannedMinutes?: number },
   base?: string,
 ): Promise<{ roomnum: number; groupid: string }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers can create courses');
   const now = ctx.clock.nowS();
+  if (input.plannedStart !== undefined) assertPlannedStart(input.plannedStart, now);
   const roomnum = inTransaction(ctx.db, (tx) => {
     const row = tx
       .insert(courses)
-      .values({ appid: ctx.env.SDKAPPID, hostUid: caller.uid, title: input.title, cover: coverRef(ctx, input.cover, base), createdAt: now, listTime: now })
+      .values({
+        appid: ctx.env.SDKAPPID,
+        hostUid: caller.uid,
+        title: input.title,
+        cover: coverRef(ctx, input.cover, base),
+        createdAt: now,
+        listTime: now,
+        plannedStart: input.plannedStart ?? null,
+        plannedMinutes: input.plannedMinutes ?? null,
+      })
       .returning({ roomnum: courses.roomnum })
       .get();
     appendEvents(tx, [{ roomnum: row.roomnum, at: now, kind: 'created', uid: caller.uid, role: caller.role }]);
     return row.roomnum;
   });
   return { roomnum, groupid: String(roomnum) };
+}
+
+/** How far from now a planned start may be set: a little in the past (a form filled slowly), at most a year ahead. */
+export const PLANNED_START_BOUNDS = { PAST_S: 24 * 3600, FUTURE_S: 366 * 24 * 3600 } as const;
+
+/** Throws BAD_INPUT when a newly set planned start is not within PLANNED_START_BOUNDS of now. */
+function assertPlannedStart(at: number, now: number): void {
+  if (at < now - PLANNED_START_BOUNDS.PAST_S) throw new AppError('BAD_INPUT', 'plannedStart: must not be more than a day in the past');
+  if (at > now + PLANNED_START_BOUNDS.FUTURE_S) throw new AppError('BAD_INPUT', 'plannedStart: must be within a year');
 }
 
 /** The payload of the custom IM messages the server sends (TIMCustomElem.Data). */
@@ -174,13 +193,19 @@ export async function endCourse(ctx: ServiceCtx, caller: Caller, input: { roomnu
 export async function updateCourse(
   ctx: ServiceCtx,
   caller: Caller,
-  input: { roomnum: number; title?: string; cover?: string },
+  input: { roomnum: number; title?: string; cover?: string; plannedStart?: number | null; plannedMinutes?: number | null },
 ): Promise<Course> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
   if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
-  const set: Partial<Pick<Course, 'title' | 'cover'>> = {};
+  const set: Partial<Pick<Course, 'title' | 'cover' | 'plannedStart' | 'plannedMinutes'>> = {};
   if (input.title !== undefined) set.title = input.title;
   if (input.cover !== undefined) set.cover = coverRef(ctx, input.cover);
+  // An unchanged planned start is not re-checked: a draft planned for yesterday can still be renamed.
+  if (input.plannedStart !== undefined && input.plannedStart !== c.plannedStart) {
+    if (input.plannedStart !== null) assertPlannedStart(input.plannedStart, ctx.clock.nowS());
+    set.plannedStart = input.plannedStart;
+  }
+  if (input.plannedMinutes !== undefined) set.plannedMinutes = input.plannedMinutes;
   if (Object.keys(set).length === 0) return c;
   const row = await ctx.db
     .update(courses)

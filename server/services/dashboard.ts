@@ -2,7 +2,7 @@
  * The console home: a teacher's courses live now, upcoming drafts, recently ready playbacks, and per-day teaching
  * minutes and student attendance over the last 30 days. Read-only. Caller: tRPC dashboard router.
  */
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -32,6 +32,8 @@ export interface DashboardCourse {
   memsize: number;
   /** playback-status.ts: null until the course ended. */
   playback: PlaybackStatus | null;
+  plannedStart: number | null;
+  plannedMinutes: number | null;
 }
 
 /** `YYYY-MM-DD` of a unix time in a timezone given as minutes east of UTC. */
@@ -66,7 +68,7 @@ export async function teacherDashboard(
   ctx: ServiceCtx,
   caller: Caller,
   input: { eastMin: number },
-): Promise<{ live: DashboardCourse[]; drafts: DashboardCourse[]; recentPlayback: DashboardCourse[]; days: DayStat[]; now: number }> {
+): Promise<{ live: DashboardCourse[]; drafts: DashboardCourse[]; upcoming: DashboardCourse[]; recentPlayback: DashboardCourse[]; days: DayStat[]; now: number }> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const now = ctx.clock.nowS();
   const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));
@@ -79,6 +81,8 @@ export async function teacherDashboard(
     endTime: courses.endTime,
     memsize: memsizeColumn(),
     indexStatus: courses.indexStatus,
+    plannedStart: courses.plannedStart,
+    plannedMinutes: courses.plannedMinutes,
   };
   const live = await ctx.db.select(cols).from(courses).where(and(mine, eq(courses.state, COURSE_STATE.LIVE))).orderBy(desc(courses.beginTime));
   const drafts = await ctx.db
@@ -87,8 +91,21 @@ export async function teacherDashboard(
     .where(and(mine, eq(courses.state, COURSE_STATE.CREATED)))
     .orderBy(asc(courses.createdAt), asc(courses.roomnum))
     .limit(LIST_LIMIT);
-  // Only replays that are really ready: an index and at least one recording (playback-status.ts).
-  const ready = await ctx.db
+  // Drafts planned from now on (a course running a little late still counts until its planned end), soonest first.
+  const upcoming = await ctx.db
+    .select(cols)
+    .from(courses)
+    .where(
+      and(
+        mine,
+        eq(courses.state, COURSE_STATE.CREATED),
+        isNotNull(courses.plannedStart),
+        gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
+      ),
+    )
+    .orderBy(asc(courses.plannedStart), asc(courses.roomnum))
+    .limit(LIST_LIMIT);
+    const ready = await ctx.db
     .select(cols)
     .from(courses)
     .where(and(mine, playbackReadyWhere()))
@@ -127,5 +144,5 @@ export async function teacherDashboard(
     now,
     input.eastMin,
   );
-  return { live: shown(live), drafts: shown(drafts), recentPlayback: shown(ready), days, now };
+  return { live: shown(live), drafts: shown(drafts), upcoming: shown(upcoming), recentPlayback: shown(ready), days, now };
 }

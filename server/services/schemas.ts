@@ -39,6 +39,14 @@ export const courseTitleInput = textInput(1, COURSE_TITLE_MAX);
 export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const unixTimeInput = z.number().int().nonnegative().max(2 ** 53 - 1);
+/** Console scheduling: a planned start (unix s; the service also bounds it around now) and a length in minutes. */
+export const plannedStartInput = z.number().int().min(1_577_836_800, 'must be after 2020').max(4_102_444_800, 'must be before 2100');
+export const PLANNED_MINUTES = { MIN: 5, MAX: 600 } as const;
+export const plannedMinutesInput = z
+  .number()
+  .int()
+  .min(PLANNED_MINUTES.MIN, `must be at least ${PLANNED_MINUTES.MIN} minutes`)
+  .max(PLANNED_MINUTES.MAX, `must be at most ${PLANNED_MINUTES.MAX} minutes`);
 export const pageIndexInput = z.number().int().min(0).max(1_000_000_000);
 export const pageSizeInput = z.number().int().min(0).max(50);
 export const courseStateInput = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);

@@ -70,11 +70,12 @@ export function createStorageHandler(ctx: ServiceCtx) {
       .catch(() => undefined);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+  /** `download`: the query asked for `download=1` (console "Download" links): always an attachment. */
+  async function serve(req: IncomingMessage, res: ServerResponse, key: string, download: boolean): Promise<void> {
     const st = await files.stat(key);
     if (!st) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
     const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
-    const inline = isInlineSafe(st.contentType);
+    const inline = !download && isInlineSafe(st.contentType);
     const headers: Record<string, string> = {
       ...CORS,
       'Content-Type': st.contentType,
@@ -184,7 +185,7 @@ export function createStorageHandler(ctx: ServiceCtx) {
     }
     if (method === 'GET' || method === 'HEAD') {
       if (isRetiredPlaybackKey(key)) return refuseBody(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
-      return serve(req, res, key);
+      return serve(req, res, key, new URLSearchParams(target.query).get('download') === '1');
     }
     if (method === 'PUT') return upload(req, res, key, target.query);
     return refuseBody(req, res, 405, 'MethodNotAllowed', `${method} is not allowed on objects here`, `/${key}`);

@@ -70,6 +70,14 @@ describe('storage route', () => {
       expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
     });
 
+    it('?download=1 answers the same bytes as an attachment named after the key (console download links)', async () => {
+      const res = await fetch(`${s.url}/storage/videos/clip.mp4?download=1`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="clip.mp4"; filename*=UTF-8''clip.mp4`);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
+      expect((await fetch(`${s.url}/storage/videos/clip.mp4?download=0`)).headers.get('content-disposition')).toMatch(/^inline/);
+    });
+
     it('Range → 206 with Content-Range (start-end, open end, suffix); past the end → 416', async () => {
       const cases: [string, number, number][] = [
         ['bytes=0-99', 0, 99],

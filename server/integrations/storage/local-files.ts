@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { storedObjects } from '../../../db/schema';
 import type { Clock } from '../../clock';
@@ -149,6 +149,20 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
     return removed;
   }
 
-  return { root, pathOf, write, stat, sweepTemp };
+  /** Deletes an object's file and its row; true when there was a file. */
+  async function remove(key: string): Promise<boolean> {
+    const p = pathOf(key);
+    let existed = true;
+    try {
+      await fs.unlink(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      existed = false;
+    }
+    await db.delete(storedObjects).where(eq(storedObjects.key, key));
+    return existed;
+  }
+
+  return { root, pathOf, write, stat, sweepTemp, remove };
 }
 export type LocalFiles = ReturnType<typeof createLocalFiles>;

@@ -1,8 +1,12 @@
-/** authRouter: who am I, teacher registration, login, logout. Sessions live in services/sessions.ts. */
+/**
+ * authRouter: who am I, teacher registration, login, logout, password change and reset by code.
+ * Sessions live in services/sessions.ts, password rules in services/password-change.ts.
+ */
 import { z } from 'zod';
 import { newConsolePasswordInput, passwordInput, userIdInput } from '../../services/schemas';
 import { loginConsole, logoutConsole, registerTeacher } from '../../services/sessions';
-import { publicProcedure, router } from '../init';
+import { changePassword, newPasswordInput, resetCodeInput, resetWithCode } from '../../services/password-change';
+import { authedProcedure, publicProcedure, router } from '../init';
 
 /** The password exactly as the mobile clients send it: base64 of its UTF-8 bytes (the form encodes it the same way). */
 const credentialsInput = z.object({ id: userIdInput, pwd: passwordInput });
@@ -29,4 +33,21 @@ export const authRouter = router({
     ctx.cookies.clear();
     return { ok: true as const };
   }),
+
+  /** Keeps the session making the change; every other session and legacy token of the user is revoked. */
+  changePassword: authedProcedure
+    .input(z.object({ current: passwordInput, next: newPasswordInput }))
+    .mutation(async ({ ctx, input }) => {
+      // authedProcedure guarantees a resolved session, so its secret is present.
+      await changePassword(ctx.ctx, { uid: ctx.caller.uid, current: input.current, next: input.next, ip: ctx.req.ip, keepSessionSecret: ctx.sessionSecret ?? '' });
+      return { ok: true as const };
+    }),
+
+  /** "Forgot password": id + the code printed by `npm run reset-password <id>` + a new password. Does not sign in. */
+  resetPassword: publicProcedure
+    .input(z.object({ id: userIdInput, code: resetCodeInput, pwd: newPasswordInput }))
+    .mutation(async ({ ctx, input }) => {
+      await resetWithCode(ctx.ctx, { id: input.id, code: input.code, pwd: input.pwd, ip: ctx.req.ip });
+      return { ok: true as const };
+    }),
 });

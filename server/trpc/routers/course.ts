@@ -4,12 +4,12 @@
  * is the open course page's host heartbeat: the same recordHeartbeat as `live/heartbeat`.
  */
 import { z } from 'zod';
-import { getTeacherCourse, listTeacherCourses, withTeacherCourse } from '../../services/console-courses';
+import { getTeacherCourse, listTeacherCourses, withTeacherCourse, teacherCalendar } from '../../services/console-courses';
 import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
 import { coursePlaybackStatus } from '../../services/playback-status';
-import { COURSE_TITLE_MAX, courseStateInput, courseTitleInput, roomnumInput, unixTimeInput } from '../../services/schemas';
+import { COURSE_TITLE_MAX, courseStateInput, courseTitleInput, roomnumInput, unixTimeInput, plannedMinutesInput, plannedStartInput } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleUrlOf } from '../public-urls';
@@ -26,10 +26,11 @@ export const courseListInput = z.object({
   q: z.string().max(128).optional(),
   from: unixTimeInput.optional(),
   to: unixTimeInput.optional(),
+  sort: z.enum(['recent', 'planned']).default('recent'),
 });
 
 /** The fields the console shows of a course (the cover as a URL for this request). */
-function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean }) {
+function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean; plannedStart: number | null; plannedMinutes: number | null }) {
   return {
     roomnum: c.roomnum,
     title: c.title,
@@ -41,6 +42,8 @@ function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: st
     endTime: c.endTime,
     indexStatus: c.indexStatus,
     playbackPublished: c.playbackPublished,
+    plannedStart: c.plannedStart,
+    plannedMinutes: c.plannedMinutes,
   };
 }
 
@@ -75,14 +78,23 @@ export const courseRouter = router({
   }),
 
   create: teacherProcedure
-    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional() }))
+    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional(), plannedStart: plannedStartInput.optional(), plannedMinutes: plannedMinutesInput.optional() }))
     .mutation(async ({ ctx, input }) => {
       const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored : undefined;
-      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover });
+      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover, plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes });
     }),
 
   update: teacherProcedure
-    .input(byRoomInput.extend({ title: courseTitleInput.optional(), cover: coverUploadInput.optional(), removeCover: z.boolean().optional() }))
+    .input(
+      byRoomInput.extend({
+        title: courseTitleInput.optional(),
+        cover: coverUploadInput.optional(),
+        removeCover: z.boolean().optional(),
+        /** null clears the plan; absent leaves it. */
+        plannedStart: plannedStartInput.nullable().optional(),
+        plannedMinutes: plannedMinutesInput.nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async () => {
         const cover = input.cover
@@ -90,7 +102,8 @@ export const courseRouter = router({
           : input.removeCover
             ? ''
             : undefined;
-        return view(ctx, await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover }));
+        const plan = { plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes };
+        return view(ctx, await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover, ...plan }));
       }),
     ),
 
@@ -113,4 +126,9 @@ export const courseRouter = router({
         endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
       ),
     ),
+
+  /** The week calendar: courses placed by planned start (drafts) or begin_time, in [from, to). */
+  calendar: teacherProcedure
+    .input(z.object({ from: unixTimeInput, to: unixTimeInput }))
+    .query(({ ctx, input }) => teacherCalendar(ctx.ctx, ctx.caller, input)),
 });

@@ -9,6 +9,7 @@ import { withTeacherCourse } from '../../services/console-courses';
 import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
 import { coursePlaybackStatus } from '../../services/playback-status';
+import { deleteRecording } from '../../services/recording-delete';
 import { listAttendedPlaybacks, playbackForViewer, setPlaybackPublished } from '../../services/playback-access';
 import { authedProcedure, teacherProcedure, router } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
@@ -42,6 +43,11 @@ export const playbackRouter = router({
   retryIndex: teacherProcedure
     .input(byRoomInput)
     .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum))),
+
+  /** Removes one recording (row, local file when ours) and rebuilds the index; see services/recording-delete.ts. */
+  deleteRecording: teacherProcedure
+    .input(byRoomInput.extend({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteRecording(ctx.ctx, ctx.caller, input))),
 
   setPublished: teacherProcedure.input(byRoomInput.extend({ published: z.boolean() })).mutation(async ({ ctx, input }) => {
     await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published);

@@ -1,0 +1,138 @@
+/**
+ * Password change (console, signed in) and reset without e-mail: `npm run reset-password <id>` prints a one-time code
+ * (issueResetCode), the login page's "forgot password" form trades id + code + new password for a new hash
+ * (resetWithCode). Passwords arrive as the clients send them (base64 of the UTF-8 password); the length rule is
+ * checked on the decoded text. Wrong current passwords and wrong codes count as failed logins (login-rate-limit).
+ *
+ * Revocation (decided here, documented in README "Console"): a change revokes every other credential of the user —
+ * legacy tokens and other console sessions — and keeps only the session that made the change; a reset revokes all
+ * of them (whoever forgot the password may not be the only one holding a session).
+ * Callers: tRPC auth router, server/scripts/reset-password.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { inTransaction, type Tx } from '../../db/client';
+import { authTokens, passwordResetCodes, users } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError, isAppError } from '../errors';
+import { checkLogin } from './accounts';
+import { guardLogin } from './login-rate-limit';
+import { hashPassword } from './passwords';
+import { passwordInput } from './schemas';
+import { hashSecret } from './tokens';
+
+/** Minimum length of a new password, in characters of the decoded password. */
+export const NEW_PASSWORD_MIN_CHARS = 8;
+/** How long a printed reset code works. */
+export const RESET_CODE_TTL_S = 30 * 60;
+
+/**
+ * A new password as the clients send it: base64 of UTF-8, decoding to at least NEW_PASSWORD_MIN_CHARS characters
+ * (code points). Existing accounts keep whatever they registered with; the rule applies to new passwords only.
+ */
+export const newPasswordInput = passwordInput.superRefine((v, c) => {
+  const plain = decodeClientPassword(v);
+  if (plain === null) c.addIssue({ code: 'custom', message: 'must be base64 of the UTF-8 password' });
+  else if ([...plain].length < NEW_PASSWORD_MIN_CHARS) c.addIssue({ code: 'custom', message: `must be at least ${NEW_PASSWORD_MIN_CHARS} characters` });
+});
+
+/** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
+export function decodeClientPassword(b64: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
+  const bytes = Buffer.from(b64, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Typed by hand: 16 characters of an unambiguous alphabet (no 0/O, 1/I/L) ≈ 79 bits, shown as four groups. */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const CODE_CHARS = 16;
+
+function newResetCode(): string {
+  let out = '';
+  // Rejection sampling keeps every character uniform (256 is not a multiple of the alphabet's size).
+  const limit = 256 - (256 % CODE_ALPHABET.length);
+  while (out.length < CODE_CHARS) {
+    for (const b of randomBytes(32)) if (b < limit && out.length < CODE_CHARS) out += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  }
+  return out.match(/.{4}/g)!.join('-');
+}
+
+/** Case, spaces and dashes do not matter when a code is typed back. */
+function normalizeCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export const resetCodeInput = z.string().min(1, 'must not be empty').max(64, 'too long');
+
+function setPasswordRevoking(tx: Tx, uid: string, pwdHash: string, now: number, keepTokenHash: string | null): void {
+  tx.update(users).set({ pwdHash }).where(eq(users.uid, uid)).run();
+  const live = and(eq(authTokens.uid, uid), isNull(authTokens.revokedAt));
+  tx.update(authTokens)
+    .set({ revokedAt: now })
+    .where(keepTokenHash === null ? live : and(live, ne(authTokens.tokenHash, keepTokenHash)))
+    .run();
+}
+
+/**
+ * Changes the caller's password after checking the current one, and signs out everything but `keepSessionSecret`.
+ * Throws WRONG_PASSWORD (counted as a failed login), RATE_LIMITED.
+ */
+export async function changePassword(
+  ctx: ServiceCtx,
+  input: { uid: string; current: string; next: string; ip: string | null; keepSessionSecret: string },
+): Promise<void> {
+  // The current password is checked as one counted login attempt (the same limiter as both login doors).
+  await checkLogin(ctx, { id: input.uid, pwd: input.current, ip: input.ip });
+  const pwdHash = await hashPassword(input.next);
+  const now = ctx.clock.nowS();
+  inTransaction(ctx.db, (tx) => setPasswordRevoking(tx, input.uid, pwdHash, now, hashSecret(input.keepSessionSecret)));
+}
+
+/**
+ * Issues a reset code for `uid` (earlier unused codes of that user stop working) and returns it: it is shown once and
+ * only its hash is stored. Throws USER_NOT_FOUND. Caller: the reset-password script (whoever runs it has the server).
+ */
+export async function issueResetCode(ctx: ServiceCtx, uid: string): Promise<{ code: string; expiresAt: number }> {
+  const code = newResetCode();
+  const now = ctx.clock.nowS();
+  const expiresAt = now + RESET_CODE_TTL_S;
+  inTransaction(ctx.db, (tx) => {
+    const user = tx.select({ uid: users.uid }).from(users).where(eq(users.uid, uid)).get();
+    if (!user) throw new AppError('USER_NOT_FOUND');
+    tx.update(passwordResetCodes).set({ usedAt: now }).where(and(eq(passwordResetCodes.uid, uid), isNull(passwordResetCodes.usedAt))).run();
+    tx.insert(passwordResetCodes).values({ uid, codeHash: hashSecret(normalizeCode(code)), createdAt: now, expiresAt }).run();
+  });
+  return { code, expiresAt };
+}
+
+/**
+ * Sets a new password with a reset code: the code must belong to `id`, be unused and unexpired; it is then spent and
+ * every credential of the user is revoked. An unknown id, a wrong, spent or expired code all answer WRONG_PASSWORD
+ * ("wrong id or code") and count as a failed login for the id and the IP. Throws WRONG_PASSWORD, RATE_LIMITED.
+ */
+export async function resetWithCode(ctx: ServiceCtx, input: { id: string; code: string; pwd: string; ip: string | null }): Promise<void> {
+  // One counted login attempt (login-rate-limit.ts): a wrong code keeps counting, a success forgives the id.
+  await guardLogin(ctx, { uid: input.id, ip: input.ip }, async () => {
+  // Hashed before the transaction (scrypt is slow and asynchronous; the transaction is synchronous).
+  const pwdHash = await hashPassword(input.pwd);
+  const now = ctx.clock.nowS();
+  const codeHash = hashSecret(normalizeCode(input.code));
+  const ok = inTransaction(ctx.db, (tx) => {
+    const spent = tx
+      .update(passwordResetCodes)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResetCodes.codeHash, codeHash), eq(passwordResetCodes.uid, input.id), isNull(passwordResetCodes.usedAt)))
+      .returning({ expiresAt: passwordResetCodes.expiresAt })
+      .get();
+    if (!spent || spent.expiresAt <= now) return false;
+    setPasswordRevoking(tx, input.id, pwdHash, now, null);
+    return true;
+  });
+  if (!ok) throw new AppError('WRONG_PASSWORD', 'wrong id or reset code (codes work once, for 30 minutes)');
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Deleting a recording from the console (its teacher only, once the course has ended). One transaction removes the
+ * row, appends a 'recording_deleted' course event (the append-only log keeps the 'recording' event and says it went)
+ * and queues the playback index for a rebuild now, so the index stops listing it. Afterwards, when the video is an
+ * object of this server's local storage, its file goes too; a Tencent (VOD/COS) video is not deleted there — only
+ * the row — and the answer says so (`storageDeleted: false`).
+ * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
+import { courses, recordings } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { createLocalFiles } from '../integrations/storage/local-files';
+import { appendEvents } from './course-events';
+import { getOwnCourse } from './courses';
+import { ENDED_STATES, hasEnded, type Caller } from './schemas';
+
+/** The local storage key of a URL this server serves under /storage/, or null for any other URL. */
+export function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
+  if (ctx.storage.name !== 'local') return null;
+  // The provider's URL prefix: its URL of a one-character key, minus that character.
+  const base = ctx.storage.publicUrl('x').slice(0, -1);
+  if (!url.startsWith(base)) return null;
+  const raw = url.slice(base.length).split(/[?#]/)[0] ?? '';
+  try {
+    const key = decodeURIComponent(raw);
+    return key.length > 0 ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function deleteRecording(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; recordingId: number },
+): Promise<{ storageDeleted: boolean }> {
+  const c = await getOwnCourse(ctx, caller, input.roomnum);
+  if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
+  const now = ctx.clock.nowS();
+  const rec = inTransaction(ctx.db, (tx) => {
+    const row = tx
+      .delete(recordings)
+      .where(and(eq(recordings.id, input.recordingId), eq(recordings.roomnum, c.roomnum)))
+      .returning()
+      .get();
+    if (!row) throw new AppError('NOT_FOUND', 'no such recording in this course');
+    appendEvents(tx, [
+      { roomnum: c.roomnum, at: now, kind: 'recording_deleted', uid: caller.uid, role: caller.role, detail: { recording_id: row.id, file_id: row.fileId, video_url: row.videoUrl } },
+    ]);
+    // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
+    tx.update(courses)
+      .set({ indexStatus: 'pending', indexDueAt: now, indexAttempts: 0, indexError: '' })
+      .where(and(eq(courses.roomnum, c.roomnum), inArray(courses.state, ENDED_STATES)))
+      .run();
+    return row;
+  });
+  const key = ownStorageKey(ctx, rec.videoUrl);
+  if (key === null) return { storageDeleted: false };
+  // Another recording row may still point at the same object (the demo shares one clip): keep it then.
+  const still = await ctx.db.select({ id: recordings.id }).from(recordings).where(eq(recordings.videoUrl, rec.videoUrl)).limit(1);
+  if (still.length > 0) return { storageDeleted: false };
+  try {
+    return { storageDeleted: await createLocalFiles(ctx.env.STORAGE_DIR, ctx.db, ctx.clock).remove(key) };
+  } catch (e) {
+    // The row is gone either way; a file left behind is only disk space.
+    ctx.log.warn({ roomnum: c.roomnum, key, err: (e as Error).message }, 'recording file could not be removed');
+    return { storageDeleted: false };
+  }
+}
