@@ -48,6 +48,9 @@ export function AppShell({ uid, teacher, children }: { uid: string; teacher: boo
               <li>
                 <NavLink href="/library">{t('nav.library')}</NavLink>
               </li>
+              <li>
+                <NavLink href="/students">{t('nav.students')}</NavLink>
+              </li>
             </ul>
           </nav>
         )}
