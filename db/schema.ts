@@ -296,3 +296,22 @@ export const callbackNonces = sqliteTable(
   },
   (t) => [index('callback_nonces_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * A teacher's class list: the students they invite and follow in the attendance matrix. Both ids are accounts; the
+ * student row goes when either account is deleted.
+ */
+export const classStudents = sqliteTable(
+  'class_students',
+  {
+    teacherUid: text('teacher_uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    studentUid: text('student_uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teacherUid, t.studentUid] })],
+);
+export type ClassStudent = typeof classStudents.$inferSelect;

@@ -98,6 +98,9 @@ function Shell({ uid, teacher, children }: { uid: string; teacher: boolean; chil
                 <NavLink href="/library">{t('nav.library')}</NavLink>
               </li>
               <li>
+                <NavLink href="/students">{t('nav.students')}</NavLink>
+                </li>
+                <li>
                 <NavLink href="/account/password">{t('nav.password')}</NavLink>
               </li>
             </ul>

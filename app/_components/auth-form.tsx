@@ -13,7 +13,8 @@ import { encodeClientPassword } from '../_lib/password';
 import { ErrorMessage } from './error-message';
 import { LanguageSwitcher } from './language-switcher';
 
-export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
+/** `next`: an already validated same-site path (safeNextPath) to go to after login instead of the home page. */
+export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: string }) {
   const { t } = useI18n();
   const router = useRouter();
   const [id, setId] = useState('');
@@ -24,7 +25,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'register' }) {
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const onDone = (r: { role: number }) => {
-    router.replace(r.role === 1 ? '/' : '/student');
+    router.replace(next ?? (r.role === 1 ? '/' : '/student'));
     router.refresh();
   };
   // A plain call (no react-query on the logged-out pages: see _lib/auth-call.ts).

@@ -17,6 +17,7 @@ import { ConfirmButton } from './confirm-dialog';
 import { CourseForm } from './course-form';
 import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
+import { InvitePanel } from './invite-panel';
 import { RosterPanel } from './roster-panel';
 import { StateBadge } from './state-badge';
 import { useToast } from './toast';
@@ -151,6 +152,8 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           </Link>
         </section>
       )}
+
+      <InvitePanel roomnum={roomnum} />
 
       <section className="card" aria-labelledby="files-h">
         <h2 id="files-h">{t('files.title')}</h2>

@@ -1,11 +1,14 @@
 import { redirect } from 'next/navigation';
 import { AuthForm } from '../_components/auth-form';
+import { safeNextPath } from '../_lib/next-path';
 import { currentCaller } from '../_trpc/server';
 
 export const dynamic = 'force-dynamic';
 
-export default async function LoginPage() {
+/** `?next=/path` (a same-site relative path only, see safeNextPath) is where the user goes after logging in. */
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNextPath((await searchParams).next);
   const caller = await currentCaller();
-  if (caller) redirect(caller.role === 1 ? '/' : '/student');
-  return <AuthForm mode="login" />;
+  if (caller) redirect(next ?? (caller.role === 1 ? '/' : '/student'));
+  return <AuthForm mode="login" next={next ?? undefined} />;
 }

@@ -15,12 +15,12 @@ import { courseAttendance } from '../services/course-events';
 import { resolveConsoleSession } from '../services/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 
-function plain(status: number, text: string): Response {
+export function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
 }
 
 /** A valid IANA zone name, else UTC. */
-function timeZoneOf(raw: string | null): string {
+export function timeZoneOf(raw: string | null): string {
   if (!raw || raw.length > 64) return 'UTC';
   try {
     return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone;

@@ -3,6 +3,7 @@
  * quoting, and cells that a spreadsheet would run as a formula (= + - @, tab, CR) prefixed with a quote.
  * Pure: the headers (already translated) and rows come in, the bytes go out. Caller: the attendance CSV route.
  */
+import type { AttendanceMatrix, AttendanceStatus } from './attendance-matrix';
 import type { AttendanceRow } from './course-events';
 
 export const CSV_BOM = '\uFEFF';
@@ -36,6 +37,22 @@ export function attendanceCsv(rows: AttendanceRow[], labels: AttendanceCsvLabels
       (Math.round((r.secondsPresent / 60) * 10) / 10).toFixed(1),
       String(r.sessions),
     ]);
+  }
+  return CSV_BOM + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * The attendance matrix as CSV: a header row of courses (title, room number, begin time), then one row per student with
+ * each cell's status word (translated) and minutes present, e.g. `late (42.0)`.
+ */
+export function matrixCsv(
+  m: AttendanceMatrix,
+  labels: { student: string; status: Record<AttendanceStatus, string> },
+  formatTime: (unixS: number) => string,
+): string {
+  const lines: string[][] = [[labels.student, ...m.courses.map((c) => `${c.title} #${c.roomnum} ${formatTime(c.beginTime)}`)]];
+  for (const r of m.rows) {
+    lines.push([r.uid, ...r.cells.map((c) => `${labels.status[c.status]} (${(Math.round((c.secondsPresent / 60) * 10) / 10).toFixed(1)})`)]);
   }
   return CSV_BOM + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,5 +1,6 @@
 /** The console's tRPC API: appRouter (wiring only), its type for the client, and createCaller for tests/RSC. */
 import { authRouter } from './routers/auth';
+import { classListRouter } from './routers/class-list';
 import { courseRouter } from './routers/course';
 import { coursewareRouter } from './routers/courseware';
 import { dashboardRouter } from './routers/dashboard';
@@ -14,6 +15,7 @@ export const appRouter = router({
   roster: rosterRouter,
   dashboard: dashboardRouter,
   playback: playbackRouter,
+  classList: classListRouter,
 });
 
 export type AppRouter = typeof appRouter;

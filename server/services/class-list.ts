@@ -1,0 +1,121 @@
+/**
+ * A teacher's class list: the students they follow in the attendance matrix. Only existing student accounts can be
+ * listed (an unknown id or a teacher's id is reported, never stored), and the CSV import reports a result per line.
+ * The import is parsed here, bounded, so both the tRPC door and any future door share the same rules.
+ * Callers: tRPC classList router, attendance matrix.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { inTransaction } from '../../db/client';
+import { classStudents, users } from '../../db/schema';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import { ROLE, userIdInput, type Caller } from './schemas';
+
+/** What happened to one id: stored, already on the list, no such account, a teacher's account, not an id at all. */
+export type AddResult = 'added' | 'listed' | 'unknown' | 'teacher' | 'invalid';
+
+export interface ImportLine {
+  /** 1-based line number in the uploaded file. */
+  line: number;
+  id: string;
+  result: AddResult;
+}
+
+/** Bounds on an imported file: checked before it is parsed. */
+export const CLASS_CSV_MAX_CHARS = 100_000;
+export const CLASS_CSV_MAX_LINES = 1000;
+/** At most this many ids per add call (the form sends one, the import up to the line bound). */
+export const CLASS_ADD_MAX = CLASS_CSV_MAX_LINES;
+
+export const classCsvInput = z
+  .string()
+  .max(CLASS_CSV_MAX_CHARS, `at most ${CLASS_CSV_MAX_CHARS / 1000} kB`)
+  .refine((s) => s.split(/\r\n|\r|\n/).length <= CLASS_CSV_MAX_LINES + 1, `at most ${CLASS_CSV_MAX_LINES} lines`);
+
+function assertTeacher(caller: Caller): void {
+  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
+}
+
+/** The caller's class list, by id. */
+export async function listClassStudents(ctx: ServiceCtx, caller: Caller): Promise<{ uid: string; addedAt: number }[]> {
+  assertTeacher(caller);
+  return ctx.db
+    .select({ uid: classStudents.studentUid, addedAt: classStudents.addedAt })
+    .from(classStudents)
+    .where(eq(classStudents.teacherUid, caller.uid))
+    .orderBy(asc(classStudents.studentUid));
+}
+
+/** Adds ids to the caller's list in one transaction; one result per id, in order (a repeat in the batch is 'listed'). */
+export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: readonly string[]): Promise<AddResult[]> {
+  assertTeacher(caller);
+  if (ids.length > CLASS_ADD_MAX) throw new AppError('BAD_INPUT', `at most ${CLASS_ADD_MAX} ids at once`);
+  const valid = [...new Set(ids.filter((id) => userIdInput.safeParse(id).success))];
+  const now = ctx.clock.nowS();
+  return inTransaction(ctx.db, (tx) => {
+    const roles = new Map<string, number>();
+    const listed = new Set<string>();
+    // Chunks keep each IN list under SQLite's variable limit.
+    for (let i = 0; i < valid.length; i += 500) {
+      const chunk = valid.slice(i, i + 500);
+      for (const u of tx.select({ uid: users.uid, role: users.role }).from(users).where(inArray(users.uid, chunk)).all()) roles.set(u.uid, u.role);
+      for (const r of tx
+        .select({ uid: classStudents.studentUid })
+        .from(classStudents)
+        .where(and(eq(classStudents.teacherUid, caller.uid), inArray(classStudents.studentUid, chunk)))
+        .all())
+        listed.add(r.uid);
+    }
+    return ids.map((id): AddResult => {
+      if (!userIdInput.safeParse(id).success) return 'invalid';
+      const role = roles.get(id);
+      if (role === undefined) return 'unknown';
+      if (role !== ROLE.STUDENT) return 'teacher';
+      if (listed.has(id)) return 'listed';
+      tx.insert(classStudents).values({ teacherUid: caller.uid, studentUid: id, addedAt: now }).run();
+      listed.add(id);
+      return 'added';
+    });
+  });
+}
+
+/** Removes one id from the caller's list; false when it was not there. */
+export async function removeClassStudent(ctx: ServiceCtx, caller: Caller, uid: string): Promise<boolean> {
+  assertTeacher(caller);
+  const r = await ctx.db.delete(classStudents).where(and(eq(classStudents.teacherUid, caller.uid), eq(classStudents.studentUid, uid)));
+  return r.changes > 0;
+}
+
+/**
+ * Pure: the ids in an uploaded class list, with their line numbers. Accepts one id per line, or a CSV whose header
+ * has a column named id / uid (any case; other columns ignored). BOM, CRLF, blank lines, surrounding quotes and spaces
+ * are tolerated; without such a header the first column is the id and nothing is skipped.
+ */
+export function parseClassCsv(text: string): { line: number; id: string }[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const cells = (l: string) => l.split(/[,;\t]/).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
+  let col = 0;
+  let start = 0;
+  const header = cells(lines[0] ?? '').map((c) => c.toLowerCase());
+  const named = header.findIndex((c) => c === 'id' || c === 'uid');
+  if (named >= 0) {
+    col = named;
+    start = 1;
+  }
+  const out: { line: number; id: string }[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const id = cells(lines[i]!)[col] ?? '';
+    if (id !== '') out.push({ line: i + 1, id });
+  }
+  return out;
+}
+
+/** Imports a class list file (bounded by classCsvInput): one result per non-blank line. */
+export async function importClassCsv(ctx: ServiceCtx, caller: Caller, text: string): Promise<ImportLine[]> {
+  const parsed = classCsvInput.safeParse(text);
+  if (!parsed.success) throw new AppError('BAD_INPUT', parsed.error.issues[0]?.message ?? 'bad file');
+  const rows = parseClassCsv(parsed.data);
+  const results = await addClassStudents(ctx, caller, rows.map((r) => r.id));
+  return rows.map((r, i) => ({ ...r, result: results[i]! }));
+}

@@ -1,0 +1,34 @@
+/** What an invite link shows a student: the course card, and playback only when getViewablePlayback allows it. */
+import { describe, expect, it } from 'vitest';
+import { createAccount } from './accounts';
+import { createCourse, endCourse, startCourse } from './courses';
+import { reportMember } from './members';
+import { setPlaybackPublished } from './playback-access';
+import type { Caller } from './schemas';
+import { studentCourseCard } from './student-course';
+import { createTestCtx, T0 } from '../testing/test-ctx';
+
+describe('studentCourseCard', () => {
+  it('shows draft, live and ended courses; canWatch only for an attending student of a published playback', async () => {
+    const ctx = createTestCtx();
+    await createAccount(ctx, { id: 'teach', pwd: 'cHdk', role: 1 });
+    await createAccount(ctx, { id: 'stu', pwd: 'cHdk', role: 0 });
+    await createAccount(ctx, { id: 'stranger', pwd: 'cHdk', role: 0 });
+    const t: Caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
+    const s: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
+    const x: Caller = { uid: 'stranger', role: 0, appid: ctx.env.SDKAPPID };
+    const { roomnum } = await createCourse(ctx, t, { title: 'Geometry' });
+    expect(await studentCourseCard(ctx, s, roomnum)).toEqual({ roomnum, title: 'Geometry', hostUid: 'teach', state: 0, createdAt: T0, beginTime: 0, endTime: 0, canWatch: false });
+    await startCourse(ctx, t, { roomnum, timeStamp: T0 });
+    await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: T0 });
+    expect((await studentCourseCard(ctx, s, roomnum)).state).toBe(1);
+    ctx.clock.advance(60);
+    await endCourse(ctx, t, { roomnum, timeStamp: T0 + 60 });
+    expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(false); // not published yet
+    await setPlaybackPublished(ctx, t, roomnum, true);
+    expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
+    expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended
+    await expect(studentCourseCard(ctx, s, roomnum + 1)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    await expect(studentCourseCard(ctx, { ...s, appid: s.appid + 1 }, roomnum)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+  });
+});
