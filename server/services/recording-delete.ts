@@ -12,13 +12,19 @@ import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { createLocalFiles } from '../integrations/storage/local-files';
+import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { appendEvents } from './course-events';
 import { getOwnCourse } from './courses';
 import { ENDED_STATES, hasEnded, type Caller } from './schemas';
 
-/** The local storage key of a URL this server serves under /storage/, or null for any other URL. */
+/**
+ * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
+ * serves under /storage/ (rows from before references); null for anything else (Tencent URLs).
+ */
 export function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
   if (ctx.storage.name !== 'local') return null;
+  const stored = keyOfStoredRef(url);
+  if (stored !== null) return stored;
   // The provider's URL prefix: its URL of a one-character key, minus that character.
   const base = ctx.storage.publicUrl('x').slice(0, -1);
   if (!url.startsWith(base)) return null;

@@ -4,6 +4,7 @@ import { createAccount } from './accounts';
 import { createCourse, endCourse, startCourse } from './courses';
 import { reportMember } from './members';
 import { setPlaybackPublished } from './playback-access';
+import { recordRecording } from './recordings';
 import type { Caller } from './schemas';
 import { studentCourseCard } from './student-course';
 import { createTestCtx, T0 } from '../testing/test-ctx';
@@ -25,6 +26,12 @@ describe('studentCourseCard', () => {
     ctx.clock.advance(60);
     await endCourse(ctx, t, { roomnum, timeStamp: T0 + 60 });
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(false); // not published yet
+    // Only a course with a recording can be published (playback-status.ts).
+    await recordRecording(ctx, {
+      stream_param: `groupid=${roomnum}&userid=${Buffer.from('teach').toString('base64')}`,
+      file_id: 'f1', video_id: 'v1', video_url: 'https://1253.vod2.myqcloud.com/abc/f1.mp4',
+      start_time: T0 + 5, end_time: T0 + 55, media_start_time: 0, file_size: 10, duration: 50,
+    });
     await setPlaybackPublished(ctx, t, roomnum, true);
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
     expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended

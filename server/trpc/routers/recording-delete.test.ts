@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlaybackIndexes } from '../../jobs/build-playback-index';
 import { listCourseEvents } from '../../services/course-events';
-import { ownStorageKey } from '../../services/recording-delete';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { errOf, signedIn } from '../testing';
@@ -26,7 +25,7 @@ async function twoRecordings() {
   const segs = (await teacher.api.playback.view({ roomnum })).segments;
   const indexFile = async () => {
     const url = (await teacher.api.playback.review({ roomnum })).index.url;
-    return JSON.parse(fs.readFileSync(path.join(ctx.env.STORAGE_DIR, ownStorageKey(ctx, url)!), 'utf8')) as { recordings: { video_url: string }[] };
+    return JSON.parse(fs.readFileSync(path.join(ctx.env.STORAGE_DIR, decodeURIComponent(new URL(url!).pathname.slice('/storage/'.length))), 'utf8')) as { recordings: { video_url: string }[] };
   };
   return { ctx, teacher, other, roomnum, localUrl, local: segs[0]!.recordingId, vod: segs[1]!.recordingId, indexFile };
 }
@@ -46,7 +45,7 @@ describe('playback.deleteRecording', () => {
     expect(events.filter((e) => e.kind === 'recording')).toHaveLength(2); // the log is append-only
     const del = events.filter((e) => e.kind === 'recording_deleted');
     expect(del).toHaveLength(1);
-    expect(JSON.parse(del[0]!.detail)).toMatchObject({ recording_id: local, file_id: 'f-local', video_url: localUrl });
+    expect(JSON.parse(del[0]!.detail)).toMatchObject({ recording_id: local, file_id: 'f-local', video_url: 'storage:rec/local.mp4' });
     expect((await teacher.api.playback.review({ roomnum })).index.status).toBe('pending');
     await buildPlaybackIndexes(ctx);
     expect((await teacher.api.playback.review({ roomnum })).index.status).toBe('ready');
