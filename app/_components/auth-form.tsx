@@ -5,8 +5,9 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useI18n } from '../_i18n/provider';
+import { useHydrated } from '../_lib/use-hydrated';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { callAuth } from '../_lib/auth-call';
 import { encodeClientPassword } from '../_lib/password';
@@ -22,8 +23,7 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
   const [pwd2, setPwd2] = useState('');
   const [problem, setProblem] = useState<'mismatch' | 'tooShort' | null>(null);
   // Until React has hydrated, a submit would be a native GET with the password in the URL: keep the button off.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const onDone = (r: { role: number }) => {
     router.replace(next ?? (r.role === 1 ? '/' : '/student'));
     router.refresh();

@@ -58,7 +58,8 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   const pendingSeek = useRef<{ offsetS: number; play: boolean } | null>(null);
   const [index, setIndex] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
-  const [problem, setProblem] = useState<VideoProblem | null>(null);
+  // A load failure belongs to the source and attempt it happened on: a new source or a retry clears it by itself.
+  const [failure, setFailure] = useState<{ source: string; attempt: number } | null>(null);
   /** Bumped by "Try again": the source is attached anew. */
   const [attempt, setAttempt] = useState(0);
   /** The moment of the last clicked event no recording covers (said in a status line), or null. */
@@ -66,6 +67,8 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   const current = segments[index];
   const url = current?.videoUrl;
   const hasCurrent = current !== undefined;
+  const setProblem = useCallback(() => setFailure({ source: url ?? '', attempt }), [url, attempt]);
+  const problem: VideoProblem | null = hasCurrent && !url ? 'missing' : failure && failure.source === (url ?? '') && failure.attempt === attempt ? 'load' : null;
 
   const applyPendingSeek = useCallback(() => {
     const v = videoRef.current;
@@ -79,12 +82,7 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   // Attach the current source: natively, or through a dynamically imported hls.js for HLS where needed.
   useEffect(() => {
     const v = videoRef.current;
-    setProblem(null);
-    if (!v || !hasCurrent) return;
-    if (!url) {
-      setProblem('missing');
-      return;
-    }
+    if (!v || !hasCurrent || !url) return;
     let cancelled = false;
     hlsRef.current?.destroy();
     hlsRef.current = null;
@@ -93,7 +91,7 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
         if (cancelled || !Hls.isSupported()) return;
         const hls = new Hls();
         hls.on(Hls.Events.ERROR, (_e, data) => {
-          if (data.fatal && !cancelled) setProblem('load');
+          if (data.fatal && !cancelled) setProblem();
         });
         hls.loadSource(url);
         hls.attachMedia(v);
@@ -106,7 +104,7 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
     return () => {
       cancelled = true;
     };
-  }, [url, hasCurrent, attempt]);
+  }, [url, hasCurrent, attempt, setProblem]);
 
   useEffect(() => () => hlsRef.current?.destroy(), []);
 
@@ -143,7 +141,7 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
               data-segment={index}
               aria-label={t('playback.videoLabel', { n: index + 1, total: segments.length })}
               onLoadedMetadata={applyPendingSeek}
-              onError={() => setProblem('load')}
+              onError={() => setProblem()}
               onEnded={() => {
                 // Continue with the next recording, in order.
                 if (index + 1 < segments.length) {

@@ -6,8 +6,9 @@
  */
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useI18n } from '../_i18n/provider';
+import { useHydrated } from '../_lib/use-hydrated';
 import { encodeClientPassword } from '../_lib/password';
 import { useTRPC } from '../_trpc/client';
 import { MIN_PASSWORD_CHARS } from './change-password-view';
@@ -23,8 +24,7 @@ export function ResetPasswordForm() {
   const [pwd2, setPwd2] = useState('');
   const [problem, setProblem] = useState<'mismatch' | 'short' | null>(null);
   // As on the login form: no native submit (password in a GET URL) before hydration.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
 
   return (

@@ -29,19 +29,15 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
   useEffect(() => {
     if (liveState !== undefined && liveState !== 1) void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
   }, [liveState, qc, trpc, roomnum]);
-  // Elapsed time ticks locally between polls, anchored on the server's clock (not the browser's) at the last poll.
-  const [tick, setTick] = useState(0);
+  // Elapsed time ticks locally between polls, anchored on the server's clock (not the browser's) at the last poll:
+  // react-query's dataUpdatedAt is the browser time that answer arrived.
+  const [clientNow, setClientNow] = useState(() => Date.now());
   useEffect(() => {
-    const h = setInterval(() => setTick((n) => n + 1), 1000);
+    const h = setInterval(() => setClientNow(Date.now()), 1000);
     return () => clearInterval(h);
   }, []);
-  const [anchor, setAnchor] = useState<{ serverNow: number; at: number } | null>(null);
   const serverNow = q.data?.now;
-  useEffect(() => {
-    if (serverNow !== undefined) setAnchor({ serverNow, at: Date.now() });
-  }, [serverNow, q.dataUpdatedAt]);
-  void tick;
-  const now = anchor ? anchor.serverNow + Math.floor((Date.now() - anchor.at) / 1000) : undefined;
+  const now = serverNow === undefined ? undefined : serverNow + Math.max(0, Math.floor((clientNow - q.dataUpdatedAt) / 1000));
   const elapsed = q.data && now !== undefined ? now - q.data.beginTime : 0;
   const granularityS = q.data?.heartbeatGranularityS ?? 0;
   const ageText = (lastHeartbeat: number): string => {

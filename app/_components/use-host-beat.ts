@@ -19,7 +19,9 @@ export function useHostBeat(roomnum: number, live: boolean): { error: unknown } 
   const beat = useMutation(trpc.course.beat.mutationOptions());
   // The mutation object changes every render; the loop below reads the latest through a ref.
   const mutate = useRef(beat.mutateAsync);
-  mutate.current = beat.mutateAsync;
+  useEffect(() => {
+    mutate.current = beat.mutateAsync;
+  });
 
   useEffect(() => {
     if (!live) return;

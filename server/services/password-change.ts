@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { inTransaction, type Tx } from '../../db/client';
 import { authTokens, passwordResetCodes, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { AppError, isAppError } from '../errors';
+import { AppError } from '../errors';
 import { checkLogin } from './accounts';
 import { guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';

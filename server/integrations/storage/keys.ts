@@ -45,7 +45,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function problemOf(k: string): string | null {
   if (k.length === 0) return 'must not be empty';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(k)) return 'must not contain control characters';
   if (k.includes('\\')) return 'must not contain backslashes';
   if (k.startsWith('/')) return 'must be relative (no leading /)';

@@ -32,7 +32,7 @@ async function twoRecordings() {
 
 describe('playback.deleteRecording', () => {
   it('removes the row and our stored file, logs recording_deleted, and the rebuilt index no longer lists it', async () => {
-    const { ctx, teacher, roomnum, localUrl, local, vod, indexFile } = await twoRecordings();
+    const { ctx, teacher, roomnum, local, vod, indexFile } = await twoRecordings();
     expect((await indexFile()).recordings).toHaveLength(2);
     const file = path.join(ctx.env.STORAGE_DIR, 'rec/local.mp4');
     expect(fs.existsSync(file)).toBe(true);
