@@ -6,15 +6,31 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'data/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'db/migrations/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.next/',
+      'data/',
+      'test-results/',
+      'playwright-report/',
+      'next-env.d.ts',
+      'db/migrations/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,mts}'],
     rules: {
       // `_`-prefixed names are deliberate discards (destructuring to drop a field).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+      ],
     },
   },
   {
@@ -29,7 +45,10 @@ export default tseslint.config(
   {
     // Node scripts in CommonJS (next.config.js).
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

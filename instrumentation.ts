@@ -5,6 +5,9 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ getRuntime }, { startScheduler }] = await Promise.all([import('./server/runtime'), import('./server/jobs/scheduler')]);
+  const [{ getRuntime }, { startScheduler }] = await Promise.all([
+    import('./server/runtime'),
+    import('./server/jobs/scheduler'),
+  ]);
   startScheduler(getRuntime('next').ctx);
 }

@@ -24,12 +24,22 @@ const csp = [
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['better-sqlite3', 'pino', 'tls-sig-api-v2', 'cos-nodejs-sdk-v5', 'tencentcloud-sdk-nodejs-vod'],
+  serverExternalPackages: [
+    'better-sqlite3',
+    'pino',
+    'tls-sig-api-v2',
+    'cos-nodejs-sdk-v5',
+    'tencentcloud-sdk-nodejs-vod',
+  ],
   // `POST /?svc=…&cmd=…` (a 2017 web demo's bare base URL) is the legacy protocol, as server/main.ts routes it.
   // beforeFiles: the dashboard page at `/` would match first otherwise. Rewrites cannot match a method, so under
   // `next start` a GET /?svc=… also gets the protocol's JSON (10001 "use POST"); GET / without svc stays the console.
   async rewrites() {
-    return { beforeFiles: [{ source: '/', has: [{ type: 'query', key: 'svc' }], destination: '/index.php' }], afterFiles: [], fallback: [] };
+    return {
+      beforeFiles: [{ source: '/', has: [{ type: 'query', key: 'svc' }], destination: '/index.php' }],
+      afterFiles: [],
+      fallback: [],
+    };
   },
   async headers() {
     return [

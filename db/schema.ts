@@ -204,7 +204,10 @@ export const recordings = sqliteTable(
     imSeq: integer('im_seq').notNull().default(0),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('recordings_file_uq').on(t.roomnum, t.fileId), index('recordings_room_idx').on(t.roomnum, t.startTime)],
+  (t) => [
+    uniqueIndex('recordings_file_uq').on(t.roomnum, t.fileId),
+    index('recordings_room_idx').on(t.roomnum, t.startTime),
+  ],
 );
 export type Recording = typeof recordings.$inferSelect;
 
@@ -254,7 +257,6 @@ export const storedObjects = sqliteTable(
   },
   (t) => [index('stored_objects_owner_idx').on(t.ownerUid)],
 );
-
 
 /**
  * Course counts per (appid, host, state), kept exact by triggers on `courses` (custom migration

@@ -34,7 +34,7 @@ function migrationsBefore(dir: string): string {
 }
 
 describe('migration stored_object_keys', () => {
-  it('rewrites URLs of this server\'s own objects to keys, leaves external ones, and answers are rebuilt per request', async () => {
+  it("rewrites URLs of this server's own objects to keys, leaves external ones, and answers are rebuilt per request", async () => {
     const dir = tempDir();
     const file = path.join(dir, 'edu.db');
     const sqlite = new Database(file);
@@ -70,35 +70,59 @@ describe('migration stored_object_keys', () => {
       // The old predictable key is retired: the index is rebuilt at a random key.
       index_status: 'pending',
     });
-    expect(one('SELECT playback_idx_url, index_status FROM courses WHERE roomnum = 20002')).toEqual({ playback_idx_url: 'https://tencent.example/replay/20002.json', index_status: 'ready' });
-    expect((sqlite.prepare('SELECT video_url FROM recordings ORDER BY id').all() as { video_url: string }[]).map((r) => r.video_url)).toEqual([
-      'storage:demo/recordings/lesson-1.mp4',
-      'http://1234.vod2.myqcloud.com/abc/f0.mp4',
-    ]);
-    expect((sqlite.prepare('SELECT file_name, url FROM bound_files ORDER BY id').all() as { file_name: string; url: string }[]).map((r) => r.url)).toEqual([
+    expect(one('SELECT playback_idx_url, index_status FROM courses WHERE roomnum = 20002')).toEqual({
+      playback_idx_url: 'https://tencent.example/replay/20002.json',
+      index_status: 'ready',
+    });
+    expect(
+      (sqlite.prepare('SELECT video_url FROM recordings ORDER BY id').all() as { video_url: string }[]).map(
+        (r) => r.video_url,
+      ),
+    ).toEqual(['storage:demo/recordings/lesson-1.mp4', 'http://1234.vod2.myqcloud.com/abc/f0.mp4']);
+    expect(
+      (
+        sqlite.prepare('SELECT file_name, url FROM bound_files ORDER BY id').all() as {
+          file_name: string;
+          url: string;
+        }[]
+      ).map((r) => r.url),
+    ).toEqual([
       'storage:uploads/teacher1/aa.pdf',
       'http://files.example/storage/uploads/x.pdf?sig=1',
       'http://evil.example/mirror/storage/uploads/teacher1/aa.pdf',
       `${OLD}uploads/teacher1/a%20b.pdf`,
       `${OLD}courseware/mine.pdf`,
     ]);
-    expect(JSON.parse(String(one("SELECT detail FROM course_events WHERE kind = 'file_bound'").detail))).toMatchObject({ url: 'storage:uploads/teacher1/aa.pdf' });
+    expect(JSON.parse(String(one("SELECT detail FROM course_events WHERE kind = 'file_bound'").detail))).toMatchObject({
+      url: 'storage:uploads/teacher1/aa.pdf',
+    });
 
     // Answers: built at the host the request came to (no PUBLIC_BASE_URL), on a port that is not the old one.
     const env = loadEnv({ DATABASE_URL: file, STORAGE_DIR: path.join(dir, 'storage') });
     const ctx = createServiceCtx(env, { db, log: createLogger('silent') });
     await buildPlaybackIndexes(ctx);
-    expect(String(one('SELECT playback_idx_url FROM courses WHERE roomnum = 20001').playback_idx_url)).toMatch(/^storage:playback\/20001\/[0-9a-f]{32}\/index\.json$/);
+    expect(String(one('SELECT playback_idx_url FROM courses WHERE roomnum = 20001').playback_idx_url)).toMatch(
+      /^storage:playback\/20001\/[0-9a-f]{32}\/index\.json$/,
+    );
     const s = await startLegacyTestServer(ctx);
     try {
       const token = await signUp(s, 'teacher9', 1);
-      sqlite.exec(`UPDATE courses SET host_uid = 'teacher9' WHERE roomnum = 20001; UPDATE bound_files SET owner_uid = 'teacher9'`);
-      const rooms = (await s.call<{ rooms: { roomnum: number; cover: string; playback_idx_url: string }[] }>('live/roomlist', { token, index: 0, size: 10 })).data!.rooms;
+      sqlite.exec(
+        `UPDATE courses SET host_uid = 'teacher9' WHERE roomnum = 20001; UPDATE bound_files SET owner_uid = 'teacher9'`,
+      );
+      const rooms = (
+        await s.call<{ rooms: { roomnum: number; cover: string; playback_idx_url: string }[] }>('live/roomlist', {
+          token,
+          index: 0,
+          size: 10,
+        })
+      ).data!.rooms;
       const r1 = rooms.find((r) => r.roomnum === 20001)!;
       expect(r1.cover).toBe(`${s.url}/storage/uploads/teacher1/c0ffee.png`);
       expect(r1.playback_idx_url).toMatch(new RegExp(`^${s.url}/storage/playback/20001/[0-9a-f]{32}/index\\.json$`));
       expect((await fetch(r1.playback_idx_url)).status).toBe(200);
-      const files = (await s.call<{ bind_files: { url: string }[] }>('live/querybind', { token, index: 0, size: 10 })).data!.bind_files;
+      const files = (await s.call<{ bind_files: { url: string }[] }>('live/querybind', { token, index: 0, size: 10 }))
+        .data!.bind_files;
       expect(files.map((f) => f.url)).toEqual([
         `${s.url}/storage/uploads/teacher1/aa.pdf`,
         'http://files.example/storage/uploads/x.pdf?sig=1',

@@ -13,7 +13,12 @@ const LOGIN_BUDGET_KB = 150;
 const PAGE_BUDGET_KB = 220;
 
 async function firstLoadKb(page: Page): Promise<{ modern: number; withPolyfills: number }> {
-  const scripts = await page.evaluate(() => [...document.querySelectorAll('script[src]')].map((s) => ({ src: (s as HTMLScriptElement).src, nomodule: (s as HTMLScriptElement).noModule })));
+  const scripts = await page.evaluate(() =>
+    [...document.querySelectorAll('script[src]')].map((s) => ({
+      src: (s as HTMLScriptElement).src,
+      nomodule: (s as HTMLScriptElement).noModule,
+    })),
+  );
   let modern = 0;
   let all = 0;
   for (const s of scripts) {
@@ -33,11 +38,22 @@ test('first-load JS stays within budget', async ({ page }) => {
   }
   const demo = demoData();
   await loginInUi(page, demo.teacher, demo.password);
-  for (const p of ['/', '/courses', '/courses/new', `/courses/${demo.liveRoomnum}`, '/library', `/courses/${demo.replayRoomnum}/playback`, `/watch/${demo.replayRoomnum}`]) {
+  for (const p of [
+    '/',
+    '/courses',
+    '/courses/new',
+    `/courses/${demo.liveRoomnum}`,
+    '/library',
+    `/courses/${demo.replayRoomnum}/playback`,
+    `/watch/${demo.replayRoomnum}`,
+  ]) {
     await page.goto(p);
     sizes[p] = await firstLoadKb(page);
   }
-  for (const [p, s] of Object.entries(sizes)) console.log(`first-load JS ${p}: ${s.modern.toFixed(1)} kB gzip (${s.withPolyfills.toFixed(1)} kB with nomodule polyfills)`);
+  for (const [p, s] of Object.entries(sizes))
+    console.log(
+      `first-load JS ${p}: ${s.modern.toFixed(1)} kB gzip (${s.withPolyfills.toFixed(1)} kB with nomodule polyfills)`,
+    );
   expect(sizes['/login']!.modern).toBeLessThanOrEqual(LOGIN_BUDGET_KB);
   expect(sizes['/register']!.modern).toBeLessThanOrEqual(LOGIN_BUDGET_KB);
   expect(Math.max(...Object.values(sizes).map((s) => s.modern))).toBeLessThanOrEqual(PAGE_BUDGET_KB);

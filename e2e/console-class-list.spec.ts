@@ -9,7 +9,10 @@ import { capturePage } from './helpers/capture';
 import { en, loginInUi } from './helpers/console';
 import { LegacyClient, uniqueId } from './helpers/legacy';
 
-test('class list by id and CSV, the attendance matrix, its CSV export and a student history', async ({ page, request }, testInfo) => {
+test('class list by id and CSV, the attendance matrix, its CSV export and a student history', async ({
+  page,
+  request,
+}, testInfo) => {
   test.setTimeout(120_000);
   const api = new LegacyClient(request);
   const teacher = uniqueId('clt');
@@ -30,11 +33,15 @@ test('class list by id and CSV, the attendance matrix, its CSV export and a stud
   // By id: a student, then an unknown id and a teacher's id, each with a clear result.
   await page.getByLabel(en['classList.addLabel']).fill(s1);
   await page.getByTestId('class-add').click();
-  await expect(page.getByTestId('class-results').locator('[data-result="added"]')).toHaveText(en['classList.result.added']);
+  await expect(page.getByTestId('class-results').locator('[data-result="added"]')).toHaveText(
+    en['classList.result.added'],
+  );
   await expect(page.getByTestId('class-list')).toContainText(s1);
   await page.getByLabel(en['classList.addLabel']).fill('no-such-student');
   await page.getByTestId('class-add').click();
-  await expect(page.getByTestId('class-results').locator('[data-result="unknown"]')).toHaveText(en['classList.result.unknown']);
+  await expect(page.getByTestId('class-results').locator('[data-result="unknown"]')).toHaveText(
+    en['classList.result.unknown'],
+  );
 
   // By CSV: BOM, a header with an id column, one repeat, one unknown.
   await page.getByTestId('class-import').setInputFiles({
@@ -62,7 +69,12 @@ test('class list by id and CSV, the attendance matrix, its CSV export and a stud
   });
   // On a phone the matrix scrolls sideways and keeps the student column in place.
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(await page.getByTestId(`matrix-row-${s1}`).locator('th').evaluate((el) => getComputedStyle(el).position)).toBe('sticky');
+  expect(
+    await page
+      .getByTestId(`matrix-row-${s1}`)
+      .locator('th')
+      .evaluate((el) => getComputedStyle(el).position),
+  ).toBe('sticky');
   expect(await page.locator('.matrix-wrap').evaluate((el) => getComputedStyle(el).overflowX)).toBe('auto');
   await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -98,7 +110,11 @@ test('class list by id and CSV, the attendance matrix, its CSV export and a stud
   await expect(page.getByTestId('class-list').locator('li')).toHaveCount(2);
 });
 
-test('the invite panel shows a QR code and the link; a logged-out student who opens it logs in and lands on the course', async ({ page, browser, baseURL }, testInfo) => {
+test('the invite panel shows a QR code and the link; a logged-out student who opens it logs in and lands on the course', async ({
+  page,
+  browser,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(120_000);
   const api = new LegacyClient(page.request);
   const teacher = uniqueId('inv');
@@ -135,7 +151,9 @@ test('the invite panel shows a QR code and the link; a logged-out student who op
   await expect(sp).toHaveURL(new RegExp(`/class/${roomnum}$`));
   await expect(sp.getByTestId('class-title')).toHaveText('Invite me');
   await expect(sp.getByTestId('class-room')).toHaveText(en['classPage.room'].replace('{roomnum}', String(roomnum)));
-  await expect(sp.getByTestId('class-next-step')).toHaveText(en['classPage.joinDraft'].replace('{roomnum}', String(roomnum)));
+  await expect(sp.getByTestId('class-next-step')).toHaveText(
+    en['classPage.joinDraft'].replace('{roomnum}', String(roomnum)),
+  );
   await capturePage(sp, testInfo, 'class-page', async () => {
     await expect(sp.getByTestId('class-title')).toBeVisible();
   });

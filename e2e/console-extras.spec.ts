@@ -20,7 +20,10 @@ test.describe('language from Accept-Language', () => {
   });
 });
 
-test('the language switcher changes the visible strings, and the choice survives a reload', async ({ page, request }) => {
+test('the language switcher changes the visible strings, and the choice survives a reload', async ({
+  page,
+  request,
+}) => {
   const api = new LegacyClient(request);
   const id = uniqueId('lang');
   await api.account(id, 'lang-pass', 1);
@@ -30,7 +33,9 @@ test('the language switcher changes the visible strings, and the choice survives
 
   await page.getByTestId('language-switcher').selectOption('zh-CN');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-  await expect(page.getByRole('navigation', { name: zhCN['nav.label'] }).getByRole('link', { name: zhCN['nav.courses'] })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: zhCN['nav.label'] }).getByRole('link', { name: zhCN['nav.courses'] }),
+  ).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(zhCN['dash.title']);
   await expect(page.getByTestId('logout')).toHaveText(zhCN['nav.logout']);
 
@@ -61,7 +66,9 @@ test('a wrong password shows the error message and stays on the login page', asy
   await expect(page.getByTestId('current-user')).toHaveCount(0);
 });
 
-test('the register form shows the 8-character rule and refuses a shorter password before sending it', async ({ page }) => {
+test('the register form shows the 8-character rule and refuses a shorter password before sending it', async ({
+  page,
+}) => {
   const id = uniqueId('shortpw');
   let registerCalls = 0;
   page.on('request', (r) => {

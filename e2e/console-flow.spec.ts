@@ -56,7 +56,9 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
     await files.getByTestId('file-input').setInputFiles(CLIP);
     const item = files.getByTestId('upload-item').filter({ hasText: CLIP_NAME });
     const bar = item.getByTestId('upload-progress');
-    await expect.poll(() => bar.evaluate((p: HTMLProgressElement) => ({ value: p.value, max: p.max }))).toEqual({ value: 100, max: 100 });
+    await expect
+      .poll(() => bar.evaluate((p: HTMLProgressElement) => ({ value: p.value, max: p.max })))
+      .toEqual({ value: 100, max: 100 });
     await expect(item).toHaveAttribute('data-status', 'done');
     const row = files.getByTestId('file-row').filter({ hasText: CLIP_NAME });
     await expect(row).toBeVisible();
@@ -115,7 +117,9 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
     const t = nowS() + 600;
     const res = await api.raw('live', 'recendcall', {
       t,
-      sign: createHash('md5').update(E2E_LIVE_CALLBACK_KEY + t).digest('hex'),
+      sign: createHash('md5')
+        .update(E2E_LIVE_CALLBACK_KEY + t)
+        .digest('hex'),
       event_type: 100,
       appid: 1250000000,
       stream_id: `s${roomnum}`,
@@ -145,7 +149,12 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
     await expect(badge).toHaveAttribute('data-state', '3');
     await expect(badge).toHaveText(en['state.3']);
     const token = (await api.ok<{ token: string }>('account/login', { id: teacher, pwd: b64(password) })).token;
-    const list = await api.ok<{ rooms: { state: number; playback_idx_url: string }[] }>('live/roomlist', { token, index: 0, size: 10, roomnum });
+    const list = await api.ok<{ rooms: { state: number; playback_idx_url: string }[] }>('live/roomlist', {
+      token,
+      index: 0,
+      size: 10,
+      roomnum,
+    });
     expect(list.rooms[0]?.state).toBe(3);
     expect(list.rooms[0]?.playback_idx_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/storage\/playback\//);
   });

@@ -54,19 +54,27 @@ async function expectAllHeaders(table: Locator, names: string[]): Promise<void> 
 
 /** Nothing widens the page itself at this size: only the table containers scroll sideways. */
 async function expectNoPageOverflow(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+    .toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
 /** The table's scroll container really scrolls sideways at this width (and is reachable by keyboard). */
 async function expectScrollsSideways(table: Locator): Promise<void> {
   const wrap = table.locator('xpath=ancestor::div[contains(@class,"table-wrap")][1]');
   await expect(wrap).toHaveAttribute('tabindex', '0');
-  const m = await wrap.evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth, ox: getComputedStyle(el).overflowX }));
+  const m = await wrap.evaluate((el) => ({
+    sw: el.scrollWidth,
+    cw: el.clientWidth,
+    ox: getComputedStyle(el).overflowX,
+  }));
   expect(m.ox).toBe('auto');
   expect(m.sw).toBeGreaterThan(m.cw);
 }
 
-test('uploads: refusals name the file and the rules, done rows clear, course files are in the library once and attach elsewhere', async ({ page }, testInfo) => {
+test('uploads: refusals name the file and the rules, done rows clear, course files are in the library once and attach elsewhere', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(90_000);
   const teacher = uniqueId('up');
   await registerInUi(page, teacher, `pw-${teacher}-long`);
@@ -74,16 +82,24 @@ test('uploads: refusals name the file and the rules, done rows clear, course fil
   const files = page.locator('section[aria-labelledby="files-h"]');
   await expect(files.getByTestId('upload-rules')).toHaveText(RULES);
   // The picker offers exactly the server's extensions.
-  expect(await files.getByTestId('file-input').getAttribute('accept')).toBe('.pdf,.ppt,.pptx,.doc,.docx,.png,.jpg,.jpeg,.gif,.webp,.mp4');
+  expect(await files.getByTestId('file-input').getAttribute('accept')).toBe(
+    '.pdf,.ppt,.pptx,.doc,.docx,.png,.jpg,.jpeg,.gif,.webp,.mp4',
+  );
 
   await files.getByTestId('file-input').setInputFiles({ name: 'empty.pdf', mimeType: PDF, buffer: Buffer.alloc(0) });
   const empty = files.getByTestId('upload-item').filter({ hasText: 'empty.pdf' });
   await expect(empty).toHaveAttribute('data-status', 'error');
-  await expect(empty.getByTestId('error-message')).toHaveText(en['upload.empty'].replace('{name}', 'empty.pdf').replace('{rules}', RULES));
+  await expect(empty.getByTestId('error-message')).toHaveText(
+    en['upload.empty'].replace('{name}', 'empty.pdf').replace('{rules}', RULES),
+  );
 
-  await files.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await files
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   const txt = files.getByTestId('upload-item').filter({ hasText: 'notes.txt' });
-  await expect(txt.getByTestId('error-message')).toHaveText(en['upload.notAllowed'].replace('{name}', 'notes.txt').replace('{rules}', RULES));
+  await expect(txt.getByTestId('error-message')).toHaveText(
+    en['upload.notAllowed'].replace('{name}', 'notes.txt').replace('{rules}', RULES),
+  );
 
   await files.getByTestId('file-input').setInputFiles(pdf('lesson-a.pdf'));
   const ok = files.getByTestId('upload-item').filter({ hasText: 'lesson-a.pdf' });
@@ -118,7 +134,10 @@ test('uploads: refusals name the file and the rules, done rows clear, course fil
   });
 });
 
-test('forms and actions: counter, named field errors, toasts, confirm start, plain course-state refusals, reversed dates', async ({ page, context }, testInfo) => {
+test('forms and actions: counter, named field errors, toasts, confirm start, plain course-state refusals, reversed dates', async ({
+  page,
+  context,
+}, testInfo) => {
   test.setTimeout(90_000);
   const teacher = uniqueId('act');
   await registerInUi(page, teacher, `pw-${teacher}-long`);
@@ -218,7 +237,7 @@ test('publishing a replay asks first and confirms with a toast', async ({ page }
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
 });
 
-test("student: replay cards with teacher, date and duration; the watch page leads back", async ({ page }, testInfo) => {
+test('student: replay cards with teacher, date and duration; the watch page leads back', async ({ page }, testInfo) => {
   await loginInUi(page, demo.student, demo.password, '/student');
   const card = page.getByTestId('replay-card').filter({ has: page.locator(`a[href="/watch/${demo.replayRoomnum}"]`) });
   await expect(card).toBeVisible();
@@ -275,7 +294,9 @@ test.describe('at 390×844', () => {
     await expect(button).toHaveAttribute('aria-expanded', 'false');
   });
 
-  test('chart labels render at 11 px or more; tables keep every column and scroll; sizes do not wrap', async ({ page }, testInfo) => {
+  test('chart labels render at 11 px or more; tables keep every column and scroll; sizes do not wrap', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(90_000);
     await loginInUi(page, demo.teacher, demo.password);
     const chart = page.getByTestId('activity-chart');
@@ -298,7 +319,12 @@ test.describe('at 390×844', () => {
     await page.goto('/courses');
     const courses = page.getByTestId('course-table');
     await expect(page.getByTestId('course-row').first()).toBeVisible();
-    await expectAllHeaders(courses, [en['courses.colTitle'], en['courses.colState'], en['courses.colTime'], en['courses.colMembers']]);
+    await expectAllHeaders(courses, [
+      en['courses.colTitle'],
+      en['courses.colState'],
+      en['courses.colTime'],
+      en['courses.colMembers'],
+    ]);
     await expectScrollsSideways(courses);
     await expectNoPageOverflow(page);
     // A course's time is on one line.
@@ -312,11 +338,18 @@ test.describe('at 390×844', () => {
     await page.goto('/library');
     const files = page.getByTestId('file-table');
     await expect(page.getByTestId('file-row').first()).toBeVisible();
-    await expectAllHeaders(files, [en['files.name'], en['files.type'], en['files.size'], en['files.uploader'], en['files.time'], '']);
+    await expectAllHeaders(files, [
+      en['files.name'],
+      en['files.type'],
+      en['files.size'],
+      en['files.uploader'],
+      en['files.time'],
+      '',
+    ]);
     await expectScrollsSideways(files);
     await expectNoPageOverflow(page);
     const sizeCell = page.getByTestId('file-row').first().locator('td').nth(2);
-    const size = await sizeCell.evaluate((el) => ({ text: el.textContent ?? '', ws: getComputedStyle(el).whiteSpace}));
+    const size = await sizeCell.evaluate((el) => ({ text: el.textContent ?? '', ws: getComputedStyle(el).whiteSpace }));
     expect(size.text).toMatch(/^\d+(\.\d)?\u00a0(B|KB|MB|GB)$/);
     expect(size.ws).toBe('nowrap');
 

@@ -19,7 +19,10 @@ function inTwoHours(): { value: string; date: Date } {
   const d = new Date(Date.now() + 2 * 3600_000);
   d.setMinutes(d.getMinutes() - (d.getMinutes() % 5), 0, 0);
   const p = (n: number) => String(n).padStart(2, '0');
-  return { value: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`, date: d };
+  return {
+    value: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`,
+    date: d,
+  };
 }
 
 function settled(page: Page, heading: string) {
@@ -103,10 +106,14 @@ test('change password, then log in with the new one only', async ({ page }, test
 test('forgot password: reset with the code printed by npm run reset-password', async ({ page }, testInfo) => {
   await registerInUi(page, 'forgetful1', 'lost-pass-1');
   await logoutInUi(page);
-  const out = execFileSync(path.join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['server/scripts/reset-password.ts', 'forgetful1'], {
-    env: { ...process.env, ...e2eServerEnv() },
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    path.join(process.cwd(), 'node_modules', '.bin', 'tsx'),
+    ['server/scripts/reset-password.ts', 'forgetful1'],
+    {
+      env: { ...process.env, ...e2eServerEnv() },
+      encoding: 'utf8',
+    },
+  );
   const code = /Reset code for forgetful1: ([A-Z0-9-]+)/.exec(out)?.[1];
   expect(code).toBeTruthy();
 
@@ -125,7 +132,10 @@ test('forgot password: reset with the code printed by npm run reset-password', a
   await loginInUi(page, 'forgetful1', 'found-pass-2');
 });
 
-test('recordings: poster frame, download as attachment, delete with confirmation', async ({ page, request }, testInfo) => {
+test('recordings: poster frame, download as attachment, delete with confirmation', async ({
+  page,
+  request,
+}, testInfo) => {
   test.setTimeout(120_000);
   const api = new LegacyClient(request);
   const teacher = uniqueId('rect');
@@ -159,7 +169,9 @@ test('recordings: poster frame, download as attachment, delete with confirmation
   const row = page.getByTestId('recording-row');
   await expect(row).toHaveCount(1);
   // The poster is drawn in the browser from the video's first frame.
-  await expect(row.getByTestId('recording-poster')).toHaveAttribute('src', /^data:image\/jpeg;base64,/, { timeout: 20_000 });
+  await expect(row.getByTestId('recording-poster')).toHaveAttribute('src', /^data:image\/jpeg;base64,/, {
+    timeout: 20_000,
+  });
   const link = row.getByTestId('recording-download');
   await expect(link).toHaveAttribute('download', '');
   const href = await link.getAttribute('href');

@@ -10,7 +10,11 @@ import { E2E_SDKAPPID } from './helpers/server-env';
 test('OPTIONS preflight: 204 with CORS headers', async ({ request }) => {
   const res = await request.fetch('/index.php?svc=account&cmd=login', {
     method: 'OPTIONS',
-    headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    headers: {
+      Origin: 'http://app.example',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    },
   });
   expect(res.status()).toBe(204);
   const h = res.headers();
@@ -24,23 +28,48 @@ test('regist, login, create, roomlist: envelope shapes', async ({ request }) => 
   const api = new LegacyClient(request);
   const id = uniqueId('smoke');
 
-  const regist = await api.raw('account', 'regist', { appid: E2E_SDKAPPID, timeStamp: 1, id, pwd: b64('smoke-pass'), role: 1 });
+  const regist = await api.raw('account', 'regist', {
+    appid: E2E_SDKAPPID,
+    timeStamp: 1,
+    id,
+    pwd: b64('smoke-pass'),
+    role: 1,
+  });
   expect(regist.status()).toBe(200);
   expect(regist.headers()['content-type']).toMatch(/^application\/json/);
   expect(regist.headers()['access-control-allow-origin']).toBe('*');
   expect(await regist.json()).toEqual({ errorCode: 0, errorInfo: '' });
 
-  const login = await api.call<{ token: string; userSig: string; role: number }>('account/login', { id, pwd: b64('smoke-pass') });
-  expect(login).toMatchObject({ errorCode: 0, errorInfo: '', data: { token: expect.any(String), userSig: expect.any(String), role: 1 } });
+  const login = await api.call<{ token: string; userSig: string; role: number }>('account/login', {
+    id,
+    pwd: b64('smoke-pass'),
+  });
+  expect(login).toMatchObject({
+    errorCode: 0,
+    errorInfo: '',
+    data: { token: expect.any(String), userSig: expect.any(String), role: 1 },
+  });
   const token = login.data!.token;
   expect(token.length).toBeGreaterThan(0);
 
-  const created = await api.call<{ roomnum: number; groupid: string }>('live/create', { token, title: 'Smoke test 冒烟' });
-  expect(created).toEqual({ errorCode: 0, errorInfo: '', data: { roomnum: expect.any(Number), groupid: expect.any(String) } });
+  const created = await api.call<{ roomnum: number; groupid: string }>('live/create', {
+    token,
+    title: 'Smoke test 冒烟',
+  });
+  expect(created).toEqual({
+    errorCode: 0,
+    errorInfo: '',
+    data: { roomnum: expect.any(Number), groupid: expect.any(String) },
+  });
   const { roomnum, groupid } = created.data!;
   expect(groupid).toBe(String(roomnum));
 
-  const list = await api.call<{ total: number; rooms: Record<string, unknown>[] }>('live/roomlist', { token, index: 0, size: 10, roomnum });
+  const list = await api.call<{ total: number; rooms: Record<string, unknown>[] }>('live/roomlist', {
+    token,
+    index: 0,
+    size: 10,
+    roomnum,
+  });
   expect(list).toMatchObject({ errorCode: 0, errorInfo: '', data: { total: 1 } });
   expect(list.data!.rooms).toHaveLength(1);
   expect(list.data!.rooms[0]).toMatchObject({
@@ -59,7 +88,9 @@ test('regist, login, create, roomlist: envelope shapes', async ({ request }) => 
   });
 });
 
-test('protocol errors: non-JSON body 10002, duplicate account 10004, wrong password 10006, unknown command 10001', async ({ request }) => {
+test('protocol errors: non-JSON body 10002, duplicate account 10004, wrong password 10006, unknown command 10001', async ({
+  request,
+}) => {
   const api = new LegacyClient(request);
   const notJson = await api.raw('account', 'login', '{"id": "x", this is not json');
   expect(notJson.status()).toBe(200);

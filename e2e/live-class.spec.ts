@@ -33,10 +33,16 @@ async function room(api: LegacyClient, token: string, roomnum: number): Promise<
 const prefix = (s: string) => s.split('{')[0]!;
 
 async function expectNoSeriousAxe(page: Page, label: string): Promise<void> {
-  expect(await axeFindings(page, test.info(), label), `serious/critical accessibility violations on ${label}`).toEqual([]);
+  expect(await axeFindings(page, test.info(), label), `serious/critical accessibility violations on ${label}`).toEqual(
+    [],
+  );
 }
 
-test('the open course page keeps its class alive; without it the class ends by itself and says why', async ({ page, context, request }) => {
+test('the open course page keeps its class alive; without it the class ends by itself and says why', async ({
+  page,
+  context,
+  request,
+}) => {
   test.setTimeout(180_000);
   const api = new LegacyClient(request);
   const teacher = uniqueId('keeper');
@@ -91,7 +97,9 @@ test('the open course page keeps its class alive; without it the class ends by i
 
   await test.step('closing the page lets the class end by the usual rule; reopened, the page says why', async () => {
     await page.close();
-    await expect.poll(async () => (await room(api, token, kept)).state, { timeout: DEAD_MS + 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await room(api, token, kept)).state, { timeout: DEAD_MS + 15_000 })
+      .toBeGreaterThanOrEqual(2);
     await other.goto(`/courses/${kept}`);
     await expect(other.getByTestId('end-reason')).toHaveAttribute('data-reason', 'timeout');
     await expect(other.getByTestId('end-reason')).toContainText(prefix(en['course.endedByTimeout']));
@@ -100,18 +108,24 @@ test('the open course page keeps its class alive; without it the class ends by i
   });
 
   await test.step('a class the teacher ends says so', async () => {
-    const ended = (await api.ok<{ roomnum: number }>('live/create', { token, title: `Ended ${uniqueId('e')}` })).roomnum;
+    const ended = (await api.ok<{ roomnum: number }>('live/create', { token, title: `Ended ${uniqueId('e')}` }))
+      .roomnum;
     await api.ok('live/startcourse', { token, roomnum: ended });
     await api.ok('live/exitroom', { token, roomnum: ended });
     await other.goto(`/courses/${ended}`);
     await expect(other.getByTestId('end-reason')).toHaveAttribute('data-reason', 'teacher');
     await expect(other.getByTestId('end-reason')).toHaveText(en['course.endedByTeacher']);
     await other.goto(`/courses/${ended}/playback`);
-    await expect(other.locator('[data-testid="timeline-item"][data-kind="end"]')).toContainText(en['timeline.endByTeacher']);
+    await expect(other.locator('[data-testid="timeline-item"][data-kind="end"]')).toContainText(
+      en['timeline.endByTeacher'],
+    );
   });
 });
 
-test('replay ready needs a recording; a missing video file shows an error and a retry; uncovered events are greyed', async ({ page, request }) => {
+test('replay ready needs a recording; a missing video file shows an error and a retry; uncovered events are greyed', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const api = new LegacyClient(request);
   const teacher = uniqueId('rec');
@@ -149,7 +163,8 @@ test('replay ready needs a recording; a missing video file shows an error and a 
   });
   expect(await res.json()).toEqual({ code: 0 });
   // The index job makes both state 3; only the one with a recording is a ready replay.
-  for (const roomnum of [bare, broken]) await expect.poll(async () => (await room(api, token, roomnum)).state, { timeout: 30_000 }).toBe(3);
+  for (const roomnum of [bare, broken])
+    await expect.poll(async () => (await room(api, token, roomnum)).state, { timeout: 30_000 }).toBe(3);
   await loginInUi(page, teacher, 'rec-pass');
 
   await test.step('the dashboard lists only the replay that has a recording', async () => {
@@ -166,7 +181,9 @@ test('replay ready needs a recording; a missing video file shows an error and a 
     await page.goto('/courses');
     const row = page.getByTestId('course-row').filter({ hasText: bareTitle });
     await expect(row.getByTestId('state-badge')).toHaveText(en['state.noRecording']);
-    await expect(page.getByTestId('course-row').filter({ hasText: brokenTitle }).getByTestId('state-badge')).toHaveText(en['state.3']);
+    await expect(page.getByTestId('course-row').filter({ hasText: brokenTitle }).getByTestId('state-badge')).toHaveText(
+      en['state.3'],
+    );
     await page.goto(`/courses/${bare}`);
     await expect(page.getByTestId('state-badge')).toHaveAttribute('data-playback', 'none');
     await expect(page.getByTestId('no-recording-note')).toBeVisible();
@@ -210,7 +227,10 @@ test('replay ready needs a recording; a missing video file shows an error and a 
   });
 });
 
-test('the roster counts the teacher apart, lists comings and goings, and shows honest heartbeat ages', async ({ page, request }) => {
+test('the roster counts the teacher apart, lists comings and goings, and shows honest heartbeat ages', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(90_000);
   const api = new LegacyClient(request);
   const teacher = uniqueId('rost');
@@ -219,7 +239,8 @@ test('the roster counts the teacher apart, lists comings and goings, and shows h
   const s2 = uniqueId('rb');
   const t1 = await api.account(s1, 'rost-pass', 0);
   const t2 = await api.account(s2, 'rost-pass', 0);
-  const roomnum = (await api.ok<{ roomnum: number }>('live/create', { token, title: `Roster ${uniqueId('r')}` })).roomnum;
+  const roomnum = (await api.ok<{ roomnum: number }>('live/create', { token, title: `Roster ${uniqueId('r')}` }))
+    .roomnum;
   await loginInUi(page, teacher, 'rost-pass');
   await page.goto(`/courses/${roomnum}`);
   await page.getByTestId('start-course').click();
@@ -230,7 +251,9 @@ test('the roster counts the teacher apart, lists comings and goings, and shows h
   const counts = page.getByTestId('roster-counts');
   await expect(counts).toHaveAttribute('data-students', '2');
   await expect(counts).toHaveAttribute('data-teachers', '1');
-  await expect(counts).toContainText(`${en['roster.teachers'].replace('{n}', '1')} · ${en['roster.studentsMany'].replace('{n}', '2')}`);
+  await expect(counts).toContainText(
+    `${en['roster.teachers'].replace('{n}', '1')} · ${en['roster.studentsMany'].replace('{n}', '2')}`,
+  );
 
   await api.ok('live/reportmemid', { token: t2, roomnum, operate: 1 });
   const feed = page.getByTestId('feed-item');
@@ -238,12 +261,9 @@ test('the roster counts the teacher apart, lists comings and goings, and shows h
   await expect(feed.first()).toHaveAttribute('data-uid', s2);
   await expect(feed.first()).toContainText(en['roster.feedLeave'].replace('{uid}', s2));
   await expect(feed).toHaveCount(4); // teacher joined, s1 joined, s2 joined, s2 left — newest first
-  expect(await feed.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-uid')}`))).toEqual([
-    `leave:${s2}`,
-    `join:${s2}`,
-    `join:${s1}`,
-    `join:${teacher}`,
-  ]);
+  expect(
+    await feed.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-uid')}`)),
+  ).toEqual([`leave:${s2}`, `join:${s2}`, `join:${s1}`, `join:${teacher}`]);
   await expect(counts).toHaveAttribute('data-students', '1');
 
   // Ages are ranges that state the storage granularity, never a falsely exact "n s ago".

@@ -82,7 +82,9 @@ test("teacher's pages: dashboard, courses, course (live and draft), library, pla
     await expect(page.getByTestId('index-status')).toHaveAttribute('data-status', 'ready');
     await expect(page.getByTestId('timeline-item').first()).toBeVisible();
     await expect(page.getByTestId('attendance-row').first()).toBeVisible();
-    await expect.poll(() => page.getByTestId('playback-video').evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => page.getByTestId('playback-video').evaluate((v: HTMLVideoElement) => v.readyState))
+      .toBeGreaterThanOrEqual(1);
   });
 });
 

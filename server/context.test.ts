@@ -21,7 +21,11 @@ function envFor(over: Record<string, string>) {
  * Runs `tsx server/start.ts --legacy-only` with `env`; resolves with its exit code and output. Stops it (SIGTERM) once
  * stdout matches `until`, and kills it after `ms` in any case.
  */
-function runStart(env: Record<string, string>, until?: RegExp, ms = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runStart(
+  env: Record<string, string>,
+  until?: RegExp,
+  ms = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/start.ts', '--legacy-only'], {
       cwd: path.resolve(__dirname, '..'),
@@ -50,7 +54,9 @@ describe('IM provider selection', () => {
   });
 
   it('uses tencent when asked and configured', () => {
-    const ctx = createServiceCtx(envFor({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: 'k', IM_API_BASE: 'http://127.0.0.1:9' }));
+    const ctx = createServiceCtx(
+      envFor({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: 'k', IM_API_BASE: 'http://127.0.0.1:9' }),
+    );
     expect(ctx.im.name).toBe('tencent');
     ctx.db.$client.close();
   });
@@ -65,7 +71,9 @@ describe('IM provider selection', () => {
 
   it('logs which provider each integration uses, which secrets were generated (names only) and that callbacks are refused', () => {
     const lines: Record<string, unknown>[] = [];
-    const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const log = createLogger('info', {
+      write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
+    });
     const env = envFor({});
     const ctx = createServiceCtx(env, { log });
     logProviders(ctx);
@@ -75,9 +83,12 @@ describe('IM provider selection', () => {
       secretsFile: file,
       secrets: ['IM_SECRET_KEY', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'],
     });
-    expect(lines.some((l) => /LIVE_CALLBACK_KEY is not set: live callbacks .* are refused/.test(String(l.msg)))).toBe(true);
+    expect(lines.some((l) => /LIVE_CALLBACK_KEY is not set: live callbacks .* are refused/.test(String(l.msg)))).toBe(
+      true,
+    );
     const text = JSON.stringify(lines);
-    for (const v of Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)) if (typeof v === 'string') expect(text).not.toContain(v);
+    for (const v of Object.values(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>))
+      if (typeof v === 'string') expect(text).not.toContain(v);
     // The next start loads the same file and says so.
     lines.length = 0;
     const again = createServiceCtx(env, { log });
@@ -90,7 +101,9 @@ describe('IM provider selection', () => {
 
   it('warns loudly when unsigned callbacks are allowed', () => {
     const lines: Record<string, unknown>[] = [];
-    const log = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const log = createLogger('info', {
+      write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
+    });
     const ctx = createServiceCtx(envFor({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), { log });
     logProviders(ctx);
     expect(lines.find((l) => /UNSIGNED callbacks from ANYONE/.test(String(l.msg)))).toMatchObject({ level: 40 });
@@ -105,10 +118,24 @@ describe('secrets', () => {
     expect(a.cloud.secretId).not.toBe('AKIDLOCALDEVELOPMENTONLY');
     expect(a.cloud.secretKey).not.toBe('local-development-secret-key');
     const sig = a.usersig.sign('u1');
-    expect(verifyUserSig(sig, { key: 'dev-im-secret-key-do-not-use-in-production', sdkappid: env.SDKAPPID, identifier: 'u1', nowS: Math.floor(Date.now() / 1000) })).toBe(false);
+    expect(
+      verifyUserSig(sig, {
+        key: 'dev-im-secret-key-do-not-use-in-production',
+        sdkappid: env.SDKAPPID,
+        identifier: 'u1',
+        nowS: Math.floor(Date.now() / 1000),
+      }),
+    ).toBe(false);
     const b = createServiceCtx(env);
     expect(b.cloud).toEqual(a.cloud);
-    expect(verifyUserSig(sig, { key: resolveSecrets(env).imSecretKey, sdkappid: env.SDKAPPID, identifier: 'u1', nowS: Math.floor(Date.now() / 1000) })).toBe(true);
+    expect(
+      verifyUserSig(sig, {
+        key: resolveSecrets(env).imSecretKey,
+        sdkappid: env.SDKAPPID,
+        identifier: 'u1',
+        nowS: Math.floor(Date.now() / 1000),
+      }),
+    ).toBe(true);
     a.db.$client.close();
     b.db.$client.close();
   });
@@ -116,10 +143,17 @@ describe('secrets', () => {
   it('configured keys are used as given and no secrets file is written', () => {
     const env = envFor({ IM_SECRET_KEY: 'im-key', TENCENT_SECRET_ID: 'AKIDX', TENCENT_SECRET_KEY: 'sk' });
     const r = resolveSecrets(env);
-    expect(r).toMatchObject({ imSecretKey: 'im-key', cloud: { secretId: 'AKIDX', secretKey: 'sk', isDev: false }, source: { fromFile: [], created: false } });
+    expect(r).toMatchObject({
+      imSecretKey: 'im-key',
+      cloud: { secretId: 'AKIDX', secretKey: 'sk', isDev: false },
+      source: { fromFile: [], created: false },
+    });
     expect(fs.existsSync(secretsFilePath(env))).toBe(false);
     // Only what is missing comes from the file.
-    expect(resolveSecrets(envFor({ IM_SECRET_KEY: 'im-key' })).source.fromFile).toEqual(['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']);
+    expect(resolveSecrets(envFor({ IM_SECRET_KEY: 'im-key' })).source.fromFile).toEqual([
+      'TENCENT_SECRET_ID',
+      'TENCENT_SECRET_KEY',
+    ]);
   });
 
   it('a corrupt secrets file is a ConfigError naming the file', () => {
@@ -132,16 +166,34 @@ describe('secrets', () => {
 
 describe('npm start', () => {
   it('starts with IM_PROVIDER=tencent when configured, logging the provider', async () => {
-    const env = { IM_PROVIDER: 'tencent', IM_SECRET_KEY: 'k', IM_API_BASE: 'http://127.0.0.1:9', DATABASE_URL: path.join(tempDir(), 'edu.db'), PORT: '0', HOST: '127.0.0.1' };
+    const env = {
+      IM_PROVIDER: 'tencent',
+      IM_SECRET_KEY: 'k',
+      IM_API_BASE: 'http://127.0.0.1:9',
+      DATABASE_URL: path.join(tempDir(), 'edu.db'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+    };
     const r = await runStart(env, /"msg":"listening"/);
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.find((l) => l.msg === 'integrations')).toMatchObject({ im: 'tencent', imApiBase: 'http://127.0.0.1:9' });
+    const lines = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'integrations')).toMatchObject({
+      im: 'tencent',
+      imApiBase: 'http://127.0.0.1:9',
+    });
     expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ legacyOnly: true });
     expect(r.stdout + r.stderr).not.toContain('"k"'); // the key is never printed
   });
 
   it('prints the ConfigError and exits non-zero', async () => {
-    const r = await runStart({ IM_PROVIDER: 'tencent', DATABASE_URL: path.join(tempDir(), 'edu.db'), PORT: '0', HOST: '127.0.0.1' });
+    const r = await runStart({
+      IM_PROVIDER: 'tencent',
+      DATABASE_URL: path.join(tempDir(), 'edu.db'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull(); // exited by itself, not killed by the timer
     expect(r.stderr).toContain('IM_PROVIDER=tencent needs IM_SECRET_KEY');

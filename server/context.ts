@@ -116,7 +116,11 @@ function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigS
   if (!env.IM_SECRET_KEY) {
     throw new ConfigError('IM_PROVIDER=tencent needs IM_SECRET_KEY (the IM app key) and SDKAPPID; refusing to start.');
   }
-  return createTencentIm({ apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig }, messageLog, log);
+  return createTencentIm(
+    { apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig },
+    messageLog,
+    log,
+  );
 }
 
 function createVod(env: Env, db: Db): VodProvider {
@@ -125,7 +129,12 @@ function createVod(env: Env, db: Db): VodProvider {
     throw new ConfigError('VOD_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY; refusing to start.');
   }
   try {
-    return createTencentVod({ secretId: env.TENCENT_SECRET_ID, secretKey: env.TENCENT_SECRET_KEY, region: env.VOD_REGION, endpoint: env.VOD_ENDPOINT });
+    return createTencentVod({
+      secretId: env.TENCENT_SECRET_ID,
+      secretKey: env.TENCENT_SECRET_KEY,
+      region: env.VOD_REGION,
+      endpoint: env.VOD_ENDPOINT,
+    });
   } catch (e) {
     throw new ConfigError(`VOD_PROVIDER=tencent: ${(e as Error).message}`);
   }
@@ -133,15 +142,31 @@ function createVod(env: Env, db: Db): VodProvider {
 
 /** One line per integration at start: which provider, which secrets came from the secrets file, callback auth. */
 export function logProviders(ctx: ServiceCtx): void {
-  ctx.log.info({ im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined }, 'integrations');
-  ctx.log.info({ vod: ctx.vod.name, vodEndpoint: ctx.vod.name === 'tencent' ? (ctx.env.VOD_ENDPOINT ?? 'vod.tencentcloudapi.com') : undefined }, 'vod provider');
   ctx.log.info(
-    { storage: ctx.storage.name, storageDir: ctx.storage.name === 'local' ? ctx.env.STORAGE_DIR : undefined, cosBucket: ctx.storage.name === 'tencent' ? ctx.env.COS_BUCKET : undefined },
+    { im: ctx.im.name, imApiBase: ctx.im.name === 'tencent' ? ctx.env.IM_API_BASE : undefined },
+    'integrations',
+  );
+  ctx.log.info(
+    {
+      vod: ctx.vod.name,
+      vodEndpoint: ctx.vod.name === 'tencent' ? (ctx.env.VOD_ENDPOINT ?? 'vod.tencentcloudapi.com') : undefined,
+    },
+    'vod provider',
+  );
+  ctx.log.info(
+    {
+      storage: ctx.storage.name,
+      storageDir: ctx.storage.name === 'local' ? ctx.env.STORAGE_DIR : undefined,
+      cosBucket: ctx.storage.name === 'tencent' ? ctx.env.COS_BUCKET : undefined,
+    },
     'storage provider',
   );
   const src = ctx.secretsSource;
   if (src.fromFile.length > 0) {
-    ctx.log.info({ secretsFile: src.file, secrets: src.fromFile }, src.created ? 'generated secrets into the secrets file' : 'secrets loaded from the secrets file');
+    ctx.log.info(
+      { secretsFile: src.file, secrets: src.fromFile },
+      src.created ? 'generated secrets into the secrets file' : 'secrets loaded from the secrets file',
+    );
   }
   if (!ctx.env.LIVE_CALLBACK_KEY && ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) {
     ctx.log.warn(

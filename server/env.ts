@@ -15,7 +15,14 @@ const csv = (def: string[]) =>
   z
     .string()
     .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? def : v.split(',').map((s) => s.trim()).filter(Boolean)));
+    .transform((v) =>
+      v === undefined || v.trim() === ''
+        ? def
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
 
 /** Read-only VOD API v2 actions a logged-in client may get signed by default. */
 export const DEFAULT_VOD_SIGN_ACTIONS = [

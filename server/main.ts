@@ -30,7 +30,8 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
     if (url.pathname === '/index.php' || isBareBaseLegacy(req.method, url)) {
       serveLegacy(rt.legacy, req, res, url, limit, nodeClientAddress(req, trusted).ip).catch((e: unknown) => {
         ctx.log.error({ err: e }, 'legacy adapter failed');
-        if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+        if (!res.headersSent)
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         res.end('{"errorCode":90000,"errorInfo":"internal server error"}');
       });
       return;
@@ -44,7 +45,9 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
       storage(req, res).catch((e: unknown) => {
         ctx.log.error({ err: e, url: req.url }, 'storage route failed');
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>internal error</Message></Error>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>internal error</Message></Error>',
+        );
       });
       return;
     }
@@ -82,7 +85,9 @@ export interface StartOptions {
   host?: string;
 }
 
-export async function startServer(opts: StartOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+export async function startServer(
+  opts: StartOptions,
+): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
   const rt = getRuntime('server');
   const { ctx } = rt;
   const port = opts.port ?? ctx.env.PORT;

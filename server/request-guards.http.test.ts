@@ -34,22 +34,44 @@ describe('node entry: request guards', () => {
         res.end(`next got ${Buffer.concat(chunks).length}`);
       }
     };
-    server = http.createServer(createRequestListener(createRuntime(ctx), (req, res) => stubNext(req, res).catch(() => undefined)));
+    server = http.createServer(
+      createRequestListener(createRuntime(ctx), (req, res) => stubNext(req, res).catch(() => undefined)),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
 
   /** A raw request; `body` as a Buffer (Content-Length) or a chunk generator (chunked, no length). */
-  function send(method: string, path: string, body?: Buffer | { chunk: Buffer; times: number }): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; ms: number }> {
+  function send(
+    method: string,
+    path: string,
+    body?: Buffer | { chunk: Buffer; times: number },
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; ms: number }> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, headers: Buffer.isBuffer(body) ? { 'content-length': body.length } : {} }, (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString(), ms: performance.now() - started }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          headers: Buffer.isBuffer(body) ? { 'content-length': body.length } : {},
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(parts).toString(),
+              ms: performance.now() - started,
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', () => undefined); // the server closes the socket mid-upload on purpose
       if (Buffer.isBuffer(body)) req.end(body);
       else if (body) {
@@ -106,7 +128,9 @@ describe('node entry: request guards', () => {
   });
 
   it('POST /?svc=account&cmd=regist is the legacy protocol; GET / stays the console', async () => {
-    const body = Buffer.from(JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, id: 'bare1', pwd: 'cHdk', role: 0 }));
+    const body = Buffer.from(
+      JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, id: 'bare1', pwd: 'cHdk', role: 0 }),
+    );
     const r = await send('POST', '/?svc=account&cmd=regist', body);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ errorCode: 0, errorInfo: '' });

@@ -51,11 +51,17 @@ describe('loadOrCreateSecrets', () => {
       const r = loadOrCreateSecrets(${JSON.stringify(file)}); process.stdout.write(JSON.stringify(r));`;
     const run = () =>
       new Promise<{ secrets: Record<string, string>; created: boolean }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '..') });
+        const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+          cwd: path.resolve(__dirname, '..'),
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { secrets: Record<string, string>; created: boolean }) : reject(new Error(out))));
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(JSON.parse(out) as { secrets: Record<string, string>; created: boolean })
+            : reject(new Error(out)),
+        );
       });
     const results = await Promise.all([run(), run(), run(), run(), run(), run()]);
     expect(results.filter((r) => r.created).length).toBe(1);
@@ -68,7 +74,9 @@ describe('loadOrCreateSecrets', () => {
 describe('secretsFilePath', () => {
   const at = (env: Record<string, string>) => secretsFilePath(loadEnv(env));
   it('is SECRETS_FILE, else beside the SQLite file, else ./data/secrets.json', () => {
-    expect(at({ SECRETS_FILE: '/etc/edu/secrets.json', DATABASE_URL: 'file:./x/edu.db' })).toBe('/etc/edu/secrets.json');
+    expect(at({ SECRETS_FILE: '/etc/edu/secrets.json', DATABASE_URL: 'file:./x/edu.db' })).toBe(
+      '/etc/edu/secrets.json',
+    );
     expect(at({})).toBe(path.join('data', 'secrets.json'));
     expect(at({ DATABASE_URL: 'file:/srv/edu/edu.db' })).toBe('/srv/edu/secrets.json');
     expect(at({ DATABASE_URL: 'file:///srv/edu/edu.db' })).toBe('/srv/edu/secrets.json');

@@ -37,7 +37,9 @@ function readSecrets(file: string): GeneratedSecrets {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new SecretsFileError(`Cannot read the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Fix its permissions, or set SECRETS_FILE.`);
+    throw new SecretsFileError(
+      `Cannot read the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Fix its permissions, or set SECRETS_FILE.`,
+    );
   }
   let json: unknown;
   try {
@@ -75,7 +77,9 @@ export function loadOrCreateSecrets(file: string): { secrets: GeneratedSecrets; 
     }
   } catch (e) {
     if (e instanceof SecretsFileError) throw e;
-    throw new SecretsFileError(`Cannot create the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Make its folder writable, or set SECRETS_FILE.`);
+    throw new SecretsFileError(
+      `Cannot create the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Make its folder writable, or set SECRETS_FILE.`,
+    );
   } finally {
     try {
       fs.rmSync(tmp, { force: true });

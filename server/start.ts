@@ -13,7 +13,10 @@ async function main() {
   const legacyOnly = process.argv.includes('--legacy-only');
   if (!legacyOnly && !fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
     console.log('No production build found: running `next build` once…');
-    const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
   (process.env as Record<string, string>).NODE_ENV = 'production';

@@ -32,7 +32,12 @@ export function ActivityChart({ days }: { days: DayStat[] }) {
   const svgRef = useRef<SVGSVGElement>(null);
   // Font size in user units that renders as LABEL_PX at the current width.
   const fs = Math.round(((LABEL_PX * W) / useRenderedWidth(svgRef)) * 10) / 10;
-  const PAD = { l: Math.max(34, fs * 2.6), r: Math.max(34, fs * 2.6), t: Math.max(10, fs * 0.4), b: Math.max(22, fs * 1.7) };
+  const PAD = {
+    l: Math.max(34, fs * 2.6),
+    r: Math.max(34, fs * 2.6),
+    t: Math.max(10, fs * 0.4),
+    b: Math.max(22, fs * 1.7),
+  };
   const maxMin = Math.max(10, ...days.map((d) => d.teachingMinutes));
   const maxAtt = Math.max(5, ...days.map((d) => d.attendance));
   const iw = W - PAD.l - PAD.r;
@@ -43,11 +48,19 @@ export function ActivityChart({ days }: { days: DayStat[] }) {
   const yAtt = (v: number) => PAD.t + ih - (v / maxAtt) * ih;
   const totalMin = days.reduce((s, d) => s + d.teachingMinutes, 0);
   const totalAtt = days.reduce((s, d) => s + d.attendance, 0);
-  const line = days.map((d, i) => `${i === 0 ? 'M' : 'L'}${(x(i) + step / 2).toFixed(1)},${yAtt(d.attendance).toFixed(1)}`).join(' ');
+  const line = days
+    .map((d, i) => `${i === 0 ? 'M' : 'L'}${(x(i) + step / 2).toFixed(1)},${yAtt(d.attendance).toFixed(1)}`)
+    .join(' ');
   const summary = t('dash.chartSummary', { minutes: totalMin, attendance: totalAtt, days: days.length });
   return (
     <figure className="chart" style={{ margin: 0 }}>
-      <svg ref={svgRef} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title chart-desc" data-testid="activity-chart">
+      <svg
+        ref={svgRef}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby="chart-title chart-desc"
+        data-testid="activity-chart"
+      >
         <title id="chart-title">{t('dash.chartTitle')}</title>
         <desc id="chart-desc">{summary}</desc>
         <line x1={PAD.l} x2={W - PAD.r} y1={PAD.t + ih} y2={PAD.t + ih} stroke="#8a94a3" />
@@ -58,7 +71,14 @@ export function ActivityChart({ days }: { days: DayStat[] }) {
           {maxAtt}
         </text>
         {days.map((d, i) => (
-          <rect key={d.day} x={x(i) + 1} width={Math.max(1, step - 2)} y={yMin(d.teachingMinutes)} height={PAD.t + ih - yMin(d.teachingMinutes)} fill="#0b5cad">
+          <rect
+            key={d.day}
+            x={x(i) + 1}
+            width={Math.max(1, step - 2)}
+            y={yMin(d.teachingMinutes)}
+            height={PAD.t + ih - yMin(d.teachingMinutes)}
+            fill="#0b5cad"
+          >
             <title>{t('dash.chartBar', { day: d.day, minutes: d.teachingMinutes, attendance: d.attendance })}</title>
           </rect>
         ))}

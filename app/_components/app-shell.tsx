@@ -82,38 +82,38 @@ function Shell({ uid, teacher, children }: { uid: string; teacher: boolean; chil
             }
           }}
         >
-        {teacher && (
-          <nav aria-label={t('nav.label')}>
-            <ul>
-              <li>
-                <NavLink href="/">{t('nav.home')}</NavLink>
-              </li>
-              <li>
-                <NavLink href="/courses">{t('nav.courses')}</NavLink>
-              </li>
-              <li>
-                <NavLink href="/calendar">{t('nav.calendar')}</NavLink>
-              </li>
-              <li>
-                <NavLink href="/library">{t('nav.library')}</NavLink>
-              </li>
-              <li>
-                <NavLink href="/students">{t('nav.students')}</NavLink>
+          {teacher && (
+            <nav aria-label={t('nav.label')}>
+              <ul>
+                <li>
+                  <NavLink href="/">{t('nav.home')}</NavLink>
                 </li>
                 <li>
-                <NavLink href="/account/password">{t('nav.password')}</NavLink>
-              </li>
-            </ul>
-          </nav>
-        )}
-        <span className="spacer" />
-        <span className="who" data-testid="current-user">
-          {t('nav.signedInAs', { uid })}
-        </span>
-        <LanguageSwitcher />
-        <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="logout">
-          {t('nav.logout')}
-        </button>
+                  <NavLink href="/courses">{t('nav.courses')}</NavLink>
+                </li>
+                <li>
+                  <NavLink href="/calendar">{t('nav.calendar')}</NavLink>
+                </li>
+                <li>
+                  <NavLink href="/library">{t('nav.library')}</NavLink>
+                </li>
+                <li>
+                  <NavLink href="/students">{t('nav.students')}</NavLink>
+                </li>
+                <li>
+                  <NavLink href="/account/password">{t('nav.password')}</NavLink>
+                </li>
+              </ul>
+            </nav>
+          )}
+          <span className="spacer" />
+          <span className="who" data-testid="current-user">
+            {t('nav.signedInAs', { uid })}
+          </span>
+          <LanguageSwitcher />
+          <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="logout">
+            {t('nav.logout')}
+          </button>
         </div>
       </header>
       <main className="page" id="main">

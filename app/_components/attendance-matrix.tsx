@@ -37,7 +37,15 @@ export function Legend() {
 }
 
 /** The range form shared by the matrix and a student's history; calls onApply with the unix bounds. */
-export function RangeForm({ from, to, onApply }: { from: string; to: string; onApply: (from: string, to: string) => void }) {
+export function RangeForm({
+  from,
+  to,
+  onApply,
+}: {
+  from: string;
+  to: string;
+  onApply: (from: string, to: string) => void;
+}) {
   const { t } = useI18n();
   const [f, setF] = useState(from);
   const [tt, setT] = useState(to);
@@ -50,7 +58,8 @@ export function RangeForm({ from, to, onApply }: { from: string; to: string; onA
       }}
     >
       <label>
-        {t('matrix.from')} <input type="date" value={f} onChange={(e) => setF(e.target.value)} data-testid="range-from" />
+        {t('matrix.from')}{' '}
+        <input type="date" value={f} onChange={(e) => setF(e.target.value)} data-testid="range-from" />
       </label>
       <label>
         {t('matrix.to')} <input type="date" value={tt} onChange={(e) => setT(e.target.value)} data-testid="range-to" />
@@ -81,11 +90,21 @@ export function AttendanceMatrixView() {
     <section className="card" aria-labelledby="matrix-h">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h2 id="matrix-h">{t('matrix.title')}</h2>
-        <a className="button" href={`/api/attendance/matrix.csv?${csvQuery.toString()}`} download data-testid="matrix-csv">
+        <a
+          className="button"
+          href={`/api/attendance/matrix.csv?${csvQuery.toString()}`}
+          download
+          data-testid="matrix-csv"
+        >
           {t('matrix.download')}
         </a>
       </div>
-      <RangeForm key={`${range.from}/${range.to}`} from={range.from} to={range.to} onApply={(from, to) => setRange({ from, to })} />
+      <RangeForm
+        key={`${range.from}/${range.to}`}
+        from={range.from}
+        to={range.to}
+        onApply={(from, to) => setRange({ from, to })}
+      />
       {data?.swapped && (
         <p className="alert info" role="status" data-testid="range-swapped">
           {t('matrix.swapped')} ({unixToDayInput(data.from)} – {unixToDayInput(data.to)})
@@ -121,7 +140,9 @@ export function AttendanceMatrixView() {
                   {r.cells.map((cell, i) => (
                     <td key={data.courses[i]!.roomnum} data-status={cell.status}>
                       <StatusLabel status={cell.status} />
-                      {cell.secondsPresent > 0 && <span className="muted small"> {number(Math.round(cell.secondsPresent / 60))}′</span>}
+                      {cell.secondsPresent > 0 && (
+                        <span className="muted small"> {number(Math.round(cell.secondsPresent / 60))}′</span>
+                      )}
                     </td>
                   ))}
                 </tr>

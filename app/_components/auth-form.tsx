@@ -55,7 +55,8 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
         onSubmit={(e) => {
           e.preventDefault();
           // The server checks the same rule (password-rules.ts); checking here first spares a round trip.
-          const found = mode !== 'register' ? null : !longEnoughPassword(pwd) ? 'tooShort' : pwd !== pwd2 ? 'mismatch' : null;
+          const found =
+            mode !== 'register' ? null : !longEnoughPassword(pwd) ? 'tooShort' : pwd !== pwd2 ? 'mismatch' : null;
           setProblem(found);
           if (found) return;
           void submit({ id: id.trim(), pwd: encodeClientPassword(pwd) });
@@ -63,7 +64,18 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
       >
         <div className="field">
           <label htmlFor="auth-id">{t('auth.id')}</label>
-          <input id="auth-id" name="id" type="text" autoComplete="username" required maxLength={32} pattern="[A-Za-z0-9_\-]{1,32}" value={id} onChange={(e) => setId(e.target.value)} aria-describedby="auth-id-hint" />
+          <input
+            id="auth-id"
+            name="id"
+            type="text"
+            autoComplete="username"
+            required
+            maxLength={32}
+            pattern="[A-Za-z0-9_\-]{1,32}"
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            aria-describedby="auth-id-hint"
+          />
           <span id="auth-id-hint" className="hint">
             {t('auth.idHint')}
           </span>
@@ -89,12 +101,22 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
         {mode === 'register' && (
           <div className="field">
             <label htmlFor="auth-pwd2">{t('auth.passwordAgain')}</label>
-            <input id="auth-pwd2" name="password2" type="password" autoComplete="new-password" required value={pwd2} onChange={(e) => setPwd2(e.target.value)} />
+            <input
+              id="auth-pwd2"
+              name="password2"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={pwd2}
+              onChange={(e) => setPwd2(e.target.value)}
+            />
           </div>
         )}
         {problem && (
           <p className="alert error" role="alert" data-testid="error-message">
-            {problem === 'mismatch' ? t('auth.passwordMismatch') : t('auth.passwordTooShort', { min: CONSOLE_PASSWORD_MIN_CHARS })}
+            {problem === 'mismatch'
+              ? t('auth.passwordMismatch')
+              : t('auth.passwordTooShort', { min: CONSOLE_PASSWORD_MIN_CHARS })}
           </p>
         )}
         <ErrorMessage error={error} />

@@ -25,7 +25,8 @@ function addDays(d: Date, n: number): Date {
   return r;
 }
 
-const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+const sameDay = (a: Date, b: Date) =>
+  a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 
 export function CalendarView() {
   const { t, locale } = useI18n();
@@ -68,7 +69,12 @@ export function CalendarView() {
           const isToday = sameDay(day, today);
           const id = `cal-day-${i}`;
           return (
-            <section key={day.toISOString()} className={isToday ? 'cal-day today' : 'cal-day'} aria-labelledby={id} data-testid="cal-day">
+            <section
+              key={day.toISOString()}
+              className={isToday ? 'cal-day today' : 'cal-day'}
+              aria-labelledby={id}
+              data-testid="cal-day"
+            >
               <h2 id={id}>
                 {dayFmt.format(day)}
                 {isToday && <span className="badge">{t('cal.today')}</span>}
@@ -79,8 +85,12 @@ export function CalendarView() {
                 <ul>
                   {items.map((e) => (
                     <li key={e.roomnum} data-testid="cal-entry">
-                      <time dateTime={new Date(e.at * 1000).toISOString()}>{timeFmt.format(new Date(e.at * 1000))}</time>{' '}
-                      <Link href={e.state >= 2 ? `/courses/${e.roomnum}/playback` : `/courses/${e.roomnum}`}>{e.title}</Link>
+                      <time dateTime={new Date(e.at * 1000).toISOString()}>
+                        {timeFmt.format(new Date(e.at * 1000))}
+                      </time>{' '}
+                      <Link href={e.state >= 2 ? `/courses/${e.roomnum}/playback` : `/courses/${e.roomnum}`}>
+                        {e.title}
+                      </Link>
                       <div className="row small">
                         <StateBadge state={e.state} />
                         {e.minutes !== null && <span className="muted">{t('cal.minutes', { n: e.minutes })}</span>}

@@ -45,15 +45,37 @@ export function ChangePasswordView() {
       >
         <div className="field">
           <label htmlFor="pwd-current">{t('pwd.current')}</label>
-          <input id="pwd-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+          <input
+            id="pwd-current"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="pwd-new">{t('pwd.new')}</label>
-          <input id="pwd-new" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_CHARS} value={next} onChange={(e) => setNext(e.target.value)} />
+          <input
+            id="pwd-new"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={MIN_PASSWORD_CHARS}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="pwd-again">{t('pwd.newAgain')}</label>
-          <input id="pwd-again" type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} />
+          <input
+            id="pwd-again"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={again}
+            onChange={(e) => setAgain(e.target.value)}
+          />
         </div>
         {problem && (
           <p className="alert error" role="alert" data-testid="error-message">

@@ -21,7 +21,11 @@ function ResultsTable({ rows }: { rows: { line?: number; id: string; result: Add
   return (
     <div data-testid="class-results">
       <p role="status">
-        {t('classList.summary', { added: count('added'), listed: count('listed'), failed: rows.length - count('added') - count('listed') })}
+        {t('classList.summary', {
+          added: count('added'),
+          listed: count('listed'),
+          failed: rows.length - count('added') - count('listed'),
+        })}
       </p>
       <div className="table-wrap" tabIndex={0} role="region" aria-label={t('classList.results')}>
         <table>
@@ -58,7 +62,9 @@ export function ClassListView() {
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.classList.pathKey() });
   const add = useMutation(trpc.classList.add.mutationOptions({ onSuccess: (r) => setResults(r), onSettled: refresh }));
   const remove = useMutation(trpc.classList.remove.mutationOptions({ onSettled: refresh }));
-  const importCsv = useMutation(trpc.classList.importCsv.mutationOptions({ onSuccess: (r) => setResults(r), onSettled: refresh }));
+  const importCsv = useMutation(
+    trpc.classList.importCsv.mutationOptions({ onSuccess: (r) => setResults(r), onSettled: refresh }),
+  );
 
   return (
     <>
@@ -75,7 +81,15 @@ export function ClassListView() {
             }}
           >
             <label htmlFor="class-add-id">{t('classList.addLabel')}</label>
-            <input id="class-add-id" type="text" value={id} onChange={(e) => setId(e.target.value)} maxLength={64} autoComplete="off" data-testid="class-add-id" />
+            <input
+              id="class-add-id"
+              type="text"
+              value={id}
+              onChange={(e) => setId(e.target.value)}
+              maxLength={64}
+              autoComplete="off"
+              data-testid="class-add-id"
+            />
             <button type="submit" className="primary" disabled={add.isPending} data-testid="class-add">
               {t('classList.add')}
             </button>
@@ -116,8 +130,14 @@ export function ClassListView() {
             <ul className="class-list" data-testid="class-list">
               {list.data.map((s) => (
                 <li key={s.uid}>
-                  <Link href={`/students/${encodeURIComponent(s.uid)}`}>{s.uid}</Link> <span className="muted small">{dateTime(s.addedAt)}</span>{' '}
-                  <button type="button" className="link" aria-label={t('classList.removeLabel', { uid: s.uid })} onClick={() => remove.mutate({ uid: s.uid })}>
+                  <Link href={`/students/${encodeURIComponent(s.uid)}`}>{s.uid}</Link>{' '}
+                  <span className="muted small">{dateTime(s.addedAt)}</span>{' '}
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={t('classList.removeLabel', { uid: s.uid })}
+                    onClick={() => remove.mutate({ uid: s.uid })}
+                  >
                     {t('classList.remove')}
                   </button>
                 </li>

@@ -33,7 +33,12 @@ export function ConfirmButton(props: {
       >
         {props.label}
       </button>
-      <dialog ref={ref} aria-labelledby={titleId} aria-describedby={bodyId} data-testid={props.testId ? `${props.testId}-dialog` : undefined}>
+      <dialog
+        ref={ref}
+        aria-labelledby={titleId}
+        aria-describedby={bodyId}
+        data-testid={props.testId ? `${props.testId}-dialog` : undefined}
+      >
         <h2 id={titleId}>{props.title}</h2>
         <p id={bodyId}>{props.body}</p>
         <div className="row end">

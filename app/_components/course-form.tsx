@@ -20,7 +20,13 @@ import { Uploader, type FinishedUpload } from './uploader';
 const FIELD_LABELS: Record<string, MessageKey> = { title: 'course.titleLabel', cover: 'course.coverLabel' };
 
 export function CourseForm(props: {
-  existing?: { roomnum: number; title: string; cover: string; plannedStart: number | null; plannedMinutes: number | null };
+  existing?: {
+    roomnum: number;
+    title: string;
+    cover: string;
+    plannedStart: number | null;
+    plannedMinutes: number | null;
+  };
   onDone?: () => void;
 }) {
   const { t, number } = useI18n();
@@ -56,9 +62,12 @@ export function CourseForm(props: {
   );
   const m = props.existing ? update : create;
   const coverInput = cover ? { key: cover.key, fileName: cover.fileName, mime: cover.mime } : undefined;
-  const shownCover = cover?.url ?? (removeCover ? '' : props.existing?.cover ?? '');
+  const shownCover = cover?.url ?? (removeCover ? '' : (props.existing?.cover ?? ''));
   const fieldErrors = fieldErrorsOf(m.error);
-  const fieldText = (field: string) => (fieldErrors[field] ? t('validation.field', { field: t(FIELD_LABELS[field] ?? 'course.titleLabel'), message: fieldErrors[field] }) : '');
+  const fieldText = (field: string) =>
+    fieldErrors[field]
+      ? t('validation.field', { field: t(FIELD_LABELS[field] ?? 'course.titleLabel'), message: fieldErrors[field] })
+      : '';
   // Characters as the server counts them (code points), so the counter agrees with its limit.
   const used = [...title.trim()].length;
   const max = limits.data?.titleMax;
@@ -74,7 +83,13 @@ export function CourseForm(props: {
         const plannedMinutes = minutes.trim() ? Number(minutes) : undefined;
         if (props.existing) {
           const plan = { plannedStart: plannedStart ?? null, plannedMinutes: plannedMinutes ?? null };
-          update.mutate({ roomnum: props.existing.roomnum, title: title.trim(), cover: coverInput, removeCover: removeCover && !cover, ...plan });
+          update.mutate({
+            roomnum: props.existing.roomnum,
+            title: title.trim(),
+            cover: coverInput,
+            removeCover: removeCover && !cover,
+            ...plan,
+          });
         } else create.mutate({ title: title.trim(), cover: coverInput, plannedStart, plannedMinutes });
       }}
     >
@@ -90,7 +105,11 @@ export function CourseForm(props: {
           aria-describedby={`${counterId}${fieldErrors.title ? ` ${titleErrorId}` : ''}`}
           data-testid="course-title-input"
         />
-        <span id={counterId} className={`small counter${max !== undefined && used > max ? ' over' : ''}`} data-testid="title-counter">
+        <span
+          id={counterId}
+          className={`small counter${max !== undefined && used > max ? ' over' : ''}`}
+          data-testid="title-counter"
+        >
           {max !== undefined ? t('course.titleCounter', { used: number(used), max: number(max) }) : ''}
         </span>
         {fieldErrors.title && (
@@ -102,14 +121,31 @@ export function CourseForm(props: {
       <div className="row plan-fields">
         <div className="field">
           <label htmlFor="course-planned">{t('course.plannedStart')}</label>
-          <input id="course-planned" type="datetime-local" value={planned} onChange={(e) => setPlanned(e.target.value)} aria-describedby="course-planned-hint" data-testid="course-planned-input" />
+          <input
+            id="course-planned"
+            type="datetime-local"
+            value={planned}
+            onChange={(e) => setPlanned(e.target.value)}
+            aria-describedby="course-planned-hint"
+            data-testid="course-planned-input"
+          />
           <span id="course-planned-hint" className="hint">
             {t('course.planHint')}
           </span>
         </div>
         <div className="field">
           <label htmlFor="course-minutes">{t('course.plannedMinutes')}</label>
-          <input id="course-minutes" type="number" inputMode="numeric" min={5} max={600} step={5} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="course-minutes-input" />
+          <input
+            id="course-minutes"
+            type="number"
+            inputMode="numeric"
+            min={5}
+            max={600}
+            step={5}
+            value={minutes}
+            onChange={(e) => setMinutes(e.target.value)}
+            data-testid="course-minutes-input"
+          />
         </div>
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>

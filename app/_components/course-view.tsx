@@ -26,7 +26,9 @@ import { useHostBeat } from './use-host-beat';
 /** "ended by the teacher" / "ended: no heartbeat from the teacher for N min". */
 function endingText(e: CourseEnding, t: (k: MessageKey, v?: Record<string, string | number>) => string): string {
   if (e.reason === 'teacher') return t('course.endedByTeacher');
-  return e.silentS === null ? t('course.endedByTimeoutUnknown') : t('course.endedByTimeout', { duration: silenceDuration(e.silentS, t) });
+  return e.silentS === null
+    ? t('course.endedByTimeoutUnknown')
+    : t('course.endedByTimeout', { duration: silenceDuration(e.silentS, t) });
 }
 
 export function CourseView({ roomnum }: { roomnum: number }) {
@@ -47,8 +49,12 @@ export function CourseView({ roomnum }: { roomnum: number }) {
     else if (state !== undefined && state >= 2 && sawLive.current) setEndedWhileOpen(true);
   }, [state]);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
-  const start = useMutation(trpc.course.start.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseStarted')) }));
-  const end = useMutation(trpc.course.end.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseEnded')) }));
+  const start = useMutation(
+    trpc.course.start.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseStarted')) }),
+  );
+  const end = useMutation(
+    trpc.course.end.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseEnded')) }),
+  );
   const del = useMutation(
     trpc.course.delete.mutationOptions({
       onSuccess: () => {
@@ -110,11 +116,28 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           ) : (
             <div className="row">
               {/* A class starts once (an ended class cannot be restarted): ask first. */}
-              <ConfirmButton label={t('course.start')} title={t('course.startTitle')} body={t('course.startBody', { title: c.title })} confirmLabel={t('course.start')} onConfirm={() => start.mutate({ roomnum })} disabled={start.isPending} primary testId="start-course" />
+              <ConfirmButton
+                label={t('course.start')}
+                title={t('course.startTitle')}
+                body={t('course.startBody', { title: c.title })}
+                confirmLabel={t('course.start')}
+                onConfirm={() => start.mutate({ roomnum })}
+                disabled={start.isPending}
+                primary
+                testId="start-course"
+              />
               <button type="button" onClick={() => setEditing(true)} data-testid="edit-course">
                 {t('course.edit')}
               </button>
-              <ConfirmButton label={t('course.delete')} title={t('course.deleteTitle')} body={t('course.deleteBody', { title: c.title })} confirmLabel={t('course.delete')} onConfirm={() => del.mutate({ roomnum })} danger testId="delete-course" />
+              <ConfirmButton
+                label={t('course.delete')}
+                title={t('course.deleteTitle')}
+                body={t('course.deleteBody', { title: c.title })}
+                confirmLabel={t('course.delete')}
+                onConfirm={() => del.mutate({ roomnum })}
+                danger
+                testId="delete-course"
+              />
             </div>
           )}
         </section>
@@ -127,7 +150,16 @@ export function CourseView({ roomnum }: { roomnum: number }) {
               <span className="live-dot" aria-hidden="true" />
               {t('course.liveRoster')}
             </h2>
-            <ConfirmButton label={t('course.end')} title={t('course.endTitle')} body={t('course.endBody')} confirmLabel={t('course.end')} onConfirm={() => end.mutate({ roomnum })} disabled={end.isPending} danger testId="end-course" />
+            <ConfirmButton
+              label={t('course.end')}
+              title={t('course.endTitle')}
+              body={t('course.endBody')}
+              confirmLabel={t('course.end')}
+              onConfirm={() => end.mutate({ roomnum })}
+              disabled={end.isPending}
+              danger
+              testId="end-course"
+            />
           </div>
           <p className="muted small">{t('course.keepAliveNote')}</p>
           <RosterPanel roomnum={roomnum} />

@@ -45,7 +45,15 @@ export function CoursesView() {
   // A reversed range (from after to) is read the way it was meant: swapped, and the page says so.
   const reversed = from !== '' && to !== '' && dayBound(from, false)! > dayBound(to, true)!;
   const [lo, hi] = reversed ? [to, from] : [from, to];
-  const input = { page, pageSize: PAGE_SIZE, state, q: q || undefined, from: dayBound(lo, false), to: dayBound(hi, true), sort };
+  const input = {
+    page,
+    pageSize: PAGE_SIZE,
+    state,
+    q: q || undefined,
+    from: dayBound(lo, false),
+    to: dayBound(hi, true),
+    sort,
+  };
   const list = useQuery(trpc.course.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const counts = list.data?.counts;
   const all = counts ? counts['0'] + counts['1'] + counts['2'] + counts['3'] : undefined;
@@ -84,15 +92,38 @@ export function CoursesView() {
         <div className="row">
           <span className="field" style={{ margin: 0 }}>
             <label htmlFor="course-search">{t('courses.search')}</label>
-            <input id="course-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t('courses.searchPlaceholder')} maxLength={128} />
+            <input
+              id="course-search"
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              placeholder={t('courses.searchPlaceholder')}
+              maxLength={128}
+            />
           </span>
           <span className="field" style={{ margin: 0 }}>
             <label htmlFor="course-from">{t('courses.from')}</label>
-            <input id="course-from" type="date" value={from} onChange={(e) => { setFrom(e.target.value); setPage(1); }} />
+            <input
+              id="course-from"
+              type="date"
+              value={from}
+              onChange={(e) => {
+                setFrom(e.target.value);
+                setPage(1);
+              }}
+            />
           </span>
           <span className="field" style={{ margin: 0 }}>
             <label htmlFor="course-to">{t('courses.to')}</label>
-            <input id="course-to" type="date" value={to} onChange={(e) => { setTo(e.target.value); setPage(1); }} />
+            <input
+              id="course-to"
+              type="date"
+              value={to}
+              onChange={(e) => {
+                setTo(e.target.value);
+                setPage(1);
+              }}
+            />
           </span>
           <span className="field" style={{ margin: 0 }}>
             <label htmlFor="course-sort">{t('courses.sort')}</label>
@@ -138,7 +169,9 @@ export function CoursesView() {
                   <td>
                     <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
                     <div className="muted small">#{c.roomnum}</div>
-                    {c.state === 0 && c.plannedStart !== null && <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>}
+                    {c.state === 0 && c.plannedStart !== null && (
+                      <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>
+                    )}
                   </td>
                   <td>
                     <StateBadge state={c.state} playback={c.playback} />

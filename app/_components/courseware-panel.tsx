@@ -29,10 +29,12 @@ interface FileRow {
 function Preview({ file }: { file: FileRow }) {
   const { t } = useI18n();
   const kind = previewKind(file.mime, file.url);
-  if (kind === 'pdf') return <iframe src={file.url} title={t('files.previewOf', { name: file.fileName })} data-testid="file-preview" />;
+  if (kind === 'pdf')
+    return <iframe src={file.url} title={t('files.previewOf', { name: file.fileName })} data-testid="file-preview" />;
   // eslint-disable-next-line @next/next/no-img-element -- user content from storage, not an optimisable asset
   if (kind === 'image') return <img src={file.url} alt={file.fileName} data-testid="file-preview" />;
-  if (kind === 'video') return <video src={file.url} controls preload="metadata" aria-label={file.fileName} data-testid="file-preview" />;
+  if (kind === 'video')
+    return <video src={file.url} controls preload="metadata" aria-label={file.fileName} data-testid="file-preview" />;
   return <p className="muted">{t('files.noPreview')}</p>;
 }
 
@@ -46,16 +48,32 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
   // Any change here also changes the library (which lists course files): refresh every file list.
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.courseware.list.pathKey() });
   const bind = useMutation(trpc.courseware.bind.mutationOptions({ onSettled: invalidate }));
-  const unbind = useMutation(trpc.courseware.unbind.mutationOptions({ onSettled: invalidate, onSuccess: () => toast(t('toast.fileRemoved')) }));
-  const attach = useMutation(trpc.courseware.attachFromLibrary.mutationOptions({ onSettled: invalidate, onSuccess: () => toast(t('toast.fileAttached')) }));
+  const unbind = useMutation(
+    trpc.courseware.unbind.mutationOptions({ onSettled: invalidate, onSuccess: () => toast(t('toast.fileRemoved')) }),
+  );
+  const attach = useMutation(
+    trpc.courseware.attachFromLibrary.mutationOptions({
+      onSettled: invalidate,
+      onSuccess: () => toast(t('toast.fileAttached')),
+    }),
+  );
 
   return (
     <div className="stack">
       {editable && (
-        <Uploader purpose="courseware" roomnum={roomnum} multiple onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })} />
+        <Uploader
+          purpose="courseware"
+          roomnum={roomnum}
+          multiple
+          onUploaded={(u) => bind.mutateAsync({ roomnum, key: u.key, fileName: u.fileName, mime: u.mime })}
+        />
       )}
       {editable && roomnum > 0 && (
-        <FromLibrary onAttach={(fileId) => attach.mutate({ roomnum, fileId })} pending={attach.isPending} here={new Set(list.data?.files.map((f) => f.url))} />
+        <FromLibrary
+          onAttach={(fileId) => attach.mutate({ roomnum, fileId })}
+          pending={attach.isPending}
+          here={new Set(list.data?.files.map((f) => f.url))}
+        />
       )}
       <ErrorMessage error={list.error ?? unbind.error ?? attach.error} action="files" />
       {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
@@ -91,12 +109,28 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
           </table>
         </div>
       )}
-      {list.data && list.data.total > list.data.files.length && <p className="muted small">{t('files.more', { n: list.data.total - list.data.files.length })}</p>}
+      {list.data && list.data.total > list.data.files.length && (
+        <p className="muted small">{t('files.more', { n: list.data.total - list.data.files.length })}</p>
+      )}
     </div>
   );
 }
 
-function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow; open: boolean; onToggle: () => void; size: string; time: string; onUnbind?: () => void }) {
+function FileTableRow({
+  f,
+  open,
+  onToggle,
+  size,
+  time,
+  onUnbind,
+}: {
+  f: FileRow;
+  open: boolean;
+  onToggle: () => void;
+  size: string;
+  time: string;
+  onUnbind?: () => void;
+}) {
   const { t } = useI18n();
   const canPreview = previewKind(f.mime, f.url) !== null;
   return (
@@ -119,7 +153,14 @@ function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow;
               </button>
             )}
             {onUnbind && (
-              <ConfirmButton label={t('files.unbind')} title={t('files.unbindTitle')} body={t('files.unbindBody', { name: f.fileName })} confirmLabel={t('files.unbind')} onConfirm={onUnbind} danger />
+              <ConfirmButton
+                label={t('files.unbind')}
+                title={t('files.unbindTitle')}
+                body={t('files.unbindBody', { name: f.fileName })}
+                confirmLabel={t('files.unbind')}
+                onConfirm={onUnbind}
+                danger
+              />
             )}
           </span>
         </td>
@@ -136,7 +177,15 @@ function FileTableRow({ f, open, onToggle, size, time, onUnbind }: { f: FileRow;
 }
 
 /** Pick a file from the teacher's library (any course's files too) not yet in this course, and attach it. */
-function FromLibrary({ onAttach, pending, here }: { onAttach: (fileId: number) => void; pending: boolean; here: Set<string> }) {
+function FromLibrary({
+  onAttach,
+  pending,
+  here,
+}: {
+  onAttach: (fileId: number) => void;
+  pending: boolean;
+  here: Set<string>;
+}) {
   const { t } = useI18n();
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);

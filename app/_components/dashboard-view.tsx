@@ -10,7 +10,15 @@ import { ActivityChart } from './activity-chart';
 import { ErrorMessage } from './error-message';
 import { StateBadge } from './state-badge';
 
-function CourseList({ items, empty, when }: { items: DashboardCourse[]; empty: string; when: (c: DashboardCourse) => string }) {
+function CourseList({
+  items,
+  empty,
+  when,
+}: {
+  items: DashboardCourse[];
+  empty: string;
+  when: (c: DashboardCourse) => string;
+}) {
   if (items.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
@@ -49,11 +57,19 @@ export function DashboardView() {
                 <span className="live-dot" aria-hidden="true" />
                 {t('dash.liveNow')}
               </h2>
-              <CourseList items={q.data.live} empty={t('dash.noneLive')} when={(c) => t('dash.members', { n: c.memsize })} />
+              <CourseList
+                items={q.data.live}
+                empty={t('dash.noneLive')}
+                when={(c) => t('dash.members', { n: c.memsize })}
+              />
             </section>
             <section className="card" aria-labelledby="dash-scheduled" data-testid="dash-scheduled">
               <h2 id="dash-scheduled">{t('dash.scheduled')}</h2>
-              <CourseList items={q.data.upcoming} empty={t('dash.noneScheduled')} when={(c) => t('course.plannedAt', { time: dateTime(c.plannedStart ?? 0) })} />
+              <CourseList
+                items={q.data.upcoming}
+                empty={t('dash.noneScheduled')}
+                when={(c) => t('course.plannedAt', { time: dateTime(c.plannedStart ?? 0) })}
+              />
             </section>
             <section className="card" aria-labelledby="dash-drafts">
               <h2 id="dash-drafts">{t('dash.upcoming')}</h2>
@@ -61,7 +77,11 @@ export function DashboardView() {
             </section>
             <section className="card" aria-labelledby="dash-replay">
               <h2 id="dash-replay">{t('dash.recentPlayback')}</h2>
-              <CourseList items={q.data.recentPlayback} empty={t('dash.nonePlayback')} when={(c) => dateTime(c.endTime)} />
+              <CourseList
+                items={q.data.recentPlayback}
+                empty={t('dash.nonePlayback')}
+                when={(c) => dateTime(c.endTime)}
+              />
             </section>
           </div>
           <section className="card" aria-labelledby="dash-activity">

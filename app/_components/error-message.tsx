@@ -34,7 +34,8 @@ const COURSE_STATE_BY_ACTION: Record<CourseAction, MessageKey> = {
  */
 function apiData(error: unknown): ErrorData | null {
   if (error instanceof ApiError) return error.data as ErrorData;
-  if (error instanceof Error && error.name === 'TRPCClientError') return ((error as { data?: unknown }).data ?? {}) as ErrorData;
+  if (error instanceof Error && error.name === 'TRPCClientError')
+    return ((error as { data?: unknown }).data ?? {}) as ErrorData;
   return null;
 }
 
@@ -83,7 +84,11 @@ export function useErrorText(): (error: unknown, action?: CourseAction) => strin
     const data = apiData(error);
     if (data) {
       const byAction = data.appCode === 'COURSE_STATE' && action ? COURSE_STATE_BY_ACTION[action] : undefined;
-      const key = byAction || (data.appCode && BY_APP_CODE[data.appCode]) || (data.code && BY_TRPC_CODE[data.code]) || 'error.generic';
+      const key =
+        byAction ||
+        (data.appCode && BY_APP_CODE[data.appCode]) ||
+        (data.code && BY_TRPC_CODE[data.code]) ||
+        'error.generic';
       return t(key, { minutes: Math.max(1, Math.ceil((data.retryAfterS ?? 60) / 60)) });
     }
     if (error instanceof UploadError) return t(error.key, error.vars);

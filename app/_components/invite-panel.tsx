@@ -21,7 +21,8 @@ function InviteBody({ url }: { url: string }) {
     let cancelled = false;
     import('qrcode')
       .then((QR) => {
-        if (!cancelled && canvas.current) return QR.toCanvas(canvas.current, url, { width: 200, margin: 2, errorCorrectionLevel: 'M' });
+        if (!cancelled && canvas.current)
+          return QR.toCanvas(canvas.current, url, { width: 200, margin: 2, errorCorrectionLevel: 'M' });
       })
       .catch(() => !cancelled && setFailed(true));
     return () => {
@@ -30,7 +31,15 @@ function InviteBody({ url }: { url: string }) {
   }, [url]);
   return (
     <div className="invite-body">
-      <canvas ref={canvas} role="img" aria-label={t('invite.qrLabel', { url })} width={200} height={200} data-testid="invite-qr" hidden={failed} />
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={t('invite.qrLabel', { url })}
+        width={200}
+        height={200}
+        data-testid="invite-qr"
+        hidden={failed}
+      />
       <div>
         <p className="muted">{t('invite.intro')}</p>
         {failed && <p className="alert error">{t('invite.qrFailed')}</p>}
@@ -44,7 +53,10 @@ function InviteBody({ url }: { url: string }) {
         <button
           type="button"
           onClick={() => {
-            void navigator.clipboard?.writeText(url).then(() => setCopied(true), () => setCopied(false));
+            void navigator.clipboard?.writeText(url).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
           }}
           data-testid="invite-copy"
         >

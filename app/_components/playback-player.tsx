@@ -51,7 +51,15 @@ function isHls(url: string): boolean {
   return /\.m3u8($|\?)/i.test(url);
 }
 
-export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: PlayerSegment[]; timeline: PlayerTimelineItem[]; beginTime: number }) {
+export function PlaybackPlayer({
+  segments,
+  timeline,
+  beginTime,
+}: {
+  segments: PlayerSegment[];
+  timeline: PlayerTimelineItem[];
+  beginTime: number;
+}) {
   const { t, time } = useI18n();
   const videoRef = useRef<HTMLVideoElement>(null);
   const hlsRef = useRef<HlsLike | null>(null);
@@ -68,7 +76,12 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   const url = current?.videoUrl;
   const hasCurrent = current !== undefined;
   const setProblem = useCallback(() => setFailure({ source: url ?? '', attempt }), [url, attempt]);
-  const problem: VideoProblem | null = hasCurrent && !url ? 'missing' : failure && failure.source === (url ?? '') && failure.attempt === attempt ? 'load' : null;
+  const problem: VideoProblem | null =
+    hasCurrent && !url
+      ? 'missing'
+      : failure && failure.source === (url ?? '') && failure.attempt === attempt
+        ? 'load'
+        : null;
 
   const applyPendingSeek = useCallback(() => {
     const v = videoRef.current;
@@ -121,9 +134,15 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
   function label(item: PlayerTimelineItem): string {
     if (item.kind === 'end') {
       if (item.reason !== 'timeout') return t('timeline.endByTeacher');
-      return item.silentS == null ? t('timeline.endByTimeoutUnknown') : t('timeline.endByTimeout', { duration: silenceDuration(item.silentS, t) });
+      return item.silentS == null
+        ? t('timeline.endByTimeoutUnknown')
+        : t('timeline.endByTimeout', { duration: silenceDuration(item.silentS, t) });
     }
-    const base = t(KIND_KEYS[item.kind], { uid: item.uid, name: item.fileName ?? '', duration: formatDuration(item.duration ?? 0) });
+    const base = t(KIND_KEYS[item.kind], {
+      uid: item.uid,
+      name: item.fileName ?? '',
+      duration: formatDuration(item.duration ?? 0),
+    });
     return item.kind === 'leave' && item.reason === 'timeout' ? `${base} ${t('timeline.timeoutSuffix')}` : base;
   }
 
@@ -163,7 +182,15 @@ export function PlaybackPlayer({ segments, timeline, beginTime }: { segments: Pl
             {segments.length > 1 && (
               <div className="segments" role="group" aria-label={t('playback.segments')}>
                 {segments.map((s, i) => (
-                  <button key={s.recordingId} type="button" aria-pressed={i === index} onClick={() => { pendingSeek.current = { offsetS: 0, play: false }; setIndex(i); }}>
+                  <button
+                    key={s.recordingId}
+                    type="button"
+                    aria-pressed={i === index}
+                    onClick={() => {
+                      pendingSeek.current = { offsetS: 0, play: false };
+                      setIndex(i);
+                    }}
+                  >
                     {t('playback.segment', { n: i + 1, time: time(s.startTime) })}
                   </button>
                 ))}

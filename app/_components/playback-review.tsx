@@ -22,13 +22,19 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const view = useQuery(trpc.playback.view.queryOptions({ roomnum }));
   // While the index is being built, look again now and then so "ready" shows up by itself.
   const review = useQuery(
-    trpc.playback.review.queryOptions({ roomnum }, { refetchInterval: (q) => (q.state.data?.index.status === 'pending' ? 10_000 : false) }),
+    trpc.playback.review.queryOptions(
+      { roomnum },
+      { refetchInterval: (q) => (q.state.data?.index.status === 'pending' ? 10_000 : false) },
+    ),
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
   const retry = useMutation(trpc.playback.retryIndex.mutationOptions({ onSettled: refresh }));
   const toast = useToast();
   const publish = useMutation(
-    trpc.playback.setPublished.mutationOptions({ onSettled: refresh, onSuccess: (r) => toast(t(r.published ? 'toast.published' : 'toast.unpublished')) }),
+    trpc.playback.setPublished.mutationOptions({
+      onSettled: refresh,
+      onSuccess: (r) => toast(t(r.published ? 'toast.published' : 'toast.unpublished')),
+    }),
   );
 
   if (view.error) {
@@ -53,7 +59,13 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
       <h1>{t('playback.titleOf', { title: c.title })}</h1>
       <p className="row">
         <StateBadge state={c.state} playback={view.data.playback} />
-        <span className="muted">{t('playback.span', { begin: dateTime(c.beginTime), end: time(c.endTime), duration: formatDuration(c.endTime - c.beginTime) })}</span>
+        <span className="muted">
+          {t('playback.span', {
+            begin: dateTime(c.beginTime),
+            end: time(c.endTime),
+            duration: formatDuration(c.endTime - c.beginTime),
+          })}
+        </span>
       </p>
       <ErrorMessage error={review.error ?? retry.error} />
       <ErrorMessage error={publish.error} action="publish" />
@@ -73,13 +85,28 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
             <h2 id="index-h">{t('playback.index')}</h2>
             <p className="row">
               <span className={`badge ${idx.status}`} data-testid="index-status" data-status={idx.status}>
-                {t(idx.status === 'ready' ? 'index.ready' : idx.status === 'failed' ? 'index.failed' : idx.status === 'pending' ? 'index.pending' : 'index.none')}
+                {t(
+                  idx.status === 'ready'
+                    ? 'index.ready'
+                    : idx.status === 'failed'
+                      ? 'index.failed'
+                      : idx.status === 'pending'
+                        ? 'index.pending'
+                        : 'index.none',
+                )}
               </span>
-              {idx.status === 'pending' && <span className="muted small">{t('index.dueAt', { time: dateTime(idx.dueAt) })}</span>}
+              {idx.status === 'pending' && (
+                <span className="muted small">{t('index.dueAt', { time: dateTime(idx.dueAt) })}</span>
+              )}
             </p>
             {idx.error && <p className="small muted">{t('index.lastError', { error: idx.error })}</p>}
             {(idx.status === 'failed' || idx.status === 'pending') && (
-              <button type="button" onClick={() => retry.mutate({ roomnum })} disabled={retry.isPending} data-testid="retry-index">
+              <button
+                type="button"
+                onClick={() => retry.mutate({ roomnum })}
+                disabled={retry.isPending}
+                data-testid="retry-index"
+              >
                 {idx.status === 'failed' ? t('index.retry') : t('index.buildNow')}
               </button>
             )}
@@ -105,7 +132,11 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
                 <ConfirmButton
                   label={review.data.published ? t('publish.unpublish') : t('publish.publish')}
                   title={review.data.published ? t('publish.unpublishTitle') : t('publish.publishTitle')}
-                  body={review.data.published ? t('publish.unpublishBody') : t('publish.publishBody', { n: review.data.attendance.filter((a) => a.role !== 1).length })}
+                  body={
+                    review.data.published
+                      ? t('publish.unpublishBody')
+                      : t('publish.publishBody', { n: review.data.attendance.filter((a) => a.role !== 1).length })
+                  }
                   confirmLabel={review.data.published ? t('publish.unpublish') : t('publish.publish')}
                   onConfirm={() => publish.mutate({ roomnum, published: !review.data.published })}
                   primary={!review.data.published}
@@ -123,7 +154,12 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         <section className="card" aria-labelledby="att-h">
           <div className="row" style={{ justifyContent: 'space-between' }}>
             <h2 id="att-h">{t('attendance.title', { n: review.data.attendance.length })}</h2>
-            <a className="button" href={`/api/courses/${roomnum}/attendance.csv?tz=${encodeURIComponent(timeZone)}`} download data-testid="attendance-csv">
+            <a
+              className="button"
+              href={`/api/courses/${roomnum}/attendance.csv?tz=${encodeURIComponent(timeZone)}`}
+              download
+              data-testid="attendance-csv"
+            >
               {t('attendance.download')}
             </a>
           </div>

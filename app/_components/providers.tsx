@@ -5,7 +5,15 @@ import type { Messages } from '@/server/i18n/translate';
 import { I18nProvider } from '../_i18n/provider';
 import { ToastProvider } from './toast';
 
-export function Providers({ locale, messages, children }: { locale: Locale; messages: Messages; children: React.ReactNode }) {
+export function Providers({
+  locale,
+  messages,
+  children,
+}: {
+  locale: Locale;
+  messages: Messages;
+  children: React.ReactNode;
+}) {
   return (
     <I18nProvider locale={locale} messages={messages}>
       <ToastProvider>{children}</ToastProvider>

@@ -68,7 +68,11 @@ function RecordingRow({ roomnum, seg, n }: { roomnum: number; seg: Segment; n: n
   const trpc = useTRPC();
   const qc = useQueryClient();
   const poster = usePoster(seg.videoUrl);
-  const del = useMutation(trpc.playback.deleteRecording.mutationOptions({ onSettled: () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() }) }));
+  const del = useMutation(
+    trpc.playback.deleteRecording.mutationOptions({
+      onSettled: () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() }),
+    }),
+  );
   const label = t('rec.item', { n, time: dateTime(seg.startTime), duration: formatDuration(seg.duration) });
   return (
     <li className="rec-row" data-testid="recording-row">
@@ -80,7 +84,13 @@ function RecordingRow({ roomnum, seg, n }: { roomnum: number; seg: Segment; n: n
       )}
       <span className="rec-label">{label}</span>
       <span className="row">
-        <a className="button" href={downloadHref(seg.videoUrl)} download aria-label={`${t('rec.download')}: ${label}`} data-testid="recording-download">
+        <a
+          className="button"
+          href={downloadHref(seg.videoUrl)}
+          download
+          aria-label={`${t('rec.download')}: ${label}`}
+          data-testid="recording-download"
+        >
           {t('rec.download')}
         </a>
         <ConfirmButton

@@ -52,19 +52,52 @@ export function ResetPasswordForm() {
         >
           <div className="field">
             <label htmlFor="reset-id">{t('auth.id')}</label>
-            <input id="reset-id" type="text" autoComplete="username" required maxLength={32} pattern="[A-Za-z0-9_\-]{1,32}" value={id} onChange={(e) => setId(e.target.value)} />
+            <input
+              id="reset-id"
+              type="text"
+              autoComplete="username"
+              required
+              maxLength={32}
+              pattern="[A-Za-z0-9_\-]{1,32}"
+              value={id}
+              onChange={(e) => setId(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="reset-code">{t('reset.code')}</label>
-            <input id="reset-code" type="text" autoComplete="one-time-code" required maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} spellCheck={false} />
+            <input
+              id="reset-code"
+              type="text"
+              autoComplete="one-time-code"
+              required
+              maxLength={64}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              spellCheck={false}
+            />
           </div>
           <div className="field">
             <label htmlFor="reset-pwd">{t('pwd.new')}</label>
-            <input id="reset-pwd" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_CHARS} value={pwd} onChange={(e) => setPwd(e.target.value)} />
+            <input
+              id="reset-pwd"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={MIN_PASSWORD_CHARS}
+              value={pwd}
+              onChange={(e) => setPwd(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="reset-pwd2">{t('pwd.newAgain')}</label>
-            <input id="reset-pwd2" type="password" autoComplete="new-password" required value={pwd2} onChange={(e) => setPwd2(e.target.value)} />
+            <input
+              id="reset-pwd2"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={pwd2}
+              onChange={(e) => setPwd2(e.target.value)}
+            />
           </div>
           {problem && (
             <p className="alert error" role="alert" data-testid="error-message">

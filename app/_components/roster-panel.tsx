@@ -27,7 +27,8 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
   // Ended elsewhere (the phone, or the sweeper): refresh the course so the page leaves its live state.
   const liveState = q.data?.state;
   useEffect(() => {
-    if (liveState !== undefined && liveState !== 1) void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
+    if (liveState !== undefined && liveState !== 1)
+      void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
   }, [liveState, qc, trpc, roomnum]);
   // Elapsed time ticks locally between polls, anchored on the server's clock (not the browser's) at the last poll:
   // react-query's dataUpdatedAt is the browser time that answer arrived.
@@ -37,13 +38,16 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
     return () => clearInterval(h);
   }, []);
   const serverNow = q.data?.now;
-  const now = serverNow === undefined ? undefined : serverNow + Math.max(0, Math.floor((clientNow - q.dataUpdatedAt) / 1000));
+  const now =
+    serverNow === undefined ? undefined : serverNow + Math.max(0, Math.floor((clientNow - q.dataUpdatedAt) / 1000));
   const elapsed = q.data && now !== undefined ? now - q.data.beginTime : 0;
   const granularityS = q.data?.heartbeatGranularityS ?? 0;
   const ageText = (lastHeartbeat: number): string => {
     if (now === undefined) return time(lastHeartbeat);
     const age = heartbeatAge(lastHeartbeat, now, granularityS);
-    return age.maxS < granularityS ? t('roster.ageUnder', { n: granularityS }) : t('roster.ageRange', { min: age.minS, max: age.maxS });
+    return age.maxS < granularityS
+      ? t('roster.ageUnder', { n: granularityS })
+      : t('roster.ageRange', { min: age.minS, max: age.maxS });
   };
 
   return (
@@ -55,9 +59,20 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
             <span>
               <span className="muted">{t('roster.count')}: </span>
               <strong data-testid="roster-count">{q.data.total}</strong>{' '}
-              <span data-testid="roster-counts" data-teachers={q.data.counts.teachers} data-students={q.data.counts.students}>
-                ({t(q.data.counts.teachers === 1 ? 'roster.teachers' : 'roster.teachersMany', { n: number(q.data.counts.teachers) })} ·{' '}
-                {t(q.data.counts.students === 1 ? 'roster.students' : 'roster.studentsMany', { n: number(q.data.counts.students) })})
+              <span
+                data-testid="roster-counts"
+                data-teachers={q.data.counts.teachers}
+                data-students={q.data.counts.students}
+              >
+                (
+                {t(q.data.counts.teachers === 1 ? 'roster.teachers' : 'roster.teachersMany', {
+                  n: number(q.data.counts.teachers),
+                })}{' '}
+                ·{' '}
+                {t(q.data.counts.students === 1 ? 'roster.students' : 'roster.studentsMany', {
+                  n: number(q.data.counts.students),
+                })}
+                )
               </span>
             </span>
             <span>
@@ -99,7 +114,14 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
                 {q.data.moves.map((m) => (
                   <li key={m.id} data-testid="feed-item" data-kind={m.kind} data-uid={m.uid}>
                     <time dateTime={new Date(m.at * 1000).toISOString()}>{time(m.at)}</time>{' '}
-                    {t(m.kind === 'join' ? 'roster.feedJoin' : m.kind === 'leave' ? 'roster.feedLeave' : 'roster.feedTimeout', { uid: m.uid })}
+                    {t(
+                      m.kind === 'join'
+                        ? 'roster.feedJoin'
+                        : m.kind === 'leave'
+                          ? 'roster.feedLeave'
+                          : 'roster.feedTimeout',
+                      { uid: m.uid },
+                    )}
                     {m.role === 1 && <span className="muted small"> ({t('role.teacher')})</span>}
                   </li>
                 ))}

@@ -14,7 +14,12 @@ export function StateBadge({ state, playback }: { state: number; playback?: Play
   const t = useT();
   const shown = playback === 'ready' ? 3 : playback ? 2 : state;
   return (
-    <span className={`badge s${shown}`} data-testid="state-badge" data-state={state} data-playback={playback ?? undefined}>
+    <span
+      className={`badge s${shown}`}
+      data-testid="state-badge"
+      data-state={state}
+      data-playback={playback ?? undefined}
+    >
       {t(playback === 'none' ? 'state.noRecording' : (STATE_KEYS[shown] ?? 'state.0'))}
     </span>
   );

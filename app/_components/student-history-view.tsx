@@ -19,7 +19,12 @@ export function StudentHistoryView({ uid }: { uid: string }) {
         <Link href="/students">← {t('history.back')}</Link>
       </p>
       <h1>{t('history.title', { uid })}</h1>
-      <RangeForm key={`${range.from}/${range.to}`} from={range.from} to={range.to} onApply={(from, to) => setRange({ from, to })} />
+      <RangeForm
+        key={`${range.from}/${range.to}`}
+        from={range.from}
+        to={range.to}
+        onApply={(from, to) => setRange({ from, to })}
+      />
       {h.data?.swapped && <p className="alert info">{t('matrix.swapped')}</p>}
       <Legend />
       {notFound ? <p className="alert info">{t('history.notFound')}</p> : <ErrorMessage error={h.error} />}

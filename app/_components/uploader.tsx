@@ -49,9 +49,15 @@ function useRulesText(purpose: 'courseware' | 'cover') {
   const rules = useQuery({ ...trpc.courseware.uploadRules.queryOptions(), staleTime: Infinity });
   if (!rules.data) return { text: '', limit: '', accept: undefined };
   const kinds = rules.data.kinds.filter((k) => purpose === 'courseware' || k.kind === 'image');
-  const types = kinds.map((k) => (k.kind === 'image' ? t('upload.kindImages') : extensionsLabel(k.extensions))).join(', ');
+  const types = kinds
+    .map((k) => (k.kind === 'image' ? t('upload.kindImages') : extensionsLabel(k.extensions)))
+    .join(', ');
   const limit = formatBytes(rules.data.maxBytes, locale);
-  return { text: t('upload.rules', { types, limit }), limit, accept: kinds.flatMap((k) => k.extensions.map((e) => `.${e}`)).join(',') };
+  return {
+    text: t('upload.rules', { types, limit }),
+    limit,
+    accept: kinds.flatMap((k) => k.extensions.map((e) => `.${e}`)).join(','),
+  };
 }
 
 export function Uploader(props: {
@@ -72,10 +78,14 @@ export function Uploader(props: {
   const requestUpload = useMutation(trpc.courseware.requestUpload.mutationOptions());
   const rules = useRulesText(props.purpose);
 
-  const patch = (id: number, p: Partial<Item>) => setItems((list) => list.map((it) => (it.id === id ? { ...it, ...p } : it)));
+  const patch = (id: number, p: Partial<Item>) =>
+    setItems((list) => list.map((it) => (it.id === id ? { ...it, ...p } : it)));
 
   // Finished rows clear themselves: the list shows what is still going on (and what failed).
-  const doneIds = items.filter((it) => it.status === 'done').map((it) => it.id).join(',');
+  const doneIds = items
+    .filter((it) => it.status === 'done')
+    .map((it) => it.id)
+    .join(',');
   useEffect(() => {
     if (!doneIds) return;
     const ids = new Set(doneIds.split(',').map(Number));
@@ -96,11 +106,19 @@ export function Uploader(props: {
     setItems((list) => [...list, { id, name: file.name, progress: 0, status: 'signing' }]);
     try {
       if (file.size === 0) throw new UploadError('upload.empty', { name: file.name, rules: rules.text });
-      const ticket = await requestUpload.mutateAsync({ purpose: props.purpose, roomnum: props.roomnum, fileName: file.name, mime: file.type, size: file.size });
+      const ticket = await requestUpload.mutateAsync({
+        purpose: props.purpose,
+        roomnum: props.roomnum,
+        fileName: file.name,
+        mime: file.type,
+        size: file.size,
+      });
       patch(id, { status: 'uploading' });
       const headers = { ...ticket.headers };
       try {
-        await putWithProgress({ url: ticket.url, method: ticket.method, headers }, file, (f) => patch(id, { progress: Math.round(f * 100) }));
+        await putWithProgress({ url: ticket.url, method: ticket.method, headers }, file, (f) =>
+          patch(id, { progress: Math.round(f * 100) }),
+        );
       } catch (e) {
         throw new UploadError((e as Error).message === 'rejected' ? 'upload.rejected' : 'upload.networkError');
       }
@@ -166,11 +184,22 @@ export function Uploader(props: {
             <li key={it.id} className="upload-item" data-testid="upload-item" data-status={it.status}>
               <span>{it.name}</span>
               <span className="small" aria-live="polite">
-                {t(STATUS_KEYS[it.status])} {it.status === 'uploading' || it.status === 'saving' || it.status === 'done' ? `${it.progress}%` : ''}
+                {t(STATUS_KEYS[it.status])}{' '}
+                {it.status === 'uploading' || it.status === 'saving' || it.status === 'done' ? `${it.progress}%` : ''}
               </span>
-              <progress max={100} value={it.progress} aria-label={t('upload.progressOf', { name: it.name })} data-testid="upload-progress" />
+              <progress
+                max={100}
+                value={it.progress}
+                aria-label={t('upload.progressOf', { name: it.name })}
+                data-testid="upload-progress"
+              />
               {it.status === 'error' && (
-                <p className="alert error small" role="alert" data-testid="error-message" style={{ gridColumn: '1 / -1', margin: 0 }}>
+                <p
+                  className="alert error small"
+                  role="alert"
+                  data-testid="error-message"
+                  style={{ gridColumn: '1 / -1', margin: 0 }}
+                >
                   {itemError(it)}
                 </p>
               )}
@@ -181,4 +210,3 @@ export function Uploader(props: {
     </div>
   );
 }
-

@@ -23,7 +23,9 @@ export function WatchView({ roomnum }: { roomnum: number }) {
   if (!view.data) return <p aria-live="polite">{t('common.loading')}</p>;
   const c = view.data.course;
   // The course's teacher came from the review page; a student from their list of replays.
-  const back = view.data.isTeacher ? { href: `/courses/${c.roomnum}/playback`, label: t('playback.backToReview') } : { href: '/student', label: t('student.back') };
+  const back = view.data.isTeacher
+    ? { href: `/courses/${c.roomnum}/playback`, label: t('playback.backToReview') }
+    : { href: '/student', label: t('student.back') };
   return (
     <>
       <nav aria-label={t('nav.breadcrumb')}>

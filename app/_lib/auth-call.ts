@@ -28,7 +28,10 @@ export async function callAuth<P extends AuthProcedure>(proc: P, input: AuthInpu
     headers: { 'content-type': 'application/json', 'x-console-csrf': '1' },
     body: JSON.stringify(input),
   });
-  const body = (await res.json().catch(() => null)) as { result?: { data: AuthOutputs[P] }; error?: { message?: string; data?: Record<string, unknown> } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    result?: { data: AuthOutputs[P] };
+    error?: { message?: string; data?: Record<string, unknown> };
+  } | null;
   if (body?.error) throw new ApiError(body.error.message ?? 'error', body.error.data ?? {});
   if (!res.ok || !body?.result) throw new TypeError('unexpected answer');
   return body.result.data;

@@ -7,7 +7,19 @@ describe('safeNextPath', () => {
     expect(safeNextPath('/students?x=1#a')).toBe('/students?x=1#a');
   });
   it('refuses anything that could leave the site', () => {
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'class/1', '', ' /x', '/x\n', 'javascript:alert(1)', '/%0a', undefined, 42]) {
+    for (const bad of [
+      'https://evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      'class/1',
+      '',
+      ' /x',
+      '/x\n',
+      'javascript:alert(1)',
+      '/%0a',
+      undefined,
+      42,
+    ]) {
       const r = safeNextPath(bad);
       if (r !== null) expect(r.startsWith('/') && !r.startsWith('//')).toBe(true);
       else expect(r).toBeNull();

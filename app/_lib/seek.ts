@@ -40,7 +40,8 @@ export function seekTarget(segments: Segment[], at: number): SeekTarget | null {
 export function coveredTarget(segments: Segment[], at: number): SeekTarget | null {
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
-    if (at >= s.startTime && at <= s.endTime && at - s.startTime <= length(s)) return { index: i, offsetS: at - s.startTime };
+    if (at >= s.startTime && at <= s.endTime && at - s.startTime <= length(s))
+      return { index: i, offsetS: at - s.startTime };
   }
   return null;
 }

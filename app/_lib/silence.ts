@@ -5,5 +5,7 @@
 import type { MessageKey, Vars } from '@/server/i18n/translate';
 
 export function silenceDuration(silentS: number, t: (key: MessageKey, vars?: Vars) => string): string {
-  return silentS < 120 ? t('unit.seconds', { n: Math.max(0, Math.round(silentS)) }) : t('unit.minutes', { n: Math.round(silentS / 60) });
+  return silentS < 120
+    ? t('unit.seconds', { n: Math.max(0, Math.round(silentS)) })
+    : t('unit.minutes', { n: Math.round(silentS / 60) });
 }

@@ -17,7 +17,8 @@ export function makeQueryClient(): QueryClient {
     // A session that ended while a page was open (idle expiry, logout in another tab): back to the login page.
     queryCache: new QueryCache({
       onError: (error) => {
-        if (isLoggedOut(error) && typeof window !== 'undefined' && window.location.pathname !== '/login') window.location.assign('/login');
+        if (isLoggedOut(error) && typeof window !== 'undefined' && window.location.pathname !== '/login')
+          window.location.assign('/login');
       },
     }),
     defaultOptions: {

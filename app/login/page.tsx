@@ -6,7 +6,11 @@ import { currentCaller } from '../_trpc/server';
 export const dynamic = 'force-dynamic';
 
 /** `?next=/path` (a same-site relative path only, see safeNextPath) is where the user goes after logging in. */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = safeNextPath((await searchParams).next);
   const caller = await currentCaller();
   if (caller) redirect(next ?? (caller.role === 1 ? '/' : '/student'));

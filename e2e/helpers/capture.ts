@@ -25,8 +25,14 @@ interface Finding {
 /** Runs axe on what the page shows now; the serious/critical findings (with their elements). */
 export async function axeFindings(page: Page, testInfo: TestInfo, label: string): Promise<Finding[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  const all: Finding[] = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  if (all.length > 0) await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(all, null, 2), contentType: 'application/json' });
+  const all: Finding[] = result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+  if (all.length > 0)
+    await testInfo.attach(`axe-${label}.json`, { body: JSON.stringify(all, null, 2), contentType: 'application/json' });
   return all.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }
 
@@ -34,7 +40,12 @@ export async function axeFindings(page: Page, testInfo: TestInfo, label: string)
  * Screenshots `name` at both sizes and checks accessibility at each; `ready` is awaited after every resize (the
  * page's own "loaded" signal). Restores the laptop size afterwards.
  */
-export async function capturePage(page: Page, testInfo: TestInfo, name: string, ready: () => Promise<void>): Promise<void> {
+export async function capturePage(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  ready: () => Promise<void>,
+): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const serious: Record<string, Finding[]> = {};
   for (const vp of VIEWPORTS) {

@@ -20,7 +20,12 @@ export async function registerInUi(page: Page, id: string, password: string): Pr
 }
 
 /** Logs in through /login; `landing` is where the role should arrive ('/' teacher, '/student' student). */
-export async function loginInUi(page: Page, id: string, password: string, landing: '/' | '/student' = '/'): Promise<void> {
+export async function loginInUi(
+  page: Page,
+  id: string,
+  password: string,
+  landing: '/' | '/student' = '/',
+): Promise<void> {
   await page.goto('/login');
   await page.locator('#auth-id').fill(id);
   await page.locator('#auth-pwd').fill(password);

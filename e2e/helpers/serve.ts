@@ -10,7 +10,10 @@ import { E2E_BASE, E2E_SDKAPPID } from './server-env';
 
 const BEAT_MS = 3_000;
 
-async function legacy(svcCmd: string, body: Record<string, unknown>): Promise<{ errorCode: number; data?: { token?: string } }> {
+async function legacy(
+  svcCmd: string,
+  body: Record<string, unknown>,
+): Promise<{ errorCode: number; data?: { token?: string } }> {
   const [svc, cmd] = svcCmd.split('/') as [string, string];
   const res = await fetch(`${E2E_BASE}/index.php?svc=${svc}&cmd=${cmd}`, {
     method: 'POST',
@@ -25,8 +28,15 @@ async function demoPhone(): Promise<never> {
   let token: string | null = null;
   for (;;) {
     try {
-      token ??= (await legacy('account/login', { id: demo.teacher, pwd: Buffer.from(demo.password, 'utf8').toString('base64') })).data?.token ?? null;
-      if (token && (await legacy('live/heartbeat', { token, roomnum: String(demo.liveRoomnum) })).errorCode !== 0) token = null;
+      token ??=
+        (
+          await legacy('account/login', {
+            id: demo.teacher,
+            pwd: Buffer.from(demo.password, 'utf8').toString('base64'),
+          })
+        ).data?.token ?? null;
+      if (token && (await legacy('live/heartbeat', { token, roomnum: String(demo.liveRoomnum) })).errorCode !== 0)
+        token = null;
     } catch {
       // The server is not listening yet: try again at the next beat.
     }

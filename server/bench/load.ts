@@ -71,6 +71,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     badReplies: bad,
     errors: result.errors + result.timeouts,
     durationS: result.duration,
-    serverCpuUsPerReq: cpuAfter !== null && cpuBefore !== null && result.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total) : null,
+    serverCpuUsPerReq:
+      cpuAfter !== null && cpuBefore !== null && result.requests.total > 0
+        ? Math.round(((cpuAfter - cpuBefore) * 1000) / result.requests.total)
+        : null,
   };
 }

@@ -56,11 +56,27 @@ const cfg = {
   only: args.only ? new Set(args.only.split(',')) : null,
 };
 const wanted = (name: 'heartbeat' | 'roomlist') => cfg.only === null || cfg.only.has(name);
-const SKIPPED: LoadResult = { name: 'skipped', reqPerSec: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, total: 0, non2xx: 0, badReplies: 0, errors: 0, durationS: 0, serverCpuUsPerReq: null };
+const SKIPPED: LoadResult = {
+  name: 'skipped',
+  reqPerSec: 0,
+  p50Ms: 0,
+  p99Ms: 0,
+  maxMs: 0,
+  total: 0,
+  non2xx: 0,
+  badReplies: 0,
+  errors: 0,
+  durationS: 0,
+  serverCpuUsPerReq: null,
+};
 
 const RESULTS_DIR = path.join(ROOT, 'server', 'bench', 'results');
 
-async function call(base: string, svcCmd: string, body: Record<string, unknown>): Promise<{ errorCode: number; errorInfo: string; data?: Record<string, unknown> }> {
+async function call(
+  base: string,
+  svcCmd: string,
+  body: Record<string, unknown>,
+): Promise<{ errorCode: number; errorInfo: string; data?: Record<string, unknown> }> {
   const [svc, cmd] = svcCmd.split('/');
   const res = await fetch(`${base}/index.php?svc=${svc}&cmd=${cmd}`, {
     method: 'POST',
@@ -75,9 +91,11 @@ async function call(base: string, svcCmd: string, body: Record<string, unknown>)
 /** Runs `fn` over `items` with at most `n` in flight. */
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 function step(msg: string): void {
@@ -87,7 +105,9 @@ function step(msg: string): void {
 type Spec = Omit<LoadSpec, 'connections' | 'durationS'>;
 
 function report(r: LoadResult): void {
-  step(`${r.name}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.total} requests, server CPU ${r.serverCpuUsPerReq ?? '?'} µs/req)`);
+  step(
+    `${r.name}: ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${r.total} requests, server CPU ${r.serverCpuUsPerReq ?? '?'} µs/req)`,
+  );
 }
 
 async function measure(spec: Spec): Promise<LoadResult> {
@@ -114,7 +134,8 @@ function combine(rounds: LoadResult[]): LoadResult {
     badReplies: sum((r) => r.badReplies),
     errors: sum((r) => r.errors),
     durationS: sum((r) => r.durationS),
-    serverCpuUsPerReq: cpuKnown && total > 0 ? Math.round(sum((r) => (r.serverCpuUsPerReq ?? 0) * r.total) / total) : null,
+    serverCpuUsPerReq:
+      cpuKnown && total > 0 ? Math.round(sum((r) => (r.serverCpuUsPerReq ?? 0) * r.total) / total) : null,
   };
 }
 
@@ -123,11 +144,13 @@ function combine(rounds: LoadResult[]): LoadResult {
  * background load even on a shared machine; each still gets `duration` seconds in total.
  */
 async function measureAlternating(specs: Spec[]): Promise<LoadResult[]> {
-  if (cfg.warmupS > 0) for (const spec of specs) await runLoad({ ...spec, connections: cfg.connections, durationS: cfg.warmupS });
+  if (cfg.warmupS > 0)
+    for (const spec of specs) await runLoad({ ...spec, connections: cfg.connections, durationS: cfg.warmupS });
   const rounds: LoadResult[][] = specs.map(() => []);
   const half = cfg.durationS / 2;
   for (let round = 0; round < 2; round++) {
-    for (const [i, spec] of specs.entries()) rounds[i]!.push(await runLoad({ ...spec, connections: cfg.connections, durationS: half }));
+    for (const [i, spec] of specs.entries())
+      rounds[i]!.push(await runLoad({ ...spec, connections: cfg.connections, durationS: half }));
   }
   const out = rounds.map(combine);
   out.forEach(report);
@@ -137,12 +160,19 @@ async function measureAlternating(specs: Spec[]): Promise<LoadResult[]> {
 function heartbeatBodies(members: Account[], roomnum: number): string[] {
   // Half send roomnum as a numeric string, as the 2017 clients do.
   return members.map((m, i) =>
-    JSON.stringify({ appid: APPID, timeStamp: 1_700_000_000 + i, token: m.token, roomnum: i % 2 ? String(roomnum) : roomnum }),
+    JSON.stringify({
+      appid: APPID,
+      timeStamp: 1_700_000_000 + i,
+      token: m.token,
+      roomnum: i % 2 ? String(roomnum) : roomnum,
+    }),
   );
 }
 
 function roomlistBodies(members: Account[]): string[] {
-  return members.map((m, i) => JSON.stringify({ appid: APPID, timeStamp: 1_700_000_000 + i, token: m.token, index: (i % 10) * 20, size: 20 }));
+  return members.map((m, i) =>
+    JSON.stringify({ appid: APPID, timeStamp: 1_700_000_000 + i, token: m.token, index: (i % 10) * 20, size: 20 }),
+  );
 }
 
 function fmt(n: number, width: number): string {
@@ -158,18 +188,33 @@ async function main(): Promise<number> {
   if (profDir) fs.mkdirSync(profDir, { recursive: true });
 
   console.log(`Bench on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`);
-  console.log(`Config: ${cfg.students} students, ${cfg.courses} catalogue courses, ${cfg.connections} connections, ${cfg.durationS} s per load (+${cfg.warmupS} s warm-up)`);
-  console.log('Server: node --import tsx server/start.ts --legacy-only (the npm start entry serving /index.php without Next)\n');
+  console.log(
+    `Config: ${cfg.students} students, ${cfg.courses} catalogue courses, ${cfg.connections} connections, ${cfg.durationS} s per load (+${cfg.warmupS} s warm-up)`,
+  );
+  console.log(
+    'Server: node --import tsx server/start.ts --legacy-only (the npm start entry serving /index.php without Next)\n',
+  );
 
   step(`seeding ${dbFile}`);
-  const seeded = await seedDatabase(dbFile, { appid: APPID, students: cfg.students, courses: cfg.courses, nowS: Math.floor(Date.now() / 1000) });
+  const seeded = await seedDatabase(dbFile, {
+    appid: APPID,
+    students: cfg.students,
+    courses: cfg.courses,
+    nowS: Math.floor(Date.now() / 1000),
+  });
 
   const children: Child[] = [];
   try {
     const server = await startChild({
       entry: 'server/start.ts',
       args: ['--legacy-only'],
-      env: { DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'warn', SDKAPPID: String(APPID), IM_PROVIDER: 'local', STORAGE_DIR: path.join(dir, 'storage') },
+      env: {
+        DATABASE_URL: `file:${dbFile}`,
+        LOG_LEVEL: 'warn',
+        SDKAPPID: String(APPID),
+        IM_PROVIDER: 'local',
+        STORAGE_DIR: path.join(dir, 'storage'),
+      },
       cpuProfDir: profDir,
     });
     children.push(server);
@@ -184,21 +229,45 @@ async function main(): Promise<number> {
     const inRoom = Number(ids.data!.total);
     const list = await call(server.url, 'live/roomlist', { token: teacher.token, index: 0, size: 1 });
     step(`course ${roomnum} live with ${inRoom} members; roomlist total ${String(list.data!.total)}`);
-    if (inRoom !== students.length + 1) throw new Error(`expected ${students.length + 1} members in the room, got ${inRoom}`);
+    if (inRoom !== students.length + 1)
+      throw new Error(`expected ${students.length + 1} members in the room, got ${inRoom}`);
 
     const echo = await startChild({ entry: 'server/bench/echo-server.ts', env: {} });
     children.push(echo);
     const members = [teacher, ...students];
     const hbBodies = heartbeatBodies(members, roomnum);
-    const echoSpec: Spec = { name: 'echo (node:http ceiling)', url: echo.url, path: '/index.php?svc=live&cmd=heartbeat', bodies: hbBodies, ok: (b) => b.startsWith(ENVELOPE_OK), cpuMs: echo.cpuMs };
-    const hbSpec: Spec = { name: 'live/heartbeat', url: server.url, path: '/index.php?svc=live&cmd=heartbeat', bodies: hbBodies, ok: (b) => b === HEARTBEAT_OK, cpuMs: server.cpuMs };
+    const echoSpec: Spec = {
+      name: 'echo (node:http ceiling)',
+      url: echo.url,
+      path: '/index.php?svc=live&cmd=heartbeat',
+      bodies: hbBodies,
+      ok: (b) => b.startsWith(ENVELOPE_OK),
+      cpuMs: echo.cpuMs,
+    };
+    const hbSpec: Spec = {
+      name: 'live/heartbeat',
+      url: server.url,
+      path: '/index.php?svc=live&cmd=heartbeat',
+      bodies: hbBodies,
+      ok: (b) => b === HEARTBEAT_OK,
+      cpuMs: server.cpuMs,
+    };
     const [echoResult, heartbeat] = wanted('heartbeat')
       ? ((await measureAlternating([echoSpec, hbSpec])) as [LoadResult, LoadResult])
       : [await measure(echoSpec), { ...SKIPPED, name: 'live/heartbeat (skipped)' }];
     await echo.stop();
     children.splice(children.indexOf(echo), 1);
 
-    const roomlist = !wanted('roomlist') ? { ...SKIPPED, name: 'live/roomlist (skipped)' } : await measure({ name: 'live/roomlist', url: server.url, path: '/index.php?svc=live&cmd=roomlist', bodies: roomlistBodies(members), ok: (b) => b.startsWith(ENVELOPE_OK), cpuMs: server.cpuMs });
+    const roomlist = !wanted('roomlist')
+      ? { ...SKIPPED, name: 'live/roomlist (skipped)' }
+      : await measure({
+          name: 'live/roomlist',
+          url: server.url,
+          path: '/index.php?svc=live&cmd=roomlist',
+          bodies: roomlistBodies(members),
+          ok: (b) => b.startsWith(ENVELOPE_OK),
+          cpuMs: server.cpuMs,
+        });
 
     // The load changed nobody's membership, and the server still answers.
     const after = await call(server.url, 'live/roomidlist', { token: teacher.token, roomnum, index: 0, size: 1 });
@@ -210,16 +279,39 @@ async function main(): Promise<number> {
     const results = [echoResult, heartbeat, roomlist];
     const failedReplies = results.reduce((n, r) => n + r.non2xx + r.badReplies + r.errors, 0);
     const checks = [
-      { bar: `heartbeat ≥ ${BARS.heartbeatRatioMin * 100} % of ceiling (goal ${BARS.heartbeatRatioGoal * 100} %)`, value: `${(ratio * 100).toFixed(1)} %`, pass: ratio >= BARS.heartbeatRatioMin, goal: ratio >= BARS.heartbeatRatioGoal },
-      { bar: `heartbeat p99 < ${BARS.heartbeatP99MaxMs} ms at ${cfg.connections} connections`, value: `${heartbeat.p99Ms} ms`, pass: heartbeat.p99Ms < BARS.heartbeatP99MaxMs },
-      { bar: `roomlist ≥ ${BARS.roomlistMinReqPerSec} req/s over ${cfg.courses} courses`, value: `${roomlist.reqPerSec} req/s`, pass: roomlist.reqPerSec >= BARS.roomlistMinReqPerSec },
-      { bar: 'every reply 2xx with errorCode 0, no connection errors', value: `${failedReplies} failed`, pass: failedReplies === 0 },
-      { bar: 'room membership unchanged by the load', value: `${membersAfter} members`, pass: membersAfter === members.length },
+      {
+        bar: `heartbeat ≥ ${BARS.heartbeatRatioMin * 100} % of ceiling (goal ${BARS.heartbeatRatioGoal * 100} %)`,
+        value: `${(ratio * 100).toFixed(1)} %`,
+        pass: ratio >= BARS.heartbeatRatioMin,
+        goal: ratio >= BARS.heartbeatRatioGoal,
+      },
+      {
+        bar: `heartbeat p99 < ${BARS.heartbeatP99MaxMs} ms at ${cfg.connections} connections`,
+        value: `${heartbeat.p99Ms} ms`,
+        pass: heartbeat.p99Ms < BARS.heartbeatP99MaxMs,
+      },
+      {
+        bar: `roomlist ≥ ${BARS.roomlistMinReqPerSec} req/s over ${cfg.courses} courses`,
+        value: `${roomlist.reqPerSec} req/s`,
+        pass: roomlist.reqPerSec >= BARS.roomlistMinReqPerSec,
+      },
+      {
+        bar: 'every reply 2xx with errorCode 0, no connection errors',
+        value: `${failedReplies} failed`,
+        pass: failedReplies === 0,
+      },
+      {
+        bar: 'room membership unchanged by the load',
+        value: `${membersAfter} members`,
+        pass: membersAfter === members.length,
+      },
       { bar: 'server shut down cleanly', value: `exit ${serverExit}`, pass: serverExit === 0 },
     ];
 
     console.log('');
-    console.log('target                      req/s   p50 ms   p99 ms   max ms    total  non2xx  bad  errors  server CPU µs/req');
+    console.log(
+      'target                      req/s   p50 ms   p99 ms   max ms    total  non2xx  bad  errors  server CPU µs/req',
+    );
     for (const r of results) {
       console.log(
         `${r.name.padEnd(26)}${fmt(r.reqPerSec, 7)}${fmt(r.p50Ms, 9)}${fmt(r.p99Ms, 9)}${fmt(r.maxMs, 9)}${fmt(r.total, 9)}${fmt(r.non2xx, 8)}${fmt(r.badReplies, 5)}${fmt(r.errors, 8)}${fmt(r.serverCpuUsPerReq ?? 0, 19)}`,
@@ -230,7 +322,9 @@ async function main(): Promise<number> {
       // Context for the heartbeat number: a member stores one beat per second, so beats beyond the first in a second
       // skip their write. Real clients beat every 3 s, where every beat writes; raise --students to approach that.
       const perMember = heartbeat.reqPerSec / members.length;
-      console.log(`each of the ${members.length} members beat ${perMember.toFixed(1)}×/s (real clients: every 3 s); at most ${Math.round(Math.min(1, 1 / perMember) * 100)} % of beats wrote`);
+      console.log(
+        `each of the ${members.length} members beat ${perMember.toFixed(1)}×/s (real clients: every 3 s); at most ${Math.round(Math.min(1, 1 / perMember) * 100)} % of beats wrote`,
+      );
     }
     console.log('');
     for (const c of checks) {
@@ -240,8 +334,17 @@ async function main(): Promise<number> {
     const allPass = checks.every((c) => c.pass);
     const out = {
       at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', node: process.version, platform: `${os.platform()} ${os.release()}` },
-      config: { ...cfg, server: 'node --import tsx server/start.ts --legacy-only', echo: 'node --import tsx server/bench/echo-server.ts' },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? '',
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+      config: {
+        ...cfg,
+        server: 'node --import tsx server/start.ts --legacy-only',
+        echo: 'node --import tsx server/bench/echo-server.ts',
+      },
       results: { echo: echoResult, heartbeat, roomlist },
       heartbeatToCeiling: Math.round(ratio * 1000) / 1000,
       bars: BARS,
@@ -250,7 +353,9 @@ async function main(): Promise<number> {
       wallS: Math.round((Date.now() - started) / 100) / 10,
     };
     fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-    console.log(`\n${allPass ? 'All bars met.' : 'Some bars missed.'} Wrote server/bench/results/latest.json (${out.wallS} s)${profDir ? `; CPU profiles in ${path.relative(ROOT, profDir)}/` : ''}`);
+    console.log(
+      `\n${allPass ? 'All bars met.' : 'Some bars missed.'} Wrote server/bench/results/latest.json (${out.wallS} s)${profDir ? `; CPU profiles in ${path.relative(ROOT, profDir)}/` : ''}`,
+    );
     return allPass ? 0 : 1;
   } finally {
     for (const c of children.reverse()) await c.stop();

@@ -20,12 +20,18 @@ export interface Seeded {
   catalogue: number;
 }
 
-export async function seedDatabase(file: string, opts: { appid: number; students: number; courses: number; nowS: number }): Promise<Seeded> {
+export async function seedDatabase(
+  file: string,
+  opts: { appid: number; students: number; courses: number; nowS: number },
+): Promise<Seeded> {
   const db = openDb(file);
   const pwdHash = await hashPassword('YmVuY2g=');
   const now = opts.nowS;
   const teacher: Account = { uid: 'bench_teacher', token: newSecret() };
-  const students: Account[] = Array.from({ length: opts.students }, (_, i) => ({ uid: `bench_stu_${String(i).padStart(4, '0')}`, token: newSecret() }));
+  const students: Account[] = Array.from({ length: opts.students }, (_, i) => ({
+    uid: `bench_stu_${String(i).padStart(4, '0')}`,
+    token: newSecret(),
+  }));
   const hosts = Array.from({ length: 20 }, (_, i) => `bench_host_${String(i).padStart(2, '0')}`);
   const CHUNK = 500;
   db.transaction((tx) => {
@@ -34,7 +40,10 @@ export async function seedDatabase(file: string, opts: { appid: number; students
       ...students.map((s) => ({ uid: s.uid, pwdHash, role: 0, createdAt: now })),
       ...hosts.map((uid) => ({ uid, pwdHash, role: 1, createdAt: now })),
     ];
-    for (let i = 0; i < people.length; i += CHUNK) tx.insert(users).values(people.slice(i, i + CHUNK)).run();
+    for (let i = 0; i < people.length; i += CHUNK)
+      tx.insert(users)
+        .values(people.slice(i, i + CHUNK))
+        .run();
     const tokens = [teacher, ...students].map((a) => ({
       tokenHash: hashSecret(a.token),
       kind: 'legacy' as const,
@@ -43,7 +52,10 @@ export async function seedDatabase(file: string, opts: { appid: number; students
       createdAt: now,
       lastUsedAt: now,
     }));
-    for (let i = 0; i < tokens.length; i += CHUNK) tx.insert(authTokens).values(tokens.slice(i, i + CHUNK)).run();
+    for (let i = 0; i < tokens.length; i += CHUNK)
+      tx.insert(authTokens)
+        .values(tokens.slice(i, i + CHUNK))
+        .run();
     // A past catalogue: mostly ended courses, some not yet started, some with playback; spread over ~100 days.
     const rows = Array.from({ length: opts.courses }, (_, i) => {
       const createdAt = now - 100 * 86400 + Math.floor((i * 100 * 86400) / opts.courses);
@@ -66,7 +78,10 @@ export async function seedDatabase(file: string, opts: { appid: number; students
         playbackIdxUrl: state === 3 ? `https://example.com/playback/${i}.json` : '',
       };
     });
-    for (let i = 0; i < rows.length; i += CHUNK) tx.insert(courses).values(rows.slice(i, i + CHUNK)).run();
+    for (let i = 0; i < rows.length; i += CHUNK)
+      tx.insert(courses)
+        .values(rows.slice(i, i + CHUNK))
+        .run();
   });
   db.$client.close();
   return { teacher, students, catalogue: opts.courses };

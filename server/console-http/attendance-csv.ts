@@ -16,7 +16,10 @@ import { resolveConsoleSession } from '../services/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 
 export function plain(status: number, text: string): Response {
-  return new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+  return new Response(text, {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
 }
 
 /** A valid IANA zone name, else UTC. */
@@ -35,7 +38,8 @@ export async function serveAttendanceCsv(ctx: ServiceCtx, req: Request, rawRoomn
   const m = CATALOGS[locale];
   const caller = resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
   if (!caller) return plain(401, translate(m, 'error.UNAUTHORIZED'));
-  if (!/^[1-9]\d{0,15}$/.test(rawRoomnum) || !Number.isSafeInteger(Number(rawRoomnum))) return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));
+  if (!/^[1-9]\d{0,15}$/.test(rawRoomnum) || !Number.isSafeInteger(Number(rawRoomnum)))
+    return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));
   const roomnum = Number(rawRoomnum);
   try {
     await getTeacherCourse(ctx, caller, roomnum);

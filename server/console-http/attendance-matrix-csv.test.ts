@@ -20,7 +20,12 @@ describe('attendance matrix CSV route', () => {
     ctx.clock.advance(600);
     await t.api.course.end({ roomnum });
 
-    const res = await serveAttendanceMatrixCsv(ctx, new Request(url(`?from=${T0 - 10}&to=${T0 + 9999}&tz=UTC`), { headers: { cookie: `console_session=${t.secret}; console_lang=en` } }));
+    const res = await serveAttendanceMatrixCsv(
+      ctx,
+      new Request(url(`?from=${T0 - 10}&to=${T0 + 9999}&tz=UTC`), {
+        headers: { cookie: `console_session=${t.secret}; console_lang=en` },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toContain('attendance-matrix.csv');
@@ -31,12 +36,25 @@ describe('attendance matrix CSV route', () => {
     expect(lines[1]).toBe('stu1,late (10.0)');
     expect(lines).toHaveLength(2);
 
-    const zh = await serveAttendanceMatrixCsv(ctx, new Request(url(), { headers: { cookie: `console_session=${t.secret}`, 'accept-language': 'zh-CN' } }));
+    const zh = await serveAttendanceMatrixCsv(
+      ctx,
+      new Request(url(), { headers: { cookie: `console_session=${t.secret}`, 'accept-language': 'zh-CN' } }),
+    );
     expect(new TextDecoder().decode(await zh.arrayBuffer()).split('\r\n')[1]).toBe('stu1,迟到 (10.0)');
 
-    const theirs = await serveAttendanceMatrixCsv(ctx, new Request(url(), { headers: { cookie: `console_session=${other.secret}; console_lang=en` } }));
+    const theirs = await serveAttendanceMatrixCsv(
+      ctx,
+      new Request(url(), { headers: { cookie: `console_session=${other.secret}; console_lang=en` } }),
+    );
     expect((await theirs.text()).trimEnd()).toBe('Student'); // text() drops the BOM
     expect((await serveAttendanceMatrixCsv(ctx, new Request(url()))).status).toBe(401);
-    expect((await serveAttendanceMatrixCsv(ctx, new Request(url(), { headers: { cookie: `console_session=${stu.secret}` } }))).status).toBe(403);
+    expect(
+      (
+        await serveAttendanceMatrixCsv(
+          ctx,
+          new Request(url(), { headers: { cookie: `console_session=${stu.secret}` } }),
+        )
+      ).status,
+    ).toBe(403);
   });
 });

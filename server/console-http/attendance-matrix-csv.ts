@@ -31,7 +31,11 @@ export async function serveAttendanceMatrixCsv(ctx: ServiceCtx, req: Request): P
   const q = new URL(req.url).searchParams;
   try {
     const matrix = await attendanceMatrix(ctx, caller, { from: unixParam(q.get('from')), to: unixParam(q.get('to')) });
-    const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: timeZoneOf(q.get('tz')) });
+    const fmt = new Intl.DateTimeFormat(locale, {
+      dateStyle: 'short',
+      timeStyle: 'short',
+      timeZone: timeZoneOf(q.get('tz')),
+    });
     const csv = matrixCsv(
       matrix,
       {

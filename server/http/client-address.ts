@@ -33,7 +33,10 @@ type HeaderGet = (name: string) => string | undefined;
 
 /** `::ffff:10.0.0.1` (IPv4 on a dual-stack socket) is 10.0.0.1; `[::1]` is ::1. */
 export function normalizeAddress(a: string): string {
-  const s = a.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const s = a
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return s.startsWith('::ffff:') && s.includes('.') ? s.slice('::ffff:'.length) : s;
 }
 
@@ -59,7 +62,8 @@ export function resolveClientAddress(
 ): ClientAddress {
   const ownHost = header('host') ?? conn.fallbackHost;
   const viaProxy = peer === null ? trust.size > 0 : trust.has(normalizeAddress(peer));
-  if (!viaProxy) return { ip: peer === null ? null : normalizeAddress(peer), origin: `${conn.scheme}://${ownHost}`.toLowerCase() };
+  if (!viaProxy)
+    return { ip: peer === null ? null : normalizeAddress(peer), origin: `${conn.scheme}://${ownHost}`.toLowerCase() };
   // X-Forwarded-For grows to the right, each proxy appending the address it saw: the client is the rightmost hop
   // that is not one of our proxies (anything left of it was written by the client and proves nothing).
   const hops = (header('x-forwarded-for') ?? '').split(',').map(normalizeAddress).filter(Boolean);
@@ -79,7 +83,10 @@ export function nodeClientAddress(req: IncomingMessage, trusted: ReadonlySet<str
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(',') : v;
   };
-  return resolveClientAddress(req.socket.remoteAddress ?? null, get, trusted, { scheme: 'http', fallbackHost: 'localhost' });
+  return resolveClientAddress(req.socket.remoteAddress ?? null, get, trusted, {
+    scheme: 'http',
+    fallbackHost: 'localhost',
+  });
 }
 
 /** Custom server: replaces whatever the client sent under the stamp names with the resolved address, for Next. */

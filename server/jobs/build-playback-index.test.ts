@@ -16,12 +16,19 @@ import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server'
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
-import { buildPlaybackIndexes, indexBackoffS, INDEX_LEASE_S, playbackIndexKey, requeuePlaybackIndex } from './build-playback-index';
+import {
+  buildPlaybackIndexes,
+  indexBackoffS,
+  INDEX_LEASE_S,
+  playbackIndexKey,
+  requeuePlaybackIndex,
+} from './build-playback-index';
 import type { PlaybackIndex } from '../services/playback-index';
 import { JOBS } from './scheduler';
 
 type Ctx = ReturnType<typeof createTestCtx>;
-const courseOf = async (ctx: Ctx, roomnum: number): Promise<Course> => (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, roomnum) }))!;
+const courseOf = async (ctx: Ctx, roomnum: number): Promise<Course> =>
+  (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, roomnum) }))!;
 
 /** Reads an index the local provider wrote, from the course's stored reference. */
 function readLocalIndex(ctx: Ctx, stored: string): PlaybackIndex {
@@ -58,7 +65,11 @@ describe('build-playback-index job', () => {
     const ctx = createTestCtx({ REPLAY_INDEX_DELAY_S: '300', PUBLIC_BASE_URL: 'http://classroom.example' });
     const lesson = await runLesson(ctx);
     await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1')));
-    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 2, indexStatus: 'pending', indexDueAt: lesson.end + 300 });
+    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
+      state: 2,
+      indexStatus: 'pending',
+      indexDueAt: lesson.end + 300,
+    });
     ctx.clock.set(lesson.end + 299);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [], retrying: [], failed: [] });
     ctx.clock.set(lesson.end + 300);
@@ -106,7 +117,12 @@ describe('build-playback-index job', () => {
     expect(waits).toEqual([indexBackoffS(1), indexBackoffS(2), indexBackoffS(3)]);
     expect(waits).toEqual([60, 120, 240]);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [], retrying: [], failed: [lesson.roomnum] });
-    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 2, indexStatus: 'failed', indexAttempts: 4, playbackIdxUrl: '' });
+    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
+      state: 2,
+      indexStatus: 'failed',
+      indexAttempts: 4,
+      playbackIdxUrl: '',
+    });
     ctx.clock.advance(86400);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [], retrying: [], failed: [] });
     expect(storage.puts).toBe(4);
@@ -114,7 +130,12 @@ describe('build-playback-index job', () => {
     storage.failing = false;
     await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum);
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [lesson.roomnum], retrying: [], failed: [] });
-    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 3, indexStatus: 'ready', indexAttempts: 1, indexError: '' });
+    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
+      state: 3,
+      indexStatus: 'ready',
+      indexAttempts: 1,
+      indexError: '',
+    });
   });
 
   it('index keys: a random 128-bit segment per course, kept across rebuilds; the old predictable form gets a new one', () => {
@@ -126,7 +147,9 @@ describe('build-playback-index job', () => {
     expect(playbackIndexKey(10001, `storage:${a}`)).toBe(a);
     // Another room's segment, or the retired predictable key, is never reused.
     expect(playbackIndexKey(10002, `storage:${a}`)).not.toBe(`playback/10002/${a.split('/')[2]}/index.json`);
-    expect(playbackIndexKey(10001, 'storage:playback/10001/index-1800000000.json')).toMatch(/^playback\/10001\/[0-9a-f]{32}\/index\.json$/);
+    expect(playbackIndexKey(10001, 'storage:playback/10001/index-1800000000.json')).toMatch(
+      /^playback\/10001\/[0-9a-f]{32}\/index\.json$/,
+    );
   });
 
   it('a claimed build is leased: a crashed build is retried only after the lease', async () => {
@@ -134,7 +157,10 @@ describe('build-playback-index job', () => {
     const lesson = await runLesson(ctx);
     const now = ctx.clock.nowS();
     // Simulate a process that claimed the course and died.
-    await ctx.db.update(courses).set({ indexDueAt: now + INDEX_LEASE_S, indexAttempts: 1 }).where(eq(courses.roomnum, lesson.roomnum));
+    await ctx.db
+      .update(courses)
+      .set({ indexDueAt: now + INDEX_LEASE_S, indexAttempts: 1 })
+      .where(eq(courses.roomnum, lesson.roomnum));
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([]);
     ctx.clock.advance(INDEX_LEASE_S);
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
@@ -146,7 +172,11 @@ describe('build-playback-index job', () => {
     const lesson = await runLesson(ctx);
     await ctx.db.update(courses).set({ endImseq: 0 }).where(eq(courses.roomnum, lesson.roomnum));
     expect((await buildPlaybackIndexes(ctx)).retrying).toEqual([lesson.roomnum]);
-    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({ state: 2, indexStatus: 'pending', indexError: 'end_imseq is not settled yet' });
+    expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
+      state: 2,
+      indexStatus: 'pending',
+      indexError: 'end_imseq is not settled yet',
+    });
     await ctx.db.update(courses).set({ endImseq: 4 }).where(eq(courses.roomnum, lesson.roomnum));
     ctx.clock.advance(indexBackoffS(1));
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
@@ -157,7 +187,11 @@ describe('build-playback-index job', () => {
     const rooms: number[] = [];
     for (let i = 0; i < 6; i++) rooms.push((await runLesson(a, { title: `lesson ${i}` })).roomnum);
     let puts = 0;
-    const counting = (inner: StorageProvider): StorageProvider => ({ ...inner, name: inner.name, putObject: async (k, b, o) => (puts++, inner.putObject(k, b, o)) });
+    const counting = (inner: StorageProvider): StorageProvider => ({
+      ...inner,
+      name: inner.name,
+      putObject: async (k, b, o) => (puts++, inner.putObject(k, b, o)),
+    });
     const dbB = openDb(`${a.dir}/edu.db`);
     const b = createServiceCtx(a.env, { db: dbB, clock: a.clock, log: createLogger('silent') });
     const ctxA = { ...a, storage: counting(a.storage) };
@@ -177,7 +211,12 @@ describe('build-playback-index job', () => {
     afterAll(() => fake.close());
 
     it('indexes our own 1001–1004 messages and says the history is incomplete', async () => {
-      const ctx = createTestCtx({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: KEY, IM_API_BASE: fake.url, REPLAY_INDEX_DELAY_S: '0' });
+      const ctx = createTestCtx({
+        IM_PROVIDER: 'tencent',
+        IM_SECRET_KEY: KEY,
+        IM_API_BASE: fake.url,
+        REPLAY_INDEX_DELAY_S: '0',
+      });
       fake.avChatRoom(undefined, 'empty');
       const lesson = await runLesson(ctx, { students: ['stu1'] });
       await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1')));
@@ -187,13 +226,20 @@ describe('build-playback-index job', () => {
       expect(idx.messages.source).toBe('tencent');
       expect(idx.messages.complete).toBe(false);
       expect(idx.messages.note).toMatch(/history/);
-      expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([1001, 1003, 1002]);
+      expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([
+        1001, 1003, 1002,
+      ]);
       expect(fake.requests.some((r) => r.command === 'group_msg_get_simple')).toBe(true);
     });
 
     it('merges chat messages Tencent kept with our own log', async () => {
       fake.reset();
-      const ctx = createTestCtx({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: KEY, IM_API_BASE: fake.url, REPLAY_INDEX_DELAY_S: '0' });
+      const ctx = createTestCtx({
+        IM_PROVIDER: 'tencent',
+        IM_SECRET_KEY: KEY,
+        IM_API_BASE: fake.url,
+        REPLAY_INDEX_DELAY_S: '0',
+      });
       const t = { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID };
       const { seedAccounts } = await import('../testing/legacy-fixtures');
       await seedAccounts(ctx, ['teacher1'], 1);

@@ -32,7 +32,11 @@ export function indexBackoffS(attempt: number): number {
  * is made at the first build and kept for rebuilds (`current`: the course's stored reference), so the URL a teacher
  * shared stays valid and no stale copies pile up.
  */
-export function playbackIndexKey(roomnum: number, current: string, random: () => string = () => randomBytes(16).toString('hex')): string {
+export function playbackIndexKey(
+  roomnum: number,
+  current: string,
+  random: () => string = () => randomBytes(16).toString('hex'),
+): string {
   const prefix = `${SERVER_KEY_PREFIX.PLAYBACK}${roomnum}/`;
   const key = keyOfStoredRef(current);
   const m = key?.startsWith(prefix) ? /^([0-9a-f]{32})\/index\.json$/.exec(key.slice(prefix.length)) : null;
@@ -93,7 +97,16 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
       ctx.log.info({ roomnum }, 'playback index built but the course was re-queued or resolved meanwhile; leaving it');
       return null;
     }
-    ctx.log.info({ roomnum, key, recordings: index.recordings.length, messages: index.messages.count, complete: index.messages.complete }, 'playback index ready');
+    ctx.log.info(
+      {
+        roomnum,
+        key,
+        recordings: index.recordings.length,
+        messages: index.messages.count,
+        complete: index.messages.complete,
+      },
+      'playback index ready',
+    );
     return 'built';
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -101,7 +114,11 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
     const giveUp = attempts >= ctx.env.REPLAY_INDEX_MAX_ATTEMPTS;
     await ctx.db
       .update(courses)
-      .set(giveUp ? { indexStatus: 'failed', indexError: message } : { indexError: message, indexDueAt: now + indexBackoffS(attempts) })
+      .set(
+        giveUp
+          ? { indexStatus: 'failed', indexError: message }
+          : { indexError: message, indexDueAt: now + indexBackoffS(attempts) },
+      )
       .where(ours);
     ctx.log.warn({ roomnum, attempts, giveUp, err: message }, 'playback index build failed');
     return giveUp ? 'failed' : 'retrying';

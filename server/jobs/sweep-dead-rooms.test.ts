@@ -11,7 +11,13 @@ import { createServiceCtx, type ServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { courseAttendance } from '../services/course-events';
-import { createCourse, createFailableImCtx, groupPayloads, seedAccounts, startCourse } from '../testing/legacy-fixtures';
+import {
+  createCourse,
+  createFailableImCtx,
+  groupPayloads,
+  seedAccounts,
+  startCourse,
+} from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { captureLogs } from '../testing/log-capture';
 import { createTestCtx, T0 } from '../testing/test-ctx';
@@ -25,7 +31,11 @@ describe('sweepDeadRooms', () => {
   const { lines, sink } = captureLogs();
   // Tokens must outlive the months this test jumps through.
   const ctx = createTestCtx(
-    { COURSE_DEAD_S: String(COURSE_DEAD_S), MEMBER_DEAD_S: String(MEMBER_DEAD_S), TOKEN_IDLE_EXPIRE_S: String(10_000 * DAY) },
+    {
+      COURSE_DEAD_S: String(COURSE_DEAD_S),
+      MEMBER_DEAD_S: String(MEMBER_DEAD_S),
+      TOKEN_IDLE_EXPIRE_S: String(10_000 * DAY),
+    },
     { log: createLogger('info', sink) },
   );
   let s: LegacyTestServer;
@@ -58,8 +68,10 @@ describe('sweepDeadRooms', () => {
   };
   const course = (roomnum: number) => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!;
   const roomMembers = (roomnum: number) => ctx.db.select().from(members).where(eq(members.roomnum, roomnum)).all();
-  const events = (roomnum: number) => ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id).all();
-  const imTypes = (roomnum: number) => groupPayloads(ctx, roomnum).map(({ seq, data }) => ({ seq, type: data.type as number }));
+  const events = (roomnum: number) =>
+    ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id).all();
+  const imTypes = (roomnum: number) =>
+    groupPayloads(ctx, roomnum).map(({ seq, data }) => ({ seq, type: data.type as number }));
 
   it('ends a live course whose teacher was silent longer than COURSE_DEAD_S, as if the teacher had ended it', async () => {
     ctx.clock.set(T0);
@@ -86,7 +98,11 @@ describe('sweepDeadRooms', () => {
       indexStatus: 'pending',
       indexDueAt: now + ctx.env.REPLAY_INDEX_DELAY_S,
     });
-    expect(roomMembers(room).map((m) => [m.uid, m.exitedAt]).sort()).toEqual([
+    expect(
+      roomMembers(room)
+        .map((m) => [m.uid, m.exitedAt])
+        .sort(),
+    ).toEqual([
       ['stu0', now],
       ['stu1', now],
       ['teacher1', now],
@@ -108,10 +124,19 @@ describe('sweepDeadRooms', () => {
     );
     expect(ev.slice(8)).toEqual([['ended_by_sweeper', 'teacher1', now]]);
     // The run said what it changed.
-    expect(lines.find((l) => l.msg === 'sweep')).toMatchObject({ coursesEnded: [room], membersTimedOut: 0, membershipsDeleted: 0 });
+    expect(lines.find((l) => l.msg === 'sweep')).toMatchObject({
+      coursesEnded: [room],
+      membersTimedOut: 0,
+      membershipsDeleted: 0,
+    });
 
     // Seen from the protocol: ended, nobody in the room, and the teacher cannot end it again.
-    const listed = await s.call<{ rooms: Record<string, unknown>[] }>('live/roomlist', { token: t('stu0'), index: 0, size: 1, roomnum: room });
+    const listed = await s.call<{ rooms: Record<string, unknown>[] }>('live/roomlist', {
+      token: t('stu0'),
+      index: 0,
+      size: 1,
+      roomnum: room,
+    });
     expect(listed.data!.rooms[0]).toMatchObject({ state: 2, memsize: 0, end_time: now, end_imseq: im[3]!.seq });
     expect((await s.call('live/exitroom', { token: t('teacher1'), roomnum: room })).errorCode).toBe(10102);
 
@@ -158,7 +183,10 @@ describe('sweepDeadRooms', () => {
     expect(att.stu0).toMatchObject({ lastLeave: 0 });
     // A timed-out student can come back.
     await ok('live/reportmemid', { token: t('stu1'), roomnum: room, operate: 0 });
-    expect((await s.call<{ total: number }>('live/roomidlist', { token: t('stu1'), roomnum: room, index: 0, size: 10 })).data!.total).toBe(3);
+    expect(
+      (await s.call<{ total: number }>('live/roomidlist', { token: t('stu1'), roomnum: room, index: 0, size: 10 }))
+        .data!.total,
+    ).toBe(3);
     await ok('live/exitroom', { token: t('teacher1'), roomnum: room });
   });
 
@@ -199,17 +227,29 @@ describe('sweepDeadRooms', () => {
     ctx.clock.set(t3 + COURSE_DEAD_S + 5);
 
     const other: ServiceCtx = createServiceCtx(
-      loadEnv({ DATABASE_URL: `${ctx.dir}/edu.db`, COURSE_DEAD_S: String(COURSE_DEAD_S), MEMBER_DEAD_S: String(MEMBER_DEAD_S) }),
+      loadEnv({
+        DATABASE_URL: `${ctx.dir}/edu.db`,
+        COURSE_DEAD_S: String(COURSE_DEAD_S),
+        MEMBER_DEAD_S: String(MEMBER_DEAD_S),
+      }),
       { clock: ctx.clock, log: createLogger('silent') },
     );
     try {
-      const results = await Promise.all([sweepDeadRooms(ctx), sweepDeadRooms(other), sweepDeadRooms(other), sweepDeadRooms(ctx)]);
+      const results = await Promise.all([
+        sweepDeadRooms(ctx),
+        sweepDeadRooms(other),
+        sweepDeadRooms(other),
+        sweepDeadRooms(ctx),
+      ]);
       const ended = results.flatMap((r) => r.coursesEnded);
       expect([...ended].sort()).toEqual([...dead].sort());
       expect(results.reduce((n, r) => n + r.membersTimedOut, 0)).toBe(aliveStudents.length);
       for (const room of dead) {
         const ev = events(room);
-        expect(ev.filter((e) => e.kind === 'ended_by_sweeper'), String(room)).toHaveLength(1);
+        expect(
+          ev.filter((e) => e.kind === 'ended_by_sweeper'),
+          String(room),
+        ).toHaveLength(1);
         expect(ev.filter((e) => e.kind === 'member_exit')).toHaveLength(2);
         expect(ev.filter((e) => e.kind === 'member_timeout')).toHaveLength(0);
         expect(imTypes(room).filter((m) => m.type === 1002)).toHaveLength(1);
@@ -218,7 +258,9 @@ describe('sweepDeadRooms', () => {
       }
       const aliveEvents = events(alive);
       expect(aliveEvents.filter((e) => e.kind === 'member_timeout')).toHaveLength(aliveStudents.length);
-      expect(new Set(aliveEvents.filter((e) => e.kind === 'member_timeout').map((e) => e.uid))).toEqual(new Set(aliveStudents));
+      expect(new Set(aliveEvents.filter((e) => e.kind === 'member_timeout').map((e) => e.uid))).toEqual(
+        new Set(aliveStudents),
+      );
       expect(course(alive).state).toBe(1);
       expect(
         ctx.db
@@ -237,17 +279,28 @@ describe('sweepDeadRooms', () => {
   it('with IM down it still ends the course; end_imseq falls back to the last seq the group is known to have', async () => {
     const failing = createFailableImCtx({ COURSE_DEAD_S: String(COURSE_DEAD_S) });
     await withLegacyServer(failing, async (srv) => {
-      const toks = new Map([...(await seedAccounts(failing, ['teacherX'], 1)), ...(await seedAccounts(failing, ['stuX'], 0))]);
+      const toks = new Map([
+        ...(await seedAccounts(failing, ['teacherX'], 1)),
+        ...(await seedAccounts(failing, ['stuX'], 0)),
+      ]);
       const room = await createCourse(srv, toks.get('teacherX')!, 'x');
       await startCourse(srv, toks.get('teacherX')!, room);
-      expect((await srv.call('live/reportmemid', { token: toks.get('stuX'), roomnum: room, operate: 0 })).errorCode).toBe(0);
+      expect(
+        (await srv.call('live/reportmemid', { token: toks.get('stuX'), roomnum: room, operate: 0 })).errorCode,
+      ).toBe(0);
       failing.im.failing = true;
       failing.clock.advance(COURSE_DEAD_S + 1);
       const attempts = failing.im.attempts;
       expect((await sweepDeadRooms(failing)).coursesEnded).toEqual([room]);
       expect(failing.im.attempts).toBe(attempts + 1);
       const c = failing.db.select().from(courses).where(eq(courses.roomnum, room)).get()!;
-      expect(c).toMatchObject({ state: 2, endTime: failing.clock.nowS(), beginImseq: 1, endImseq: 2, indexStatus: 'pending' });
+      expect(c).toMatchObject({
+        state: 2,
+        endTime: failing.clock.nowS(),
+        beginImseq: 1,
+        endImseq: 2,
+        indexStatus: 'pending',
+      });
       expect(await sweepDeadRooms(failing)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
       expect(failing.im.attempts).toBe(attempts + 1);
     });

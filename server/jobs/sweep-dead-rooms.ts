@@ -39,10 +39,19 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
         const still = tx
           .select({ lastHeartbeat: courses.lastHeartbeat })
           .from(courses)
-          .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE), lt(courses.lastHeartbeat, courseCutoff)))
+          .where(
+            and(
+              eq(courses.roomnum, c.roomnum),
+              eq(courses.state, COURSE_STATE.LIVE),
+              lt(courses.lastHeartbeat, courseCutoff),
+            ),
+          )
           .get();
         // The teacher's last heartbeat goes with the end event: the console says how long the silence was.
-        return still !== undefined && closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0, { lastHeartbeat: still.lastHeartbeat });
+        return (
+          still !== undefined &&
+          closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0, { lastHeartbeat: still.lastHeartbeat })
+        );
       });
       if (!claimed) continue;
       result.coursesEnded.push(c.roomnum);
@@ -56,11 +65,21 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
   for (;;) {
     const changed = inTransaction(ctx.db, (tx) => {
       const silent = tx
-        .select({ roomnum: members.roomnum, uid: members.uid, role: members.role, lastHeartbeat: members.lastHeartbeat })
+        .select({
+          roomnum: members.roomnum,
+          uid: members.uid,
+          role: members.role,
+          lastHeartbeat: members.lastHeartbeat,
+        })
         .from(members)
         .innerJoin(courses, eq(courses.roomnum, members.roomnum))
         .where(
-          and(isNull(members.exitedAt), lt(members.lastHeartbeat, memberCutoff), eq(courses.state, COURSE_STATE.LIVE), ne(members.uid, courses.hostUid)),
+          and(
+            isNull(members.exitedAt),
+            lt(members.lastHeartbeat, memberCutoff),
+            eq(courses.state, COURSE_STATE.LIVE),
+            ne(members.uid, courses.hostUid),
+          ),
         )
         .limit(BATCH)
         .all();
@@ -72,7 +91,14 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
       }
       appendEvents(
         tx,
-        silent.map((m) => ({ roomnum: m.roomnum, at: now, kind: 'member_timeout' as const, uid: m.uid, role: m.role, detail: { lastHeartbeat: m.lastHeartbeat } })),
+        silent.map((m) => ({
+          roomnum: m.roomnum,
+          at: now,
+          kind: 'member_timeout' as const,
+          uid: m.uid,
+          role: m.role,
+          detail: { lastHeartbeat: m.lastHeartbeat },
+        })),
       );
       return silent.length;
     });
@@ -84,7 +110,13 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
   const old = ctx.db
     .select({ roomnum: courses.roomnum })
     .from(courses)
-    .where(and(inArray(courses.state, ENDED_STATES), sql`${courses.endTime} > 0`, lt(courses.endTime, now - ctx.env.MEMBER_RETENTION_S)));
+    .where(
+      and(
+        inArray(courses.state, ENDED_STATES),
+        sql`${courses.endTime} > 0`,
+        lt(courses.endTime, now - ctx.env.MEMBER_RETENTION_S),
+      ),
+    );
   const del = await ctx.db.delete(members).where(inArray(members.roomnum, old));
   result.membershipsDeleted = del.changes;
 
@@ -98,13 +130,24 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
 async function settleEndImseq(ctx: ServiceCtx, roomnum: number, hostUid: string, now: number): Promise<void> {
   let seq: number;
   try {
-    seq = (await ctx.im.sendGroupCustom(String(roomnum), imPayload(IM_MSG.COURSE_ENDED, now, { uid: hostUid, reason: 'timeout' }))).msgSeq;
+    seq = (
+      await ctx.im.sendGroupCustom(
+        String(roomnum),
+        imPayload(IM_MSG.COURSE_ENDED, now, { uid: hostUid, reason: 'timeout' }),
+      )
+    ).msgSeq;
   } catch (e) {
-    ctx.log.warn({ roomnum, err: (e as Error).message }, 'sweeper: IM 1002 failed; using the last known seq as end_imseq');
+    ctx.log.warn(
+      { roomnum, err: (e as Error).message },
+      'sweeper: IM 1002 failed; using the last known seq as end_imseq',
+    );
     const row = ctx.db.$client
       .prepare<[string], { seq: number | null }>('SELECT MAX(msg_seq) AS seq FROM im_messages WHERE group_id = ?')
       .get(String(roomnum));
-    const c = await ctx.db.query.courses.findFirst({ columns: { beginImseq: true }, where: eq(courses.roomnum, roomnum) });
+    const c = await ctx.db.query.courses.findFirst({
+      columns: { beginImseq: true },
+      where: eq(courses.roomnum, roomnum),
+    });
     seq = Math.max(row?.seq ?? 0, c?.beginImseq ?? 0);
   }
   await ctx.db.update(courses).set({ endImseq: seq }).where(eq(courses.roomnum, roomnum));

@@ -24,10 +24,19 @@ describe('account/* over HTTP', () => {
 
   describe('account/regist', () => {
     it('registers a student and a teacher: envelope without data', async () => {
-      expect(await s.call('account/regist', { id: 'stu_1', pwd: 'c2VjcmV0', role: 0 })).toEqual({ errorCode: 0, errorInfo: '' });
-      expect(await s.call('account/regist', { id: 'Teacher-1', pwd: 'c2VjcmV0', role: 1 })).toEqual({ errorCode: 0, errorInfo: '' });
+      expect(await s.call('account/regist', { id: 'stu_1', pwd: 'c2VjcmV0', role: 0 })).toEqual({
+        errorCode: 0,
+        errorInfo: '',
+      });
+      expect(await s.call('account/regist', { id: 'Teacher-1', pwd: 'c2VjcmV0', role: 1 })).toEqual({
+        errorCode: 0,
+        errorInfo: '',
+      });
       const rows = ctx.db.select().from(users).all();
-      expect(rows.map((u) => [u.uid, u.role]).sort()).toEqual([['Teacher-1', 1], ['stu_1', 0]]);
+      expect(rows.map((u) => [u.uid, u.role]).sort()).toEqual([
+        ['Teacher-1', 1],
+        ['stu_1', 0],
+      ]);
       expect(rows[0]!.createdAt).toBe(ctx.clock.nowS());
     });
 
@@ -51,7 +60,10 @@ describe('account/* over HTTP', () => {
 
     it('existing id → 10004 (and the first password still works)', async () => {
       await s.call('account/regist', { id: 'dup', pwd: 'Zmlyc3Q=', role: 0 });
-      expect(await s.call('account/regist', { id: 'dup', pwd: 'c2Vjb25k', role: 1 })).toEqual({ errorCode: 10004, errorInfo: expect.any(String) });
+      expect(await s.call('account/regist', { id: 'dup', pwd: 'c2Vjb25k', role: 1 })).toEqual({
+        errorCode: 10004,
+        errorInfo: expect.any(String),
+      });
       expect((await s.call('account/login', { id: 'dup', pwd: 'Zmlyc3Q=' })).errorCode).toBe(0);
       expect(ctx.db.select().from(users).where(eq(users.uid, 'dup')).get()!.role).toBe(0);
     });
@@ -100,25 +112,43 @@ describe('account/* over HTTP', () => {
       expect(sig['TLS.sdkappid']).toBe(ctx.env.SDKAPPID);
       expect(sig['TLS.expire']).toBe(86400);
       // No IM_SECRET_KEY configured: the key generated into the secrets file beside the test database signs.
-      const generated = (JSON.parse(fs.readFileSync(`${ctx.dir}/secrets.json`, 'utf8')) as { IM_SECRET_KEY: string }).IM_SECRET_KEY;
+      const generated = (JSON.parse(fs.readFileSync(`${ctx.dir}/secrets.json`, 'utf8')) as { IM_SECRET_KEY: string })
+        .IM_SECRET_KEY;
       expect(generated.length).toBeGreaterThanOrEqual(43);
       expect(
-        verifyUserSig(r.data!.userSig, { key: generated, sdkappid: ctx.env.SDKAPPID, identifier: 'Teacher-1', nowS: Math.floor(Date.now() / 1000) }),
+        verifyUserSig(r.data!.userSig, {
+          key: generated,
+          sdkappid: ctx.env.SDKAPPID,
+          identifier: 'Teacher-1',
+          nowS: Math.floor(Date.now() / 1000),
+        }),
       ).toBe(true);
-      expect(verifyUserSig(r.data!.userSig, { key: 'another key', sdkappid: ctx.env.SDKAPPID, identifier: 'Teacher-1', nowS: Math.floor(Date.now() / 1000) })).toBe(false);
+      expect(
+        verifyUserSig(r.data!.userSig, {
+          key: 'another key',
+          sdkappid: ctx.env.SDKAPPID,
+          identifier: 'Teacher-1',
+          nowS: Math.floor(Date.now() / 1000),
+        }),
+      ).toBe(false);
       const st = await s.call<Login>('account/login', { id: 'stu_1', pwd: 'c2VjcmV0' });
       expect(st.data!.role).toBe(0);
     });
 
     it('issues opaque ≥128-bit tokens, stored only as a hash', async () => {
       const tokens = new Set<string>();
-      for (let i = 0; i < 3; i++) tokens.add((await s.call<Login>('account/login', { id: 'stu_1', pwd: 'c2VjcmV0' })).data!.token);
+      for (let i = 0; i < 3; i++)
+        tokens.add((await s.call<Login>('account/login', { id: 'stu_1', pwd: 'c2VjcmV0' })).data!.token);
       expect(tokens.size).toBe(3);
       for (const t of tokens) {
         expect(t).toMatch(/^[A-Za-z0-9_-]+$/);
         expect(Buffer.from(t, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
         expect(t).not.toContain('stu_1');
-        const row = ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(t))).get()!;
+        const row = ctx.db
+          .select()
+          .from(authTokens)
+          .where(eq(authTokens.tokenHash, hashSecret(t)))
+          .get()!;
         expect(row).toMatchObject({ uid: 'stu_1', kind: 'legacy', appid: ctx.env.SDKAPPID, revokedAt: null });
       }
       const dump = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM auth_tokens').all());
@@ -126,8 +156,14 @@ describe('account/* over HTTP', () => {
     });
 
     it('unknown id → 10005; wrong password → 10006 (the password is compared exactly, case and all)', async () => {
-      expect(await s.call('account/login', { id: 'ghost', pwd: 'c2VjcmV0' })).toEqual({ errorCode: 10005, errorInfo: expect.any(String) });
-      expect(await s.call('account/login', { id: 'stu_1', pwd: 'c2VjcmV1' })).toEqual({ errorCode: 10006, errorInfo: expect.any(String) });
+      expect(await s.call('account/login', { id: 'ghost', pwd: 'c2VjcmV0' })).toEqual({
+        errorCode: 10005,
+        errorInfo: expect.any(String),
+      });
+      expect(await s.call('account/login', { id: 'stu_1', pwd: 'c2VjcmV1' })).toEqual({
+        errorCode: 10006,
+        errorInfo: expect.any(String),
+      });
       expect((await s.call('account/login', { id: 'stu_1', pwd: 'C2VjcmV0' })).errorCode).toBe(10006);
       expect((await s.call('account/login', { id: 'stu_1', pwd: 'c2VjcmV0 ' })).errorCode).toBe(10006);
     });
@@ -140,32 +176,49 @@ describe('account/* over HTTP', () => {
       ['pwd', { id: 'stu_1', pwd: '' }],
       ['pwd', { id: 'stu_1', pwd: { $ne: '' } }],
     ])('bad %s → 10003 naming it: %j', async (field, body) => {
-      expect(await s.call('account/login', body)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining(field) });
+      expect(await s.call('account/login', body)).toEqual({
+        errorCode: 10003,
+        errorInfo: expect.stringContaining(field),
+      });
     });
 
     it('several logins: every token works; logout revokes only the one given', async () => {
       const a = (await s.call<Login>('account/login', { id: 'Teacher-1', pwd: 'c2VjcmV0' })).data!.token;
       const b = (await s.call<Login>('account/login', { id: 'Teacher-1', pwd: 'c2VjcmV0' })).data!.token;
       expect(a).not.toBe(b);
-      for (const t of [a, b]) expect((await s.call('live/roomlist', { token: t, index: 0, size: 1 })).errorCode).toBe(0);
+      for (const t of [a, b])
+        expect((await s.call('live/roomlist', { token: t, index: 0, size: 1 })).errorCode).toBe(0);
       expect(await s.call('account/logout', { token: a })).toEqual({ errorCode: 0, errorInfo: '' });
       expect((await s.call('live/roomlist', { token: a, index: 0, size: 1 })).errorCode).toBe(10009);
       expect((await s.call('live/roomlist', { token: b, index: 0, size: 1 })).errorCode).toBe(0);
-      const row = ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(a))).get()!;
+      const row = ctx.db
+        .select()
+        .from(authTokens)
+        .where(eq(authTokens.tokenHash, hashSecret(a)))
+        .get()!;
       expect(row.revokedAt).toBe(ctx.clock.nowS());
     });
   });
 
   describe('account/logout', () => {
     it('unknown or already revoked token → 10008', async () => {
-      expect(await s.call('account/logout', { token: 'never-issued' })).toEqual({ errorCode: 10008, errorInfo: expect.any(String) });
+      expect(await s.call('account/logout', { token: 'never-issued' })).toEqual({
+        errorCode: 10008,
+        errorInfo: expect.any(String),
+      });
       const t = (await s.call<Login>('account/login', { id: 'stu_1', pwd: 'c2VjcmV0' })).data!.token;
       expect((await s.call('account/logout', { token: t })).errorCode).toBe(0);
       expect((await s.call('account/logout', { token: t })).errorCode).toBe(10008);
     });
 
-    it.each([[{}], [{ token: '' }], [{ token: 42 }], [{ token: null }], [{ token: ['a'] }]])('bad token field → 10003 naming token: %j', async (body) => {
-      expect(await s.call('account/logout', body)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('token') });
-    });
+    it.each([[{}], [{ token: '' }], [{ token: 42 }], [{ token: null }], [{ token: ['a'] }]])(
+      'bad token field → 10003 naming token: %j',
+      async (body) => {
+        expect(await s.call('account/logout', body)).toEqual({
+          errorCode: 10003,
+          errorInfo: expect.stringContaining('token'),
+        });
+      },
+    );
   });
 });

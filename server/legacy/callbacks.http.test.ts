@@ -31,7 +31,13 @@ function signed(ctx: Ctx, body: Record<string, unknown>, ttl?: number, asString 
 }
 
 const idxBody = (roomnum: number | string, over: Record<string, unknown> = {}) => ({
-  SrcRequest: JSON.stringify({ GroupId: String(roomnum), MsgSeqStart: 1, MsgSeqEnd: 4, MaxMsgSeqVideoEnd: 5, UserList: [{ Account: 'teacher1' }] }),
+  SrcRequest: JSON.stringify({
+    GroupId: String(roomnum),
+    MsgSeqStart: 1,
+    MsgSeqEnd: 4,
+    MaxMsgSeqVideoEnd: 5,
+    UserList: [{ Account: 'teacher1' }],
+  }),
   ErrorCode: 0,
   ErrorInfo: '',
   ReplayIndex: { FileUrl: 'http://replay.example/idx/10001.json', CreateTime: 1_800_000_500 },
@@ -93,15 +99,25 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
   });
 
   it('unknown course or user: acknowledged with code 0, nothing stored', async () => {
-    expect(await post(s, 'recendcall', signed(ctx, recordingCallback(77777, 'teacher1', { file_id: 'u1' })))).toEqual({ code: 0 });
-    expect(await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'ghost', { file_id: 'u2' })))).toEqual({ code: 0 });
+    expect(await post(s, 'recendcall', signed(ctx, recordingCallback(77777, 'teacher1', { file_id: 'u1' })))).toEqual({
+      code: 0,
+    });
+    expect(
+      await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'ghost', { file_id: 'u2' }))),
+    ).toEqual({ code: 0 });
     expect(await recCount()).toBe(2);
   });
 
   it('other event types are acknowledged and change nothing', async () => {
     const before = await course();
     for (const event_type of [0, 1, 200, 332, '1']) {
-      expect(await post(s, 'recendcall', signed(ctx, { event_type, stream_id: 's1', stream_param: `groupid=${lesson.roomnum}` }))).toEqual({ code: 0 });
+      expect(
+        await post(
+          s,
+          'recendcall',
+          signed(ctx, { event_type, stream_id: 's1', stream_param: `groupid=${lesson.roomnum}` }),
+        ),
+      ).toEqual({ code: 0 });
     }
     expect(await recCount()).toBe(2);
     expect(await course()).toEqual(before);
@@ -120,7 +136,12 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
   });
 
   it('a body over LEGACY_MAX_BODY_BYTES is refused (10002) without being stored', async () => {
-    const huge = JSON.stringify(signed(ctx, { ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'huge' }), pad: 'x'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES) }));
+    const huge = JSON.stringify(
+      signed(ctx, {
+        ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'huge' }),
+        pad: 'x'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES),
+      }),
+    );
     expect(await post(s, 'recendcall', huge)).toMatchObject({ code: 10002 });
     expect(await post(s, 'idxfileendcall', huge)).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10002 });
     expect(await recCount()).toBe(2);
@@ -136,12 +157,27 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
   });
 
   it('idxfileendcall: failure recorded (state stays 2), then success → state 3 with its FileUrl', async () => {
-    const fail = await post(s, 'idxfileendcall', signed(ctx, idxBody(lesson.roomnum, { ErrorCode: 1001, ErrorInfo: 'index build failed', ReplayIndex: undefined })));
+    const fail = await post(
+      s,
+      'idxfileendcall',
+      signed(
+        ctx,
+        idxBody(lesson.roomnum, { ErrorCode: 1001, ErrorInfo: 'index build failed', ReplayIndex: undefined }),
+      ),
+    );
     expect(fail).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
-    expect(await course()).toMatchObject({ state: 2, playbackIdxUrl: '', indexError: 'replay index service: 1001 index build failed' });
+    expect(await course()).toMatchObject({
+      state: 2,
+      playbackIdxUrl: '',
+      indexError: 'replay index service: 1001 index build failed',
+    });
     const ok = await post(s, 'idxfileendcall', signed(ctx, idxBody(lesson.roomnum)));
     expect(ok).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
-    expect(await course()).toMatchObject({ state: 3, playbackIdxUrl: 'http://replay.example/idx/10001.json', indexStatus: 'ready' });
+    expect(await course()).toMatchObject({
+      state: 3,
+      playbackIdxUrl: 'http://replay.example/idx/10001.json',
+      indexStatus: 'ready',
+    });
   });
 
   it('idxfileendcall errors: unknown course 10010, course not ended 10102, bad SrcRequest / missing ReplayIndex / bad URL 10003', async () => {
@@ -159,7 +195,8 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
       idxBody(lesson.roomnum, { ReplayIndex: { FileUrl: 'javascript:alert(1)', CreateTime: 1 } }),
       idxBody(lesson.roomnum, { ErrorCode: '0' }),
     ];
-    for (const b of bads) expect(await post(s, 'idxfileendcall', signed(ctx, b))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10003 });
+    for (const b of bads)
+      expect(await post(s, 'idxfileendcall', signed(ctx, b))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10003 });
     expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, roomnum) }))!.state).toBe(0);
   });
 });
@@ -177,9 +214,15 @@ describe('live callback replay and lifetime', () => {
   it('a (t, sign) pair used once cannot carry another notice; an identical retry is still accepted', async () => {
     const genuine = signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r1' }), 900);
     expect(await post(s, 'recendcall', genuine)).toEqual({ code: 0 });
-    const forged = { ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r2', video_url: 'http://evil.example/x.mp4' }), t: genuine.t, sign: genuine.sign };
+    const forged = {
+      ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r2', video_url: 'http://evil.example/x.mp4' }),
+      t: genuine.t,
+      sign: genuine.sign,
+    };
     expect(await post(s, 'recendcall', forged)).toMatchObject({ code: 10101 });
-    expect(await post(s, 'idxfileendcall', { ...idxBody(lesson.roomnum), t: genuine.t, sign: genuine.sign })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+    expect(
+      await post(s, 'idxfileendcall', { ...idxBody(lesson.roomnum), t: genuine.t, sign: genuine.sign }),
+    ).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
     expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
     // Tencent retrying the same notice (same body, same t/sign) is acknowledged as before.
     expect(await post(s, 'reccall', genuine)).toEqual({ code: 0 });
@@ -187,8 +230,13 @@ describe('live callback replay and lifetime', () => {
   });
 
   it('a t more than an hour ahead is refused (10101), nothing stored', async () => {
-    expect(await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'far' }), 3601))).toMatchObject({ code: 10101 });
-    expect(await post(s, 'idxfileendcall', signed(ctx, idxBody(lesson.roomnum), 86400))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+    expect(
+      await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'far' }), 3601)),
+    ).toMatchObject({ code: 10101 });
+    expect(await post(s, 'idxfileendcall', signed(ctx, idxBody(lesson.roomnum), 86400))).toMatchObject({
+      ActionStatus: 'OK',
+      ErrorCode: 10101,
+    });
     expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
     expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!.state).toBe(2);
   });
@@ -202,8 +250,13 @@ describe('live callbacks without LIVE_CALLBACK_KEY', () => {
       const before = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
       const body = recordingCallback(lesson.roomnum, 'teacher1');
       expect(await post(s, 'recendcall', body)).toMatchObject({ code: 10101 });
-      expect(await post(s, 'reccall', { ...body, t: ctx.clock.nowS() + 60, sign: md5('' + (ctx.clock.nowS() + 60)) })).toMatchObject({ code: 10101 });
-      expect(await post(s, 'idxfileendcall', idxBody(lesson.roomnum))).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
+      expect(
+        await post(s, 'reccall', { ...body, t: ctx.clock.nowS() + 60, sign: md5('' + (ctx.clock.nowS() + 60)) }),
+      ).toMatchObject({ code: 10101 });
+      expect(await post(s, 'idxfileendcall', idxBody(lesson.roomnum))).toMatchObject({
+        ActionStatus: 'OK',
+        ErrorCode: 10101,
+      });
       expect(await ctx.db.select().from(recordings)).toEqual([]);
       expect(await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) })).toEqual(before);
     });
@@ -268,7 +321,18 @@ describe('callback fuzz', () => {
       let body: unknown;
       const mode = rnd();
       if (mode < 0.1) body = pick(weird);
-      else if (mode < 0.15) body = pick(['{', '}', '[', '{"a":', '\u0000', '{"t":1e309}', '{"__proto__":{"x":1}}', '['.repeat(5000), 'null']);
+      else if (mode < 0.15)
+        body = pick([
+          '{',
+          '}',
+          '[',
+          '{"a":',
+          '\u0000',
+          '{"t":1e309}',
+          '{"__proto__":{"x":1}}',
+          '['.repeat(5000),
+          'null',
+        ]);
       else {
         const o: Record<string, unknown> = { ...(cmd === 'idxfileendcall' ? idxBase : recBase) };
         const keys = [...Object.keys(o), 't', 'sign', '__proto__', 'constructor', 'event_type'];
@@ -276,7 +340,8 @@ describe('callback fuzz', () => {
         for (let k = 0; k < n; k++) {
           const key = pick(keys);
           if (rnd() < 0.3) delete o[key];
-          else Object.defineProperty(o, key, { value: pick(weird), enumerable: true, configurable: true, writable: true });
+          else
+            Object.defineProperty(o, key, { value: pick(weird), enumerable: true, configurable: true, writable: true });
         }
         if (rnd() < 0.5) {
           o.t = pick([ctx.clock.nowS() + 600, String(ctx.clock.nowS() + 600), ctx.clock.nowS() - 1, 'abc']);
@@ -289,7 +354,10 @@ describe('callback fuzz', () => {
       const j = r.json as Record<string, unknown>;
       if (cmd === 'idxfileendcall') {
         expect(j.ActionStatus, `case ${i}`).toBe('OK');
-        expect(Number.isInteger(j.ErrorCode) && j.ErrorCode !== 0 && j.ErrorCode !== 90000, `case ${i}: ${r.text}`).toBe(true);
+        expect(
+          Number.isInteger(j.ErrorCode) && j.ErrorCode !== 0 && j.ErrorCode !== 90000,
+          `case ${i}: ${r.text}`,
+        ).toBe(true);
       } else {
         expect(Number.isInteger(j.code) && j.code !== 0 && j.code !== 90000, `case ${i}: ${r.text}`).toBe(true);
       }

@@ -23,7 +23,13 @@ describe('concurrency over HTTP', () => {
   beforeAll(async () => {
     s = await startLegacyTestServer(ctx);
     teacher = (await seedAccounts(ctx, ['teacher1'], 1)).get('teacher1')!;
-    students = [...(await seedAccounts(ctx, Array.from({ length: STUDENTS }, (_, i) => `stu${i}`), 0))];
+    students = [
+      ...(await seedAccounts(
+        ctx,
+        Array.from({ length: STUDENTS }, (_, i) => `stu${i}`),
+        0,
+      )),
+    ];
   });
   afterAll(() => s.close());
 
@@ -40,13 +46,20 @@ describe('concurrency over HTTP', () => {
     ctx.clock.advance(3);
     const replies = await Promise.all(
       students.flatMap(([uid, tok], i) => [
-        s.call('live/reportmemid', { token: tok, roomnum: i % 2 ? room : String(room), operate: 0 }).then((r) => ({ uid, op: 'enter', r })),
+        s
+          .call('live/reportmemid', { token: tok, roomnum: i % 2 ? room : String(room), operate: 0 })
+          .then((r) => ({ uid, op: 'enter', r })),
         s.call('live/heartbeat', { token: tok, roomnum: String(room) }).then((r) => ({ uid, op: 'heartbeat', r })),
       ]),
     );
     for (const { uid, op, r } of replies) expect(r, `${op} ${uid}`).toEqual({ errorCode: 0, errorInfo: '' });
 
-    const list = await s.call<{ total: number; idlist: { id: string; role: number }[] }>('live/roomidlist', { token: teacher, roomnum: room, index: 0, size: 50 });
+    const list = await s.call<{ total: number; idlist: { id: string; role: number }[] }>('live/roomidlist', {
+      token: teacher,
+      roomnum: room,
+      index: 0,
+      size: 50,
+    });
     expect(list.data!.total).toBe(STUDENTS + 1);
     expect(list.data!.idlist[0]).toEqual({ id: 'teacher1', role: 1 });
     const rows = ctx.db.select().from(members).where(eq(members.roomnum, room)).all();
@@ -65,20 +78,32 @@ describe('concurrency over HTTP', () => {
       .map((m) => m.seq)
       .sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: STUDENTS + 1 }, (_, i) => i + 1));
-    const listed = await s.call<{ rooms: { memsize: number }[] }>('live/roomlist', { token: teacher, roomnum: room, index: 0, size: 1 });
+    const listed = await s.call<{ rooms: { memsize: number }[] }>('live/roomlist', {
+      token: teacher,
+      roomnum: room,
+      index: 0,
+      size: 1,
+    });
     expect(listed.data!.rooms[0]!.memsize).toBe(STUDENTS + 1);
 
     // And all of them leaving at once.
     ctx.clock.advance(60);
-    const exits = await Promise.all(students.map(([, tok]) => s.call('live/reportmemid', { token: tok, roomnum: room, operate: 1 })));
+    const exits = await Promise.all(
+      students.map(([, tok]) => s.call('live/reportmemid', { token: tok, roomnum: room, operate: 1 })),
+    );
     expect(exits.every((r) => r.errorCode === 0)).toBe(true);
-    expect((await s.call<{ total: number }>('live/roomidlist', { token: teacher, roomnum: room, index: 0, size: 50 })).data!.total).toBe(1);
+    expect(
+      (await s.call<{ total: number }>('live/roomidlist', { token: teacher, roomnum: room, index: 0, size: 50 })).data!
+        .total,
+    ).toBe(1);
     expect(events(room, 'member_exit')).toHaveLength(STUDENTS);
   });
 
   it('100 parallel creates → 100 distinct, consecutive room numbers, each with its created event', async () => {
     const replies = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => s.call<{ roomnum: number; groupid: string }>('live/create', { token: teacher, title: `c${i}` })),
+      Array.from({ length: 100 }, (_, i) =>
+        s.call<{ roomnum: number; groupid: string }>('live/create', { token: teacher, title: `c${i}` }),
+      ),
     );
     const nums = replies.map((r) => {
       expect(r.errorCode).toBe(0);
@@ -92,15 +117,26 @@ describe('concurrency over HTTP', () => {
   });
 
   it('creates racing on two servers over one database file never share a room number', async () => {
-    const other = createServiceCtx(loadEnv({ DATABASE_URL: `${ctx.dir}/edu.db` }), { clock: ctx.clock, log: createLogger('silent') });
+    const other = createServiceCtx(loadEnv({ DATABASE_URL: `${ctx.dir}/edu.db` }), {
+      clock: ctx.clock,
+      log: createLogger('silent'),
+    });
     const s2 = await startLegacyTestServer(other);
     try {
       const replies = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => (i % 2 ? s : s2).call<{ roomnum: number }>('live/create', { token: teacher, title: `twin${i}` })),
+        Array.from({ length: 100 }, (_, i) =>
+          (i % 2 ? s : s2).call<{ roomnum: number }>('live/create', { token: teacher, title: `twin${i}` }),
+        ),
       );
       expect(replies.every((r) => r.errorCode === 0)).toBe(true);
       expect(new Set(replies.map((r) => r.data!.roomnum)).size).toBe(100);
-      expect(ctx.db.select().from(courses).all().filter((c) => c.title.startsWith('twin'))).toHaveLength(100);
+      expect(
+        ctx.db
+          .select()
+          .from(courses)
+          .all()
+          .filter((c) => c.title.startsWith('twin')),
+      ).toHaveLength(100);
     } finally {
       await s2.close();
       other.db.$client.close();
@@ -109,26 +145,35 @@ describe('concurrency over HTTP', () => {
 
   it('a course raced to start by 50 requests starts exactly once; raced to end, ends once', async () => {
     const room = await createCourse(s, teacher, 'race');
-    const starts = await Promise.all(Array.from({ length: 50 }, () => s.call('live/startcourse', { token: teacher, roomnum: room })));
+    const starts = await Promise.all(
+      Array.from({ length: 50 }, () => s.call('live/startcourse', { token: teacher, roomnum: room })),
+    );
     expect(starts.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(starts.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);
     expect(events(room, 'started')).toHaveLength(1);
     const c = ctx.db.select().from(courses).where(eq(courses.roomnum, room)).get()!;
     expect(c.state).toBe(1);
-    const ends = await Promise.all(Array.from({ length: 50 }, () => s.call('live/exitroom', { token: teacher, roomnum: room })));
+    const ends = await Promise.all(
+      Array.from({ length: 50 }, () => s.call('live/exitroom', { token: teacher, roomnum: room })),
+    );
     expect(ends.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(ends.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);
     expect(events(room, 'ended')).toHaveLength(1);
   });
 
   it('the same id registered by 8 requests at once exists once; 8 parallel logins get 8 working tokens', async () => {
-    const regs = await Promise.all(Array.from({ length: 8 }, (_, i) => s.call('account/regist', { id: 'twin', pwd: `cHdk${i}`, role: i % 2 })));
+    const regs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => s.call('account/regist', { id: 'twin', pwd: `cHdk${i}`, role: i % 2 })),
+    );
     expect(regs.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(regs.filter((r) => r.errorCode === 10004)).toHaveLength(7);
     const winner = regs.findIndex((r) => r.errorCode === 0);
-    const logins = await Promise.all(Array.from({ length: 8 }, () => s.call<{ token: string }>('account/login', { id: 'twin', pwd: `cHdk${winner}` })));
+    const logins = await Promise.all(
+      Array.from({ length: 8 }, () => s.call<{ token: string }>('account/login', { id: 'twin', pwd: `cHdk${winner}` })),
+    );
     const tokens = new Set(logins.map((l) => l.data!.token));
     expect(tokens.size).toBe(8);
-    for (const tok of tokens) expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
+    for (const tok of tokens)
+      expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
   });
 });

@@ -23,7 +23,8 @@ function openV4(sign: string, key: string): Record<string, string> {
   return Object.fromEntries(text.split('&').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 }
 
-const enc = (x: string) => encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const enc = (x: string) =>
+  encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** COS v5 PUT authorization with only Host signed, computed by hand (tencent-protocols.md §3a). */
 function expectedV5(secretId: string, key: string, keyTime: string, pathname: string, host: string): string {
@@ -37,18 +38,27 @@ function expectedV5(secretId: string, key: string, keyTime: string, pathname: st
 /** A raw PUT with an explicit Host header (fetch cannot set Host). */
 function put(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'PUT', headers: { 'content-length': String(body.length), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      url,
+      { method: 'PUT', headers: { 'content-length': String(body.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 describe('cos/get_sign, local storage', () => {
-  const ctx = createTestCtx({ ...KEYS, COS_BUCKET: 'edu-1250000000', COS_REGION: 'ap-guangzhou', PUBLIC_BASE_URL: 'http://edu.test:8080' });
+  const ctx = createTestCtx({
+    ...KEYS,
+    COS_BUCKET: 'edu-1250000000',
+    COS_REGION: 'ap-guangzhou',
+    PUBLIC_BASE_URL: 'http://edu.test:8080',
+  });
   let s: LegacyTestServer;
   let token: string;
   beforeAll(async () => {
@@ -70,33 +80,65 @@ describe('cos/get_sign, local storage', () => {
     const f = openV4(r.data!.sign, 'EXAMPLEKEY');
     expect(Object.keys(f)).toEqual(['a', 'b', 'k', 'e', 't', 'r', 'f']);
     // COS_SIG_EXPIRE_S is 30 days by default: a write credential is capped at 3600 s.
-    expect(f).toMatchObject({ a: '1250000000', b: 'edu', k: 'AKIDEXAMPLE', e: String(T0 + 3600), t: String(T0), f: '/users/teacher1/a.pdf' });
+    expect(f).toMatchObject({
+      a: '1250000000',
+      b: 'edu',
+      k: 'AKIDEXAMPLE',
+      e: String(T0 + 3600),
+      t: String(T0),
+      f: '/users/teacher1/a.pdf',
+    });
     expect(f.r).toMatch(/^\d{1,10}$/);
   });
 
   it('type 0 with a file: bound multi sign, v5 authorization and an upload URL that this server accepts', async () => {
     const r = await sign({ type: 0, file_path: '/users/teacher1/第1课 a.pdf' });
     expect(r.errorCode).toBe(0);
-    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ e: String(T0 + 3600), f: '/users/teacher1/第1课 a.pdf' });
+    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({
+      e: String(T0 + 3600),
+      f: '/users/teacher1/第1课 a.pdf',
+    });
     // v5 over PUT /<key>, Host of PUBLIC_BASE_URL, key time = now … now + min(COS_SIG_EXPIRE_S, 1 h).
-    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${T0};${T0 + 3600}`, '/users/teacher1/第1课 a.pdf', 'edu.test:8080'));
+    expect(r.data!.authorization).toBe(
+      expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${T0};${T0 + 3600}`, '/users/teacher1/第1课 a.pdf', 'edu.test:8080'),
+    );
     const url = new URL(r.data!.upload_url!);
-    expect(`${url.origin}${url.pathname}`).toBe(`http://edu.test:8080/storage/users/teacher1/${encodeURIComponent('第1课')}%20a.pdf`);
+    expect(`${url.origin}${url.pathname}`).toBe(
+      `http://edu.test:8080/storage/users/teacher1/${encodeURIComponent('第1课')}%20a.pdf`,
+    );
     // Clients reach the server at PUBLIC_BASE_URL; the test reaches it on loopback with that Host header.
     const body = Buffer.from('%PDF-1.4 fake');
-    const viaUrl = await put(`${s.url}${url.pathname}${url.search}`, body, { host: 'edu.test:8080', 'content-type': 'application/pdf' });
+    const viaUrl = await put(`${s.url}${url.pathname}${url.search}`, body, {
+      host: 'edu.test:8080',
+      'content-type': 'application/pdf',
+    });
     expect(viaUrl.status, viaUrl.text).toBe(200);
-    const viaHeader = await put(`${s.url}${url.pathname}`, body, { host: 'edu.test:8080', authorization: r.data!.authorization! });
+    const viaHeader = await put(`${s.url}${url.pathname}`, body, {
+      host: 'edu.test:8080',
+      authorization: r.data!.authorization!,
+    });
     expect(viaHeader.status, viaHeader.text).toBe(200);
     expect(await ctx.storage.stat('users/teacher1/第1课 a.pdf')).toMatchObject({ size: body.length });
     // The same authorization does not upload another key.
-    expect((await put(`${s.url}/storage/users/teacher1/other.pdf`, body, { host: 'edu.test:8080', authorization: r.data!.authorization! })).status).toBe(403);
+    expect(
+      (
+        await put(`${s.url}/storage/users/teacher1/other.pdf`, body, {
+          host: 'edu.test:8080',
+          authorization: r.data!.authorization!,
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('type 1: once sign with e=0 and the URL-encoded fileid', async () => {
     const r = await sign({ type: 1, file_path: '/users/teacher1/a b.pdf' });
     expect(r.errorCode).toBe(0);
-    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({ b: 'edu', e: '0', t: String(T0), f: '/1250000000/edu/users/teacher1/a%20b.pdf' });
+    expect(openV4(r.data!.sign, 'EXAMPLEKEY')).toMatchObject({
+      b: 'edu',
+      e: '0',
+      t: String(T0),
+      f: '/1250000000/edu/users/teacher1/a%20b.pdf',
+    });
     expect(r.data!.upload_url).toContain('/storage/users/teacher1/a%20b.pdf?');
   });
 
@@ -143,7 +185,13 @@ describe('cos/get_sign, local storage', () => {
   });
 
   it('refuses paths the server manages (playback indexes, console uploads, demo data) with 10101, before signing anything', async () => {
-    for (const file_path of ['/playback/10001/index-1.json', '/uploads/teacher2/a.pdf', '/Playback/x.json', '/UPLOADS/x/y.pdf', '/demo/recordings/lesson-1.mp4']) {
+    for (const file_path of [
+      '/playback/10001/index-1.json',
+      '/uploads/teacher2/a.pdf',
+      '/Playback/x.json',
+      '/UPLOADS/x/y.pdf',
+      '/demo/recordings/lesson-1.mp4',
+    ]) {
       for (const type of [0, 1]) {
         const r = await sign({ type, file_path });
         expect(r.errorCode, file_path).toBe(10101);
@@ -153,13 +201,24 @@ describe('cos/get_sign, local storage', () => {
     expect((await sign({ type: 0, file_path: '/users/teacher1/playback/x.json' })).errorCode).toBe(0);
   });
 
-  it('refuses the bare reserved names too (a file there would block the server\'s folder), with or without a slash', async () => {
-    for (const file_path of ['/uploads', '/uploads/', '/playback', '/Playback', '/demo/', '/demo', '/users', '/courses', '/users/']) {
+  it("refuses the bare reserved names too (a file there would block the server's folder), with or without a slash", async () => {
+    for (const file_path of [
+      '/uploads',
+      '/uploads/',
+      '/playback',
+      '/Playback',
+      '/demo/',
+      '/demo',
+      '/users',
+      '/courses',
+      '/users/',
+    ]) {
       const r = await sign({ type: 0, file_path });
       expect([10003, 10101], file_path).toContain(r.errorCode);
       expect(r.data, file_path).toBeUndefined();
     }
-    for (const file_path of ['/uploads', '/playback', '/demo', '/UPLOADS']) expect((await sign({ type: 1, file_path })).errorCode, file_path).toBe(10101);
+    for (const file_path of ['/uploads', '/playback', '/demo', '/UPLOADS'])
+      expect((await sign({ type: 1, file_path })).errorCode, file_path).toBe(10101);
   });
 
   it('who may write where: a teacher under users/<own uid>/ or courses/<own roomnum>/; students and others 10101', async () => {
@@ -169,11 +228,27 @@ describe('cos/get_sign, local storage', () => {
     const theirs = await createCourse(s, other, 'theirs');
     expect((await sign({ type: 0, file_path: `/courses/${own}/slides.pdf` })).errorCode).toBe(0);
     expect((await sign({ type: 1, file_path: `/courses/${own}/a/b.pdf` })).errorCode).toBe(0);
-    const refused = ['/teacher1/a.pdf', '/users/teacher9/a.pdf', '/users/Teacher1/a.pdf', '/users/teacher1', `/courses/${theirs}/a.pdf`, `/courses/${own}`, '/courses/x/a.pdf', '/a.pdf', '/docs/a.pdf'];
+    const refused = [
+      '/teacher1/a.pdf',
+      '/users/teacher9/a.pdf',
+      '/users/Teacher1/a.pdf',
+      '/users/teacher1',
+      `/courses/${theirs}/a.pdf`,
+      `/courses/${own}`,
+      '/courses/x/a.pdf',
+      '/a.pdf',
+      '/docs/a.pdf',
+    ];
     for (const file_path of refused) expect((await sign({ type: 0, file_path })).errorCode, file_path).toBe(10101);
     expect((await sign({ type: 0, file_path: '/courses/99999999/a.pdf' })).errorCode).toBe(10010);
-    for (const body of [{ type: 0 }, { type: 0, file_path: '/users/stu9/a.pdf' }, { type: 1, file_path: '/users/stu9/a.pdf' }]) {
-      expect(await s.call('cos/get_sign', { token: stu, ...body }), JSON.stringify(body)).toMatchObject({ errorCode: 10101 });
+    for (const body of [
+      { type: 0 },
+      { type: 0, file_path: '/users/stu9/a.pdf' },
+      { type: 1, file_path: '/users/stu9/a.pdf' },
+    ]) {
+      expect(await s.call('cos/get_sign', { token: stu, ...body }), JSON.stringify(body)).toMatchObject({
+        errorCode: 10101,
+      });
     }
   });
 
@@ -204,7 +279,13 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   let ctx: ReturnType<typeof createTestCtx>;
   beforeAll(async () => {
     fake = await startFakeCosServer({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY' });
-    ctx = createTestCtx({ ...KEYS, STORAGE_PROVIDER: 'tencent', COS_BUCKET: 'edu-1250000000', COS_REGION: 'ap-guangzhou', COS_ENDPOINT: fake.endpoint });
+    ctx = createTestCtx({
+      ...KEYS,
+      STORAGE_PROVIDER: 'tencent',
+      COS_BUCKET: 'edu-1250000000',
+      COS_REGION: 'ap-guangzhou',
+      COS_ENDPOINT: fake.endpoint,
+    });
     // COS checks key times against the real clock (the SDK's presigned URL uses it too).
     ctx.clock.set(Math.floor(Date.now() / 1000));
     s = await startLegacyTestServer(ctx);
@@ -223,7 +304,9 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
     expect(url.host).toBe(fake.host);
     const body = Buffer.from('video bytes');
     expect((await put(url.toString(), body, {})).status).toBe(200);
-    expect((await put(`${fake.endpoint}/users/teacher1/v1.mp4`, body, { authorization: r.data!.authorization! })).status).toBe(200);
+    expect(
+      (await put(`${fake.endpoint}/users/teacher1/v1.mp4`, body, { authorization: r.data!.authorization! })).status,
+    ).toBe(200);
     expect(fake.requests.filter((q) => q.method === 'PUT').map((q) => [q.auth, q.status])).toEqual([
       ['query', 200],
       ['header', 200],
@@ -235,10 +318,17 @@ describe('cos/get_sign, tencent storage (fake COS)', () => {
   });
 
   it('a bucket other than COS_BUCKET gets its standard COS host', async () => {
-    const r = await s.call<CosSignReply>('cos/get_sign', { token, type: 1, bucket: 'other', file_path: '/users/teacher1/y.pdf' });
+    const r = await s.call<CosSignReply>('cos/get_sign', {
+      token,
+      type: 1,
+      bucket: 'other',
+      file_path: '/users/teacher1/y.pdf',
+    });
     const host = 'other-1250000000.cos.ap-guangzhou.myqcloud.com';
     const now = ctx.clock.nowS();
-    expect(r.data!.authorization).toBe(expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${now};${now + 3600}`, '/users/teacher1/y.pdf', host));
+    expect(r.data!.authorization).toBe(
+      expectedV5('AKIDEXAMPLE', 'EXAMPLEKEY', `${now};${now + 3600}`, '/users/teacher1/y.pdf', host),
+    );
     expect(r.data!.upload_url).toBe(`https://${host}/users/teacher1/y.pdf?${r.data!.authorization}`);
     expect(r.data!.region).toBe('');
   });

@@ -32,7 +32,8 @@ describe('course event log over HTTP', () => {
 
   it('logs a whole class in order, and attendance follows from it', async () => {
     const file = { type: 0, file_name: 'slides.pdf', url: 'http://cdn/slides.pdf' };
-    const room = ((await at(0, 'live/create', { token: teacher, title: 'events' })).data as { roomnum: number }).roomnum;
+    const room = ((await at(0, 'live/create', { token: teacher, title: 'events' })).data as { roomnum: number })
+      .roomnum;
     await at(5, 'live/reportmemid', { token: stu1, roomnum: room, operate: 0 }, 10102); // not started: refused, not logged
     await at(10, 'live/startcourse', { token: teacher, roomnum: room });
     await at(20, 'live/reportmemid', { token: stu1, roomnum: room, operate: 0 });
@@ -54,7 +55,13 @@ describe('course event log over HTTP', () => {
       expect(events[i]!.id).toBeGreaterThan(events[i - 1]!.id);
       expect(events[i]!.at).toBeGreaterThanOrEqual(events[i - 1]!.at);
     }
-    const rows = events.map((e) => ({ at: e.at - T0, kind: e.kind, uid: e.uid, role: e.role, detail: e.detail ? (JSON.parse(e.detail) as unknown) : '' }));
+    const rows = events.map((e) => ({
+      at: e.at - T0,
+      kind: e.kind,
+      uid: e.uid,
+      role: e.role,
+      detail: e.detail ? (JSON.parse(e.detail) as unknown) : '',
+    }));
     expect(rows.slice(0, 10)).toEqual([
       { at: 0, kind: 'created', uid: 'teacher1', role: 1, detail: '' },
       { at: 10, kind: 'started', uid: 'teacher1', role: 1, detail: '' },

@@ -18,9 +18,12 @@ describe('courseware binding over HTTP', () => {
   let teacher2: string;
   let stu: string;
   let room: number;
-  const bind = (body: Record<string, unknown>, tok = teacher) => s.call('live/reportbind', { token: tok, operate: 0, ...body });
-  const unbind = (body: Record<string, unknown>, tok = teacher) => s.call('live/reportbind', { token: tok, operate: 1, ...body });
-  const query = (body: Record<string, unknown>, tok = teacher) => s.call<Files>('live/querybind', { token: tok, index: 0, size: 50, ...body });
+  const bind = (body: Record<string, unknown>, tok = teacher) =>
+    s.call('live/reportbind', { token: tok, operate: 0, ...body });
+  const unbind = (body: Record<string, unknown>, tok = teacher) =>
+    s.call('live/reportbind', { token: tok, operate: 1, ...body });
+  const query = (body: Record<string, unknown>, tok = teacher) =>
+    s.call<Files>('live/querybind', { token: tok, index: 0, size: 50, ...body });
 
   beforeAll(async () => {
     s = await startLegacyTestServer(ctx);
@@ -31,7 +34,7 @@ describe('courseware binding over HTTP', () => {
   });
   afterAll(() => s.close());
 
-  it('a URL of this server\'s /storage/ is stored as its key and answered at the request\'s host; others as sent', async () => {
+  it("a URL of this server's /storage/ is stored as its key and answered at the request's host; others as sent", async () => {
     const t3 = await signUp(s, 'teacher3', 1);
     const ours = `${s.url}/storage/uploads/teacher3/notes%20v1.pdf`;
     const external = 'https://files.example/storage/uploads/teacher3/x.pdf';
@@ -42,13 +45,21 @@ describe('courseware binding over HTTP', () => {
     const listed = (await query({}, t3)).data!.bind_files.map((f) => f.url).sort();
     expect(listed).toEqual([ours, external].sort());
     // The same object bound again through another spelling of our URL is the same file.
-    expect(await bind({ bind_file: { type: 0, file_name: 'again.pdf', url: 'storage:uploads/teacher3/notes v1.pdf' } }, t3)).toEqual(err(10104));
+    expect(
+      await bind({ bind_file: { type: 0, file_name: 'again.pdf', url: 'storage:uploads/teacher3/notes v1.pdf' } }, t3),
+    ).toEqual(err(10104));
     expect(await unbind({ bind_file: { type: 0, file_name: 'notes.pdf', url: ours } }, t3)).toEqual(OK);
-    expect(await bind({ bind_file: { type: 0, file_name: 'bad.pdf', url: 'storage:../x' } }, t3)).toEqual(err(10003, 'key'));
+    expect(await bind({ bind_file: { type: 0, file_name: 'bad.pdf', url: 'storage:../x' } }, t3)).toEqual(
+      err(10003, 'key'),
+    );
     // A cover (live/create) follows the same rule.
     const covered = await createCourse(s, t3, 'covered', { cover: `${s.url}/storage/uploads/teacher3/c.png` });
-    expect(ctx.db.$client.prepare('SELECT cover FROM courses WHERE roomnum = ?').get(covered)).toEqual({ cover: 'storage:uploads/teacher3/c.png' });
-    const rooms = (await s.call<{ rooms: { cover: string }[] }>('live/roomlist', { token: t3, index: 0, size: 1, roomnum: covered })).data!.rooms;
+    expect(ctx.db.$client.prepare('SELECT cover FROM courses WHERE roomnum = ?').get(covered)).toEqual({
+      cover: 'storage:uploads/teacher3/c.png',
+    });
+    const rooms = (
+      await s.call<{ rooms: { cover: string }[] }>('live/roomlist', { token: t3, index: 0, size: 1, roomnum: covered })
+    ).data!.rooms;
     expect(rooms[0]!.cover).toBe(`${s.url}/storage/uploads/teacher3/c.png`);
   });
 
@@ -121,11 +132,13 @@ describe('courseware binding over HTTP', () => {
   });
 
   it('querybind: time filters on the bind time (inclusive), from after to → 10003, paging with total', async () => {
-    expect((await query({ roomnum: room, from_time: T0 + 200, to_time: T0 + 300 })).data!.bind_files.map((f) => f.file_name)).toEqual([
-      'file4.pdf',
-      'file3.pdf',
-    ]);
-    expect((await query({ roomnum: room, to_time: T0 + 100 })).data).toEqual({ total: 1, bind_files: [{ type: 0, file_name: 'file2.pdf', url: 'http://cdn.example/f2' }] });
+    expect(
+      (await query({ roomnum: room, from_time: T0 + 200, to_time: T0 + 300 })).data!.bind_files.map((f) => f.file_name),
+    ).toEqual(['file4.pdf', 'file3.pdf']);
+    expect((await query({ roomnum: room, to_time: T0 + 100 })).data).toEqual({
+      total: 1,
+      bind_files: [{ type: 0, file_name: 'file2.pdf', url: 'http://cdn.example/f2' }],
+    });
     expect((await query({ roomnum: room, from_time: T0 + 301 })).data).toEqual({ total: 0, bind_files: [] });
     expect(await query({ roomnum: room, from_time: 5, to_time: 4 })).toEqual(err(10003, 'from_time'));
     const p = await query({ roomnum: room, index: 1, size: 1 });

@@ -12,7 +12,12 @@ async function readBody(req: Request, limit: number): Promise<string | null> {
 }
 
 /** `trusted`: TRUSTED_PROXY (http/client-address.ts decides which headers tell the client's address). */
-export async function serveLegacyFetch(handle: LegacyHandler, req: Request, limit: number, trusted: ReadonlySet<string>): Promise<Response> {
+export async function serveLegacyFetch(
+  handle: LegacyHandler,
+  req: Request,
+  limit: number,
+  trusted: ReadonlySet<string>,
+): Promise<Response> {
   const url = new URL(req.url);
   const body = req.method === 'POST' ? await readBody(req, limit).catch(() => null) : '';
   const reply = await handle({

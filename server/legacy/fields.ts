@@ -5,7 +5,15 @@
 import { z } from 'zod';
 import { roomnumInput } from '../services/schemas';
 
-export const roomnumOrString = z.union([roomnumInput, z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer').transform(Number)]).pipe(roomnumInput);
+export const roomnumOrString = z
+  .union([
+    roomnumInput,
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+      .transform(Number),
+  ])
+  .pipe(roomnumInput);
 
 /** A token as clients send it (the check that it is known happens in handle.ts). */
 export const tokenField = z.string().min(1, 'must not be empty').max(512, 'too long');

@@ -15,7 +15,24 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20170601);
 const CASES = 3000;
 const PARALLEL = 8;
 
-const UNICODE = ['é', '课', '😀', '\u0000', '\u200b', '\ud800', '\udfff', '\u202e', 'ﷺ', '\n', '"', '\\', '<script>', "'; DROP TABLE users;--", '%00', '${x}'];
+const UNICODE = [
+  'é',
+  '课',
+  '😀',
+  '\u0000',
+  '\u200b',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  'ﷺ',
+  '\n',
+  '"',
+  '\\',
+  '<script>',
+  "'; DROP TABLE users;--",
+  '%00',
+  '${x}',
+];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
 /** Sets an own, enumerable key even when it is `__proto__` (plain assignment would change the prototype instead). */
@@ -55,7 +72,9 @@ function randomValue(r: Rng, depth = 0): J {
     case 2:
       return r.pick([0, -1, 1, 2 ** 53, -(2 ** 63), 1.5, 1e-300, Number.MAX_SAFE_INTEGER + 2, 10001]);
     case 3:
-      return new Raw(r.pick(['1e309', '-1e309', '-0', '-0.0', '1E400', '123456789012345678901234567890', '0.1e1', '5e-324']));
+      return new Raw(
+        r.pick(['1e309', '-1e309', '-0', '-0.0', '1E400', '123456789012345678901234567890', '0.1e1', '5e-324']),
+      );
     case 4:
       return randomString(r, 40);
     case 5:
@@ -64,7 +83,8 @@ function randomValue(r: Rng, depth = 0): J {
       return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
     case 7: {
       const o: { [k: string]: J } = {};
-      for (let i = r.int(4); i > 0; i--) setOwn(o, r.chance(0.3) ? r.pick(PROTO_KEYS) : randomString(r, 10), randomValue(r, depth + 1));
+      for (let i = r.int(4); i > 0; i--)
+        setOwn(o, r.chance(0.3) ? r.pick(PROTO_KEYS) : randomString(r, 10), randomValue(r, depth + 1));
       return o;
     }
     default:
@@ -124,17 +144,59 @@ interface Spec {
 const COMMON: Record<string, FieldKind> = { appid: 'int', timeStamp: 'ts' };
 const FILE = { type: 0, file_name: 'a.pdf', url: 'http://cdn/a.pdf' };
 const SPECS: Spec[] = [
-  { svcCmd: 'account/regist', valid: () => ({ id: 'fuzzuser', pwd: 'cHdk', role: 0 }), fields: { ...COMMON, id: 'id', pwd: 'text', role: 'int' } },
-  { svcCmd: 'account/login', valid: () => ({ id: 'teacher1', pwd: 'cHdk' }), fields: { ...COMMON, id: 'id', pwd: 'text' } },
+  {
+    svcCmd: 'account/regist',
+    valid: () => ({ id: 'fuzzuser', pwd: 'cHdk', role: 0 }),
+    fields: { ...COMMON, id: 'id', pwd: 'text', role: 'int' },
+  },
+  {
+    svcCmd: 'account/login',
+    valid: () => ({ id: 'teacher1', pwd: 'cHdk' }),
+    fields: { ...COMMON, id: 'id', pwd: 'text' },
+  },
   { svcCmd: 'account/logout', valid: (tok) => ({ token: tok }), fields: { ...COMMON, token: 'token' } },
-  { svcCmd: 'live/create', valid: (tok) => ({ token: tok, title: 'fuzz', cover: '' }), fields: { ...COMMON, token: 'token', title: 'text' } },
-  { svcCmd: 'live/startcourse', valid: (tok, room) => ({ token: tok, roomnum: room }), fields: { ...COMMON, token: 'token', roomnum: 'int' } },
-  { svcCmd: 'live/exitroom', valid: (tok, room) => ({ token: tok, roomnum: room }), fields: { ...COMMON, token: 'token', roomnum: 'int' } },
-  { svcCmd: 'live/heartbeat', valid: (tok, room) => ({ token: tok, roomnum: String(room) }), fields: { ...COMMON, token: 'token', roomnum: 'int' } },
+  {
+    svcCmd: 'live/create',
+    valid: (tok) => ({ token: tok, title: 'fuzz', cover: '' }),
+    fields: { ...COMMON, token: 'token', title: 'text' },
+  },
+  {
+    svcCmd: 'live/startcourse',
+    valid: (tok, room) => ({ token: tok, roomnum: room }),
+    fields: { ...COMMON, token: 'token', roomnum: 'int' },
+  },
+  {
+    svcCmd: 'live/exitroom',
+    valid: (tok, room) => ({ token: tok, roomnum: room }),
+    fields: { ...COMMON, token: 'token', roomnum: 'int' },
+  },
+  {
+    svcCmd: 'live/heartbeat',
+    valid: (tok, room) => ({ token: tok, roomnum: String(room) }),
+    fields: { ...COMMON, token: 'token', roomnum: 'int' },
+  },
   {
     svcCmd: 'live/roomlist',
-    valid: (tok) => ({ token: tok, index: 0, size: 10, state: 0, host_uid: 'teacher1', from_time: 0, to_time: 2 ** 40 }),
-    fields: { ...COMMON, token: 'token', index: 'int', size: 'int', state: 'int', host_uid: 'id', from_time: 'int', to_time: 'int', roomnum: 'int' },
+    valid: (tok) => ({
+      token: tok,
+      index: 0,
+      size: 10,
+      state: 0,
+      host_uid: 'teacher1',
+      from_time: 0,
+      to_time: 2 ** 40,
+    }),
+    fields: {
+      ...COMMON,
+      token: 'token',
+      index: 'int',
+      size: 'int',
+      state: 'int',
+      host_uid: 'id',
+      from_time: 'int',
+      to_time: 'int',
+      roomnum: 'int',
+    },
   },
   {
     svcCmd: 'live/reportmemid',
@@ -197,7 +259,20 @@ function fuzzBody(r: Rng, spec: Spec, tok: string, room: number, appid: number):
       () => '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000 - 1),
       () => serialize(randomValue(r)) + r.pick(['', ',', '}', ']']),
       () => JSON.stringify([{ appid, timeStamp: 1, token: tok }]),
-      () => r.pick(['NaN', '-0', '1e309', 'null', 'true', '""', '"{}"', 'undefined', '\ufeff{}x', '{"a":1,}', "{'appid':1}"]),
+      () =>
+        r.pick([
+          'NaN',
+          '-0',
+          '1e309',
+          'null',
+          'true',
+          '""',
+          '"{}"',
+          'undefined',
+          '\ufeff{}x',
+          '{"a":1,}',
+          "{'appid':1}",
+        ]),
       () => Buffer.from(Array.from({ length: 64 }, () => r.int(256))).toString('latin1'),
       () => JSON.stringify({ appid, timeStamp: 1, token: tok }).slice(0, -1 - r.int(10)),
     ])();
@@ -216,7 +291,8 @@ function fuzzBody(r: Rng, spec: Spec, tok: string, room: number, appid: number):
     const f = r.pick(required);
     body[f] = junkFor(spec.fields[f]!, r);
   }
-  for (let i = r.int(4); i > 0; i--) setOwn(body, r.chance(0.5) ? r.pick(PROTO_KEYS) : randomString(r, 12), randomValue(r));
+  for (let i = r.int(4); i > 0; i--)
+    setOwn(body, r.chance(0.5) ? r.pick(PROTO_KEYS) : randomString(r, 12), randomValue(r));
   if (r.chance(0.05)) body.deep = new Raw('['.repeat(50_000) + ']'.repeat(50_000));
   if (r.chance(0.03)) body.huge = 'h'.repeat(200_000 + r.int(1_200_000)); // some beyond the 1 MiB body limit
   return serialize(body);
@@ -226,10 +302,18 @@ function fuzzBody(r: Rng, spec: Spec, tok: string, room: number, appid: number):
 function isJunk(v: J, kind: FieldKind): boolean {
   // timeStamp may also be a decimal string (the 2017 clients), so only other values are junk.
   if (kind === 'ts') {
-    return !(typeof v === 'number' && Number.isSafeInteger(v)) && !(v instanceof Raw && /^-?\d{1,15}$/.test(v.text)) && !(typeof v === 'string' && /^-?\d{1,15}$/.test(v));
+    return (
+      !(typeof v === 'number' && Number.isSafeInteger(v)) &&
+      !(v instanceof Raw && /^-?\d{1,15}$/.test(v.text)) &&
+      !(typeof v === 'string' && /^-?\d{1,15}$/.test(v))
+    );
   }
   if (v instanceof Raw) return true;
-  if (kind === 'int') return !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) && !(typeof v === 'string' && /^[1-9][0-9]{0,15}$/.test(v));
+  if (kind === 'int')
+    return (
+      !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) &&
+      !(typeof v === 'string' && /^[1-9][0-9]{0,15}$/.test(v))
+    );
   if (kind === 'file') return JSON.stringify(v) !== JSON.stringify(FILE);
   if (kind === 'token') return typeof v === 'string' ? v.endsWith('tok') || v === '' : true;
   if (kind === 'id') return typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(v);
@@ -248,72 +332,127 @@ describe('fuzz: malformed bodies against every command', () => {
   });
   afterAll(() => s.close());
 
-  it(`${CASES} cases (seed ${SEED}): HTTP 200 JSON, non-zero integer errorCode, never 90000, nothing changed`, { timeout: 240_000 }, async () => {
-    const r = prng(SEED);
-    const before = { users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() };
-    const cases = Array.from({ length: CASES }, () => {
-      const spec = r.pick(SPECS);
-      return { svcCmd: spec.svcCmd, body: fuzzBody(r, spec, teacher, room, ctx.env.SDKAPPID) };
-    });
-    const started = Date.now();
-    const codes = await sendRefused(
-      s,
-      cases,
-      PARALLEL,
-      (c, i, reply) => `seed ${SEED} case ${i} ${c.svcCmd}: ${c.body.slice(0, 300)} → ${reply}`,
-      (res, where) => {
-        expect(res.headers.get('access-control-allow-origin'), where).toBe('*');
-        expect(typeof (res.json as { errorInfo: unknown }).errorInfo, where).toBe('string');
-        expect(res.text, where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-      },
-    );
-    const ms = Date.now() - started;
-    // The mix reached past the parser into every kind of refusal.
-    expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([10002, 10003, 10009]));
-    expect({ users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() }).toEqual(before);
-    // Still answering normal requests.
-    expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 10 })).errorCode).toBe(0);
-    expect((await s.call('live/heartbeat', { token: teacher, roomnum: room })).errorCode).toBe(0);
-    console.info(`fuzz: ${CASES} cases in ${ms} ms; codes ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => a[0] - b[0])))}`);
-  });
+  it(
+    `${CASES} cases (seed ${SEED}): HTTP 200 JSON, non-zero integer errorCode, never 90000, nothing changed`,
+    { timeout: 240_000 },
+    async () => {
+      const r = prng(SEED);
+      const before = { users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() };
+      const cases = Array.from({ length: CASES }, () => {
+        const spec = r.pick(SPECS);
+        return { svcCmd: spec.svcCmd, body: fuzzBody(r, spec, teacher, room, ctx.env.SDKAPPID) };
+      });
+      const started = Date.now();
+      const codes = await sendRefused(
+        s,
+        cases,
+        PARALLEL,
+        (c, i, reply) => `seed ${SEED} case ${i} ${c.svcCmd}: ${c.body.slice(0, 300)} → ${reply}`,
+        (res, where) => {
+          expect(res.headers.get('access-control-allow-origin'), where).toBe('*');
+          expect(typeof (res.json as { errorInfo: unknown }).errorInfo, where).toBe('string');
+          expect(res.text, where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+        },
+      );
+      const ms = Date.now() - started;
+      // The mix reached past the parser into every kind of refusal.
+      expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([10002, 10003, 10009]));
+      expect({ users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() }).toEqual(
+        before,
+      );
+      // Still answering normal requests.
+      expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 10 })).errorCode).toBe(0);
+      expect((await s.call('live/heartbeat', { token: teacher, roomnum: room })).errorCode).toBe(0);
+      console.info(
+        `fuzz: ${CASES} cases in ${ms} ms; codes ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => a[0] - b[0])))}`,
+      );
+    },
+  );
 
-  it('1000 well-formed bodies with extreme but valid values: never 90000, always an integer code', { timeout: 120_000 }, async () => {
-    const r = prng(SEED ^ 0x5eed);
-    const student = await signUp(s, 'stu1', 0);
-    const int = () => r.pick([0, 1, 2, 49, 50, 10001, room, 2 ** 31, 2 ** 32 + 1, 1_000_000_000, Number.MAX_SAFE_INTEGER, r.int(2 ** 30)]);
-    const pos = () => Math.max(1, int());
-    const text = (max: number) => {
-      const t = randomString(r, max);
-      return t.length === 0 ? 'x' : t.slice(0, max);
-    };
-    const id = () => r.pick(['teacher1', 'stu1', 'nobody', 'A'.repeat(32), '-', '_']);
-    const file = () => ({ type: r.int(2), file_name: text(256), url: text(2048) });
-    const bodies: [string, () => Record<string, unknown>][] = [
-      ['live/create', () => ({ title: text(128), cover: text(512) })],
-      ['live/startcourse', () => ({ roomnum: pos() })],
-      ['live/exitroom', () => ({ roomnum: pos() })],
-      ['live/heartbeat', () => ({ roomnum: r.chance(0.5) ? pos() : String(pos()) })],
-      ['live/roomlist', () => ({ index: r.pick([0, 1_000_000_000, r.int(100)]), size: r.int(51), roomnum: pos(), from_time: int(), to_time: int(), host_uid: id(), state: r.int(4) })],
-      ['live/roomlist', () => ({ index: r.int(3), size: 50, state: r.int(4) })],
-      ['live/reportmemid', () => ({ roomnum: r.chance(0.7) ? room : pos(), operate: r.int(2) })],
-      ['live/roomidlist', () => ({ roomnum: r.chance(0.5) ? pos() : String(pos()), index: r.pick([0, 1_000_000_000]), size: r.int(51) })],
-      ['live/reportbind', () => ({ roomnum: r.pick([0, room, pos()]), operate: r.int(2), bind_file: file() })],
-      ['live/querybind', () => ({ roomnum: r.pick([0, room, pos()]), index: r.pick([0, 1_000_000_000]), size: r.int(51), from_time: int(), to_time: int() })],
-    ];
-    const codes = new Map<number, number>();
-    for (let i = 0; i < 1000; i++) {
-      const [svcCmd, make] = r.pick(bodies);
-      const body = { token: r.chance(0.7) ? teacher : student, ...make() };
-      const res = await s.call(svcCmd, body);
-      const where = `seed ${SEED} valid case ${i} ${svcCmd}: ${JSON.stringify(body).slice(0, 300)} → ${JSON.stringify(res).slice(0, 200)}`;
-      expect(Number.isInteger(res.errorCode), where).toBe(true);
-      expect(res.errorCode, where).not.toBe(90000);
-      expect(typeof res.errorInfo, where).toBe('string');
-      codes.set(res.errorCode, (codes.get(res.errorCode) ?? 0) + 1);
-    }
-    // The mix reached the services: successes and domain refusals alike.
-    expect([...codes.keys()]).toEqual(expect.arrayContaining([0, 10010, 10101, 10102]));
-    expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 1 })).errorCode).toBe(0);
-    console.info(`fuzz (well-formed): codes ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => a[0] - b[0])))}`);
-  });
+  it(
+    '1000 well-formed bodies with extreme but valid values: never 90000, always an integer code',
+    { timeout: 120_000 },
+    async () => {
+      const r = prng(SEED ^ 0x5eed);
+      const student = await signUp(s, 'stu1', 0);
+      const int = () =>
+        r.pick([
+          0,
+          1,
+          2,
+          49,
+          50,
+          10001,
+          room,
+          2 ** 31,
+          2 ** 32 + 1,
+          1_000_000_000,
+          Number.MAX_SAFE_INTEGER,
+          r.int(2 ** 30),
+        ]);
+      const pos = () => Math.max(1, int());
+      const text = (max: number) => {
+        const t = randomString(r, max);
+        return t.length === 0 ? 'x' : t.slice(0, max);
+      };
+      const id = () => r.pick(['teacher1', 'stu1', 'nobody', 'A'.repeat(32), '-', '_']);
+      const file = () => ({ type: r.int(2), file_name: text(256), url: text(2048) });
+      const bodies: [string, () => Record<string, unknown>][] = [
+        ['live/create', () => ({ title: text(128), cover: text(512) })],
+        ['live/startcourse', () => ({ roomnum: pos() })],
+        ['live/exitroom', () => ({ roomnum: pos() })],
+        ['live/heartbeat', () => ({ roomnum: r.chance(0.5) ? pos() : String(pos()) })],
+        [
+          'live/roomlist',
+          () => ({
+            index: r.pick([0, 1_000_000_000, r.int(100)]),
+            size: r.int(51),
+            roomnum: pos(),
+            from_time: int(),
+            to_time: int(),
+            host_uid: id(),
+            state: r.int(4),
+          }),
+        ],
+        ['live/roomlist', () => ({ index: r.int(3), size: 50, state: r.int(4) })],
+        ['live/reportmemid', () => ({ roomnum: r.chance(0.7) ? room : pos(), operate: r.int(2) })],
+        [
+          'live/roomidlist',
+          () => ({
+            roomnum: r.chance(0.5) ? pos() : String(pos()),
+            index: r.pick([0, 1_000_000_000]),
+            size: r.int(51),
+          }),
+        ],
+        ['live/reportbind', () => ({ roomnum: r.pick([0, room, pos()]), operate: r.int(2), bind_file: file() })],
+        [
+          'live/querybind',
+          () => ({
+            roomnum: r.pick([0, room, pos()]),
+            index: r.pick([0, 1_000_000_000]),
+            size: r.int(51),
+            from_time: int(),
+            to_time: int(),
+          }),
+        ],
+      ];
+      const codes = new Map<number, number>();
+      for (let i = 0; i < 1000; i++) {
+        const [svcCmd, make] = r.pick(bodies);
+        const body = { token: r.chance(0.7) ? teacher : student, ...make() };
+        const res = await s.call(svcCmd, body);
+        const where = `seed ${SEED} valid case ${i} ${svcCmd}: ${JSON.stringify(body).slice(0, 300)} → ${JSON.stringify(res).slice(0, 200)}`;
+        expect(Number.isInteger(res.errorCode), where).toBe(true);
+        expect(res.errorCode, where).not.toBe(90000);
+        expect(typeof res.errorInfo, where).toBe('string');
+        codes.set(res.errorCode, (codes.get(res.errorCode) ?? 0) + 1);
+      }
+      // The mix reached the services: successes and domain refusals alike.
+      expect([...codes.keys()]).toEqual(expect.arrayContaining([0, 10010, 10101, 10102]));
+      expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 1 })).errorCode).toBe(0);
+      console.info(
+        `fuzz (well-formed): codes ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => a[0] - b[0])))}`,
+      );
+    },
+  );
 });

@@ -69,7 +69,9 @@ function okReply(kind: ReplyKind, data: unknown): LegacyReply {
 function errorReply(kind: ReplyKind, r: Reject): LegacyReply {
   if (kind === 'rec-callback') return json({ code: r.code, message: r.info });
   if (kind === 'idx-callback') return json({ ActionStatus: 'OK', ErrorCode: r.code, ErrorInfo: r.info });
-  return json(r.data ? { errorCode: r.code, errorInfo: r.info, data: r.data } : { errorCode: r.code, errorInfo: r.info });
+  return json(
+    r.data ? { errorCode: r.code, errorInfo: r.info, data: r.data } : { errorCode: r.code, errorInfo: r.info },
+  );
 }
 
 function zodInfo(e: ZodError): string {
@@ -102,7 +104,13 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
   const log = ctx.log;
 
   async function dispatch(entry: CommandEntry, body: Record<string, unknown>, req: LegacyRequest): Promise<unknown> {
-    const meta: CommandMeta = { common: { appid: 0, timeStamp: 0 }, ip: req.ip, body, host: req.host, protocol: req.protocol };
+    const meta: CommandMeta = {
+      common: { appid: 0, timeStamp: 0 },
+      ip: req.ip,
+      body,
+      host: req.host,
+      protocol: req.protocol,
+    };
     if (entry.auth !== 'callback') {
       const appid = commonInt(body.appid);
       if (appid === null) throw new Reject(LEGACY.BAD_DATA, 'appid: must be an integer');
@@ -115,7 +123,8 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
     let caller: Caller | null = null;
     let token: string | undefined;
     if (entry.auth === 'token') {
-      if (typeof body.token !== 'string' || body.token.length === 0) throw new Reject(LEGACY.BAD_DATA, 'token: required');
+      if (typeof body.token !== 'string' || body.token.length === 0)
+        throw new Reject(LEGACY.BAD_DATA, 'token: required');
       if (body.token.length > 512) throw new Reject(LEGACY.TOKEN_EXPIRED, APP_ERROR_CODES.TOKEN_INVALID);
       token = body.token;
     }
@@ -142,7 +151,8 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
     let code: number = LEGACY.OK;
     try {
       if (req.method !== 'POST') throw new Reject(LEGACY.BAD_REQUEST, 'use POST');
-      if (!entry) throw new Reject(LEGACY.BAD_REQUEST, req.svc && req.cmd ? unknownCommand(svcCmd) : 'svc and cmd are required');
+      if (!entry)
+        throw new Reject(LEGACY.BAD_REQUEST, req.svc && req.cmd ? unknownCommand(svcCmd) : 'svc and cmd are required');
       if (req.body === null) throw new Reject(LEGACY.BAD_JSON, 'request body too large');
       let body: unknown;
       if (req.body.trim() === '') body = {};
@@ -162,7 +172,10 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
     }
     const level = entry?.logLevel ?? 'info';
     if (log.isLevelEnabled(level)) {
-      log[level]({ svc: req.svc, cmd: req.cmd, errorCode: code, ms: Math.round((performance.now() - started) * 100) / 100 }, 'legacy');
+      log[level](
+        { svc: req.svc, cmd: req.cmd, errorCode: code, ms: Math.round((performance.now() - started) * 100) / 100 },
+        'legacy',
+      );
     }
     return reply;
   };

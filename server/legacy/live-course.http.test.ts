@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { courseEvents, courses, members } from '../../db/schema';
-import { createCourse, createFailableImCtx, err, groupPayloads, OK, signUp, startCourse } from '../testing/legacy-fixtures';
+import {
+  createCourse,
+  createFailableImCtx,
+  err,
+  groupPayloads,
+  OK,
+  signUp,
+  startCourse,
+} from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { T0 } from '../testing/test-ctx';
 
@@ -30,7 +38,11 @@ describe('live course commands over HTTP', () => {
 
   const course = (roomnum: number) => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!;
   const member = (roomnum: number, uid: string) =>
-    ctx.db.select().from(members).where(and(eq(members.roomnum, roomnum), eq(members.uid, uid))).get();
+    ctx.db
+      .select()
+      .from(members)
+      .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
+      .get();
   const events = (roomnum: number) => ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).all();
   const imLog = (roomnum: number) => groupPayloads(ctx, roomnum);
   const create = (title = 'course', tok = teacher) => createCourse(s, tok, title);
@@ -43,7 +55,10 @@ describe('live course commands over HTTP', () => {
         errorInfo: '',
         data: { roomnum: 10001, groupid: '10001' },
       });
-      expect(await s.call('live/create', { token: teacher, title: 'second' })).toEqual({ ...OK, data: { roomnum: 10002, groupid: '10002' } });
+      expect(await s.call('live/create', { token: teacher, title: 'second' })).toEqual({
+        ...OK,
+        data: { roomnum: 10002, groupid: '10002' },
+      });
       expect(course(10001)).toMatchObject({
         appid: ctx.env.SDKAPPID,
         hostUid: 'teacher1',
@@ -59,7 +74,9 @@ describe('live course commands over HTTP', () => {
     });
 
     it('accepts a 128-character title and a 512-character cover', async () => {
-      expect((await s.call('live/create', { token: teacher, title: 't'.repeat(128), cover: 'c'.repeat(512) })).errorCode).toBe(0);
+      expect(
+        (await s.call('live/create', { token: teacher, title: 't'.repeat(128), cover: 'c'.repeat(512) })).errorCode,
+      ).toBe(0);
       expect((await s.call('live/create', { token: teacher, title: '课'.repeat(128) })).errorCode).toBe(0);
     });
 
@@ -88,12 +105,22 @@ describe('live course commands over HTTP', () => {
     it('starts: IM 1001 {type, seq, timestamp: request timeStamp, value:{uid}} → begin_imseq; state 1; teacher seated', async () => {
       const room = await create('start me');
       ctx.clock.advance(10);
-      const r = await s.raw('live', 'startcourse', { appid: ctx.env.SDKAPPID, timeStamp: 1700000123, token: teacher, roomnum: room });
+      const r = await s.raw('live', 'startcourse', {
+        appid: ctx.env.SDKAPPID,
+        timeStamp: 1700000123,
+        token: teacher,
+        roomnum: room,
+      });
       expect(r.json).toEqual(OK);
       const im = imLog(room);
       expect(im).toHaveLength(1);
       expect(im[0]!.from).toBe('teacher1');
-      expect(im[0]!.data).toEqual({ type: 1001, seq: expect.any(Number), timestamp: 1700000123, value: { uid: 'teacher1' } });
+      expect(im[0]!.data).toEqual({
+        type: 1001,
+        seq: expect.any(Number),
+        timestamp: 1700000123,
+        value: { uid: 'teacher1' },
+      });
       expect(Number.isInteger(im[0]!.data.seq)).toBe(true);
       const c = course(room);
       expect(c).toMatchObject({ state: 1, beginTime: T0 + 10, beginImseq: im[0]!.seq, lastHeartbeat: T0 + 10 });
@@ -114,11 +141,14 @@ describe('live course commands over HTTP', () => {
       expect(imLog(room).map((m) => m.data.type)).toEqual([1001, 1002]);
     });
 
-    it.each([[undefined], ['10001'], [0], [-5], [1.5], [null], [true], [[10001]], [2 ** 53]])('roomnum %j → 10003 naming roomnum', async (roomnum) => {
-      const body: Record<string, unknown> = { token: teacher, roomnum };
-      if (roomnum === undefined) delete body.roomnum;
-      expect(await s.call('live/startcourse', body)).toEqual(err(10003, 'roomnum'));
-    });
+    it.each([[undefined], ['10001'], [0], [-5], [1.5], [null], [true], [[10001]], [2 ** 53]])(
+      'roomnum %j → 10003 naming roomnum',
+      async (roomnum) => {
+        const body: Record<string, unknown> = { token: teacher, roomnum };
+        if (roomnum === undefined) delete body.roomnum;
+        expect(await s.call('live/startcourse', body)).toEqual(err(10003, 'roomnum'));
+      },
+    );
 
     it('IM failure → 10103 and nothing changes', async () => {
       const room = await create();
@@ -145,11 +175,21 @@ describe('live course commands over HTTP', () => {
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
       expect(await s.call('live/reportmemid', { token: stu2, roomnum: room, operate: 0 })).toEqual(OK);
       ctx.clock.advance(60);
-      const r = await s.raw('live', 'exitroom', { appid: ctx.env.SDKAPPID, timeStamp: 1700000999, token: teacher, roomnum: room });
+      const r = await s.raw('live', 'exitroom', {
+        appid: ctx.env.SDKAPPID,
+        timeStamp: 1700000999,
+        token: teacher,
+        roomnum: room,
+      });
       expect(r.json).toEqual(OK);
       const im = imLog(room);
       expect(im.map((m) => m.data.type)).toEqual([1001, 1003, 1003, 1002]);
-      expect(im[3]!.data).toEqual({ type: 1002, seq: expect.any(Number), timestamp: 1700000999, value: { uid: 'teacher1' } });
+      expect(im[3]!.data).toEqual({
+        type: 1002,
+        seq: expect.any(Number),
+        timestamp: 1700000999,
+        value: { uid: 'teacher1' },
+      });
       const now = ctx.clock.nowS();
       expect(course(room)).toMatchObject({
         state: 2,
@@ -159,7 +199,10 @@ describe('live course commands over HTTP', () => {
         indexDueAt: now + ctx.env.REPLAY_INDEX_DELAY_S,
       });
       for (const uid of ['teacher1', 'stu1', 'stu2']) expect(member(room, uid)!.exitedAt, uid).toBe(now);
-      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 50 })).data).toEqual({ total: 0, idlist: [] });
+      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 50 })).data).toEqual({
+        total: 0,
+        idlist: [],
+      });
     });
 
     it('10010 / 10101 / 10102 (state 0 and state 2) / 10003 roomnum', async () => {
@@ -171,7 +214,9 @@ describe('live course commands over HTTP', () => {
       expect(await s.call('live/exitroom', { token: teacher2, roomnum: room })).toEqual(err(10101));
       expect(course(room).state).toBe(1);
       for (const bad of [0, -1, String(room), 1.5, null]) {
-        expect(await s.call('live/exitroom', { token: teacher, roomnum: bad }), String(bad)).toEqual(err(10003, 'roomnum'));
+        expect(await s.call('live/exitroom', { token: teacher, roomnum: bad }), String(bad)).toEqual(
+          err(10003, 'roomnum'),
+        );
       }
       expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(OK);
       expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(err(10102));
@@ -223,7 +268,27 @@ describe('live course commands over HTTP', () => {
     it('10010 for an unknown course; 10003 for a roomnum that is neither a positive integer nor a numeric string', async () => {
       expect(await s.call('live/heartbeat', { token: stu, roomnum: 99999 })).toEqual(err(10010));
       expect(await s.call('live/heartbeat', { token: stu, roomnum: '99999' })).toEqual(err(10010));
-      for (const bad of [undefined, '', 'abc', '0', '-1', '1.5', ' 10001', '10001 ', '1e4', '0x10', '010001', 0, -1, 1.5, null, true, [10001], { n: 1 }, '9'.repeat(20)]) {
+      for (const bad of [
+        undefined,
+        '',
+        'abc',
+        '0',
+        '-1',
+        '1.5',
+        ' 10001',
+        '10001 ',
+        '1e4',
+        '0x10',
+        '010001',
+        0,
+        -1,
+        1.5,
+        null,
+        true,
+        [10001],
+        { n: 1 },
+        '9'.repeat(20),
+      ]) {
         const body: Record<string, unknown> = { token: stu, roomnum: bad };
         if (bad === undefined) delete body.roomnum;
         expect(await s.call('live/heartbeat', body), JSON.stringify(bad)).toEqual(err(10003, 'roomnum'));
@@ -237,11 +302,22 @@ describe('live course commands over HTTP', () => {
       await start(room);
       ctx.clock.advance(5);
       const t = ctx.clock.nowS();
-      const r = await s.raw('live', 'reportmemid', { appid: ctx.env.SDKAPPID, timeStamp: 1700000555, token: stu, roomnum: String(room), operate: 0 });
+      const r = await s.raw('live', 'reportmemid', {
+        appid: ctx.env.SDKAPPID,
+        timeStamp: 1700000555,
+        token: stu,
+        roomnum: String(room),
+        operate: 0,
+      });
       expect(r.json).toEqual(OK);
       expect(member(room, 'stu1')).toMatchObject({ role: 0, joinedAt: t, lastHeartbeat: t, exitedAt: null });
       const im = imLog(room);
-      expect(im.at(-1)!.data).toEqual({ type: 1003, seq: expect.any(Number), timestamp: 1700000555, value: { uid: 'stu1' } });
+      expect(im.at(-1)!.data).toEqual({
+        type: 1003,
+        seq: expect.any(Number),
+        timestamp: 1700000555,
+        value: { uid: 'stu1' },
+      });
       expect(im.at(-1)!.from).toBe('stu1');
       ctx.clock.advance(5);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
@@ -280,14 +356,16 @@ describe('live course commands over HTTP', () => {
         expect(await s.call('live/reportmemid', body), String(operate)).toEqual(err(10003, 'operate'));
       }
       for (const roomnum of ['x', '0', 0, -3, 2.5, null]) {
-        expect(await s.call('live/reportmemid', { token: stu, roomnum, operate: 0 }), String(roomnum)).toEqual(err(10003, 'roomnum'));
+        expect(await s.call('live/reportmemid', { token: stu, roomnum, operate: 0 }), String(roomnum)).toEqual(
+          err(10003, 'roomnum'),
+        );
       }
       await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 });
       await s.call('live/exitroom', { token: teacher, roomnum: room });
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(err(10102));
     });
 
-    it('a leave racing the teacher\'s exitroom: a member gets 0 (twice), the end time stays its leave; a non-member 10107', async () => {
+    it("a leave racing the teacher's exitroom: a member gets 0 (twice), the end time stays its leave; a non-member 10107", async () => {
       const room = await create();
       await start(room);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
@@ -320,7 +398,7 @@ describe('live course commands over HTTP', () => {
   });
 
   describe('live/roomidlist', () => {
-    it('a teacher visiting another teacher\'s course is a member with role 0 there; only the host has role 1', async () => {
+    it("a teacher visiting another teacher's course is a member with role 0 there; only the host has role 1", async () => {
       const room = await create();
       await start(room);
       ctx.clock.advance(1);
@@ -328,7 +406,17 @@ describe('live course commands over HTTP', () => {
       ctx.clock.advance(1);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
       const list = await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 50 });
-      expect(list).toEqual({ ...OK, data: { total: 3, idlist: [{ id: 'teacher1', role: 1 }, { id: 'teacher2', role: 0 }, { id: 'stu1', role: 0 }] } });
+      expect(list).toEqual({
+        ...OK,
+        data: {
+          total: 3,
+          idlist: [
+            { id: 'teacher1', role: 1 },
+            { id: 'teacher2', role: 0 },
+            { id: 'stu1', role: 0 },
+          ],
+        },
+      });
       expect(events(room).find((e) => e.kind === 'member_enter' && e.uid === 'teacher2')?.role).toBe(0);
       // Leaving and coming back keeps role 0.
       await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 1 });
@@ -368,8 +456,14 @@ describe('live course commands over HTTP', () => {
           { id: 'stu1', role: 0 },
         ],
       });
-      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 4, size: 2 })).data).toEqual({ total: 4, idlist: [] });
-      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 0 })).data).toEqual({ total: 4, idlist: [] });
+      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 4, size: 2 })).data).toEqual({
+        total: 4,
+        idlist: [],
+      });
+      expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 0 })).data).toEqual({
+        total: 4,
+        idlist: [],
+      });
       await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 });
       expect((await s.call('live/roomidlist', { token: teacher2, roomnum: room, index: 0, size: 50 })).data).toEqual({
         total: 3,
@@ -383,7 +477,10 @@ describe('live course commands over HTTP', () => {
 
     it('a course not started has no members; unknown course → 10010; bad paging → 10003 naming the field', async () => {
       const room = await create();
-      expect(await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 10 })).toEqual({ ...OK, data: { total: 0, idlist: [] } });
+      expect(await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 10 })).toEqual({
+        ...OK,
+        data: { total: 0, idlist: [] },
+      });
       expect(await s.call('live/roomidlist', { token: stu, roomnum: 99999, index: 0, size: 10 })).toEqual(err(10010));
       expect(await s.call('live/roomidlist', { token: stu, roomnum: '99999', index: 0, size: 10 })).toEqual(err(10010));
       for (const [field, patch] of [

@@ -39,21 +39,36 @@ describe('60 parallel wrong guesses, then the right password', () => {
   it('legacy door: 10 reach the password check, 50 get 10110, the right one after them gets 10110', async () => {
     const { ctx, s } = await setup();
     await createAccount(ctx, { id: 'target', pwd: RIGHT, role: 1 });
-    const replies = await Promise.all(Array.from({ length: 60 }, () => s.legacy('account/login', { id: 'target', pwd: WRONG })));
-    expect(tally(replies.map((r) => r.errorCode))).toEqual({ 10006: LOGIN_MAX_ATTEMPTS, 10110: 60 - LOGIN_MAX_ATTEMPTS });
+    const replies = await Promise.all(
+      Array.from({ length: 60 }, () => s.legacy('account/login', { id: 'target', pwd: WRONG })),
+    );
+    expect(tally(replies.map((r) => r.errorCode))).toEqual({
+      10006: LOGIN_MAX_ATTEMPTS,
+      10110: 60 - LOGIN_MAX_ATTEMPTS,
+    });
     expect(replies.find((r) => r.errorCode === 10110)!.errorInfo).toMatch(/^too many login attempts, retry in \d+ s$/);
     const right = await s.legacy('account/login', { id: 'target', pwd: RIGHT });
-    expect(right).toEqual({ errorCode: 10110, errorInfo: 'too many login attempts, retry in 600 s', data: { retryAfterS: 600 } });
+    expect(right).toEqual({
+      errorCode: 10110,
+      errorInfo: 'too many login attempts, retry in 600 s',
+      data: { retryAfterS: 600 },
+    });
   });
 
   it('console door: 10 reach the password check (401), 50 get 429, the right one after them gets 429 with retryAfterS', async () => {
     const { ctx, s } = await setup();
     await createAccount(ctx, { id: 'target', pwd: RIGHT, role: 1 });
-    const replies = await Promise.all(Array.from({ length: 60 }, () => s.mutate('auth.login', { id: 'target', pwd: WRONG })));
+    const replies = await Promise.all(
+      Array.from({ length: 60 }, () => s.mutate('auth.login', { id: 'target', pwd: WRONG })),
+    );
     expect(tally(replies.map((r) => r.status))).toEqual({ 401: LOGIN_MAX_ATTEMPTS, 429: 60 - LOGIN_MAX_ATTEMPTS });
     const right = await s.mutate('auth.login', { id: 'target', pwd: RIGHT });
     expect(right.status).toBe(429);
-    expect(right.body.error?.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', appCode: 'RATE_LIMITED', retryAfterS: 600 });
+    expect(right.body.error?.data).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      appCode: 'RATE_LIMITED',
+      retryAfterS: 600,
+    });
     expect(right.headers.get('set-cookie')).toBeNull();
   });
 });
@@ -66,18 +81,22 @@ describe('the two doors share the counters', () => {
     const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
     await createAccount(ctx, { id: 'a1', pwd: RIGHT, role: 1 });
     await createAccount(ctx, { id: 'a2', pwd: RIGHT, role: 1 });
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) expect((await s.legacy('account/login', { id: 'a1', pwd: WRONG }, from(`10.1.0.${i}`))).errorCode).toBe(10006);
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
+      expect((await s.legacy('account/login', { id: 'a1', pwd: WRONG }, from(`10.1.0.${i}`))).errorCode).toBe(10006);
     expect((await s.mutate('auth.login', { id: 'a1', pwd: RIGHT }, from('10.9.9.9'))).status).toBe(429);
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) expect((await s.mutate('auth.login', { id: 'a2', pwd: WRONG }, from(`10.2.0.${i}`))).status).toBe(401);
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
+      expect((await s.mutate('auth.login', { id: 'a2', pwd: WRONG }, from(`10.2.0.${i}`))).status).toBe(401);
     expect((await s.legacy('account/login', { id: 'a2', pwd: RIGHT }, from('10.9.9.8'))).errorCode).toBe(10110);
   });
 
   it('per IP: failures on one door from an address limit the other door from it, not other addresses', async () => {
     const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
     await createAccount(ctx, { id: 'b1', pwd: RIGHT, role: 1 });
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) await s.legacy('account/login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.1'));
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
+      await s.legacy('account/login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.1'));
     expect((await s.mutate('auth.login', { id: 'b1', pwd: RIGHT }, from('192.0.2.1'))).status).toBe(429);
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) await s.mutate('auth.login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.2'));
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
+      await s.mutate('auth.login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.2'));
     expect((await s.legacy('account/login', { id: 'b1', pwd: RIGHT }, from('192.0.2.2'))).errorCode).toBe(10110);
     expect((await s.legacy('account/login', { id: 'b1', pwd: RIGHT }, from('192.0.2.3'))).errorCode).toBe(0);
   });
@@ -87,9 +106,14 @@ describe('registration is limited per IP on both doors', () => {
   it(`${REGISTER_MAX_PER_IP} registrations per address per 10 minutes, counted across doors`, async () => {
     const { s } = await setup();
     const half = REGISTER_MAX_PER_IP / 2;
-    for (let i = 0; i < half; i++) expect((await s.legacy('account/regist', { id: `stu${i}`, pwd: 'cHdk', role: 0 })).errorCode).toBe(0);
-    for (let i = 0; i < half; i++) expect((await s.mutate('auth.register', { id: `tea${i}`, pwd: RIGHT })).status).toBe(200);
-    expect(await s.legacy('account/regist', { id: 'late1', pwd: 'cHdk', role: 0 })).toMatchObject({ errorCode: 10110, errorInfo: expect.stringContaining('too many registrations') });
+    for (let i = 0; i < half; i++)
+      expect((await s.legacy('account/regist', { id: `stu${i}`, pwd: 'cHdk', role: 0 })).errorCode).toBe(0);
+    for (let i = 0; i < half; i++)
+      expect((await s.mutate('auth.register', { id: `tea${i}`, pwd: RIGHT })).status).toBe(200);
+    expect(await s.legacy('account/regist', { id: 'late1', pwd: 'cHdk', role: 0 })).toMatchObject({
+      errorCode: 10110,
+      errorInfo: expect.stringContaining('too many registrations'),
+    });
     const late = await s.mutate('auth.register', { id: 'late2', pwd: RIGHT });
     expect(late.status).toBe(429);
     expect(late.body.error?.data.appCode).toBe('RATE_LIMITED');
@@ -106,7 +130,11 @@ describe('a full password-hash queue', () => {
     const { concurrency, queueMax } = hashGate.stats();
     const held = Array.from({ length: concurrency + queueMax }, () => hashGate.run(() => gate));
     try {
-      expect(await s.legacy('account/login', { id: 'c1', pwd: RIGHT })).toEqual({ errorCode: 10110, errorInfo: 'server busy, retry later', data: { retryAfterS: 1 } });
+      expect(await s.legacy('account/login', { id: 'c1', pwd: RIGHT })).toEqual({
+        errorCode: 10110,
+        errorInfo: 'server busy, retry later',
+        data: { retryAfterS: 1 },
+      });
       const busy = await s.mutate('auth.login', { id: 'c1', pwd: RIGHT });
       expect(busy.status).toBe(503);
       expect(busy.body.error?.data).toMatchObject({ appCode: 'BUSY', retryAfterS: 1 });
@@ -125,8 +153,10 @@ describe('client address: forwarded headers only from TRUSTED_PROXY', () => {
     const { ctx, s } = await setup();
     await createAccount(ctx, { id: 'd1', pwd: RIGHT, role: 1 });
     const spoof = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}`, 'x-edu-client-ip': `198.51.100.${i}` });
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS / 2; i++) await s.legacy('account/login', { id: `x${i}`, pwd: WRONG }, spoof(i));
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS / 2; i++) await s.mutate('auth.login', { id: `y${i}`, pwd: WRONG }, spoof(50 + i));
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS / 2; i++)
+      await s.legacy('account/login', { id: `x${i}`, pwd: WRONG }, spoof(i));
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS / 2; i++)
+      await s.mutate('auth.login', { id: `y${i}`, pwd: WRONG }, spoof(50 + i));
     expect((await s.legacy('account/login', { id: 'd1', pwd: RIGHT }, spoof(99))).errorCode).toBe(10110);
     expect((await s.mutate('auth.login', { id: 'd1', pwd: RIGHT }, spoof(98))).status).toBe(429);
   });
@@ -135,29 +165,51 @@ describe('client address: forwarded headers only from TRUSTED_PROXY', () => {
     const { ctx, s } = await setup();
     await createAccount(ctx, { id: 'e1', pwd: RIGHT, role: 1 });
     // A page on evil.test posting with forwarded headers that name evil.test as this server.
-    const forged = await s.mutate('auth.login', { id: 'e1', pwd: RIGHT }, { origin: 'https://evil.test', 'x-forwarded-host': 'evil.test', 'x-forwarded-proto': 'https' });
+    const forged = await s.mutate(
+      'auth.login',
+      { id: 'e1', pwd: RIGHT },
+      { origin: 'https://evil.test', 'x-forwarded-host': 'evil.test', 'x-forwarded-proto': 'https' },
+    );
     expect(forged.status).toBe(403);
     expect(forged.body.error?.message).toBe('CSRF check failed (cross-origin)');
     expect(forged.headers.get('set-cookie')).toBeNull();
-    const stamped = await s.mutate('auth.login', { id: 'e1', pwd: RIGHT }, { origin: 'https://evil.test', 'x-edu-client-origin': 'https://evil.test' });
+    const stamped = await s.mutate(
+      'auth.login',
+      { id: 'e1', pwd: RIGHT },
+      { origin: 'https://evil.test', 'x-edu-client-origin': 'https://evil.test' },
+    );
     expect(stamped.status).toBe(403);
   });
 
   it('with TRUSTED_PROXY=127.0.0.1 the forwarded client address, host and scheme are used', async () => {
     const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
     await createAccount(ctx, { id: 'f1', pwd: RIGHT, role: 1 });
-    const proxied = { origin: 'https://class.example', 'x-forwarded-host': 'class.example', 'x-forwarded-proto': 'https' };
+    const proxied = {
+      origin: 'https://class.example',
+      'x-forwarded-host': 'class.example',
+      'x-forwarded-proto': 'https',
+    };
     // The proxy appends the real client to whatever the client claimed: the rightmost hop counts.
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) {
-      const r = await s.mutate('auth.login', { id: `z${i}`, pwd: WRONG }, { ...proxied, 'x-forwarded-for': `1.1.1.${i}, 192.0.2.50` });
+      const r = await s.mutate(
+        'auth.login',
+        { id: `z${i}`, pwd: WRONG },
+        { ...proxied, 'x-forwarded-for': `1.1.1.${i}, 192.0.2.50` },
+      );
       expect(r.status).toBe(401);
     }
     // 192.0.2.50 is used up; another real client behind the same proxy is not, and its cookie is Secure (https).
-    expect((await s.mutate('auth.login', { id: 'f1', pwd: RIGHT }, { ...proxied, 'x-forwarded-for': '192.0.2.50' })).status).toBe(429);
+    expect(
+      (await s.mutate('auth.login', { id: 'f1', pwd: RIGHT }, { ...proxied, 'x-forwarded-for': '192.0.2.50' })).status,
+    ).toBe(429);
     const ok = await s.mutate('auth.login', { id: 'f1', pwd: RIGHT }, { ...proxied, 'x-forwarded-for': '192.0.2.51' });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('set-cookie')).toMatch(/; Secure$/);
-    expect((await s.legacy('account/login', { id: 'f1', pwd: RIGHT }, { 'x-forwarded-for': '192.0.2.50' })).errorCode).toBe(10110);
-    expect((await s.legacy('account/login', { id: 'f1', pwd: RIGHT }, { 'x-forwarded-for': '192.0.2.52' })).errorCode).toBe(0);
+    expect(
+      (await s.legacy('account/login', { id: 'f1', pwd: RIGHT }, { 'x-forwarded-for': '192.0.2.50' })).errorCode,
+    ).toBe(10110);
+    expect(
+      (await s.legacy('account/login', { id: 'f1', pwd: RIGHT }, { 'x-forwarded-for': '192.0.2.52' })).errorCode,
+    ).toBe(0);
   });
 });

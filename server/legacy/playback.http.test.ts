@@ -32,7 +32,10 @@ interface Room {
 const DELAY = 300;
 const CB_KEY = 'e2e-callback-key';
 
-const modes: [string, () => Promise<{ env: Record<string, string>; fakes: { cos?: FakeCosServer; im?: FakeImServer } }>][] = [
+const modes: [
+  string,
+  () => Promise<{ env: Record<string, string>; fakes: { cos?: FakeCosServer; im?: FakeImServer } }>,
+][] = [
   ['local', async () => ({ env: {}, fakes: {} })],
   [
     'tencent',
@@ -71,7 +74,7 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     await fakes.im?.close();
   });
 
-  const ok = async <T,>(svcCmd: string, body: Record<string, unknown>): Promise<T> => {
+  const ok = async <T>(svcCmd: string, body: Record<string, unknown>): Promise<T> => {
     const r = await s.call<Reply<T>>(svcCmd, body);
     expect(r.errorCode, `${svcCmd}: ${r.errorInfo}`).toBe(0);
     return r.data as T;
@@ -92,7 +95,12 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     const absent = (await ok<{ token: string }>('account/login', { id: 'stu2', pwd: 'cHdk' })).token;
     const otherTeacher = (await ok<{ token: string }>('account/login', { id: 'teacher2', pwd: 'cHdk' })).token;
     const { roomnum } = await ok<{ roomnum: number }>('live/create', { token: t, title: '几何 第一课' });
-    await ok('live/reportbind', { token: t, roomnum, operate: 0, bind_file: { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' } });
+    await ok('live/reportbind', {
+      token: t,
+      roomnum,
+      operate: 0,
+      bind_file: { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' },
+    });
     await ok('live/startcourse', { token: t, roomnum });
     ctx.clock.advance(5);
     await ok('live/reportmemid', { token: st, roomnum: String(roomnum), operate: 0 });
@@ -111,7 +119,8 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
       expect(r).toEqual({ code: 0 });
     }
 
-    const list = async (token = t) => (await ok<{ rooms: Room[] }>('live/roomlist', { token, index: 0, size: 10, roomnum })).rooms[0]!;
+    const list = async (token = t) =>
+      (await ok<{ rooms: Room[] }>('live/roomlist', { token, index: 0, size: 10, roomnum })).rooms[0]!;
     ctx.clock.set(endedAt + DELAY - 1);
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([]);
     expect(await list()).toMatchObject({ state: 2, playback_idx_url: '' });
@@ -135,16 +144,42 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     const idx = (await res.json()) as PlaybackIndex;
     assertValidPlaybackIndex(idx);
     expect(idx.recordings).toHaveLength(1);
-    expect(idx.recordings[0]).toMatchObject({ file_id: cb.file_id, video_url: cb.video_url, start_time: endedAt - 65, end_time: endedAt, duration: 65, uid: 'teacher1' });
-    expect(idx.course).toMatchObject({ roomnum, title: '几何 第一课', host_uid: 'teacher1', begin_imseq: room.begin_imseq, end_imseq: room.end_imseq });
+    expect(idx.recordings[0]).toMatchObject({
+      file_id: cb.file_id,
+      video_url: cb.video_url,
+      start_time: endedAt - 65,
+      end_time: endedAt,
+      duration: 65,
+      uid: 'teacher1',
+    });
+    expect(idx.course).toMatchObject({
+      roomnum,
+      title: '几何 第一课',
+      host_uid: 'teacher1',
+      begin_imseq: room.begin_imseq,
+      end_imseq: room.end_imseq,
+    });
 
     // The course's messages: exactly the ones in [begin_imseq, end_imseq] (start 1001, enter 1003, end 1002).
-    const logged = (await ctx.db.select().from(imMessages)).filter((m) => m.groupId === String(roomnum) && m.msgSeq >= room.begin_imseq && m.msgSeq <= room.end_imseq);
+    const logged = (await ctx.db.select().from(imMessages)).filter(
+      (m) => m.groupId === String(roomnum) && m.msgSeq >= room.begin_imseq && m.msgSeq <= room.end_imseq,
+    );
     expect(idx.messages.items.map((m) => m.seq)).toEqual(logged.map((m) => m.msgSeq).sort((a, b) => a - b));
-    expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([1001, 1003, 1002]);
+    expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([
+      1001, 1003, 1002,
+    ]);
     expect(idx.messages.count).toBe(3);
     expect(idx.messages.source).toBe(mode);
-    expect(idx.timeline.map((i) => i.kind)).toEqual(['start', 'join', 'courseware_bound', 'recording', 'join', 'leave', 'leave', 'end']);
+    expect(idx.timeline.map((i) => i.kind)).toEqual([
+      'start',
+      'join',
+      'courseware_bound',
+      'recording',
+      'join',
+      'leave',
+      'leave',
+      'end',
+    ]);
 
     if (mode === 'local') {
       // Served by this app with ranges, like any stored object.

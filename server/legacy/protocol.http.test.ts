@@ -99,7 +99,20 @@ describe('legacy protocol rules over HTTP', () => {
   });
 
   describe('10002: body not a JSON object', () => {
-    const bodies = ['[]', '[1,2]', '"str"', '123', 'null', 'true', '{', '{"a":1', "{'a':1}", 'appid=1&timeStamp=2', '\u0000', '{"a":1}{"b":2}'];
+    const bodies = [
+      '[]',
+      '[1,2]',
+      '"str"',
+      '123',
+      'null',
+      'true',
+      '{',
+      '{"a":1',
+      "{'a':1}",
+      'appid=1&timeStamp=2',
+      '\u0000',
+      '{"a":1}{"b":2}',
+    ];
     it.each(ALL_COMMANDS)('%s refuses every non-object body with 10002', async (svcCmd) => {
       for (const b of bodies) {
         const r = await post(svcCmd, b);
@@ -109,7 +122,12 @@ describe('legacy protocol rules over HTTP', () => {
     });
 
     it('refuses a body over the size limit with 10002 (and keeps answering)', async () => {
-      const huge = JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, id: 'x', pwd: 'y'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES) });
+      const huge = JSON.stringify({
+        appid: ctx.env.SDKAPPID,
+        timeStamp: 1,
+        id: 'x',
+        pwd: 'y'.repeat(ctx.env.LEGACY_MAX_BODY_BYTES),
+      });
       expect((await post('account/login', huge)).json).toMatchObject({ errorCode: 10002 });
       expect((await s.call('live/roomlist', { token: teacher, index: 0, size: 1 })).errorCode).toBe(0);
     });
@@ -125,11 +143,26 @@ describe('legacy protocol rules over HTTP', () => {
   describe('10003: common fields', () => {
     const base = () => ({ appid: ctx.env.SDKAPPID, timeStamp: 1, token: teacher, index: 0, size: 1 });
     it.each(ALL_COMMANDS)('%s requires appid to be the integer SDKAPPID', async (svcCmd) => {
-      for (const appid of [undefined, null, `${ctx.env.SDKAPPID}x`, String(ctx.env.SDKAPPID + 1), ctx.env.SDKAPPID + 1, ctx.env.SDKAPPID + 0.5, 0, -1, [ctx.env.SDKAPPID], {}, true]) {
+      for (const appid of [
+        undefined,
+        null,
+        `${ctx.env.SDKAPPID}x`,
+        String(ctx.env.SDKAPPID + 1),
+        ctx.env.SDKAPPID + 1,
+        ctx.env.SDKAPPID + 0.5,
+        0,
+        -1,
+        [ctx.env.SDKAPPID],
+        {},
+        true,
+      ]) {
         const body: Record<string, unknown> = { ...base(), appid };
         if (appid === undefined) delete body.appid;
         const r = await post(svcCmd, body);
-        expect(r.json, JSON.stringify(appid)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('appid') });
+        expect(r.json, JSON.stringify(appid)).toEqual({
+          errorCode: 10003,
+          errorInfo: expect.stringContaining('appid'),
+        });
       }
     });
 
@@ -137,8 +170,14 @@ describe('legacy protocol rules over HTTP', () => {
       for (const timeStamp of [null, '12.5', 'now', 1.5, 1e400, [], {}, false]) {
         const body: Record<string, unknown> = { ...base(), timeStamp };
         if (timeStamp === undefined) delete body.timeStamp;
-        const r = await post(svcCmd, timeStamp === 1e400 ? JSON.stringify(body).replace('"timeStamp":null', '"timeStamp":1e400') : body);
-        expect(r.json, String(timeStamp)).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('timeStamp') });
+        const r = await post(
+          svcCmd,
+          timeStamp === 1e400 ? JSON.stringify(body).replace('"timeStamp":null', '"timeStamp":1e400') : body,
+        );
+        expect(r.json, String(timeStamp)).toEqual({
+          errorCode: 10003,
+          errorInfo: expect.stringContaining('timeStamp'),
+        });
       }
     });
   });
@@ -156,13 +195,17 @@ describe('legacy protocol rules over HTTP', () => {
 
   describe('2017 clients: appid and timeStamp as decimal strings, timeStamp omitted', () => {
     it('accepts the appid as a decimal string (PC client) and timeStamp as a string or missing', async () => {
-      const list = (extra: Record<string, unknown>) => post('live/roomlist', { token: teacher, index: 0, size: 1, ...extra });
+      const list = (extra: Record<string, unknown>) =>
+        post('live/roomlist', { token: teacher, index: 0, size: 1, ...extra });
       expect((await list({ appid: String(ctx.env.SDKAPPID), timeStamp: 1 })).json).toMatchObject({ errorCode: 0 });
       expect((await list({ appid: ctx.env.SDKAPPID, timeStamp: '1700000000' })).json).toMatchObject({ errorCode: 0 });
       expect((await list({ appid: String(ctx.env.SDKAPPID) })).json).toMatchObject({ errorCode: 0 });
       // Tokens are bound to the appid they were issued for: a string appid compares as the same number.
-      const tok = (await post('account/login', { appid: String(ctx.env.SDKAPPID), id: 'teacher1', pwd: 'cHdk' })).json as { data: { token: string } };
-      expect((await post('live/roomlist', { appid: ctx.env.SDKAPPID, token: tok.data.token, index: 0, size: 1 })).json).toMatchObject({ errorCode: 0 });
+      const tok = (await post('account/login', { appid: String(ctx.env.SDKAPPID), id: 'teacher1', pwd: 'cHdk' }))
+        .json as { data: { token: string } };
+      expect(
+        (await post('live/roomlist', { appid: ctx.env.SDKAPPID, token: tok.data.token, index: 0, size: 1 })).json,
+      ).toMatchObject({ errorCode: 0 });
     });
   });
 
@@ -178,7 +221,10 @@ describe('legacy protocol rules over HTTP', () => {
 
     it.each(TOKEN_COMMANDS)('%s: unknown token → 10009', async (svcCmd, body) => {
       for (const token of ['nope', 'x'.repeat(43), 'y'.repeat(5000), teacher + 'x', teacher.toUpperCase()]) {
-        expect(await s.call(svcCmd, { ...body, token }), token.slice(0, 20)).toEqual({ errorCode: 10009, errorInfo: expect.any(String) });
+        expect(await s.call(svcCmd, { ...body, token }), token.slice(0, 20)).toEqual({
+          errorCode: 10009,
+          errorInfo: expect.any(String),
+        });
       }
     });
 
@@ -189,7 +235,10 @@ describe('legacy protocol rules over HTTP', () => {
       for (const [svcCmd, body] of TOKEN_COMMANDS) {
         expect((await s.call(svcCmd, { ...body, token: tok })).errorCode, svcCmd).toBe(10009);
       }
-      expect(await s.call('account/logout', { token: tok })).toEqual({ errorCode: 10008, errorInfo: expect.any(String) });
+      expect(await s.call('account/logout', { token: tok })).toEqual({
+        errorCode: 10008,
+        errorInfo: expect.any(String),
+      });
     });
 
     it('idle expiry: unused for more than TOKEN_IDLE_EXPIRE_S → 10009; each request refreshes the timer', async () => {
@@ -229,20 +278,25 @@ describe('legacy protocol rules over HTTP', () => {
       ctx.clock.advance(IDLE - refreshGranularityS(IDLE));
       expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
       // That request was ≥ granularity after login, so it refreshed last_used_at to now.
-      const row = ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(tok))).get()!;
+      const row = ctx.db
+        .select()
+        .from(authTokens)
+        .where(eq(authTokens.tokenHash, hashSecret(tok)))
+        .get()!;
       expect(row.lastUsedAt).toBe(ctx.clock.nowS());
       ctx.clock.advance(IDLE + 1);
       expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(10009);
     });
 
-    it("a token issued under another appid → 10003 (same database, second server configured with another SDKAPPID)", async () => {
+    it('a token issued under another appid → 10003 (same database, second server configured with another SDKAPPID)', async () => {
       const other = createServiceCtx(loadEnv({ SDKAPPID: '1400000999', DATABASE_URL: `${ctx.dir}/edu.db` }), {
         clock: ctx.clock,
         log: createLogger('silent'),
       });
       const s2 = await startLegacyTestServer(other);
       try {
-        const foreign = (await s2.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!.token;
+        const foreign = (await s2.call<{ token: string }>('account/login', { id: 'teacher1', pwd: 'cHdk' })).data!
+          .token;
         expect((await s2.call('live/roomlist', { token: foreign, index: 0, size: 1 })).errorCode).toBe(0);
         const r = await s.call('live/roomlist', { token: foreign, index: 0, size: 1 });
         expect(r).toEqual({ errorCode: 10003, errorInfo: expect.any(String) });
@@ -311,11 +365,19 @@ describe('legacy request logs and internal faults', () => {
       cut.write('POST /index.php?svc=live&cmd=roomlist HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"appid":');
       await new Promise((r) => setTimeout(r, 50));
       cut.destroy();
-      await expect.poll(() => lines.filter((l) => l.msg === 'legacy').map((l) => l.errorCode), { timeout: 2000 }).toEqual([10002]);
+      await expect
+        .poll(() => lines.filter((l) => l.msg === 'legacy').map((l) => l.errorCode), { timeout: 2000 })
+        .toEqual([10002]);
 
       const bad = await open();
-      const body = Buffer.concat([Buffer.from('{"appid":' + ctx.env.SDKAPPID + ',"timeStamp":1,"id":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","pwd":"x"}')]);
-      bad.write(`POST /index.php?svc=account&cmd=login HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      const body = Buffer.concat([
+        Buffer.from('{"appid":' + ctx.env.SDKAPPID + ',"timeStamp":1,"id":"'),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from('","pwd":"x"}'),
+      ]);
+      bad.write(
+        `POST /index.php?svc=account&cmd=login HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      );
       bad.write(body);
       let out = '';
       bad.on('data', (d: Buffer) => (out += d.toString()));

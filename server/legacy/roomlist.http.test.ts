@@ -11,7 +11,20 @@ import { createTestCtx, T0 } from '../testing/test-ctx';
 
 type Room = Record<string, unknown> & { roomnum: number };
 type List = { total: number; rooms: Room[] };
-const ROOM_FIELDS = ['begin_imseq', 'begin_time', 'cover', 'end_imseq', 'end_time', 'groupid', 'host_uid', 'memsize', 'playback_idx_url', 'roomnum', 'state', 'title'];
+const ROOM_FIELDS = [
+  'begin_imseq',
+  'begin_time',
+  'cover',
+  'end_imseq',
+  'end_time',
+  'groupid',
+  'host_uid',
+  'memsize',
+  'playback_idx_url',
+  'roomnum',
+  'state',
+  'title',
+];
 
 describe('live/roomlist over HTTP', () => {
   const ctx = createTestCtx();
@@ -23,7 +36,8 @@ describe('live/roomlist over HTTP', () => {
   /** roomnums by name, created in beforeAll at known instants. */
   const R: Record<'a' | 'b' | 'c' | 'd' | 'e', number> = { a: 0, b: 0, c: 0, d: 0, e: 0 };
 
-  const list = async (body: Record<string, unknown>, tok = stu) => s.call<List>('live/roomlist', { token: tok, index: 0, size: 50, ...body });
+  const list = async (body: Record<string, unknown>, tok = stu) =>
+    s.call<List>('live/roomlist', { token: tok, index: 0, size: 50, ...body });
   const nums = async (body: Record<string, unknown>) => {
     const r = await list(body);
     expect(r.errorCode, r.errorInfo).toBe(0);
@@ -37,7 +51,8 @@ describe('live/roomlist over HTTP', () => {
     stu = await signUp(s, 'stu1', 0);
     stu2 = await signUp(s, 'stu2', 0);
     await signUp(s, 'idle_teacher', 1);
-    const create = (title: string, tok = teacher, cover?: string) => createCourse(s, tok, title, cover ? { cover } : {});
+    const create = (title: string, tok = teacher, cover?: string) =>
+      createCourse(s, tok, title, cover ? { cover } : {});
     // a @T0 (started @T0+300 → list time T0+300, ended @T0+400), b @T0+100, c @T0+200 by teacher2 (started @T0+250),
     // d @T0+350 (created only), e @T0+500 (created only).
     R.a = await create('a', teacher, 'http://img/a.png');
@@ -60,7 +75,16 @@ describe('live/roomlist over HTTP', () => {
     ctx.clock.set(T0 + 500);
     R.e = await create('e');
     // A course of another appid in the same database: never listed here.
-    ctx.db.insert(courses).values({ appid: ctx.env.SDKAPPID + 1, hostUid: 'teacher1', title: 'foreign', createdAt: T0 + 600, listTime: T0 + 600 }).run();
+    ctx.db
+      .insert(courses)
+      .values({
+        appid: ctx.env.SDKAPPID + 1,
+        hostUid: 'teacher1',
+        title: 'foreign',
+        createdAt: T0 + 600,
+        listTime: T0 + 600,
+      })
+      .run();
   });
   afterAll(() => s.close());
 
@@ -142,7 +166,10 @@ describe('live/roomlist over HTTP', () => {
   });
 
   it('from_time after to_time → 10003', async () => {
-    expect(await list({ from_time: T0 + 2, to_time: T0 + 1 })).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('from_time') });
+    expect(await list({ from_time: T0 + 2, to_time: T0 + 1 })).toEqual({
+      errorCode: 10003,
+      errorInfo: expect.stringContaining('from_time'),
+    });
   });
 
   it('filters by host_uid; an unknown host_uid → 10005; a host without courses → empty', async () => {
@@ -168,7 +195,13 @@ describe('live/roomlist over HTTP', () => {
     const p2 = await list({ index: 2, size: 2 });
     const p3 = await list({ index: 4, size: 2 });
     expect([p1, p2, p3].map((p) => p.data!.total)).toEqual([5, 5, 5]);
-    expect([...p1.data!.rooms, ...p2.data!.rooms, ...p3.data!.rooms].map((x) => x.title)).toEqual(['e', 'd', 'a', 'c', 'b']);
+    expect([...p1.data!.rooms, ...p2.data!.rooms, ...p3.data!.rooms].map((x) => x.title)).toEqual([
+      'e',
+      'd',
+      'a',
+      'c',
+      'b',
+    ]);
     expect(await list({ index: 5, size: 2 })).toEqual({ errorCode: 0, errorInfo: '', data: { total: 5, rooms: [] } });
     expect(await list({ index: 0, size: 0 })).toEqual({ errorCode: 0, errorInfo: '', data: { total: 5, rooms: [] } });
     expect((await list({ index: 0, size: 50 })).data!.rooms).toHaveLength(5);
@@ -205,7 +238,13 @@ describe('live/roomlist over HTTP', () => {
   });
 
   it('index and size are required', async () => {
-    expect(await s.call('live/roomlist', { token: stu, size: 5 })).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('index') });
-    expect(await s.call('live/roomlist', { token: stu, index: 0 })).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining('size') });
+    expect(await s.call('live/roomlist', { token: stu, size: 5 })).toEqual({
+      errorCode: 10003,
+      errorInfo: expect.stringContaining('index'),
+    });
+    expect(await s.call('live/roomlist', { token: stu, index: 0 })).toEqual({
+      errorCode: 10003,
+      errorInfo: expect.stringContaining('size'),
+    });
   });
 });

@@ -14,7 +14,24 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20171013);
 const CASES = 2000;
 const PARALLEL = 8;
 
-const ODD = ['é', '课', '😀', '\u0000', '\u200b', '\ud800', '\u202e', '\n', '"', '\\', '&', '=', '%2e%2e', '../', '__proto__', '<script>'];
+const ODD = [
+  'é',
+  '课',
+  '😀',
+  '\u0000',
+  '\u200b',
+  '\ud800',
+  '\u202e',
+  '\n',
+  '"',
+  '\\',
+  '&',
+  '=',
+  '%2e%2e',
+  '../',
+  '__proto__',
+  '<script>',
+];
 
 const str = (r: Rng, max: number): string => randomText(r, max, ODD, 0.4);
 
@@ -34,7 +51,11 @@ function anyValue(r: Rng, depth = 0): J {
       return Array.from({ length: r.int(4) }, () => anyValue(r, depth + 1));
     default: {
       const o: { [k: string]: J } = {};
-      for (let i = r.int(5); i > 0; i--) o[r.chance(0.2) ? r.pick(['__proto__', 'constructor', 'Action', 'SecretId', 'fileIds']) : str(r, 8)] = anyValue(r, depth + 1);
+      for (let i = r.int(5); i > 0; i--)
+        o[r.chance(0.2) ? r.pick(['__proto__', 'constructor', 'Action', 'SecretId', 'fileIds']) : str(r, 8)] = anyValue(
+          r,
+          depth + 1,
+        );
       return o;
     }
   }
@@ -61,13 +82,28 @@ const badPath = (r: Rng): J =>
     `/${'x'.repeat(1100)}`,
     `/x${'\u0001'}`,
   ]);
-const badBucket = (r: Rng): J => r.pick<J>(['UPPER', 'a_b', '', '-x', 'x-', 'x'.repeat(64), 7, null, ['edu'], 'a b', `${str(r, 4)}Z`]);
+const badBucket = (r: Rng): J =>
+  r.pick<J>(['UPPER', 'a_b', '', '-x', 'x-', 'x'.repeat(64), 7, null, ['edu'], 'a b', `${str(r, 4)}Z`]);
 /** Never GET/POST in any case. */
-const badMethod = (r: Rng): J => r.pick<J>(['PUT', 'DELETE', 'get ', '', 'G', null, 1, ['GET'], { m: 'GET' }, `X${str(r, 5)}`]);
+const badMethod = (r: Rng): J =>
+  r.pick<J>(['PUT', 'DELETE', 'get ', '', 'G', null, 1, ['GET'], { m: 'GET' }, `X${str(r, 5)}`]);
 /** Never an allowed host (the allowlist is vod.api.qcloud.com only). */
 const badHost = (r: Rng): J =>
-  r.pick<J>(['evil.example', '127.0.0.1', 'localhost', 'vod.api.qcloud.com.evil', 'vod.api.qcloud.com:80', 'http://vod.api.qcloud.com', '', null, 3, [], `x${str(r, 10)}`]);
-const badPath2 = (r: Rng): J => r.pick<J>(['/v2/index.php/', '/v3/index.php', '', '//evil/v2/index.php', null, 1, `/${str(r, 10)}x`]);
+  r.pick<J>([
+    'evil.example',
+    '127.0.0.1',
+    'localhost',
+    'vod.api.qcloud.com.evil',
+    'vod.api.qcloud.com:80',
+    'http://vod.api.qcloud.com',
+    '',
+    null,
+    3,
+    [],
+    `x${str(r, 10)}`,
+  ]);
+const badPath2 = (r: Rng): J =>
+  r.pick<J>(['/v2/index.php/', '/v3/index.php', '', '//evil/v2/index.php', null, 1, `/${str(r, 10)}x`]);
 /** Params that cannot be accepted: wrong shape, unsafe values or a disallowed / missing Action. */
 const badParams = (r: Rng): J =>
   r.pick<J>([
@@ -116,14 +152,29 @@ const COMMON = {
   // Decimal strings are valid (the 2017 clients send them), so no '123' here.
   timeStamp: (r: Rng): J => r.pick<J>([null, '12.3', 1.5, 'x', [1], {}]),
 };
-const V2 = (params: J) => (tok: string, appid: number): Record<string, J> => ({
-  token: tok, appid, timeStamp: 1, method: 'GET', host: 'vod.api.qcloud.com', path: '/v2/index.php', params,
-});
+const V2 =
+  (params: J) =>
+  (tok: string, appid: number): Record<string, J> => ({
+    token: tok,
+    appid,
+    timeStamp: 1,
+    method: 'GET',
+    host: 'vod.api.qcloud.com',
+    path: '/v2/index.php',
+    params,
+  });
 
 const SPECS: Spec[] = [
   {
     svcCmd: 'cos/get_sign',
-    valid: (tok, appid) => ({ token: tok, appid, timeStamp: 1, type: 1, bucket: 'edu', file_path: '/users/teacher1/a.pdf' }),
+    valid: (tok, appid) => ({
+      token: tok,
+      appid,
+      timeStamp: 1,
+      type: 1,
+      bucket: 'edu',
+      file_path: '/users/teacher1/a.pdf',
+    }),
     fields: { ...COMMON, type: badType, file_path: badPath, bucket: badBucket },
   },
   {
@@ -131,11 +182,21 @@ const SPECS: Spec[] = [
     valid: V2({ Action: 'DescribeVodInfo', Nonce: 1, Timestamp: 2, Region: 'gz', SecretId: '' }),
     fields: { ...COMMON, method: badMethod, host: badHost, path: badPath2, params: badParams },
   },
-  { svcCmd: 'vod/get_client_sign', valid: (tok, appid) => ({ token: tok, appid, timeStamp: 1 }), fields: { ...COMMON } },
+  {
+    svcCmd: 'vod/get_client_sign',
+    valid: (tok, appid) => ({ token: tok, appid, timeStamp: 1 }),
+    fields: { ...COMMON },
+  },
   {
     svcCmd: 'vod/cmd_proxy',
     valid: V2({ Action: 'DescribeVodInfo', pageNo: 1, pageSize: 10 }),
-    fields: { ...COMMON, method: badMethod, host: badHost, path: badPath2, params: (r) => (r.chance(0.5) ? badParams(r) : badProxyParams(r)) },
+    fields: {
+      ...COMMON,
+      method: badMethod,
+      host: badHost,
+      path: badPath2,
+      params: (r) => (r.chance(0.5) ? badParams(r) : badProxyParams(r)),
+    },
   },
 ];
 
@@ -149,7 +210,12 @@ function makeCase(r: Rng, tok: string, appid: number): Case {
   const spec = r.pick(SPECS);
   const kind = r.int(10);
   if (kind === 0) return { svcCmd: spec.svcCmd, body: JSON.stringify(anyValue(r)), what: 'random JSON' };
-  if (kind === 1) return { svcCmd: spec.svcCmd, body: r.pick(['{', 'null', '[]', '"x"', '1e309', '{"a":}', str(r, 50) + '{']), what: 'not an object' };
+  if (kind === 1)
+    return {
+      svcCmd: spec.svcCmd,
+      body: r.pick(['{', 'null', '[]', '"x"', '1e309', '{"a":}', str(r, 50) + '{']),
+      what: 'not an object',
+    };
   const body = spec.valid(tok, appid);
   const names = Object.keys(spec.fields) as Field[];
   const broken = new Set<Field>([r.pick(names)]);
@@ -178,7 +244,12 @@ describe('signing/VOD fuzz over HTTP', () => {
   it(`${CASES} malformed requests: HTTP 200 JSON, non-zero errorCode, never 90000 (seed ${SEED})`, async () => {
     const r = prng(SEED);
     const cases = Array.from({ length: CASES }, () => makeCase(r, token, ctx.env.SDKAPPID));
-    const counts = await sendRefused(s, cases, PARALLEL, (c, i, reply) => `case ${i} (${c.svcCmd}, ${c.what}): ${c.body.slice(0, 300)} → ${reply}`);
+    const counts = await sendRefused(
+      s,
+      cases,
+      PARALLEL,
+      (c, i, reply) => `case ${i} (${c.svcCmd}, ${c.what}): ${c.body.slice(0, 300)} → ${reply}`,
+    );
     // The fuzz reached past the common checks into each command's own validation and allowlists.
     expect([...counts.keys()].sort()).toEqual(expect.arrayContaining([10002, 10003, 10009, 10101]));
     // Still answering afterwards.

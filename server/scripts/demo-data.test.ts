@@ -18,19 +18,30 @@ import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';
 describe('npm run demo-data', () => {
   it('fills a fresh database with courses in every state, a recording and a valid ready playback index', async () => {
     const dir = tempDir();
-    const env = loadEnv({ DATABASE_URL: path.join(dir, 'edu.db'), STORAGE_DIR: path.join(dir, 'storage'), PUBLIC_BASE_URL: 'http://127.0.0.1:9' });
+    const env = loadEnv({
+      DATABASE_URL: path.join(dir, 'edu.db'),
+      STORAGE_DIR: path.join(dir, 'storage'),
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    });
     const now = 1_800_000_000;
     const demo = await seedDemoData(env, now);
     expect(demo).not.toBeNull();
     const db = openDb(path.join(dir, 'edu.db'));
-    const states = db.$client.prepare('SELECT state, COUNT(*) AS n FROM courses GROUP BY state ORDER BY state').all() as { state: number; n: number }[];
+    const states = db.$client
+      .prepare('SELECT state, COUNT(*) AS n FROM courses GROUP BY state ORDER BY state')
+      .all() as { state: number; n: number }[];
     expect(states.map((s) => s.state)).toEqual([0, 1, 2, 3]);
-    const teacher = db.$client.prepare('SELECT role, pwd_hash FROM users WHERE uid = ?').get(DEMO_TEACHER) as { role: number; pwd_hash: string };
+    const teacher = db.$client.prepare('SELECT role, pwd_hash FROM users WHERE uid = ?').get(DEMO_TEACHER) as {
+      role: number;
+      pwd_hash: string;
+    };
     expect(teacher.role).toBe(1);
     expect(teacher.pwd_hash).toMatch(/^scrypt\$/);
     expect(teacher.pwd_hash).not.toContain(Buffer.from(demo!.password).toString('base64'));
 
-    const replay = db.$client.prepare('SELECT state, playback_idx_url, playback_published FROM courses WHERE roomnum = ?').get(demo!.replayRoomnum) as {
+    const replay = db.$client
+      .prepare('SELECT state, playback_idx_url, playback_published FROM courses WHERE roomnum = ?')
+      .get(demo!.replayRoomnum) as {
       state: number;
       playback_idx_url: string;
       playback_published: number;
@@ -40,20 +51,30 @@ describe('npm run demo-data', () => {
     // Stored as keys (no host or port in the database), the index at an unguessable key.
     expect(replay.playback_idx_url).toMatch(/^storage:playback\/\d+\/[0-9a-f]{32}\/index\.json$/);
     const key = replay.playback_idx_url.slice('storage:'.length);
-    const index = JSON.parse(fs.readFileSync(path.join(dir, 'storage', key), 'utf8')) as { recordings: { video_url: string }[] };
-    const schema = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'docs', 'playback-index.schema.json'), 'utf8')) as object;
+    const index = JSON.parse(fs.readFileSync(path.join(dir, 'storage', key), 'utf8')) as {
+      recordings: { video_url: string }[];
+    };
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(process.cwd(), 'docs', 'playback-index.schema.json'), 'utf8'),
+    ) as object;
     const validate = new Ajv({ strict: false }).compile(schema);
     expect(validate(index), JSON.stringify(validate.errors)).toBe(true);
     expect(index.recordings).toHaveLength(1);
     const clipKey = index.recordings[0]!.video_url.replace('http://127.0.0.1:9/storage/', '');
     expect(clipKey).toMatch(/^demo\/[0-9a-f]{32}\/recordings\/lesson-1\.mp4$/);
-    expect(fs.statSync(path.join(dir, 'storage', clipKey)).size).toBe(fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size);
+    expect(fs.statSync(path.join(dir, 'storage', clipKey)).size).toBe(
+      fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size,
+    );
     const stored = db.$client.prepare('SELECT video_url FROM recordings').all() as { video_url: string }[];
     expect(stored).toEqual([{ video_url: `storage:${clipKey}` }]);
-    expect(db.$client.prepare("SELECT count(*) AS n FROM bound_files WHERE url NOT LIKE 'storage:demo/%'").get()).toEqual({ n: 0 });
+    expect(
+      db.$client.prepare("SELECT count(*) AS n FROM bound_files WHERE url NOT LIKE 'storage:demo/%'").get(),
+    ).toEqual({ n: 0 });
 
     // Attendance exists for the replay course; running again changes nothing.
-    const enters = db.$client.prepare("SELECT COUNT(*) AS n FROM course_events WHERE roomnum = ? AND kind = 'member_enter'").get(demo!.replayRoomnum) as { n: number };
+    const enters = db.$client
+      .prepare("SELECT COUNT(*) AS n FROM course_events WHERE roomnum = ? AND kind = 'member_enter'")
+      .get(demo!.replayRoomnum) as { n: number };
     expect(enters.n).toBe(7);
     expect(await seedDemoData(env, now)).toBeNull();
   });
@@ -78,7 +99,8 @@ describe('npm run demo-data', () => {
       };
       const pwd = Buffer.from(demo.password).toString('base64');
       const token = (await legacy('account/login', { id: DEMO_TEACHER, pwd })).data.token as string;
-      const rooms = (await legacy('live/roomlist', { token, index: 0, size: 50, roomnum: demo.replayRoomnum })).data.rooms as { playback_idx_url: string }[];
+      const rooms = (await legacy('live/roomlist', { token, index: 0, size: 50, roomnum: demo.replayRoomnum })).data
+        .rooms as { playback_idx_url: string }[];
       const idxUrl = rooms[0]!.playback_idx_url;
       expect(idxUrl.startsWith(`http://${host}/storage/playback/`)).toBe(true);
       const idx = await fetch(idxUrl);
@@ -93,7 +115,9 @@ describe('npm run demo-data', () => {
       expect(videoUrl.startsWith(`http://${host}/storage/demo/`)).toBe(true);
       const video = await fetch(videoUrl);
       expect(video.status).toBe(200);
-      expect((await video.arrayBuffer()).byteLength).toBe(fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size);
+      expect((await video.arrayBuffer()).byteLength).toBe(
+        fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size,
+      );
       expect((await api.playback.review({ roomnum: demo.replayRoomnum })).index.url).toBe(idxUrl);
       const files = await api.courseware.list({ roomnum: 0 });
       const pdf = await fetch(files.files[0]!.url);

@@ -78,7 +78,14 @@ interface Lesson {
   students: string[];
 }
 
-async function runLesson(ctx: ServiceCtx, clock: ReturnType<typeof movableClock>, teacher: Caller, students: Caller[], l: Lesson, now: number) {
+async function runLesson(
+  ctx: ServiceCtx,
+  clock: ReturnType<typeof movableClock>,
+  teacher: Caller,
+  students: Caller[],
+  l: Lesson,
+  now: number,
+) {
   clock.set(now - l.daysAgo * DAY - 2 * DAY);
   const { roomnum } = await createCourse(ctx, teacher, { title: l.title });
   clock.set(now - l.daysAgo * DAY);
@@ -93,7 +100,8 @@ async function runLesson(ctx: ServiceCtx, clock: ReturnType<typeof movableClock>
     clock.advance(Math.min(600, l.minutes * 60 - t));
     recordHeartbeat(ctx, teacher, roomnum);
     for (const s of attending) recordHeartbeat(ctx, s, roomnum);
-    if (t === 1200 && attending[1]) await reportMember(ctx, attending[1], { roomnum, operate: 1, timeStamp: clock.nowS() });
+    if (t === 1200 && attending[1])
+      await reportMember(ctx, attending[1], { roomnum, operate: 1, timeStamp: clock.nowS() });
   }
   await endCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() });
   return { roomnum, beginTime: now - l.daysAgo * DAY };
@@ -131,7 +139,13 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   await ctx.storage.putObject(keys.pdf, pdf, { contentType: 'application/pdf' });
   const clipUrl = storedRefOfKey(keys.clip);
   const pdfUrl = storedRefOfKey(keys.pdf);
-  await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
+  await bindFile(
+    ctx,
+    teacher,
+    0,
+    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
+    { size: pdf.length, mime: 'application/pdf' },
+  );
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.
   const history: Lesson[] = [
@@ -164,16 +178,35 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   await setPlaybackPublished(ctx, teacher, replay.roomnum, true);
 
   // A class that ended minutes ago: state 2, its playback index still pending (the scheduler builds it shortly).
-  const justEnded = await runLesson(ctx, clock, teacher, students, { title: '复习课 Review', daysAgo: 3000 / DAY, minutes: 45, students: STUDENTS.slice(0, 5) }, now);
+  const justEnded = await runLesson(
+    ctx,
+    clock,
+    teacher,
+    students,
+    { title: '复习课 Review', daysAgo: 3000 / DAY, minutes: 45, students: STUDENTS.slice(0, 5) },
+    now,
+  );
 
   // Upcoming drafts with courseware, and one class live right now.
   clock.set(now - 3600);
   const draft1 = await createCourse(ctx, teacher, { title: '百分数 Percentages' });
-  await bindFile(ctx, teacher, draft1.roomnum, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, { size: pdf.length, mime: 'application/pdf' });
+  await bindFile(
+    ctx,
+    teacher,
+    draft1.roomnum,
+    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
+    { size: pdf.length, mime: 'application/pdf' },
+  );
   await createCourse(ctx, teacher, { title: '统计与概率 Statistics' });
   clock.set(now - 600);
   const live = await createCourse(ctx, teacher, { title: '方程 Equations (live)' });
-  await bindFile(ctx, teacher, live.roomnum, { type: 1, file_name: 'lesson-1.mp4', url: clipUrl }, { size: clip.length, mime: 'video/mp4' });
+  await bindFile(
+    ctx,
+    teacher,
+    live.roomnum,
+    { type: 1, file_name: 'lesson-1.mp4', url: clipUrl },
+    { size: clip.length, mime: 'video/mp4' },
+  );
   await startCourse(ctx, teacher, { roomnum: live.roomnum, timeStamp: clock.nowS() });
   for (const s of students.slice(0, 3)) {
     clock.advance(30);
@@ -184,14 +217,22 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   for (const s of students.slice(0, 3)) recordHeartbeat(ctx, s, live.roomnum);
 
   ctx.db.$client.close();
-  return { password, replayRoomnum: replay.roomnum, justEndedRoomnum: justEnded.roomnum, liveRoomnum: live.roomnum, pastRoomnums: past.map((p) => p.roomnum) };
+  return {
+    password,
+    replayRoomnum: replay.roomnum,
+    justEndedRoomnum: justEnded.roomnum,
+    liveRoomnum: live.roomnum,
+    pastRoomnums: past.map((p) => p.roomnum),
+  };
 }
 
 async function main() {
   const env = loadEnv();
   const demo = await seedDemoData(env, Math.floor(Date.now() / 1000));
   if (!demo) {
-    console.log(`The database already has demo data (user ${DEMO_TEACHER}); nothing changed. Use a fresh DATABASE_URL to make it again.`);
+    console.log(
+      `The database already has demo data (user ${DEMO_TEACHER}); nothing changed. Use a fresh DATABASE_URL to make it again.`,
+    );
     return;
   }
   const { password, replayRoomnum, justEndedRoomnum, liveRoomnum, pastRoomnums } = demo;

@@ -34,7 +34,10 @@ describe('npm run reset-password', () => {
     ctx.clock.set(Math.floor(Date.now() / 1000));
     await resetWithCode(ctx, { id: 'forgetful', code: code!, pwd: b64('found-password'), ip: '127.0.0.1' });
     await expect(checkLogin(ctx, { id: 'forgetful', pwd: b64('found-password'), ip: null })).resolves.toBeTruthy();
-    const stored = ctx.db.$client.prepare('SELECT code_hash, used_at FROM password_reset_codes').all() as { code_hash: string; used_at: number | null }[];
+    const stored = ctx.db.$client.prepare('SELECT code_hash, used_at FROM password_reset_codes').all() as {
+      code_hash: string;
+      used_at: number | null;
+    }[];
     expect(stored).toHaveLength(1);
     expect(stored[0]!.used_at).not.toBeNull();
     expect(stored[0]!.code_hash).not.toContain(code!.replace(/-/g, ''));

@@ -36,7 +36,12 @@ describe('resolveToken', () => {
   async function setup(idle: number) {
     const ctx = createTestCtx({ TOKEN_IDLE_EXPIRE_S: String(idle) });
     const tok = (await seedAccounts(ctx, ['u1'], 1)).get('u1')!;
-    const lastUsed = () => ctx.db.select().from(authTokens).where(eq(authTokens.tokenHash, hashSecret(tok))).get()!.lastUsedAt;
+    const lastUsed = () =>
+      ctx.db
+        .select()
+        .from(authTokens)
+        .where(eq(authTokens.tokenHash, hashSecret(tok)))
+        .get()!.lastUsedAt;
     const resolve = () => resolveToken(ctx, tok, 'legacy', ctx.env.SDKAPPID);
     return { ctx, tok, lastUsed, resolve };
   }
@@ -106,7 +111,9 @@ describe('resolveToken', () => {
     for (let i = 0; i < 10_001; i++) toks.push(await issueToken(ctx, 'u1', 'legacy', ctx.env.SDKAPPID));
     ctx.clock.set(T0 + 1);
     for (const t of toks) resolveToken(ctx, t, 'legacy', ctx.env.SDKAPPID);
-    const stamps = ctx.db.$client.prepare('SELECT last_used_at AS t, count(*) AS n FROM auth_tokens GROUP BY last_used_at').all();
+    const stamps = ctx.db.$client
+      .prepare('SELECT last_used_at AS t, count(*) AS n FROM auth_tokens GROUP BY last_used_at')
+      .all();
     // The seeded token was never used again; all 10 001 new ones were written when the bound was passed.
     expect(stamps).toEqual([
       { t: T0, n: 1 },

@@ -28,7 +28,10 @@ export function refreshGranularityS(idleS: number): number {
  * Registers an account from a client at `ip` (counts against the registration limit, login-rate-limit.ts).
  * Throws RATE_LIMITED, BUSY, USER_EXISTS. Callers: `account/regist`, console registration.
  */
-export async function registerUser(ctx: ServiceCtx, input: { id: string; pwd: string; role: number; ip: string | null }): Promise<void> {
+export async function registerUser(
+  ctx: ServiceCtx,
+  input: { id: string; pwd: string; role: number; ip: string | null },
+): Promise<void> {
   hashGate.assertRoom();
   await guardRegistration(ctx, input.ip, () => createAccount(ctx, input));
 }
@@ -47,7 +50,10 @@ export async function createAccount(ctx: ServiceCtx, input: { id: string; pwd: s
  * Checks a password as one counted login attempt of (id, ip), shared by both doors (login-rate-limit.ts guardLogin);
  * returns the user. Throws RATE_LIMITED (before any hashing), BUSY, USER_NOT_FOUND, WRONG_PASSWORD.
  */
-export async function checkLogin(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<{ uid: string; role: number }> {
+export async function checkLogin(
+  ctx: ServiceCtx,
+  input: { id: string; pwd: string; ip: string | null },
+): Promise<{ uid: string; role: number }> {
   // A flood past the hash queue is refused before it costs a write to the counters.
   hashGate.assertRoom();
   return guardLogin(ctx, { uid: input.id, ip: input.ip }, () => checkPassword(ctx, input.id, input.pwd));
@@ -72,7 +78,9 @@ async function checkPassword(ctx: ServiceCtx, id: string, pwd: string): Promise<
 export async function issueToken(ctx: ServiceCtx, uid: string, kind: TokenKind, appid: number): Promise<string> {
   const secret = newSecret();
   const now = ctx.clock.nowS();
-  await ctx.db.insert(authTokens).values({ tokenHash: hashSecret(secret), kind, uid, appid, createdAt: now, lastUsedAt: now });
+  await ctx.db
+    .insert(authTokens)
+    .values({ tokenHash: hashSecret(secret), kind, uid, appid, createdAt: now, lastUsedAt: now });
   return secret;
 }
 

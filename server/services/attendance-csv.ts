@@ -26,7 +26,11 @@ function cell(v: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function attendanceCsv(rows: AttendanceRow[], labels: AttendanceCsvLabels, formatTime: (unixS: number) => string): string {
+export function attendanceCsv(
+  rows: AttendanceRow[],
+  labels: AttendanceCsvLabels,
+  formatTime: (unixS: number) => string,
+): string {
   const lines = [[labels.uid, labels.role, labels.firstJoin, labels.lastLeave, labels.minutes, labels.sessions]];
   for (const r of rows) {
     lines.push([
@@ -50,9 +54,16 @@ export function matrixCsv(
   labels: { student: string; status: Record<AttendanceStatus, string> },
   formatTime: (unixS: number) => string,
 ): string {
-  const lines: string[][] = [[labels.student, ...m.courses.map((c) => `${c.title} #${c.roomnum} ${formatTime(c.beginTime)}`)]];
+  const lines: string[][] = [
+    [labels.student, ...m.courses.map((c) => `${c.title} #${c.roomnum} ${formatTime(c.beginTime)}`)],
+  ];
   for (const r of m.rows) {
-    lines.push([r.uid, ...r.cells.map((c) => `${labels.status[c.status]} (${(Math.round((c.secondsPresent / 60) * 10) / 10).toFixed(1)})`)]);
+    lines.push([
+      r.uid,
+      ...r.cells.map(
+        (c) => `${labels.status[c.status]} (${(Math.round((c.secondsPresent / 60) * 10) / 10).toFixed(1)})`,
+      ),
+    ]);
   }
   return CSV_BOM + lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
 }

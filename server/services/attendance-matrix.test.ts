@@ -20,7 +20,13 @@ async function account(ctx: Ctx, uid: string, role: 0 | 1): Promise<Caller> {
 }
 
 /** Runs a course of `lengthS` seconds starting now; `script` maps seconds-after-start to member enters/leaves. */
-async function runCourse(ctx: Ctx, teacher: Caller, title: string, lengthS: number, script: [number, Caller, 'in' | 'out'][]): Promise<number> {
+async function runCourse(
+  ctx: Ctx,
+  teacher: Caller,
+  title: string,
+  lengthS: number,
+  script: [number, Caller, 'in' | 'out'][],
+): Promise<number> {
   const { roomnum } = await createCourse(ctx, teacher, { title });
   const begin = ctx.clock.nowS();
   await startCourse(ctx, teacher, { roomnum, timeStamp: begin });
@@ -62,7 +68,15 @@ describe('attendanceMatrix', () => {
     ctx.clock.advance(86_400);
     const m = await attendanceMatrix(ctx, t, {});
     expect(m.courses.map((c) => c.roomnum)).toEqual([room]);
-    expect(m.rows.map((r) => r.uid)).toEqual(['s-endedge', 's-exact5', 's-late', 's-left', 's-never', 's-ontime', 's-reenter']);
+    expect(m.rows.map((r) => r.uid)).toEqual([
+      's-endedge',
+      's-exact5',
+      's-late',
+      's-left',
+      's-never',
+      's-ontime',
+      's-reenter',
+    ]);
     expect(statusOf(m, 's-ontime', room)).toEqual({ status: 'present', secondsPresent: L });
     expect(statusOf(m, 's-exact5', room)?.status).toBe('present'); // exactly 5 min is on time
     expect(statusOf(m, 's-late', room)).toEqual({ status: 'late', secondsPresent: L - GRACE_S - 1 });
@@ -87,7 +101,10 @@ describe('attendanceMatrix', () => {
     const early = await runCourse(ctx, t, 'Early', 600, [[0, s1, 'in']]);
     ctx.clock.advance(40 * 86_400);
     const recent = await runCourse(ctx, t, 'Recent', 600, [[0, s1, 'in']]);
-    const theirs = await runCourse(ctx, other, 'Theirs', 600, [[0, s2, 'in'], [0, s1, 'in']]);
+    const theirs = await runCourse(ctx, other, 'Theirs', 600, [
+      [0, s2, 'in'],
+      [0, s1, 'in'],
+    ]);
     const now = ctx.clock.nowS();
 
     const def = await attendanceMatrix(ctx, t, {});

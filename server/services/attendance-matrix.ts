@@ -70,7 +70,11 @@ export function cellFor(course: MatrixCourse, stays: MemberStays | undefined, no
 }
 
 /** The range to use: defaults to the last 30 days, swapped when reversed, clamped to MATRIX_MAX_RANGE_S back from `to`. */
-export function normalizeRange(now: number, from?: number, to?: number): { from: number; to: number; swapped: boolean } {
+export function normalizeRange(
+  now: number,
+  from?: number,
+  to?: number,
+): { from: number; to: number; swapped: boolean } {
   let f = from ?? (to ?? now) - DEFAULT_RANGE_S;
   let t = to ?? now;
   const swapped = f > t;
@@ -79,12 +83,22 @@ export function normalizeRange(now: number, from?: number, to?: number): { from:
 }
 
 /** The matrix for the caller's own courses. Throws NO_PRIVILEGE when the caller is not a teacher. */
-export async function attendanceMatrix(ctx: ServiceCtx, caller: Caller, range: { from?: number; to?: number }): Promise<AttendanceMatrix> {
+export async function attendanceMatrix(
+  ctx: ServiceCtx,
+  caller: Caller,
+  range: { from?: number; to?: number },
+): Promise<AttendanceMatrix> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const now = ctx.clock.nowS();
   const { from, to, swapped } = normalizeRange(now, range.from, range.to);
   const found = await ctx.db
-    .select({ roomnum: courses.roomnum, title: courses.title, state: courses.state, beginTime: courses.beginTime, endTime: courses.endTime })
+    .select({
+      roomnum: courses.roomnum,
+      title: courses.title,
+      state: courses.state,
+      beginTime: courses.beginTime,
+      endTime: courses.endTime,
+    })
     .from(courses)
     .where(and(eq(courses.hostUid, caller.uid), gt(courses.beginTime, 0), between(courses.beginTime, from, to)))
     .orderBy(desc(courses.beginTime), desc(courses.roomnum))
@@ -96,7 +110,15 @@ export async function attendanceMatrix(ctx: ServiceCtx, caller: Caller, range: {
     ? await ctx.db
         .select()
         .from(courseEvents)
-        .where(and(inArray(courseEvents.roomnum, list.map((c) => c.roomnum)), inArray(courseEvents.kind, ['member_enter', 'member_exit', 'member_timeout'])))
+        .where(
+          and(
+            inArray(
+              courseEvents.roomnum,
+              list.map((c) => c.roomnum),
+            ),
+            inArray(courseEvents.kind, ['member_enter', 'member_exit', 'member_timeout']),
+          ),
+        )
         .orderBy(asc(courseEvents.id))
     : [];
   const byRoom = new Map<number, typeof events>();
@@ -110,7 +132,8 @@ export async function attendanceMatrix(ctx: ServiceCtx, caller: Caller, range: {
   const listed = new Set((await listClassStudents(ctx, caller)).map((s) => s.uid));
   const uids = new Set(listed);
   // Anyone who entered as a student; the teacher's own stays (role 1) are not attendance.
-  for (const m of stays) for (const s of m.values()) if (s.role !== ROLE.TEACHER && s.uid !== caller.uid) uids.add(s.uid);
+  for (const m of stays)
+    for (const s of m.values()) if (s.role !== ROLE.TEACHER && s.uid !== caller.uid) uids.add(s.uid);
 
   const rows = [...uids].sort().map((uid) => ({
     uid,

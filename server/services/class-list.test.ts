@@ -1,13 +1,27 @@
 /** The class list over a real temp database: who can be added, per-line CSV results, bounds, and parsing. */
 import { describe, expect, it } from 'vitest';
 import { createAccount } from './accounts';
-import { addClassStudents, CLASS_CSV_MAX_CHARS, importClassCsv, listClassStudents, parseClassCsv, removeClassStudent } from './class-list';
+import {
+  addClassStudents,
+  CLASS_CSV_MAX_CHARS,
+  importClassCsv,
+  listClassStudents,
+  parseClassCsv,
+  removeClassStudent,
+} from './class-list';
 import type { Caller } from './schemas';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 async function setup() {
   const ctx = createTestCtx();
-  for (const [id, role] of [['teach', 1], ['teach2', 1], ['s1', 0], ['s2', 0], ['s3', 0]] as const) await createAccount(ctx, { id, pwd: 'cHdk', role });
+  for (const [id, role] of [
+    ['teach', 1],
+    ['teach2', 1],
+    ['s1', 0],
+    ['s2', 0],
+    ['s3', 0],
+  ] as const)
+    await createAccount(ctx, { id, pwd: 'cHdk', role });
   const t: Caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
   const t2: Caller = { uid: 'teach2', role: 1, appid: ctx.env.SDKAPPID };
   return { ctx, t, t2 };
@@ -16,7 +30,14 @@ async function setup() {
 describe('class list', () => {
   it('adds existing students only, reports repeats, unknown ids, teachers and invalid ids; lists per teacher', async () => {
     const { ctx, t, t2 } = await setup();
-    expect(await addClassStudents(ctx, t, ['s1', 's1', 'ghost', 'teach2', 'bad id!', 's2'])).toEqual(['added', 'listed', 'unknown', 'teacher', 'invalid', 'added']);
+    expect(await addClassStudents(ctx, t, ['s1', 's1', 'ghost', 'teach2', 'bad id!', 's2'])).toEqual([
+      'added',
+      'listed',
+      'unknown',
+      'teacher',
+      'invalid',
+      'added',
+    ]);
     expect(await addClassStudents(ctx, t, ['s2'])).toEqual(['listed']);
     expect(await listClassStudents(ctx, t)).toEqual([
       { uid: 's1', addedAt: T0 },
@@ -41,7 +62,9 @@ describe('class list', () => {
       { line: 6, id: 'nobody', result: 'unknown' },
     ]);
     await expect(importClassCsv(ctx, t, 's1\n'.repeat(1001))).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    await expect(importClassCsv(ctx, t, 'x'.repeat(CLASS_CSV_MAX_CHARS + 1))).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(importClassCsv(ctx, t, 'x'.repeat(CLASS_CSV_MAX_CHARS + 1))).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     expect((await listClassStudents(ctx, t)).map((s) => s.uid)).toEqual(['s1', 's2', 's3']);
   });
 

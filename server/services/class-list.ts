@@ -59,7 +59,12 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
     // Chunks keep each IN list under SQLite's variable limit.
     for (let i = 0; i < valid.length; i += 500) {
       const chunk = valid.slice(i, i + 500);
-      for (const u of tx.select({ uid: users.uid, role: users.role }).from(users).where(inArray(users.uid, chunk)).all()) roles.set(u.uid, u.role);
+      for (const u of tx
+        .select({ uid: users.uid, role: users.role })
+        .from(users)
+        .where(inArray(users.uid, chunk))
+        .all())
+        roles.set(u.uid, u.role);
       for (const r of tx
         .select({ uid: classStudents.studentUid })
         .from(classStudents)
@@ -83,7 +88,9 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
 /** Removes one id from the caller's list; false when it was not there. */
 export async function removeClassStudent(ctx: ServiceCtx, caller: Caller, uid: string): Promise<boolean> {
   assertTeacher(caller);
-  const r = await ctx.db.delete(classStudents).where(and(eq(classStudents.teacherUid, caller.uid), eq(classStudents.studentUid, uid)));
+  const r = await ctx.db
+    .delete(classStudents)
+    .where(and(eq(classStudents.teacherUid, caller.uid), eq(classStudents.studentUid, uid)));
   return r.changes > 0;
 }
 
@@ -94,7 +101,13 @@ export async function removeClassStudent(ctx: ServiceCtx, caller: Caller, uid: s
  */
 export function parseClassCsv(text: string): { line: number; id: string }[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const cells = (l: string) => l.split(/[,;\t]/).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
+  const cells = (l: string) =>
+    l.split(/[,;\t]/).map((c) =>
+      c
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim(),
+    );
   let col = 0;
   let start = 0;
   const header = cells(lines[0] ?? '').map((c) => c.toLowerCase());
@@ -116,6 +129,10 @@ export async function importClassCsv(ctx: ServiceCtx, caller: Caller, text: stri
   const parsed = classCsvInput.safeParse(text);
   if (!parsed.success) throw new AppError('BAD_INPUT', parsed.error.issues[0]?.message ?? 'bad file');
   const rows = parseClassCsv(parsed.data);
-  const results = await addClassStudents(ctx, caller, rows.map((r) => r.id));
+  const results = await addClassStudents(
+    ctx,
+    caller,
+    rows.map((r) => r.id),
+  );
   return rows.map((r, i) => ({ ...r, result: results[i]! }));
 }

@@ -7,7 +7,13 @@ import { and, asc, eq, gte, inArray, isNotNull, lt, or } from 'drizzle-orm';
 import { courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { countCoursesByState, listCourses, type CourseListItem, type CourseSort, type StateCounts } from './course-list';
+import {
+  countCoursesByState,
+  listCourses,
+  type CourseListItem,
+  type CourseSort,
+  type StateCounts,
+} from './course-list';
 import { getCourse } from './courses';
 import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
 import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
@@ -24,7 +30,12 @@ export async function getTeacherCourse(ctx: ServiceCtx, caller: Caller, roomnum:
 }
 
 /** Runs `fn` on the caller's own course, 404 for anyone else's (see getTeacherCourse). */
-export async function withTeacherCourse<T>(ctx: ServiceCtx, caller: Caller, roomnum: number, fn: (c: Course) => Promise<T>): Promise<T> {
+export async function withTeacherCourse<T>(
+  ctx: ServiceCtx,
+  caller: Caller,
+  roomnum: number,
+  fn: (c: Course) => Promise<T>,
+): Promise<T> {
   const c = await getTeacherCourse(ctx, caller, roomnum);
   try {
     return await fn(c);
@@ -69,8 +80,16 @@ export async function listTeacherCourses(
     toTime: query.to,
     sort: query.sort,
   });
-  const counts = await countCoursesByState(ctx, { hostUid: caller.uid, titleLike: q, fromTime: query.from, toTime: query.to });
-  const recs = await recordingCounts(ctx, rooms.filter(hasEnded).map((c) => c.roomnum));
+  const counts = await countCoursesByState(ctx, {
+    hostUid: caller.uid,
+    titleLike: q,
+    fromTime: query.from,
+    toTime: query.to,
+  });
+  const recs = await recordingCounts(
+    ctx,
+    rooms.filter(hasEnded).map((c) => c.roomnum),
+  );
   return { total, items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0) })), counts };
 }
 
@@ -91,9 +110,14 @@ export const CALENDAR_MAX_SPAN_S = 42 * 86400;
  * The caller's courses placed in [from, to): drafts by planned start, started/ended ones by begin_time, soonest
  * first. Throws BAD_INPUT (window empty or wider than CALENDAR_MAX_SPAN_S), NO_PRIVILEGE. Caller: tRPC course.calendar.
  */
-export async function teacherCalendar(ctx: ServiceCtx, caller: Caller, input: { from: number; to: number }): Promise<CalendarEntry[]> {
+export async function teacherCalendar(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { from: number; to: number },
+): Promise<CalendarEntry[]> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
-  if (input.to <= input.from || input.to - input.from > CALENDAR_MAX_SPAN_S) throw new AppError('BAD_INPUT', 'to: must be after from, within 42 days');
+  if (input.to <= input.from || input.to - input.from > CALENDAR_MAX_SPAN_S)
+    throw new AppError('BAD_INPUT', 'to: must be after from, within 42 days');
   const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));
   const rows = await ctx.db
     .select({
@@ -110,8 +134,17 @@ export async function teacherCalendar(ctx: ServiceCtx, caller: Caller, input: { 
       and(
         mine,
         or(
-          and(eq(courses.state, COURSE_STATE.CREATED), isNotNull(courses.plannedStart), gte(courses.plannedStart, input.from), lt(courses.plannedStart, input.to)),
-          and(inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]), gte(courses.beginTime, input.from), lt(courses.beginTime, input.to)),
+          and(
+            eq(courses.state, COURSE_STATE.CREATED),
+            isNotNull(courses.plannedStart),
+            gte(courses.plannedStart, input.from),
+            lt(courses.plannedStart, input.to),
+          ),
+          and(
+            inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+            gte(courses.beginTime, input.from),
+            lt(courses.beginTime, input.to),
+          ),
         ),
       ),
     )

@@ -121,7 +121,8 @@ export async function courseAttendance(ctx: ServiceCtx, roomnum: number): Promis
  * Why a course ended: its teacher ended it, or the sweeper did after the teacher's silence (`silentS`: from the
  * teacher's last heartbeat to the end, when the event recorded it). Null while the course has not ended.
  */
-export type CourseEnding = { reason: 'teacher'; at: number } | { reason: 'timeout'; at: number; silentS: number | null };
+export type CourseEnding =
+  { reason: 'teacher'; at: number } | { reason: 'timeout'; at: number; silentS: number | null };
 
 /** Pure: the ending an end event describes (`ended` or `ended_by_sweeper`); null for any other event. */
 export function endingOf(e: Pick<CourseEvent, 'kind' | 'at' | 'detail'>): CourseEnding | null {
@@ -156,7 +157,12 @@ export async function memberMoves(ctx: ServiceCtx, roomnum: number, limit: numbe
   const rows = await ctx.db
     .select()
     .from(courseEvents)
-    .where(and(eq(courseEvents.roomnum, roomnum), inArray(courseEvents.kind, ['member_enter', 'member_exit', 'member_timeout'])))
+    .where(
+      and(
+        eq(courseEvents.roomnum, roomnum),
+        inArray(courseEvents.kind, ['member_enter', 'member_exit', 'member_timeout']),
+      ),
+    )
     .orderBy(desc(courseEvents.id))
     .limit(limit);
   return rows.map((e) => ({

@@ -53,7 +53,19 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   // between two changes cost one counter read.
   // Safe to cache with playbackReady too: every change of that rule's answer writes the course row (a recording of an
   // ended course re-queues its index), which bumps the data version.
-  const key = JSON.stringify([ctx.env.SDKAPPID, f.index, f.size, f.roomnum, f.fromTime, f.toTime, f.hostUid, f.state, f.titleLike, f.playbackReady, f.sort ?? 'recent']);
+  const key = JSON.stringify([
+    ctx.env.SDKAPPID,
+    f.index,
+    f.size,
+    f.roomnum,
+    f.fromTime,
+    f.toTime,
+    f.hostUid,
+    f.state,
+    f.titleLike,
+    f.playbackReady,
+    f.sort ?? 'recent',
+  ]);
   return listCache(ctx).get(key, () => queryCourses(ctx, f));
 }
 
@@ -84,7 +96,10 @@ export type StateCounts = Record<'0' | '1' | '2' | '3', number>;
  * How many courses match `f` in each state (its own `state` and `playbackReady` ignored): the console's state tabs,
  * where 3 counts ready replays and 2 the other ended courses (playback-status.ts), as the tabs filter them.
  */
-export async function countCoursesByState(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>): Promise<StateCounts> {
+export async function countCoursesByState(
+  ctx: ServiceCtx,
+  f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>,
+): Promise<StateCounts> {
   const shown = sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
   const rows = await ctx.db
     .select({ state: shown, n: sql<number>`count(*)` })
@@ -105,12 +120,21 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
   if (f.size === 0 || total <= f.index) return { total, rooms: [] };
   if (byCountsOnly(f) && f.sort !== 'planned') {
     // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
-    const shape = listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
-    const rooms = shape.all({ appid: ctx.env.SDKAPPID, host: f.hostUid ?? '', state: f.state ?? 0, size: f.size, index: f.index });
+    const shape =
+      listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
+    const rooms = shape.all({
+      appid: ctx.env.SDKAPPID,
+      host: f.hostUid ?? '',
+      state: f.state ?? 0,
+      size: f.size,
+      index: f.index,
+    });
     return { total, rooms };
   }
   // Time, title or room filters: the same query, prepared for this call.
-  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort).prepare().all({ size: f.size, index: f.index });
+  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort)
+    .prepare()
+    .all({ size: f.size, index: f.index });
   return { total, rooms };
 }
 
@@ -124,12 +148,20 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
  * only table unqualified, and an unqualified "roomnum" inside the subquery binds to m.roomnum (counting every room).
  */
 export function memsizeColumn() {
-  return sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(Number);
+  return sql<number>`(select count(*) from ${members} m where m.roomnum = ${courses}.roomnum and m.exited_at is null)`.mapWith(
+    Number,
+  );
 }
 
 /** ORDER BY of a sort; the room number last so pages never overlap. */
 function orderOf(sort: CourseSort = 'recent'): SQL[] {
-  if (sort === 'planned') return [sql`${courses.plannedStart} is null`, asc(courses.plannedStart), desc(courses.listTime), desc(courses.roomnum)];
+  if (sort === 'planned')
+    return [
+      sql`${courses.plannedStart} is null`,
+      asc(courses.plannedStart),
+      desc(courses.listTime),
+      desc(courses.roomnum),
+    ];
   return [desc(courses.listTime), desc(courses.roomnum)];
 }
 
@@ -161,12 +193,23 @@ const listPages = preparedFor((db) => {
   const host = eq(courses.hostUid, sql.placeholder('host'));
   const state = eq(courses.state, sql.placeholder('state'));
   const build = (where: SQL | undefined) => pageRows(db, pageQuery(db, where)).prepare();
-  return { '': build(appid), h: build(and(appid, host)), s: build(and(appid, state)), hs: build(and(appid, host, state)) } satisfies Record<PageShape, unknown>;
+  return {
+    '': build(appid),
+    h: build(and(appid, host)),
+    s: build(and(appid, state)),
+    hs: build(and(appid, host, state)),
+  } satisfies Record<PageShape, unknown>;
 });
 
 /** Filters only on appid/host/state: what course_counts and the prepared page statements cover. */
 function byCountsOnly(f: CourseListFilter): boolean {
-  return f.roomnum === undefined && f.fromTime === undefined && f.toTime === undefined && !f.titleLike && f.playbackReady === undefined;
+  return (
+    f.roomnum === undefined &&
+    f.fromTime === undefined &&
+    f.toTime === undefined &&
+    !f.titleLike &&
+    f.playbackReady === undefined
+  );
 }
 
 /**
@@ -178,9 +221,15 @@ async function countCourses(ctx: ServiceCtx, f: CourseListFilter, cond: SQL | un
     const by: SQL[] = [eq(courseCounts.appid, ctx.env.SDKAPPID)];
     if (f.hostUid !== undefined) by.push(eq(courseCounts.hostUid, f.hostUid));
     if (f.state !== undefined) by.push(eq(courseCounts.state, f.state));
-    const [row] = await ctx.db.select({ total: sql<number>`coalesce(sum(${courseCounts.n}), 0)` }).from(courseCounts).where(and(...by));
+    const [row] = await ctx.db
+      .select({ total: sql<number>`coalesce(sum(${courseCounts.n}), 0)` })
+      .from(courseCounts)
+      .where(and(...by));
     return row?.total ?? 0;
   }
-  const [row] = await ctx.db.select({ total: sql<number>`count(*)` }).from(courses).where(cond);
+  const [row] = await ctx.db
+    .select({ total: sql<number>`count(*)` })
+    .from(courses)
+    .where(cond);
   return row?.total ?? 0;
 }

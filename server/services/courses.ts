@@ -78,7 +78,8 @@ export const PLANNED_START_BOUNDS = { PAST_S: 24 * 3600, FUTURE_S: 366 * 24 * 36
 
 /** Throws BAD_INPUT when a newly set planned start is not within PLANNED_START_BOUNDS of now. */
 function assertPlannedStart(at: number, now: number): void {
-  if (at < now - PLANNED_START_BOUNDS.PAST_S) throw new AppError('BAD_INPUT', 'plannedStart: must not be more than a day in the past');
+  if (at < now - PLANNED_START_BOUNDS.PAST_S)
+    throw new AppError('BAD_INPUT', 'plannedStart: must not be more than a day in the past');
   if (at > now + PLANNED_START_BOUNDS.FUTURE_S) throw new AppError('BAD_INPUT', 'plannedStart: must be within a year');
 }
 
@@ -108,20 +109,42 @@ export async function startCourse(
   input: { roomnum: number; timeStamp: number },
 ): Promise<void> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
-  if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
-  const seq = await sendIm(ctx, String(c.roomnum), imPayload(IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }), caller.uid);
+  if (c.state !== COURSE_STATE.CREATED)
+    throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
+  const seq = await sendIm(
+    ctx,
+    String(c.roomnum),
+    imPayload(IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
+    caller.uid,
+  );
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
     const r = tx
       .update(courses)
-      .set({ state: COURSE_STATE.LIVE, beginTime: now, beginImseq: seq, lastHeartbeat: now, listTime: sql`max(${courses.createdAt}, ${now})` })
+      .set({
+        state: COURSE_STATE.LIVE,
+        beginTime: now,
+        beginImseq: seq,
+        lastHeartbeat: now,
+        listTime: sql`max(${courses.createdAt}, ${now})`,
+      })
       .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
       .run();
     // Another request started it between our read and this write (the IM message went out twice; Tencent allows it).
     if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
     tx.insert(members)
-      .values({ roomnum: c.roomnum, uid: caller.uid, role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null })
-      .onConflictDoUpdate({ target: [members.roomnum, members.uid], set: { role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null } })
+      .values({
+        roomnum: c.roomnum,
+        uid: caller.uid,
+        role: memberRole(c, caller.uid),
+        joinedAt: now,
+        lastHeartbeat: now,
+        exitedAt: null,
+      })
+      .onConflictDoUpdate({
+        target: [members.roomnum, members.uid],
+        set: { role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null },
+      })
       .run();
     appendEvents(tx, [
       { roomnum: c.roomnum, at: now, kind: 'started', uid: caller.uid, role: memberRole(c, caller.uid) },
@@ -176,13 +199,23 @@ export function closeCourseTx(
  * Ends a live course: only its teacher, only from state 1. IM 1002 first (its MsgSeq is end_imseq), then one
  * transaction. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, IM_SEND_FAILED. Callers: `live/exitroom`, console.
  */
-export async function endCourse(ctx: ServiceCtx, caller: Caller, input: { roomnum: number; timeStamp: number }): Promise<void> {
+export async function endCourse(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; timeStamp: number },
+): Promise<void> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
   if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'only a live course can be ended');
-  const seq = await sendIm(ctx, String(c.roomnum), imPayload(IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }), caller.uid);
+  const seq = await sendIm(
+    ctx,
+    String(c.roomnum),
+    imPayload(IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
+    caller.uid,
+  );
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
-    if (!closeCourseTx(tx, ctx, c, now, 'ended', seq)) throw new AppError('COURSE_STATE', 'course was ended concurrently');
+    if (!closeCourseTx(tx, ctx, c, now, 'ended', seq))
+      throw new AppError('COURSE_STATE', 'course was ended concurrently');
   });
 }
 
@@ -193,10 +226,17 @@ export async function endCourse(ctx: ServiceCtx, caller: Caller, input: { roomnu
 export async function updateCourse(
   ctx: ServiceCtx,
   caller: Caller,
-  input: { roomnum: number; title?: string; cover?: string; plannedStart?: number | null; plannedMinutes?: number | null },
+  input: {
+    roomnum: number;
+    title?: string;
+    cover?: string;
+    plannedStart?: number | null;
+    plannedMinutes?: number | null;
+  },
 ): Promise<Course> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
-  if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
+  if (c.state !== COURSE_STATE.CREATED)
+    throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
   const set: Partial<Pick<Course, 'title' | 'cover' | 'plannedStart' | 'plannedMinutes'>> = {};
   if (input.title !== undefined) set.title = input.title;
   if (input.cover !== undefined) set.cover = coverRef(ctx, input.cover);
@@ -224,9 +264,13 @@ export async function updateCourse(
  */
 export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
   const c = await getOwnCourse(ctx, caller, roomnum);
-  if (c.state !== COURSE_STATE.CREATED) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
+  if (c.state !== COURSE_STATE.CREATED)
+    throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
   inTransaction(ctx.db, (tx) => {
-    const r = tx.delete(courses).where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED))).run();
+    const r = tx
+      .delete(courses)
+      .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
+      .run();
     if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
     tx.delete(boundFiles).where(eq(boundFiles.roomnum, c.roomnum)).run();
   });

@@ -54,20 +54,44 @@ export async function bindFile(
   return inTransaction(ctx.db, (tx) => {
     const row = tx
       .insert(boundFiles)
-      .values({ ownerUid: caller.uid, roomnum, type: file.type, fileName: file.file_name, url: file.url, size: meta.size ?? 0, mime: meta.mime ?? '', createdAt: now })
+      .values({
+        ownerUid: caller.uid,
+        roomnum,
+        type: file.type,
+        fileName: file.file_name,
+        url: file.url,
+        size: meta.size ?? 0,
+        mime: meta.mime ?? '',
+        createdAt: now,
+      })
       .onConflictDoNothing()
       .returning()
       .get();
     if (!row) throw new AppError('FILE_ALREADY_BOUND');
     if (roomnum !== LIBRARY) {
-      appendEvents(tx, [{ roomnum, at: now, kind: 'file_bound', uid: caller.uid, role: caller.role, detail: { type: file.type, file_name: file.file_name, url: file.url } }]);
+      appendEvents(tx, [
+        {
+          roomnum,
+          at: now,
+          kind: 'file_bound',
+          uid: caller.uid,
+          role: caller.role,
+          detail: { type: file.type, file_name: file.file_name, url: file.url },
+        },
+      ]);
     }
     return row;
   });
 }
 
 /** Unbinds a url (as bound, or as this server handed it out at `base`). Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_NOT_BOUND. */
-export async function unbindFile(ctx: ServiceCtx, caller: Caller, roomnum: number, sentUrl: string, base?: string): Promise<void> {
+export async function unbindFile(
+  ctx: ServiceCtx,
+  caller: Caller,
+  roomnum: number,
+  sentUrl: string,
+  base?: string,
+): Promise<void> {
   await checkBindTarget(ctx, caller, roomnum);
   const url = storedRefOfUrl(ctx.storage, ctx.env, sentUrl, base);
   const now = ctx.clock.nowS();
@@ -79,7 +103,16 @@ export async function unbindFile(ctx: ServiceCtx, caller: Caller, roomnum: numbe
       .get();
     if (!gone) throw new AppError('FILE_NOT_BOUND');
     if (roomnum !== LIBRARY) {
-      appendEvents(tx, [{ roomnum, at: now, kind: 'file_unbound', uid: caller.uid, role: caller.role, detail: { type: gone.type, file_name: gone.fileName, url: gone.url } }]);
+      appendEvents(tx, [
+        {
+          roomnum,
+          at: now,
+          kind: 'file_unbound',
+          uid: caller.uid,
+          role: caller.role,
+          detail: { type: gone.type, file_name: gone.fileName, url: gone.url },
+        },
+      ]);
     }
   });
 }
@@ -106,7 +139,10 @@ export async function listBoundFiles(
   if (input.fromTime !== undefined) where.push(gte(boundFiles.createdAt, input.fromTime));
   if (input.toTime !== undefined) where.push(lte(boundFiles.createdAt, input.toTime));
   const cond = and(...where);
-  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(*)` }).from(boundFiles).where(cond)) as [{ total: number }];
+  const [{ total }] = (await ctx.db
+    .select({ total: sql<number>`count(*)` })
+    .from(boundFiles)
+    .where(cond)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, files: [] };
   const files = await ctx.db
     .select()

@@ -68,7 +68,14 @@ export async function teacherDashboard(
   ctx: ServiceCtx,
   caller: Caller,
   input: { eastMin: number },
-): Promise<{ live: DashboardCourse[]; drafts: DashboardCourse[]; upcoming: DashboardCourse[]; recentPlayback: DashboardCourse[]; days: DayStat[]; now: number }> {
+): Promise<{
+  live: DashboardCourse[];
+  drafts: DashboardCourse[];
+  upcoming: DashboardCourse[];
+  recentPlayback: DashboardCourse[];
+  days: DayStat[];
+  now: number;
+}> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const now = ctx.clock.nowS();
   const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));
@@ -84,7 +91,11 @@ export async function teacherDashboard(
     plannedStart: courses.plannedStart,
     plannedMinutes: courses.plannedMinutes,
   };
-  const live = await ctx.db.select(cols).from(courses).where(and(mine, eq(courses.state, COURSE_STATE.LIVE))).orderBy(desc(courses.beginTime));
+  const live = await ctx.db
+    .select(cols)
+    .from(courses)
+    .where(and(mine, eq(courses.state, COURSE_STATE.LIVE)))
+    .orderBy(desc(courses.beginTime));
   const drafts = await ctx.db
     .select(cols)
     .from(courses)
@@ -105,22 +116,34 @@ export async function teacherDashboard(
     )
     .orderBy(asc(courses.plannedStart), asc(courses.roomnum))
     .limit(LIST_LIMIT);
-    const ready = await ctx.db
+  const ready = await ctx.db
     .select(cols)
     .from(courses)
     .where(and(mine, playbackReadyWhere()))
     .orderBy(desc(courses.endTime), desc(courses.roomnum))
     .limit(LIST_LIMIT);
-  const recs = await recordingCounts(ctx, ready.map((c) => c.roomnum));
+  const recs = await recordingCounts(
+    ctx,
+    ready.map((c) => c.roomnum),
+  );
   const shown = (rows: (Omit<DashboardCourse, 'playback'> & { indexStatus: string })[]): DashboardCourse[] =>
-    rows.map(({ indexStatus, ...c }) => ({ ...c, playback: playbackStatus({ state: c.state, indexStatus }, recs.get(c.roomnum) ?? 0) }));
+    rows.map(({ indexStatus, ...c }) => ({
+      ...c,
+      playback: playbackStatus({ state: c.state, indexStatus }, recs.get(c.roomnum) ?? 0),
+    }));
 
   // One extra day of margin: the window is in the browser's days, the cutoff in UTC seconds.
   const since = now - (DASHBOARD_DAYS + 1) * DAY_S;
   const started = await ctx.db
     .select({ roomnum: courses.roomnum, beginTime: courses.beginTime, endTime: courses.endTime })
     .from(courses)
-    .where(and(mine, gte(courses.beginTime, since), inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK])));
+    .where(
+      and(
+        mine,
+        gte(courses.beginTime, since),
+        inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+      ),
+    );
   const attendance = new Map<number, number>();
   if (started.length > 0) {
     const rows = await ctx.db
@@ -144,5 +167,12 @@ export async function teacherDashboard(
     now,
     input.eastMin,
   );
-  return { live: shown(live), drafts: shown(drafts), upcoming: shown(upcoming), recentPlayback: shown(ready), days, now };
+  return {
+    live: shown(live),
+    drafts: shown(drafts),
+    upcoming: shown(upcoming),
+    recentPlayback: shown(ready),
+    days,
+    now,
+  };
 }

@@ -55,6 +55,9 @@ export function createGate(opts: { concurrency: number; queueMax: number }): Gat
  * the cores (one core stays for the event loop: measured on 2 cores under a 32-way flood, 2 hashes at once gave
  * storage GET p99 140–420 ms, 1 gave 50–60 ms), at least one.
  */
-export function hashConcurrency(poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4, cores = os.availableParallelism()): number {
+export function hashConcurrency(
+  poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+  cores = os.availableParallelism(),
+): number {
   return Math.max(1, Math.min(cores - 1, poolSize - 2));
 }

@@ -24,9 +24,16 @@ export interface LibraryFile extends BoundFile {
  * The caller's files from the library and from every course of theirs, one row per URL (its latest binding), newest
  * first. Duplicates (the same upload attached to several courses) are folded by URL.
  */
-export async function listLibrary(ctx: ServiceCtx, caller: Caller, input: { index: number; size: number }): Promise<{ total: number; files: LibraryFile[] }> {
+export async function listLibrary(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { index: number; size: number },
+): Promise<{ total: number; files: LibraryFile[] }> {
   const mine = eq(boundFiles.ownerUid, caller.uid);
-  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(distinct ${boundFiles.url})` }).from(boundFiles).where(mine)) as [{ total: number }];
+  const [{ total }] = (await ctx.db
+    .select({ total: sql<number>`count(distinct ${boundFiles.url})` })
+    .from(boundFiles)
+    .where(mine)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, files: [] };
   const lastId = sql<number>`max(${boundFiles.id})`;
   const groups = await ctx.db
@@ -43,7 +50,15 @@ export async function listLibrary(ctx: ServiceCtx, caller: Caller, input: { inde
     .limit(input.size)
     .offset(input.index);
   if (groups.length === 0) return { total, files: [] };
-  const rows = await ctx.db.select().from(boundFiles).where(inArray(boundFiles.id, groups.map((g) => g.id)));
+  const rows = await ctx.db
+    .select()
+    .from(boundFiles)
+    .where(
+      inArray(
+        boundFiles.id,
+        groups.map((g) => g.id),
+      ),
+    );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const files = groups.flatMap((g) => {
     const r = byId.get(g.id);
@@ -56,9 +71,21 @@ export async function listLibrary(ctx: ServiceCtx, caller: Caller, input: { inde
  * Binds one of the caller's files (kept in the library or in any of their courses) to the caller's course. Throws
  * NOT_FOUND (no such file of theirs), ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
  */
-export async function attachLibraryFile(ctx: ServiceCtx, caller: Caller, input: { roomnum: number; fileId: number }): Promise<BoundFile> {
+export async function attachLibraryFile(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: { roomnum: number; fileId: number },
+): Promise<BoundFile> {
   const c = await getTeacherCourse(ctx, caller, input.roomnum);
-  const f = await ctx.db.query.boundFiles.findFirst({ where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, caller.uid)) });
+  const f = await ctx.db.query.boundFiles.findFirst({
+    where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, caller.uid)),
+  });
   if (!f) throw new AppError('NOT_FOUND', 'no such file in your library');
-  return bindFile(ctx, caller, c.roomnum, { type: f.type === 1 ? 1 : 0, file_name: f.fileName, url: f.url }, { size: f.size, mime: f.mime });
+  return bindFile(
+    ctx,
+    caller,
+    c.roomnum,
+    { type: f.type === 1 ? 1 : 0, file_name: f.fileName, url: f.url },
+    { size: f.size, mime: f.mime },
+  );
 }

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { loginFailures } from '../../db/schema';
 import { AppError, isAppError } from '../errors';
 import { createTestCtx } from '../testing/test-ctx';
-import { guardLogin, guardRegistration, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S, REGISTER_MAX_PER_IP, type LoginSubject } from './login-rate-limit';
+import {
+  guardLogin,
+  guardRegistration,
+  LOGIN_MAX_ATTEMPTS,
+  LOGIN_WINDOW_S,
+  REGISTER_MAX_PER_IP,
+  type LoginSubject,
+} from './login-rate-limit';
 
 type Ctx = ReturnType<typeof createTestCtx>;
 
@@ -43,7 +50,7 @@ describe('login limit', () => {
     expect(await attempt(ctx, s, 'ok')).toBeNull();
   });
 
-  it('counts per id and per IP; a success forgives the id and its own attempt, not the IP\'s failures', async () => {
+  it("counts per id and per IP; a success forgives the id and its own attempt, not the IP's failures", async () => {
     const ctx = createTestCtx();
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS - 1; i++) await attempt(ctx, { uid: `spray${i}`, ip: '9.9.9.9' }, 'wrong');
     for (let i = 0; i < 5; i++) await attempt(ctx, { uid: 'owner', ip: '8.8.8.8' }, 'wrong');
@@ -61,10 +68,18 @@ describe('login limit', () => {
 
   it('a no-verdict attempt (BUSY) is given back; an unknown address has only the per-id counter', async () => {
     const ctx = createTestCtx();
-    for (let i = 0; i < 3 * LOGIN_MAX_ATTEMPTS; i++) expect(await attempt(ctx, { uid: 'b', ip: '5.5.5.5' }, 'busy')).toBeNull();
+    for (let i = 0; i < 3 * LOGIN_MAX_ATTEMPTS; i++)
+      expect(await attempt(ctx, { uid: 'b', ip: '5.5.5.5' }, 'busy')).toBeNull();
     expect(ctx.db.select().from(loginFailures).all()).toEqual([]);
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) expect(await attempt(ctx, { uid: `n${i}`, ip: null }, 'wrong')).toBeNull();
-    expect(ctx.db.select().from(loginFailures).all().every((r) => r.subject.startsWith('uid:'))).toBe(true);
+    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
+      expect(await attempt(ctx, { uid: `n${i}`, ip: null }, 'wrong')).toBeNull();
+    expect(
+      ctx.db
+        .select()
+        .from(loginFailures)
+        .all()
+        .every((r) => r.subject.startsWith('uid:')),
+    ).toBe(true);
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) await attempt(ctx, { uid: 'n0', ip: null }, 'wrong');
     expect(await attempt(ctx, { uid: 'n0', ip: null }, 'ok')).toBeGreaterThan(0);
   });
@@ -95,7 +110,8 @@ describe('registration limit', () => {
         if (taken) throw new AppError('USER_EXISTS');
         return 'ok';
       }).catch((e: unknown) => (isAppError(e) ? e.code : 'other'));
-    for (let i = 0; i < REGISTER_MAX_PER_IP; i++) expect(await reg('3.3.3.3', i % 2 === 0)).toBe(i % 2 === 0 ? 'USER_EXISTS' : 'ok');
+    for (let i = 0; i < REGISTER_MAX_PER_IP; i++)
+      expect(await reg('3.3.3.3', i % 2 === 0)).toBe(i % 2 === 0 ? 'USER_EXISTS' : 'ok');
     expect(await reg('3.3.3.3')).toBe('RATE_LIMITED');
     expect(await reg('3.3.3.4')).toBe('ok');
     ctx.clock.advance(LOGIN_WINDOW_S);

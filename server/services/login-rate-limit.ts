@@ -51,7 +51,9 @@ function reserve(ctx: ServiceCtx, subjects: string[], max: number, windowS: numb
   const now = ctx.clock.nowS();
   const since = now - windowS; // rows at `since` or before have left the window
   return inTransaction(ctx.db, (tx) => {
-    tx.delete(loginFailures).where(and(inArray(loginFailures.subject, subjects), lte(loginFailures.at, since))).run();
+    tx.delete(loginFailures)
+      .where(and(inArray(loginFailures.subject, subjects), lte(loginFailures.at, since)))
+      .run();
     let wait = 0;
     for (const subject of subjects) {
       const recent = tx
@@ -98,7 +100,9 @@ export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () 
     throw e;
   }
   inTransaction(ctx.db, (tx) => {
-    tx.delete(loginFailures).where(eq(loginFailures.subject, uidSubject(s.uid))).run();
+    tx.delete(loginFailures)
+      .where(eq(loginFailures.subject, uidSubject(s.uid)))
+      .run();
     tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids)).run();
   });
   return result;

@@ -8,16 +8,24 @@ import type { Caller } from './schemas';
 
 async function liveCourse() {
   const ctx = createTestCtx();
-  ctx.db.insert(users).values([
-    { uid: 'teacher', pwdHash: 'x', role: 1, createdAt: 1 },
-    { uid: 'stu', pwdHash: 'x', role: 0, createdAt: 1 },
-  ]).run();
+  ctx.db
+    .insert(users)
+    .values([
+      { uid: 'teacher', pwdHash: 'x', role: 1, createdAt: 1 },
+      { uid: 'stu', pwdHash: 'x', role: 0, createdAt: 1 },
+    ])
+    .run();
   const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
   const stu: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
   const { roomnum } = await createCourse(ctx, teacher, { title: 'hb' });
   await startCourse(ctx, teacher, { roomnum, timeStamp: 1 });
   await reportMember(ctx, stu, { roomnum, operate: 0, timeStamp: 1 });
-  const memberBeat = (uid: string) => ctx.db.select().from(members).where(and(eq(members.roomnum, roomnum), eq(members.uid, uid))).get()!.lastHeartbeat;
+  const memberBeat = (uid: string) =>
+    ctx.db
+      .select()
+      .from(members)
+      .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
+      .get()!.lastHeartbeat;
   const courseBeat = () => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!.lastHeartbeat;
   return { ctx, teacher, stu, roomnum, memberBeat, courseBeat };
 }

@@ -101,9 +101,15 @@ export async function reportMember(
     if (!member) throw new AppError('NOT_IN_ROOM');
     return;
   }
-  if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
+  if (c.state !== COURSE_STATE.LIVE)
+    throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
   if (input.operate === 0) {
-    await sendCourseIm(ctx, String(c.roomnum), imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }), caller.uid);
+    await sendCourseIm(
+      ctx,
+      String(c.roomnum),
+      imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }),
+      caller.uid,
+    );
     const now = ctx.clock.nowS();
     const role = memberRole(c, caller.uid);
     inTransaction(ctx.db, (tx) => {
@@ -134,7 +140,10 @@ export async function reportMember(
       .get();
     if (!prev) throw new AppError('NOT_IN_ROOM');
     if (prev.exitedAt !== null) return;
-    tx.update(members).set({ exitedAt: now }).where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid))).run();
+    tx.update(members)
+      .set({ exitedAt: now })
+      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+      .run();
     appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_exit', uid: caller.uid, role: prev.role }]);
   });
 }
@@ -153,7 +162,10 @@ export async function listRoomMembers(
 ): Promise<{ total: number; members: RoomMember[] }> {
   const c = await getCourse(ctx, input.roomnum);
   const inRoom = and(eq(members.roomnum, c.roomnum), isNull(members.exitedAt));
-  const [{ total }] = (await ctx.db.select({ total: sql<number>`count(*)` }).from(members).where(inRoom)) as [{ total: number }];
+  const [{ total }] = (await ctx.db
+    .select({ total: sql<number>`count(*)` })
+    .from(members)
+    .where(inRoom)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, members: [] };
   const rows = await ctx.db
     .select({ uid: members.uid, role: members.role, joinedAt: members.joinedAt, lastHeartbeat: members.lastHeartbeat })
@@ -166,7 +178,10 @@ export async function listRoomMembers(
 }
 
 /** Who is in the room by role: teachers (role 1, the host among them) apart from students. Throws nothing. */
-export async function countRoomMembersByRole(ctx: ServiceCtx, roomnum: number): Promise<{ teachers: number; students: number }> {
+export async function countRoomMembersByRole(
+  ctx: ServiceCtx,
+  roomnum: number,
+): Promise<{ teachers: number; students: number }> {
   const rows = await ctx.db
     .select({ role: members.role, n: sql<number>`count(*)` })
     .from(members)

@@ -3,7 +3,14 @@ import { createTestCtx } from '../testing/test-ctx';
 import { checkLogin, issueToken, createAccount, resolveToken } from './accounts';
 import { LOGIN_MAX_ATTEMPTS } from './login-rate-limit';
 import { verifyPassword } from './passwords';
-import { changePassword, decodeClientPassword, issueResetCode, newPasswordInput, RESET_CODE_TTL_S, resetWithCode } from './password-change';
+import {
+  changePassword,
+  decodeClientPassword,
+  issueResetCode,
+  newPasswordInput,
+  RESET_CODE_TTL_S,
+  resetWithCode,
+} from './password-change';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const IP = '198.51.100.7';
@@ -49,8 +56,17 @@ describe('new password rule', () => {
 describe('changePassword', () => {
   it('sets the new password and revokes every other session and legacy token, keeping the current one', async () => {
     const { ctx, current, other, legacy, alive } = await withUser();
-    await changePassword(ctx, { uid: 't1', current: b64('old-password'), next: b64('new-password'), ip: IP, keepSessionSecret: current });
-    await expect(checkLogin(ctx, { id: 't1', pwd: b64('new-password'), ip: null })).resolves.toEqual({ uid: 't1', role: 1 });
+    await changePassword(ctx, {
+      uid: 't1',
+      current: b64('old-password'),
+      next: b64('new-password'),
+      ip: IP,
+      keepSessionSecret: current,
+    });
+    await expect(checkLogin(ctx, { id: 't1', pwd: b64('new-password'), ip: null })).resolves.toEqual({
+      uid: 't1',
+      role: 1,
+    });
     expect(await errCode(checkLogin(ctx, { id: 't1', pwd: b64('old-password'), ip: null }))).toBe('WRONG_PASSWORD');
     expect(alive(current, 'console')).toBe(true);
     expect(alive(other, 'console')).toBe(false);
@@ -60,9 +76,29 @@ describe('changePassword', () => {
   it('refuses a wrong current password, changes nothing and counts it as a failed login', async () => {
     const { ctx, current, other, alive } = await withUser();
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) {
-      expect(await errCode(changePassword(ctx, { uid: 't1', current: b64('guess'), next: b64('new-password'), ip: IP, keepSessionSecret: current }))).toBe('WRONG_PASSWORD');
+      expect(
+        await errCode(
+          changePassword(ctx, {
+            uid: 't1',
+            current: b64('guess'),
+            next: b64('new-password'),
+            ip: IP,
+            keepSessionSecret: current,
+          }),
+        ),
+      ).toBe('WRONG_PASSWORD');
     }
-    expect(await errCode(changePassword(ctx, { uid: 't1', current: b64('old-password'), next: b64('new-password'), ip: IP, keepSessionSecret: current }))).toBe('RATE_LIMITED');
+    expect(
+      await errCode(
+        changePassword(ctx, {
+          uid: 't1',
+          current: b64('old-password'),
+          next: b64('new-password'),
+          ip: IP,
+          keepSessionSecret: current,
+        }),
+      ),
+    ).toBe('RATE_LIMITED');
     // Unchanged: the stored hash still verifies the old password (read directly: logins are limited for this id now).
     const row = ctx.db.$client.prepare("SELECT pwd_hash AS h FROM users WHERE uid = 't1'").get() as { h: string };
     expect(await verifyPassword(b64('old-password'), row.h)).toBe(true);
@@ -82,12 +118,19 @@ describe('reset codes', () => {
     expect(rows[0]!.code_hash).not.toContain(code.replace(/-/g, ''));
 
     // Typed back in lower case without dashes still works.
-    await resetWithCode(ctx, { id: 't1', code: code.toLowerCase().replace(/-/g, ''), pwd: b64('brand-new-pass'), ip: IP });
+    await resetWithCode(ctx, {
+      id: 't1',
+      code: code.toLowerCase().replace(/-/g, ''),
+      pwd: b64('brand-new-pass'),
+      ip: IP,
+    });
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('brand-new-pass'), ip: null })).resolves.toBeTruthy();
     expect(alive(current, 'console')).toBe(false);
     expect(alive(legacy, 'legacy')).toBe(false);
 
-    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('another-pass'), ip: IP }))).toBe('WRONG_PASSWORD');
+    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('another-pass'), ip: IP }))).toBe(
+      'WRONG_PASSWORD',
+    );
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('brand-new-pass'), ip: null })).resolves.toBeTruthy();
   });
 
@@ -95,7 +138,9 @@ describe('reset codes', () => {
     const { ctx } = await withUser();
     const { code } = await issueResetCode(ctx, 't1');
     ctx.clock.advance(RESET_CODE_TTL_S);
-    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('brand-new-pass'), ip: IP }))).toBe('WRONG_PASSWORD');
+    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('brand-new-pass'), ip: IP }))).toBe(
+      'WRONG_PASSWORD',
+    );
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('old-password'), ip: null })).resolves.toBeTruthy();
   });
 
@@ -103,23 +148,31 @@ describe('reset codes', () => {
     const { ctx } = await withUser();
     const first = await issueResetCode(ctx, 't1');
     const second = await issueResetCode(ctx, 't1');
-    expect(await errCode(resetWithCode(ctx, { id: 't1', code: first.code, pwd: b64('brand-new-pass'), ip: IP }))).toBe('WRONG_PASSWORD');
+    expect(await errCode(resetWithCode(ctx, { id: 't1', code: first.code, pwd: b64('brand-new-pass'), ip: IP }))).toBe(
+      'WRONG_PASSWORD',
+    );
     ctx.clock.advance(RESET_CODE_TTL_S - 1);
     await resetWithCode(ctx, { id: 't1', code: second.code, pwd: b64('brand-new-pass'), ip: IP });
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('brand-new-pass'), ip: null })).resolves.toBeTruthy();
   });
 
-  it("a code only works for its own account; wrong codes count as failed logins until RATE_LIMITED", async () => {
+  it('a code only works for its own account; wrong codes count as failed logins until RATE_LIMITED', async () => {
     const { ctx } = await withUser();
     await createAccount(ctx, { id: 't2', pwd: b64('t2-password'), role: 1 });
     const { code } = await issueResetCode(ctx, 't1');
     expect(await errCode(resetWithCode(ctx, { id: 't2', code, pwd: b64('hijacked!'), ip: IP }))).toBe('WRONG_PASSWORD');
     await expect(checkLogin(ctx, { id: 't2', pwd: b64('t2-password'), ip: null })).resolves.toBeTruthy();
     for (let i = 1; i < LOGIN_MAX_ATTEMPTS; i++) {
-      expect(await errCode(resetWithCode(ctx, { id: 't1', code: 'AAAA-BBBB-CCCC-DDDD', pwd: b64('brand-new-pass'), ip: IP }))).toBe('WRONG_PASSWORD');
+      expect(
+        await errCode(
+          resetWithCode(ctx, { id: 't1', code: 'AAAA-BBBB-CCCC-DDDD', pwd: b64('brand-new-pass'), ip: IP }),
+        ),
+      ).toBe('WRONG_PASSWORD');
     }
     // The limit now holds even for the right code (the IP has used up its failures).
-    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('brand-new-pass'), ip: IP }))).toBe('RATE_LIMITED');
+    expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('brand-new-pass'), ip: IP }))).toBe(
+      'RATE_LIMITED',
+    );
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('old-password'), ip: null })).resolves.toBeTruthy();
   });
 

@@ -34,7 +34,8 @@ export const RESET_CODE_TTL_S = 30 * 60;
 export const newPasswordInput = passwordInput.superRefine((v, c) => {
   const plain = decodeClientPassword(v);
   if (plain === null) c.addIssue({ code: 'custom', message: 'must be base64 of the UTF-8 password' });
-  else if ([...plain].length < NEW_PASSWORD_MIN_CHARS) c.addIssue({ code: 'custom', message: `must be at least ${NEW_PASSWORD_MIN_CHARS} characters` });
+  else if ([...plain].length < NEW_PASSWORD_MIN_CHARS)
+    c.addIssue({ code: 'custom', message: `must be at least ${NEW_PASSWORD_MIN_CHARS} characters` });
 });
 
 /** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
@@ -57,7 +58,8 @@ function newResetCode(): string {
   // Rejection sampling keeps every character uniform (256 is not a multiple of the alphabet's size).
   const limit = 256 - (256 % CODE_ALPHABET.length);
   while (out.length < CODE_CHARS) {
-    for (const b of randomBytes(32)) if (b < limit && out.length < CODE_CHARS) out += CODE_ALPHABET[b % CODE_ALPHABET.length];
+    for (const b of randomBytes(32))
+      if (b < limit && out.length < CODE_CHARS) out += CODE_ALPHABET[b % CODE_ALPHABET.length];
   }
   return out.match(/.{4}/g)!.join('-');
 }
@@ -104,8 +106,13 @@ export async function issueResetCode(ctx: ServiceCtx, uid: string): Promise<{ co
   inTransaction(ctx.db, (tx) => {
     const user = tx.select({ uid: users.uid }).from(users).where(eq(users.uid, uid)).get();
     if (!user) throw new AppError('USER_NOT_FOUND');
-    tx.update(passwordResetCodes).set({ usedAt: now }).where(and(eq(passwordResetCodes.uid, uid), isNull(passwordResetCodes.usedAt))).run();
-    tx.insert(passwordResetCodes).values({ uid, codeHash: hashSecret(normalizeCode(code)), createdAt: now, expiresAt }).run();
+    tx.update(passwordResetCodes)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResetCodes.uid, uid), isNull(passwordResetCodes.usedAt)))
+      .run();
+    tx.insert(passwordResetCodes)
+      .values({ uid, codeHash: hashSecret(normalizeCode(code)), createdAt: now, expiresAt })
+      .run();
   });
   return { code, expiresAt };
 }
@@ -115,24 +122,33 @@ export async function issueResetCode(ctx: ServiceCtx, uid: string): Promise<{ co
  * every credential of the user is revoked. An unknown id, a wrong, spent or expired code all answer WRONG_PASSWORD
  * ("wrong id or code") and count as a failed login for the id and the IP. Throws WRONG_PASSWORD, RATE_LIMITED.
  */
-export async function resetWithCode(ctx: ServiceCtx, input: { id: string; code: string; pwd: string; ip: string | null }): Promise<void> {
+export async function resetWithCode(
+  ctx: ServiceCtx,
+  input: { id: string; code: string; pwd: string; ip: string | null },
+): Promise<void> {
   // One counted login attempt (login-rate-limit.ts): a wrong code keeps counting, a success forgives the id.
   await guardLogin(ctx, { uid: input.id, ip: input.ip }, async () => {
-  // Hashed before the transaction (scrypt is slow and asynchronous; the transaction is synchronous).
-  const pwdHash = await hashPassword(input.pwd);
-  const now = ctx.clock.nowS();
-  const codeHash = hashSecret(normalizeCode(input.code));
-  const ok = inTransaction(ctx.db, (tx) => {
-    const spent = tx
-      .update(passwordResetCodes)
-      .set({ usedAt: now })
-      .where(and(eq(passwordResetCodes.codeHash, codeHash), eq(passwordResetCodes.uid, input.id), isNull(passwordResetCodes.usedAt)))
-      .returning({ expiresAt: passwordResetCodes.expiresAt })
-      .get();
-    if (!spent || spent.expiresAt <= now) return false;
-    setPasswordRevoking(tx, input.id, pwdHash, now, null);
-    return true;
-  });
-  if (!ok) throw new AppError('WRONG_PASSWORD', 'wrong id or reset code (codes work once, for 30 minutes)');
+    // Hashed before the transaction (scrypt is slow and asynchronous; the transaction is synchronous).
+    const pwdHash = await hashPassword(input.pwd);
+    const now = ctx.clock.nowS();
+    const codeHash = hashSecret(normalizeCode(input.code));
+    const ok = inTransaction(ctx.db, (tx) => {
+      const spent = tx
+        .update(passwordResetCodes)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(passwordResetCodes.codeHash, codeHash),
+            eq(passwordResetCodes.uid, input.id),
+            isNull(passwordResetCodes.usedAt),
+          ),
+        )
+        .returning({ expiresAt: passwordResetCodes.expiresAt })
+        .get();
+      if (!spent || spent.expiresAt <= now) return false;
+      setPasswordRevoking(tx, input.id, pwdHash, now, null);
+      return true;
+    });
+    if (!ok) throw new AppError('WRONG_PASSWORD', 'wrong id or reset code (codes work once, for 30 minutes)');
   });
 }

@@ -9,7 +9,12 @@ import { mayViewPlayback, viewableRooms, type PlaybackFacts } from './playback-a
 import { COURSE_STATE } from './schemas';
 
 describe('mayViewPlayback', () => {
-  const c = (over: Partial<PlaybackFacts> = {}) => ({ hostUid: 'host', state: COURSE_STATE.PLAYBACK, playbackPublished: true, ...over });
+  const c = (over: Partial<PlaybackFacts> = {}) => ({
+    hostUid: 'host',
+    state: COURSE_STATE.PLAYBACK,
+    playbackPublished: true,
+    ...over,
+  });
   it('host always; others only for an ended, published course they attended', () => {
     expect(mayViewPlayback(c({ playbackPublished: false, state: COURSE_STATE.LIVE }), 'host', false)).toBe(true);
     expect(mayViewPlayback(c(), 'stu', true)).toBe(true);
@@ -30,7 +35,11 @@ describe('viewableRooms', () => {
       { roomnum: 10003, state: 3, playbackPublished: false },
       { roomnum: 10004, state: 1, playbackPublished: false },
     ];
-    await ctx.db.insert(courses).values(rows.map((r) => ({ ...r, appid: ctx.env.SDKAPPID, hostUid: 'host', title: 't', createdAt: T0, listTime: T0 })));
+    await ctx.db
+      .insert(courses)
+      .values(
+        rows.map((r) => ({ ...r, appid: ctx.env.SDKAPPID, hostUid: 'host', title: 't', createdAt: T0, listTime: T0 })),
+      );
     // stu attended 10001 and 10003; 10002 only had someone else.
     await ctx.db.insert(courseEvents).values([
       { roomnum: 10001, at: T0, kind: 'member_enter', uid: 'stu', role: 0 },
@@ -41,7 +50,9 @@ describe('viewableRooms', () => {
     const facts = rows.map((r) => ({ ...r, hostUid: 'host' }));
     const stu = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
     expect([...viewableRooms(ctx, stu, facts)]).toEqual([10001]);
-    expect([...viewableRooms(ctx, { ...stu, uid: 'host', role: 1 }, facts)].sort()).toEqual([10001, 10002, 10003, 10004]);
+    expect([...viewableRooms(ctx, { ...stu, uid: 'host', role: 1 }, facts)].sort()).toEqual([
+      10001, 10002, 10003, 10004,
+    ]);
     expect([...viewableRooms(ctx, { ...stu, uid: 'teacher2', role: 1 }, facts)]).toEqual([]);
   });
 });

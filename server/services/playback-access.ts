@@ -57,7 +57,11 @@ export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly P
     else if (mayViewPlayback(c, caller.uid, true)) ask.push(c);
   }
   if (ask.length > 0) {
-    const entered = new Set(attendance(ctx).all({ uid: caller.uid, rooms: JSON.stringify(ask.map((c) => c.roomnum)) }).map((r) => r.roomnum));
+    const entered = new Set(
+      attendance(ctx)
+        .all({ uid: caller.uid, rooms: JSON.stringify(ask.map((c) => c.roomnum)) })
+        .map((r) => r.roomnum),
+    );
     for (const c of ask) if (entered.has(c.roomnum)) ok.add(c.roomnum);
   }
   return ok;
@@ -67,7 +71,11 @@ export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly P
  * The course if the caller may watch its playback: its teacher (any ended course), or an attending student of a
  * published one. Throws ROOM_NOT_FOUND otherwise, and COURSE_STATE for the teacher of a course not yet ended.
  */
-export async function getViewablePlayback(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<{ course: Course; isTeacher: boolean }> {
+export async function getViewablePlayback(
+  ctx: ServiceCtx,
+  caller: Caller,
+  roomnum: number,
+): Promise<{ course: Course; isTeacher: boolean }> {
   const c = await getCourse(ctx, roomnum);
   if (c.hostUid === caller.uid) {
     if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended yet');
@@ -82,7 +90,12 @@ export async function getViewablePlayback(ctx: ServiceCtx, caller: Caller, roomn
  * without one is "ended, no recording"); withdrawing is always allowed. Throws ROOM_NOT_FOUND, NO_PRIVILEGE,
  * COURSE_STATE, NO_RECORDING.
  */
-export async function setPlaybackPublished(ctx: ServiceCtx, caller: Caller, roomnum: number, published: boolean): Promise<void> {
+export async function setPlaybackPublished(
+  ctx: ServiceCtx,
+  caller: Caller,
+  roomnum: number,
+  published: boolean,
+): Promise<void> {
   const c = await getTeacherCourse(ctx, caller, roomnum);
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'only an ended course has a playback to publish');
   if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
@@ -119,11 +132,13 @@ export async function listAttendedPlaybacks(ctx: ServiceCtx, caller: Caller, lim
     .from(courses)
     .where(and(eq(courses.appid, ctx.env.SDKAPPID), inArray(courses.roomnum, mine)))
     .orderBy(desc(courses.endTime), desc(courses.roomnum));
-  return rows
-    // This page lists published playbacks only (a teacher reviews their unpublished ones from the course list).
-    .filter((c) => c.playbackPublished && mayViewPlayback(c, caller.uid, true))
-    .slice(0, limit)
-    .map(({ roomnum, title, hostUid, beginTime, endTime }) => ({ roomnum, title, hostUid, beginTime, endTime }));
+  return (
+    rows
+      // This page lists published playbacks only (a teacher reviews their unpublished ones from the course list).
+      .filter((c) => c.playbackPublished && mayViewPlayback(c, caller.uid, true))
+      .slice(0, limit)
+      .map(({ roomnum, title, hostUid, beginTime, endTime }) => ({ roomnum, title, hostUid, beginTime, endTime }))
+  );
 }
 
 export interface PlaybackSegment {
@@ -145,7 +160,13 @@ export async function playbackForViewer(
   caller: Caller,
   roomnum: number,
   base?: string,
-): Promise<{ course: Course; isTeacher: boolean; playback: PlaybackStatus | null; segments: PlaybackSegment[]; timeline: TimelineItem[] }> {
+): Promise<{
+  course: Course;
+  isTeacher: boolean;
+  playback: PlaybackStatus | null;
+  segments: PlaybackSegment[];
+  timeline: TimelineItem[];
+}> {
   const { course, isTeacher } = await getViewablePlayback(ctx, caller, roomnum);
   const tl = await courseTimeline(ctx, roomnum);
   const recs = await listRecordings(ctx, roomnum);
@@ -156,7 +177,13 @@ export async function playbackForViewer(
     isTeacher,
     playback: playbackStatus(course, recs.length),
     timeline: timelineWithUrls(items, urlOf),
-    segments: recs.map((r) => ({ recordingId: r.id, videoUrl: urlOf(r.videoUrl), startTime: r.startTime, endTime: r.endTime, duration: r.duration })),
+    segments: recs.map((r) => ({
+      recordingId: r.id,
+      videoUrl: urlOf(r.videoUrl),
+      startTime: r.startTime,
+      endTime: r.endTime,
+      duration: r.duration,
+    })),
   };
 }
 
@@ -175,7 +202,8 @@ export function playbackUrlsFor(
   const withIndex = rooms.filter((c) => c.playbackIdxUrl !== '');
   if (withIndex.length === 0) return out;
   const ok = viewableRooms(ctx, caller, withIndex);
-  for (const c of withIndex) if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
+  for (const c of withIndex)
+    if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
   return out;
 }
 
@@ -190,9 +218,16 @@ export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: strin
     .from(courseEvents)
     .where(and(eq(courseEvents.uid, caller.uid), eq(courseEvents.kind, 'member_enter')));
   const candidates = await ctx.db
-    .select({ roomnum: courses.roomnum, hostUid: courses.hostUid, state: courses.state, playbackPublished: courses.playbackPublished })
+    .select({
+      roomnum: courses.roomnum,
+      hostUid: courses.hostUid,
+      state: courses.state,
+      playbackPublished: courses.playbackPublished,
+    })
     .from(courses)
-    .where(and(eq(courses.appid, ctx.env.SDKAPPID), or(eq(courses.hostUid, caller.uid), inArray(courses.roomnum, entered))));
+    .where(
+      and(eq(courses.appid, ctx.env.SDKAPPID), or(eq(courses.hostUid, caller.uid), inArray(courses.roomnum, entered))),
+    );
   const viewable = [...viewableRooms(ctx, caller, candidates)];
   const taught = candidates.filter((c) => c.hostUid === caller.uid).map((c) => c.roomnum);
   const recs = viewable.length

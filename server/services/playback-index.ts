@@ -68,7 +68,8 @@ function snakeItem(item: TimelineItem): SnakeTimelineItem {
 function coursewareFrom(items: TimelineItem[]): PlaybackIndex['courseware'] {
   const out: PlaybackIndex['courseware'] = [];
   for (const it of items) {
-    if (it.kind === 'courseware_bound') out.push({ type: it.fileType, file_name: it.fileName, url: it.url, bound_at: it.at, unbound_at: null });
+    if (it.kind === 'courseware_bound')
+      out.push({ type: it.fileType, file_name: it.fileName, url: it.url, bound_at: it.at, unbound_at: null });
     if (it.kind === 'courseware_unbound') {
       const open = [...out].reverse().find((f) => f.url === it.url && f.unbound_at === null);
       if (open) open.unbound_at = it.at;
@@ -83,13 +84,19 @@ function coursewareFrom(items: TimelineItem[]): PlaybackIndex['courseware'] {
  * says when the history is incomplete, which the index repeats.
  */
 export async function assemblePlaybackIndex(ctx: ServiceCtx, course: Course): Promise<PlaybackIndex> {
-  const [events, recs] = await Promise.all([listCourseEvents(ctx, course.roomnum), listRecordings(ctx, course.roomnum)]);
+  const [events, recs] = await Promise.all([
+    listCourseEvents(ctx, course.roomnum),
+    listRecordings(ctx, course.roomnum),
+  ]);
   // The index is a static file: the URLs in it are built once, at PUBLIC_BASE_URL (docs/playback-index.md).
   const urlOf = (stored: string) => publicUrlOf(ctx.storage, stored);
   const items = timelineWithUrls(timelineFrom(events, recs), urlOf);
   const from = course.beginImseq;
   const to = Math.max(course.endImseq, course.beginImseq);
-  const history = from > 0 ? await ctx.im.groupMessages(String(course.roomnum), from, to) : { messages: [], complete: true, note: 'the course never started: no message range' };
+  const history =
+    from > 0
+      ? await ctx.im.groupMessages(String(course.roomnum), from, to)
+      : { messages: [], complete: true, note: 'the course never started: no message range' };
   const messages: PlaybackIndex['messages'] = {
     from_seq: from,
     to_seq: to,

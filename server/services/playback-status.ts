@@ -13,7 +13,10 @@ import { COURSE_STATE, hasEnded } from './schemas';
 export type PlaybackStatus = 'ready' | 'none' | 'pending' | 'failed';
 
 /** Pure: the playback status of a course with `recordingCount` recordings; null while it has not ended. */
-export function playbackStatus(c: { state: number; indexStatus: string }, recordingCount: number): PlaybackStatus | null {
+export function playbackStatus(
+  c: { state: number; indexStatus: string },
+  recordingCount: number,
+): PlaybackStatus | null {
   if (!hasEnded(c)) return null;
   if (recordingCount === 0) return 'none';
   if (c.state === COURSE_STATE.PLAYBACK && c.indexStatus === 'ready') return 'ready';
@@ -44,7 +47,10 @@ export async function recordingCounts(ctx: ServiceCtx, roomnums: readonly number
 }
 
 /** The playback status of one course (see playbackStatus). */
-export async function coursePlaybackStatus(ctx: ServiceCtx, c: { roomnum: number; state: number; indexStatus: string }): Promise<PlaybackStatus | null> {
+export async function coursePlaybackStatus(
+  ctx: ServiceCtx,
+  c: { roomnum: number; state: number; indexStatus: string },
+): Promise<PlaybackStatus | null> {
   if (!hasEnded(c)) return null;
   return playbackStatus(c, (await recordingCounts(ctx, [c.roomnum])).get(c.roomnum) ?? 0);
 }

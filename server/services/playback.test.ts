@@ -10,7 +10,15 @@ import { applyReplayIndexCallback, courseTimeline, requeuePlaybackIndex, timelin
 import { assemblePlaybackIndex } from './playback-index';
 import { recordingReadyInput, recordRecording } from './recordings';
 
-const ev = (id: number, at: number, kind: CourseEvent['kind'], uid = 't', detail = ''): CourseEvent => ({ id, roomnum: 1, at, kind, uid, role: uid === 't' ? 1 : 0, detail });
+const ev = (id: number, at: number, kind: CourseEvent['kind'], uid = 't', detail = ''): CourseEvent => ({
+  id,
+  roomnum: 1,
+  at,
+  kind,
+  uid,
+  role: uid === 't' ? 1 : 0,
+  detail,
+});
 
 describe('timelineFrom', () => {
   it('orders by time, then start < join < courseware < recording < leave < end, then log order', () => {
@@ -53,7 +61,13 @@ describe('timelineFrom', () => {
       ['leave', 170],
       ['end', 170],
     ]);
-    expect(items[3]).toMatchObject({ kind: 'recording', endAt: 160, recordingId: 7, videoUrl: 'http://x/v.m3u8', imSeq: 9 });
+    expect(items[3]).toMatchObject({
+      kind: 'recording',
+      endAt: 160,
+      recordingId: 7,
+      videoUrl: 'http://x/v.m3u8',
+      imSeq: 9,
+    });
     expect(items[5]).toMatchObject({ kind: 'leave', uid: 's', reason: 'timeout' });
     expect(items[7]).toMatchObject({ kind: 'end', reason: 'teacher' });
   });
@@ -71,9 +85,21 @@ describe('courseTimeline and the index document', () => {
   it('a lesson with a recording: timeline, index valid against the schema, messages from begin to end imseq', async () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
-    await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1', { start_time: lesson.begin + 5, end_time: lesson.end })));
+    await recordRecording(
+      ctx,
+      recordingReadyInput.parse(
+        recordingCallback(lesson.roomnum, 'teacher1', { start_time: lesson.begin + 5, end_time: lesson.end }),
+      ),
+    );
     const tl = await courseTimeline(ctx, lesson.roomnum);
-    expect(tl).toMatchObject({ roomnum: lesson.roomnum, title: 'Algebra 1', hostUid: 'teacher1', state: 2, beginTime: lesson.begin, endTime: lesson.end });
+    expect(tl).toMatchObject({
+      roomnum: lesson.roomnum,
+      title: 'Algebra 1',
+      hostUid: 'teacher1',
+      state: 2,
+      beginTime: lesson.begin,
+      endTime: lesson.end,
+    });
     expect(tl.items.map((i) => `${i.kind}:${'uid' in i ? i.uid : ''}`)).toEqual([
       'start:teacher1',
       'join:teacher1',
@@ -90,9 +116,23 @@ describe('courseTimeline and the index document', () => {
     const course = (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!;
     const idx = await assemblePlaybackIndex(ctx, course);
     assertValidPlaybackIndex(idx);
-    expect(idx.course).toMatchObject({ roomnum: lesson.roomnum, groupid: String(lesson.roomnum), host_uid: 'teacher1', begin_imseq: 1, end_imseq: 4 });
+    expect(idx.course).toMatchObject({
+      roomnum: lesson.roomnum,
+      groupid: String(lesson.roomnum),
+      host_uid: 'teacher1',
+      begin_imseq: 1,
+      end_imseq: 4,
+    });
     expect(idx.recordings).toHaveLength(1);
-    expect(idx.courseware).toEqual([{ type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf', bound_at: lesson.begin, unbound_at: null }]);
+    expect(idx.courseware).toEqual([
+      {
+        type: 0,
+        file_name: 'slides.pdf',
+        url: 'http://files.example/slides.pdf',
+        bound_at: lesson.begin,
+        unbound_at: null,
+      },
+    ]);
     expect(idx.members).toEqual([
       { uid: 'teacher1', role: 1, sessions: [{ join: lesson.begin, leave: lesson.end }] },
       { uid: 'stu1', role: 0, sessions: [{ join: lesson.begin + 10, leave: lesson.begin + 70 }] },
@@ -100,7 +140,9 @@ describe('courseTimeline and the index document', () => {
     ]);
     // 1001 start, 1003 ×2 enters, 1002 end — the 1004 recording notice comes after end_imseq.
     expect(idx.messages).toMatchObject({ from_seq: 1, to_seq: 4, complete: true, source: 'local', count: 4 });
-    expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([1001, 1003, 1003, 1002]);
+    expect(idx.messages.items.map((m) => JSON.parse(String(m.body[0]!.MsgContent.Data)).type)).toEqual([
+      1001, 1003, 1003, 1002,
+    ]);
   });
 
   it('unbinding shows in the courseware list and the timeline', async () => {
@@ -125,11 +167,21 @@ describe('requeuePlaybackIndex', () => {
   it('only the teacher, only after the end; resets attempts and makes it due now', async () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
-    await ctx.db.update(courses).set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' }).where(eq(courses.roomnum, lesson.roomnum));
-    await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum)).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
-    await expect(requeuePlaybackIndex(ctx, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }, lesson.roomnum)).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
+    await ctx.db
+      .update(courses)
+      .set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' })
+      .where(eq(courses.roomnum, lesson.roomnum));
+    await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum)).rejects.toMatchObject({
+      code: 'NO_PRIVILEGE',
+    });
+    await expect(
+      requeuePlaybackIndex(ctx, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }, lesson.roomnum),
+    ).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
     await expect(requeuePlaybackIndex(ctx, lesson.teacher, 99999)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
-    expect(await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum)).toEqual({ indexStatus: 'pending', indexDueAt: ctx.clock.nowS() });
+    expect(await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum)).toEqual({
+      indexStatus: 'pending',
+      indexDueAt: ctx.clock.nowS(),
+    });
     const c = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
     expect(c).toMatchObject({ indexStatus: 'pending', indexAttempts: 0, indexError: '', indexDueAt: ctx.clock.nowS() });
     const { roomnum } = await createCourse(ctx, lesson.teacher, { title: 'not yet' });
@@ -143,14 +195,39 @@ describe('applyReplayIndexCallback', () => {
     const lesson = await runLesson(ctx);
     const get = async () => (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!;
     await applyReplayIndexCallback(ctx, { roomnum: lesson.roomnum, errorCode: 70001, errorInfo: 'sig expired' });
-    expect(await get()).toMatchObject({ state: 2, playbackIdxUrl: '', indexError: 'replay index service: 70001 sig expired' });
-    await expect(applyReplayIndexCallback(ctx, { roomnum: lesson.roomnum, errorCode: 0, errorInfo: '' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    await applyReplayIndexCallback(ctx, { roomnum: lesson.roomnum, errorCode: 0, errorInfo: '', replayIndex: { fileUrl: 'http://idx.example/i.json', createTime: 1 } });
-    expect(await get()).toMatchObject({ state: 3, playbackIdxUrl: 'http://idx.example/i.json', indexStatus: 'ready', indexError: '' });
+    expect(await get()).toMatchObject({
+      state: 2,
+      playbackIdxUrl: '',
+      indexError: 'replay index service: 70001 sig expired',
+    });
+    await expect(
+      applyReplayIndexCallback(ctx, { roomnum: lesson.roomnum, errorCode: 0, errorInfo: '' }),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await applyReplayIndexCallback(ctx, {
+      roomnum: lesson.roomnum,
+      errorCode: 0,
+      errorInfo: '',
+      replayIndex: { fileUrl: 'http://idx.example/i.json', createTime: 1 },
+    });
+    expect(await get()).toMatchObject({
+      state: 3,
+      playbackIdxUrl: 'http://idx.example/i.json',
+      indexStatus: 'ready',
+      indexError: '',
+    });
     const { roomnum } = await createCourse(ctx, lesson.teacher, { title: 'draft' });
-    await expect(applyReplayIndexCallback(ctx, { roomnum, errorCode: 0, errorInfo: '', replayIndex: { fileUrl: 'http://x/y', createTime: 1 } })).rejects.toMatchObject({
+    await expect(
+      applyReplayIndexCallback(ctx, {
+        roomnum,
+        errorCode: 0,
+        errorInfo: '',
+        replayIndex: { fileUrl: 'http://x/y', createTime: 1 },
+      }),
+    ).rejects.toMatchObject({
       code: 'COURSE_STATE',
     });
-    await expect(applyReplayIndexCallback(ctx, { roomnum: 99999, errorCode: 1, errorInfo: '' })).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    await expect(applyReplayIndexCallback(ctx, { roomnum: 99999, errorCode: 1, errorInfo: '' })).rejects.toMatchObject({
+      code: 'ROOM_NOT_FOUND',
+    });
   });
 });

@@ -34,7 +34,14 @@ export type TimelineItem =
       fileSize: number;
       imSeq: number;
     }
-  | { kind: 'courseware_bound' | 'courseware_unbound'; at: number; uid: string; fileType: number; fileName: string; url: string }
+  | {
+      kind: 'courseware_bound' | 'courseware_unbound';
+      at: number;
+      uid: string;
+      fileType: number;
+      fileName: string;
+      url: string;
+    }
   /** `silentS` (timeout only): how long the teacher had been silent when the sweeper ended it; null if unknown. */
   | { kind: 'end'; at: number; uid: string; reason: 'teacher' | 'timeout'; silentS: number | null };
 
@@ -49,7 +56,15 @@ export interface CourseTimeline {
   items: TimelineItem[];
 }
 
-const RANK: Record<TimelineItem['kind'], number> = { start: 0, join: 1, courseware_bound: 2, courseware_unbound: 2, recording: 3, leave: 4, end: 5 };
+const RANK: Record<TimelineItem['kind'], number> = {
+  start: 0,
+  join: 1,
+  courseware_bound: 2,
+  courseware_unbound: 2,
+  recording: 3,
+  leave: 4,
+  end: 5,
+};
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -79,7 +94,13 @@ function eventItem(e: CourseEvent): TimelineItem | null {
     case 'ended':
     case 'ended_by_sweeper': {
       const end = endingOf(e)!;
-      return { kind: 'end', at: e.at, uid: e.uid, reason: end.reason, silentS: end.reason === 'timeout' ? end.silentS : null };
+      return {
+        kind: 'end',
+        at: e.at,
+        uid: e.uid,
+        reason: end.reason,
+        silentS: end.reason === 'timeout' ? end.silentS : null,
+      };
     }
     default:
       // 'created' is not part of a lesson; 'recording' events are covered by the recordings table itself.
@@ -123,7 +144,11 @@ export function timelineFrom(events: CourseEvent[], recs: Recording[]): Timeline
  */
 export function timelineWithUrls(items: TimelineItem[], urlOf: (stored: string) => string): TimelineItem[] {
   return items.map((i) =>
-    i.kind === 'recording' ? { ...i, videoUrl: urlOf(i.videoUrl) } : i.kind === 'courseware_bound' || i.kind === 'courseware_unbound' ? { ...i, url: urlOf(i.url) } : i,
+    i.kind === 'recording'
+      ? { ...i, videoUrl: urlOf(i.videoUrl) }
+      : i.kind === 'courseware_bound' || i.kind === 'courseware_unbound'
+        ? { ...i, url: urlOf(i.url) }
+        : i,
   );
 }
 
@@ -134,7 +159,15 @@ export function timelineWithUrls(items: TimelineItem[], urlOf: (stored: string) 
 export async function courseTimeline(ctx: ServiceCtx, roomnum: number): Promise<CourseTimeline> {
   const c = await getCourse(ctx, roomnum);
   const [events, recs] = await Promise.all([listCourseEvents(ctx, roomnum), listRecordings(ctx, roomnum)]);
-  return { roomnum: c.roomnum, title: c.title, hostUid: c.hostUid, state: c.state, beginTime: c.beginTime, endTime: c.endTime, items: timelineFrom(events, recs) };
+  return {
+    roomnum: c.roomnum,
+    title: c.title,
+    hostUid: c.hostUid,
+    state: c.state,
+    beginTime: c.beginTime,
+    endTime: c.endTime,
+    items: timelineFrom(events, recs),
+  };
 }
 
 /**
@@ -180,7 +213,12 @@ export async function applyReplayIndexCallback(ctx: ServiceCtx, input: ReplayInd
     if (!input.replayIndex) throw new AppError('BAD_INPUT', 'ReplayIndex: required when ErrorCode is 0');
     const r = await ctx.db
       .update(courses)
-      .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: input.replayIndex.fileUrl, indexStatus: 'ready', indexError: '' })
+      .set({
+        state: COURSE_STATE.PLAYBACK,
+        playbackIdxUrl: input.replayIndex.fileUrl,
+        indexStatus: 'ready',
+        indexError: '',
+      })
       .where(where);
     if (r.changes === 0) throw new AppError('COURSE_STATE', 'the course has not ended');
     ctx.log.info({ roomnum: c.roomnum, fileUrl: input.replayIndex.fileUrl }, 'replay index callback: playback ready');
@@ -188,5 +226,8 @@ export async function applyReplayIndexCallback(ctx: ServiceCtx, input: ReplayInd
   }
   const error = `replay index service: ${input.errorCode} ${input.errorInfo}`.trim().slice(0, 500);
   await ctx.db.update(courses).set({ indexError: error }).where(where);
-  ctx.log.warn({ roomnum: c.roomnum, errorCode: input.errorCode, errorInfo: input.errorInfo }, 'replay index callback: failure recorded');
+  ctx.log.warn(
+    { roomnum: c.roomnum, errorCode: input.errorCode, errorInfo: input.errorInfo },
+    'replay index callback: failure recorded',
+  );
 }

@@ -53,7 +53,14 @@ export async function deleteRecording(
       .get();
     if (!row) throw new AppError('NOT_FOUND', 'no such recording in this course');
     appendEvents(tx, [
-      { roomnum: c.roomnum, at: now, kind: 'recording_deleted', uid: caller.uid, role: caller.role, detail: { recording_id: row.id, file_id: row.fileId, video_url: row.videoUrl } },
+      {
+        roomnum: c.roomnum,
+        at: now,
+        kind: 'recording_deleted',
+        uid: caller.uid,
+        role: caller.role,
+        detail: { recording_id: row.id, file_id: row.fileId, video_url: row.videoUrl },
+      },
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
     tx.update(courses)
@@ -65,7 +72,11 @@ export async function deleteRecording(
   const key = ownStorageKey(ctx, rec.videoUrl);
   if (key === null) return { storageDeleted: false };
   // Another recording row may still point at the same object (the demo shares one clip): keep it then.
-  const still = await ctx.db.select({ id: recordings.id }).from(recordings).where(eq(recordings.videoUrl, rec.videoUrl)).limit(1);
+  const still = await ctx.db
+    .select({ id: recordings.id })
+    .from(recordings)
+    .where(eq(recordings.videoUrl, rec.videoUrl))
+    .limit(1);
   if (still.length > 0) return { storageDeleted: false };
   try {
     return { storageDeleted: await createLocalFiles(ctx.env.STORAGE_DIR, ctx.db, ctx.clock).remove(key) };

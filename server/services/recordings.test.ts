@@ -8,7 +8,13 @@ import { isAppError } from '../errors';
 import { createFailableImCtx } from '../testing/legacy-fixtures';
 import { recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
-import { listRecordings, parseStreamParam, recordingReadyInput, recordRecording, verifyLiveCallbackSign } from './recordings';
+import {
+  listRecordings,
+  parseStreamParam,
+  recordingReadyInput,
+  recordRecording,
+  verifyLiveCallbackSign,
+} from './recordings';
 
 function appCode(f: () => unknown): string | false {
   try {
@@ -21,13 +27,21 @@ function appCode(f: () => unknown): string | false {
 
 describe('verifyLiveCallbackSign', () => {
   it('matches the worked example: md5("live-callback-key1700000600")', () => {
-    expect(createHash('md5').update('live-callback-key1700000600').digest('hex')).toBe('f320f994ee91b246bc37719af4f0abdf');
+    expect(createHash('md5').update('live-callback-key1700000600').digest('hex')).toBe(
+      'f320f994ee91b246bc37719af4f0abdf',
+    );
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(false);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF', {}))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
+      false,
+    );
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF', {}))).toBe(
+      false,
+    );
     ctx.clock.set(1700000600);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(false);
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
+      false,
+    );
   });
 
   it('refuses a wrong sign, a changed t, a passed t, a missing t or sign', () => {
@@ -45,9 +59,19 @@ describe('verifyLiveCallbackSign', () => {
 
   it('refuses every callback when no key is configured, unless LIVE_CALLBACK_ALLOW_UNSIGNED=1', () => {
     expect(appCode(() => verifyLiveCallbackSign(createTestCtx(), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(createTestCtx(), '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '0' }), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), undefined, undefined, {}))).toBe(false);
+    expect(
+      appCode(() => verifyLiveCallbackSign(createTestCtx(), '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {})),
+    ).toBe('NO_PRIVILEGE');
+    expect(
+      appCode(() =>
+        verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '0' }), undefined, undefined, {}),
+      ),
+    ).toBe('NO_PRIVILEGE');
+    expect(
+      appCode(() =>
+        verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), undefined, undefined, {}),
+      ),
+    ).toBe(false);
   });
 
   it('refuses a t more than an hour ahead (a long-lived signature)', () => {
@@ -66,17 +90,30 @@ describe('verifyLiveCallbackSign', () => {
     const notice = { event_type: 100, video_id: 'v1' };
     expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, notice))).toBe(false);
     expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.toUpperCase(), { ...notice }))).toBe(false);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
+      'NO_PRIVILEGE',
+    );
     // A second connection (another process sharing the database) sees the same pairs.
-    const other = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key', DATABASE_URL: `${ctx.dir}/edu.db` }, { db: openDb(`${ctx.dir}/edu.db`) });
+    const other = createTestCtx(
+      { LIVE_CALLBACK_KEY: 'live-callback-key', DATABASE_URL: `${ctx.dir}/edu.db` },
+      { db: openDb(`${ctx.dir}/edu.db`) },
+    );
     other.clock.set(1700000000);
-    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe('NO_PRIVILEGE');
+    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
+      'NO_PRIVILEGE',
+    );
     expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, notice))).toBe(false);
     // Pairs are forgotten once t has passed (the sign is refused as expired anyway), so the table stays small.
     ctx.clock.set(1700000601);
     const t2 = '1700001000';
     verifyLiveCallbackSign(ctx, t2, createHash('md5').update(`live-callback-key${t2}`).digest('hex'), notice);
-    expect(ctx.db.select().from(callbackNonces).all().map((r) => r.expiresAt)).toEqual([1700001000]);
+    expect(
+      ctx.db
+        .select()
+        .from(callbackNonces)
+        .all()
+        .map((r) => r.expiresAt),
+    ).toEqual([1700001000]);
     other.db.$client.close();
   });
 });
@@ -84,8 +121,14 @@ describe('verifyLiveCallbackSign', () => {
 describe('parseStreamParam', () => {
   it('reads groupid and the base64 userid, keeping + (which form decoding would turn into a space)', () => {
     // "a>?" has base64 "YT4/", and "i>>" is "aT4+": characters form-decoding would mangle.
-    expect(parseStreamParam('groupid=10001&userid=dGVhY2hlcjE=&record=hls')).toEqual({ roomnum: 10001, uid: 'teacher1' });
-    expect(parseStreamParam(`groupid=10002&userid=${Buffer.from('u_1-x').toString('base64')}`)).toEqual({ roomnum: 10002, uid: 'u_1-x' });
+    expect(parseStreamParam('groupid=10001&userid=dGVhY2hlcjE=&record=hls')).toEqual({
+      roomnum: 10001,
+      uid: 'teacher1',
+    });
+    expect(parseStreamParam(`groupid=10002&userid=${Buffer.from('u_1-x').toString('base64')}`)).toEqual({
+      roomnum: 10002,
+      uid: 'u_1-x',
+    });
     expect(parseStreamParam('userid=dGVhY2hlcjE%3D&groupid=10003')).toEqual({ roomnum: 10003, uid: 'teacher1' });
   });
 
@@ -122,7 +165,10 @@ describe('recordRecording', () => {
       fileSize: 1_349_000,
       duration: 120,
     });
-    const msgs = await ctx.db.select().from(imMessages).where(eq(imMessages.groupId, String(lesson.roomnum)));
+    const msgs = await ctx.db
+      .select()
+      .from(imMessages)
+      .where(eq(imMessages.groupId, String(lesson.roomnum)));
     const notices = msgs.filter((m) => JSON.parse(JSON.parse(m.msgBody)[0].MsgContent.Data).type === 1004);
     expect(notices).toHaveLength(1);
     const data = JSON.parse(JSON.parse(notices[0]!.msgBody)[0].MsgContent.Data);
@@ -151,15 +197,30 @@ describe('recordRecording', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => recordRecording(ctx, input)));
     expect(results.filter((r) => r.stored)).toHaveLength(1);
     expect(await listRecordings(ctx, lesson.roomnum)).toHaveLength(1);
-    const msgs = await ctx.db.select().from(imMessages).where(eq(imMessages.groupId, String(lesson.roomnum)));
+    const msgs = await ctx.db
+      .select()
+      .from(imMessages)
+      .where(eq(imMessages.groupId, String(lesson.roomnum)));
     expect(msgs.filter((m) => JSON.parse(JSON.parse(m.msgBody)[0].MsgContent.Data).type === 1004)).toHaveLength(1);
   });
 
   it('a second file of the same course is a second recording, listed in time order', async () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
-    await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'B', start_time: 1_800_000_200, end_time: 1_800_000_300 })));
-    await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'A' })));
+    await recordRecording(
+      ctx,
+      recordingReadyInput.parse(
+        recordingCallback(lesson.roomnum, 'teacher1', {
+          file_id: 'B',
+          start_time: 1_800_000_200,
+          end_time: 1_800_000_300,
+        }),
+      ),
+    );
+    await recordRecording(
+      ctx,
+      recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'A' })),
+    );
     expect((await listRecordings(ctx, lesson.roomnum)).map((r) => r.fileId)).toEqual(['A', 'B']);
   });
 
@@ -167,9 +228,20 @@ describe('recordRecording', () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
     const before = (await ctx.db.select().from(imMessages)).length;
-    expect(await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(99999, 'teacher1')))).toEqual({ stored: false, reason: 'unknown_course' });
-    expect(await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'nobody')))).toEqual({ stored: false, reason: 'unknown_user' });
-    expect(await recordRecording(ctx, recordingReadyInput.parse({ ...recordingCallback(lesson.roomnum, 'teacher1'), stream_param: undefined }))).toEqual({
+    expect(await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(99999, 'teacher1')))).toEqual({
+      stored: false,
+      reason: 'unknown_course',
+    });
+    expect(await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'nobody')))).toEqual({
+      stored: false,
+      reason: 'unknown_user',
+    });
+    expect(
+      await recordRecording(
+        ctx,
+        recordingReadyInput.parse({ ...recordingCallback(lesson.roomnum, 'teacher1'), stream_param: undefined }),
+      ),
+    ).toEqual({
       stored: false,
       reason: 'unknown_course',
     });
@@ -184,7 +256,9 @@ describe('recordRecording', () => {
     ctx.im.failing = true;
     await expect(recordRecording(ctx, input)).rejects.toMatchObject({ code: 'IM_SEND_FAILED' });
     expect(await ctx.db.select().from(recordings)).toEqual([]);
-    expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!.lastRecImseq).toBe(0);
+    expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!.lastRecImseq).toBe(
+      0,
+    );
     ctx.im.failing = false;
     expect(await recordRecording(ctx, input)).toMatchObject({ stored: true });
   });
@@ -195,7 +269,11 @@ describe('recordRecording', () => {
     await ctx.db.update(courses).set({ indexStatus: 'ready', state: 3 }).where(eq(courses.roomnum, lesson.roomnum));
     await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1')));
     const c = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
-    expect(c).toMatchObject({ indexStatus: 'pending', indexDueAt: ctx.clock.nowS() + ctx.env.REPLAY_INDEX_DELAY_S, state: 3 });
+    expect(c).toMatchObject({
+      indexStatus: 'pending',
+      indexDueAt: ctx.clock.nowS() + ctx.env.REPLAY_INDEX_DELAY_S,
+      state: 3,
+    });
   });
 
   it('the input schema requires the event-100 fields and sane values', () => {

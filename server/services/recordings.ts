@@ -31,27 +31,44 @@ export const CALLBACK_MAX_TTL_S = 3600;
  * replayed signature. Without a key every callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local
  * experiments; logged at start). `body` is the notice as received. Throws NO_PRIVILEGE.
  */
-export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, sign: string | undefined, body: unknown): void {
+export function verifyLiveCallbackSign(
+  ctx: ServiceCtx,
+  t: string | undefined,
+  sign: string | undefined,
+  body: unknown,
+): void {
   const key = ctx.env.LIVE_CALLBACK_KEY;
   if (!key) {
     if (ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) return;
     throw new AppError('NO_PRIVILEGE', 'callback sign: LIVE_CALLBACK_KEY is not configured on this server');
   }
-  if (t === undefined || sign === undefined) throw new AppError('NO_PRIVILEGE', 'callback sign: t and sign are required');
-  const expected = Buffer.from(createHash('md5').update(key + t, 'utf8').digest('hex'));
+  if (t === undefined || sign === undefined)
+    throw new AppError('NO_PRIVILEGE', 'callback sign: t and sign are required');
+  const expected = Buffer.from(
+    createHash('md5')
+      .update(key + t, 'utf8')
+      .digest('hex'),
+  );
   const got = Buffer.from(sign.toLowerCase());
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new AppError('NO_PRIVILEGE', 'callback sign: does not match');
+  if (got.length !== expected.length || !timingSafeEqual(got, expected))
+    throw new AppError('NO_PRIVILEGE', 'callback sign: does not match');
   const now = ctx.clock.nowS();
   const expiry = Number(t);
   if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
-  if (expiry > now + CALLBACK_MAX_TTL_S) throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
+  if (expiry > now + CALLBACK_MAX_TTL_S)
+    throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
   rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, noticeHash(body), expiry);
 }
 
 /** Hash of the notice without its t and sign (already the pair's key; a retry may send t as a number or a string). */
 function noticeHash(body: unknown): string {
-  const rest = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...(body as Record<string, unknown>), t: undefined, sign: undefined } : body;
-  return createHash('sha256').update(JSON.stringify(rest) ?? '', 'utf8').digest('hex');
+  const rest =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? { ...(body as Record<string, unknown>), t: undefined, sign: undefined }
+      : body;
+  return createHash('sha256')
+    .update(JSON.stringify(rest) ?? '', 'utf8')
+    .digest('hex');
 }
 
 /** Records a (t, sign) pair with its body hash, or compares with the one recorded; prunes pairs whose t has passed. */
@@ -60,17 +77,34 @@ function rememberCallbackSign(ctx: ServiceCtx, signT: string, bodyHash: string, 
   const seen = inTransaction(ctx.db, (tx) => {
     tx.delete(callbackNonces).where(lt(callbackNonces.expiresAt, now)).run();
     tx.insert(callbackNonces).values({ signT, bodyHash, expiresAt }).onConflictDoNothing().run();
-    return tx.select({ bodyHash: callbackNonces.bodyHash }).from(callbackNonces).where(eq(callbackNonces.signT, signT)).get();
+    return tx
+      .select({ bodyHash: callbackNonces.bodyHash })
+      .from(callbackNonces)
+      .where(eq(callbackNonces.signT, signT))
+      .get();
   });
   if (seen?.bodyHash !== bodyHash) throw new AppError('NO_PRIVILEGE', 'callback sign: already used for another notice');
 }
 
-const intField = z.union([z.number().int().min(0).max(2 ** 53 - 1), z.string().regex(/^\d{1,15}$/, 'must be an integer').transform(Number)]);
+const intField = z.union([
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 53 - 1),
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be an integer')
+    .transform(Number),
+]);
 const httpUrl = z
   .string()
   .max(2048, 'at most 2048 characters')
   .refine((u) => /^https?:\/\/[^\s]+$/i.test(u), 'must be an http(s) URL');
-const fileIdField = z.union([z.string().min(1).max(128), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]);
+const fileIdField = z.union([
+  z.string().min(1).max(128),
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String),
+]);
 
 /** The fields event 100 must carry (the 2017 demo required the same ones). */
 export const recordingReadyInput = z
@@ -106,7 +140,8 @@ export function parseStreamParam(streamParam: string | undefined): { roomnum: nu
       continue;
     }
     const name = part.slice(0, eq);
-    if (name === 'groupid' && /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value))) out.roomnum = Number(value);
+    if (name === 'groupid' && /^[1-9]\d{0,15}$/.test(value) && Number.isSafeInteger(Number(value)))
+      out.roomnum = Number(value);
     if (name === 'userid' && /^[A-Za-z0-9+/_-]{1,64}={0,2}$/.test(value)) {
       const uid = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
       if (userIdInput.safeParse(uid).success) out.uid = uid;
@@ -129,14 +164,28 @@ export type RecordingOutcome =
 export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInput): Promise<RecordingOutcome> {
   const { roomnum, uid } = parseStreamParam(input.stream_param);
   const log = ctx.log.child({ callback: 'recording', roomnum, uid, file_id: input.file_id ?? input.record_file_id });
-  const course = roomnum === null ? undefined : await ctx.db.query.courses.findFirst({ where: and(eq(courses.roomnum, roomnum), eq(courses.appid, ctx.env.SDKAPPID)) });
+  const course =
+    roomnum === null
+      ? undefined
+      : await ctx.db.query.courses.findFirst({
+          where: and(eq(courses.roomnum, roomnum), eq(courses.appid, ctx.env.SDKAPPID)),
+        });
   if (!course) {
-    log.warn({ stream_param: input.stream_param }, 'recording callback for an unknown course: acknowledged, nothing stored');
+    log.warn(
+      { stream_param: input.stream_param },
+      'recording callback for an unknown course: acknowledged, nothing stored',
+    );
     return { stored: false, reason: 'unknown_course' };
   }
-  const user = uid === null ? undefined : await ctx.db.query.users.findFirst({ columns: { uid: true }, where: eq(users.uid, uid) });
+  const user =
+    uid === null
+      ? undefined
+      : await ctx.db.query.users.findFirst({ columns: { uid: true }, where: eq(users.uid, uid) });
   if (!user) {
-    log.warn({ stream_param: input.stream_param }, 'recording callback for an unknown user: acknowledged, nothing stored');
+    log.warn(
+      { stream_param: input.stream_param },
+      'recording callback for an unknown user: acknowledged, nothing stored',
+    );
     return { stored: false, reason: 'unknown_user' };
   }
   const fileId = input.file_id ?? input.record_file_id ?? input.video_id;
@@ -196,7 +245,13 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       .where(and(eq(courses.roomnum, course.roomnum), inArray(courses.indexStatus, ['ready', 'failed'])))
       .run();
     appendEvents(tx, [
-      { roomnum: course.roomnum, at: now, kind: 'recording', uid: user.uid, detail: { recording_id: claimed.id, file_id: fileId, video_url: videoRef, im_seq: seq } },
+      {
+        roomnum: course.roomnum,
+        at: now,
+        kind: 'recording',
+        uid: user.uid,
+        detail: { recording_id: claimed.id, file_id: fileId, video_url: videoRef, im_seq: seq },
+      },
     ]);
   });
   log.info({ imSeq: seq }, 'recording stored');
@@ -205,5 +260,9 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
 
 /** A course's recordings in time order (start time, then arrival). Callers: playback index job, console, VOD proxy. */
 export async function listRecordings(ctx: ServiceCtx, roomnum: number): Promise<Recording[]> {
-  return ctx.db.select().from(recordings).where(eq(recordings.roomnum, roomnum)).orderBy(asc(recordings.startTime), asc(recordings.id));
+  return ctx.db
+    .select()
+    .from(recordings)
+    .where(eq(recordings.roomnum, roomnum))
+    .orderBy(asc(recordings.startTime), asc(recordings.id));
 }

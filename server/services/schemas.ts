@@ -38,9 +38,17 @@ export const COURSE_TITLE_MAX = 128;
 export const courseTitleInput = textInput(1, COURSE_TITLE_MAX);
 export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-export const unixTimeInput = z.number().int().nonnegative().max(2 ** 53 - 1);
+export const unixTimeInput = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 53 - 1);
 /** Console scheduling: a planned start (unix s; the service also bounds it around now) and a length in minutes. */
-export const plannedStartInput = z.number().int().min(1_577_836_800, 'must be after 2020').max(4_102_444_800, 'must be before 2100');
+export const plannedStartInput = z
+  .number()
+  .int()
+  .min(1_577_836_800, 'must be after 2020')
+  .max(4_102_444_800, 'must be before 2100');
 export const PLANNED_MINUTES = { MIN: 5, MAX: 600 } as const;
 export const plannedMinutesInput = z
   .number()

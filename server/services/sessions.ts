@@ -20,12 +20,16 @@ export interface ConsoleLogin {
  * door shares (accounts.checkLogin).
  * Throws RATE_LIMITED, BUSY, WRONG_PASSWORD.
  */
-export async function loginConsole(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<ConsoleLogin> {
+export async function loginConsole(
+  ctx: ServiceCtx,
+  input: { id: string; pwd: string; ip: string | null },
+): Promise<ConsoleLogin> {
   let user: { uid: string; role: number };
   try {
     user = await checkLogin(ctx, input);
   } catch (e) {
-    if (isAppError(e) && (e.code === 'USER_NOT_FOUND' || e.code === 'WRONG_PASSWORD')) throw new AppError('WRONG_PASSWORD', 'wrong id or password');
+    if (isAppError(e) && (e.code === 'USER_NOT_FOUND' || e.code === 'WRONG_PASSWORD'))
+      throw new AppError('WRONG_PASSWORD', 'wrong id or password');
     throw e;
   }
   const appid = ctx.env.SDKAPPID;
@@ -37,7 +41,10 @@ export async function loginConsole(ctx: ServiceCtx, input: { id: string; pwd: st
  * Registers a teacher account (usable by the mobile clients too) and opens a session. The router's input schema
  * (schemas.newConsolePasswordInput) holds the console's password rule. Throws RATE_LIMITED, BUSY, USER_EXISTS.
  */
-export async function registerTeacher(ctx: ServiceCtx, input: { id: string; pwd: string; ip: string | null }): Promise<ConsoleLogin> {
+export async function registerTeacher(
+  ctx: ServiceCtx,
+  input: { id: string; pwd: string; ip: string | null },
+): Promise<ConsoleLogin> {
   await registerUser(ctx, { id: input.id, pwd: input.pwd, role: ROLE.TEACHER, ip: input.ip });
   const appid = ctx.env.SDKAPPID;
   const secret = await issueToken(ctx, input.id, 'console', appid);

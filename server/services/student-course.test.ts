@@ -19,7 +19,16 @@ describe('studentCourseCard', () => {
     const s: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
     const x: Caller = { uid: 'stranger', role: 0, appid: ctx.env.SDKAPPID };
     const { roomnum } = await createCourse(ctx, t, { title: 'Geometry' });
-    expect(await studentCourseCard(ctx, s, roomnum)).toEqual({ roomnum, title: 'Geometry', hostUid: 'teach', state: 0, createdAt: T0, beginTime: 0, endTime: 0, canWatch: false });
+    expect(await studentCourseCard(ctx, s, roomnum)).toEqual({
+      roomnum,
+      title: 'Geometry',
+      hostUid: 'teach',
+      state: 0,
+      createdAt: T0,
+      beginTime: 0,
+      endTime: 0,
+      canWatch: false,
+    });
     await startCourse(ctx, t, { roomnum, timeStamp: T0 });
     await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: T0 });
     expect((await studentCourseCard(ctx, s, roomnum)).state).toBe(1);
@@ -29,13 +38,21 @@ describe('studentCourseCard', () => {
     // Only a course with a recording can be published (playback-status.ts).
     await recordRecording(ctx, {
       stream_param: `groupid=${roomnum}&userid=${Buffer.from('teach').toString('base64')}`,
-      file_id: 'f1', video_id: 'v1', video_url: 'https://1253.vod2.myqcloud.com/abc/f1.mp4',
-      start_time: T0 + 5, end_time: T0 + 55, media_start_time: 0, file_size: 10, duration: 50,
+      file_id: 'f1',
+      video_id: 'v1',
+      video_url: 'https://1253.vod2.myqcloud.com/abc/f1.mp4',
+      start_time: T0 + 5,
+      end_time: T0 + 55,
+      media_start_time: 0,
+      file_size: 10,
+      duration: 50,
     });
     await setPlaybackPublished(ctx, t, roomnum, true);
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
     expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended
     await expect(studentCourseCard(ctx, s, roomnum + 1)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
-    await expect(studentCourseCard(ctx, { ...s, appid: s.appid + 1 }, roomnum)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    await expect(studentCourseCard(ctx, { ...s, appid: s.appid + 1 }, roomnum)).rejects.toMatchObject({
+      code: 'ROOM_NOT_FOUND',
+    });
   });
 });

@@ -33,5 +33,14 @@ export async function studentCourseCard(ctx: ServiceCtx, caller: Caller, roomnum
   } catch (e) {
     if (!isAppError(e)) throw e;
   }
-  return { roomnum, title: c.title, hostUid: c.hostUid, state: c.state, createdAt: c.createdAt, beginTime: c.beginTime, endTime: c.endTime, canWatch };
+  return {
+    roomnum,
+    title: c.title,
+    hostUid: c.hostUid,
+    state: c.state,
+    createdAt: c.createdAt,
+    beginTime: c.beginTime,
+    endTime: c.endTime,
+    canWatch,
+  };
 }

@@ -77,7 +77,8 @@ export function classifyFile(fileName: string, mime: string, purpose: UploadPurp
   if (!rule.mimes.includes(declared)) {
     throw new AppError('BAD_INPUT', `declared type "${declared}" does not match .${ext}`, { reason: 'mime' });
   }
-  if (purpose === 'cover' && rule.kind !== 'image') throw new AppError('BAD_INPUT', 'a cover must be an image', { reason: 'type' });
+  if (purpose === 'cover' && rule.kind !== 'image')
+    throw new AppError('BAD_INPUT', 'a cover must be an image', { reason: 'type' });
   return rule.kind;
 }
 
@@ -85,7 +86,9 @@ function assertSize(ctx: ServiceCtx, size: number, fileName: string): void {
   // An empty file is never a lesson's material (usually a failed export or a placeholder): say so, by name.
   if (size === 0) throw new AppError('BAD_INPUT', `"${fileName}" is empty (0 bytes)`, { reason: 'empty', fileName });
   if (size > ctx.env.UPLOAD_MAX_BYTES) {
-    throw new AppError('TOO_LARGE', `file is larger than ${ctx.env.UPLOAD_MAX_BYTES} bytes`, { maxBytes: ctx.env.UPLOAD_MAX_BYTES });
+    throw new AppError('TOO_LARGE', `file is larger than ${ctx.env.UPLOAD_MAX_BYTES} bytes`, {
+      maxBytes: ctx.env.UPLOAD_MAX_BYTES,
+    });
   }
 }
 
@@ -119,7 +122,9 @@ export async function requestUpload(
   assertSize(ctx, input.size, input.fileName);
   if (input.purpose === 'courseware') await assertUploadTarget(ctx, caller, input.roomnum);
   else if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload covers');
-  const key = safeObjectKey(`${uploadPrefix(caller.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`);
+  const key = safeObjectKey(
+    `${uploadPrefix(caller.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`,
+  );
   const put = ctx.storage.presignPut(key, { contentType: input.mime, expiresS: UPLOAD_URL_TTL_S });
   return { ...put, key, maxBytes: ctx.env.UPLOAD_MAX_BYTES };
 }
@@ -139,12 +144,14 @@ export async function confirmUpload(
   if (!key.startsWith(uploadPrefix(caller.uid))) throw new AppError('NOT_FOUND', 'no such upload');
   const kind = classifyFile(input.fileName, input.mime, input.purpose);
   // The stored object must carry the same kind of file the name says (the key keeps the uploaded extension).
-  if (UPLOAD_TYPES[extensionOf(key)]?.kind !== kind) throw new AppError('BAD_INPUT', 'file name does not match the upload', { reason: 'type' });
+  if (UPLOAD_TYPES[extensionOf(key)]?.kind !== kind)
+    throw new AppError('BAD_INPUT', 'file name does not match the upload', { reason: 'type' });
   const st = await ctx.storage.stat(key);
   if (!st) throw new AppError('NOT_FOUND', 'the upload has not arrived');
   assertSize(ctx, st.size, input.fileName);
   // A generic stored type says nothing (some stores default to it); a specific one must agree with the name.
-  if (st.contentType && st.contentType !== 'application/octet-stream') classifyFile(input.fileName, st.contentType, input.purpose);
+  if (st.contentType && st.contentType !== 'application/octet-stream')
+    classifyFile(input.fileName, st.contentType, input.purpose);
   return { size: st.size, stored: storedRefOfKey(key), kind };
 }
 
@@ -160,5 +167,11 @@ export async function bindUpload(
   await assertUploadTarget(ctx, caller, input.roomnum);
   const up = await confirmUpload(ctx, caller, { ...input, purpose: 'courseware' });
   const type = up.kind === 'video' ? FILE_TYPE.VIDEO : FILE_TYPE.COURSEWARE;
-  return bindFile(ctx, caller, input.roomnum, { type, file_name: input.fileName, url: up.stored }, { size: up.size, mime: input.mime });
+  return bindFile(
+    ctx,
+    caller,
+    input.roomnum,
+    { type, file_name: input.fileName, url: up.stored },
+    { size: up.size, mime: input.mime },
+  );
 }

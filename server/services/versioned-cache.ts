@@ -12,7 +12,9 @@ export interface VersionedCache<V> {
 }
 
 export function versionedCache<V>(db: Db, counter: string, maxEntries = 512): VersionedCache<V> {
-  const readVersion = db.$client.prepare<[string], { version: number }>('SELECT version FROM data_versions WHERE name = ?');
+  const readVersion = db.$client.prepare<[string], { version: number }>(
+    'SELECT version FROM data_versions WHERE name = ?',
+  );
   let version = -1;
   const entries = new Map<string, V>();
   return {

@@ -32,7 +32,14 @@ const CORS = {
 
 const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, resource: string, extra: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  resource: string,
+  extra: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -40,7 +47,13 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>` +
     `<Resource>${xmlEscape(resource)}</Resource><RequestId>${randomUUID()}</RequestId></Error>`;
-  res.writeHead(status, { ...CORS, 'Content-Type': 'application/xml', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', ...extra });
+  res.writeHead(status, {
+    ...CORS,
+    'Content-Type': 'application/xml',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -87,16 +100,20 @@ export function createStorageHandler(ctx: ServiceCtx) {
       'Content-Disposition': disposition(inline ? 'inline' : 'attachment', key),
     };
     // A sandboxing CSP for everything except PDF (browsers' PDF viewers refuse to run in a sandboxed document).
-    if (!st.contentType.startsWith('application/pdf')) headers['Content-Security-Policy'] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox";
+    if (!st.contentType.startsWith('application/pdf'))
+      headers['Content-Security-Policy'] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox";
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
       res.end();
       return;
     }
     const ifRange = req.headers['if-range'];
-    const range = ifRange !== undefined && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, st.size);
+    const range =
+      ifRange !== undefined && ifRange !== etag ? ({ kind: 'full' } as const) : parseRange(req.headers.range, st.size);
     if (range.kind === 'unsatisfiable') {
-      return sendError(res, 416, 'InvalidRange', 'The requested range is not satisfiable', `/${key}`, { 'Content-Range': `bytes */${st.size}` });
+      return sendError(res, 416, 'InvalidRange', 'The requested range is not satisfiable', `/${key}`, {
+        'Content-Range': `bytes */${st.size}`,
+      });
     }
     const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, st.size - 1];
     const length = st.size === 0 ? 0 : end - start + 1;
@@ -128,23 +145,49 @@ export function createStorageHandler(ctx: ServiceCtx) {
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxBytes) {
-      return refuseBody(req, res, 413, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${maxBytes} bytes)`, resource);
+      return refuseBody(
+        req,
+        res,
+        413,
+        'EntityTooLarge',
+        `Your proposed upload exceeds the maximum allowed size (${maxBytes} bytes)`,
+        resource,
+      );
     }
     const declaredType = req.headers['content-type'];
     const contentType = declaredType === undefined ? contentTypeOf(key) : normalizeContentType(declaredType);
-    if (contentType === null) return refuseBody(req, res, 400, 'InvalidArgument', 'Content-Type is malformed', resource);
+    if (contentType === null)
+      return refuseBody(req, res, 400, 'InvalidArgument', 'Content-Type is malformed', resource);
     const md5Header = req.headers['content-md5'];
     let written;
     try {
       // destroyOnReturn false: stopping early (too large) must not kill the socket before the 413 is sent.
       const body = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-      written = await files.write(key, body, { contentType, maxBytes, contentMd5Base64: typeof md5Header === 'string' ? md5Header : undefined });
+      written = await files.write(key, body, {
+        contentType,
+        maxBytes,
+        contentMd5Base64: typeof md5Header === 'string' ? md5Header : undefined,
+      });
     } catch (e) {
       if (isAppError(e) && e.code === 'TOO_LARGE') {
-        return refuseBody(req, res, 413, 'EntityTooLarge', `Your upload exceeds the maximum allowed size (${maxBytes} bytes)`, resource);
+        return refuseBody(
+          req,
+          res,
+          413,
+          'EntityTooLarge',
+          `Your upload exceeds the maximum allowed size (${maxBytes} bytes)`,
+          resource,
+        );
       }
       if (isAppError(e) && e.code === 'BAD_INPUT') {
-        return refuseBody(req, res, 400, e.message.startsWith('Content-MD5') ? 'BadDigest' : 'InvalidArgument', e.message, resource);
+        return refuseBody(
+          req,
+          res,
+          400,
+          e.message.startsWith('Content-MD5') ? 'BadDigest' : 'InvalidArgument',
+          e.message,
+          resource,
+        );
       }
       if (req.destroyed || req.readableAborted) return; // the client went away mid-upload; the temp file is gone
       throw e;
@@ -155,7 +198,14 @@ export function createStorageHandler(ctx: ServiceCtx) {
   }
 
   /** Answers an error before/while a body arrives: the rest is discarded (never buffered), then the connection closes. */
-  function refuseBody(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, resource: string): void {
+  function refuseBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    resource: string,
+  ): void {
     sendError(res, status, code, message, resource, { Connection: 'close' });
     if (!req.complete) {
       req.resume();
@@ -184,7 +234,8 @@ export function createStorageHandler(ctx: ServiceCtx) {
       return refuseBody(req, res, 400, 'InvalidURI', message, '/');
     }
     if (method === 'GET' || method === 'HEAD') {
-      if (isRetiredPlaybackKey(key)) return refuseBody(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
+      if (isRetiredPlaybackKey(key))
+        return refuseBody(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
       return serve(req, res, key, new URLSearchParams(target.query).get('download') === '1');
     }
     if (method === 'PUT') return upload(req, res, key, target.query);

@@ -51,9 +51,13 @@ describe('login flood vs storage reads', () => {
 
   it(`keeps storage GET p99 ≤ 200 ms during a ${FLOOD}-way login flood`, async () => {
     // The flood runs in its own process, as real attackers would: only the server's side of it loads this one.
-    const flood = spawn(process.execPath, ['-e', FLOOD_SCRIPT, s.url, String(s.ctx.env.SDKAPPID), String(FLOOD), String(DURATION_MS)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const flood = spawn(
+      process.execPath,
+      ['-e', FLOOD_SCRIPT, s.url, String(s.ctx.env.SDKAPPID), String(FLOOD), String(DURATION_MS)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     flood.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const floodDone = new Promise<void>((resolve) => flood.on('exit', () => resolve()));
@@ -72,7 +76,13 @@ describe('login flood vs storage reads', () => {
     await Promise.all([reader(), floodDone]);
     const answers = JSON.parse(out) as Record<string, number>;
     times.sort((a, b) => a - b);
-    const stats = { gets: times.length, p50: Math.round(p(times, 0.5)), p99: Math.round(p(times, 0.99)), max: Math.round(times.at(-1)!), logins: answers };
+    const stats = {
+      gets: times.length,
+      p50: Math.round(p(times, 0.5)),
+      p99: Math.round(p(times, 0.99)),
+      max: Math.round(times.at(-1)!),
+      logins: answers,
+    };
     console.log('storage GET during login flood', stats);
     // The flood really hashed: more than one round of "no such user" (10005) answers got past the limiter to scrypt.
     expect(answers['10005'] ?? 0).toBeGreaterThanOrEqual(10);

@@ -16,15 +16,25 @@ type Server = Awaited<ReturnType<typeof startStorageTestServer>>;
 /** Raw HTTP (fetch would normalize `..` and refuse some headers). */
 function rawRequest(
   url: string,
-  opts: { method: string; path: string; headers?: Record<string, string>; body?: Buffer | (() => AsyncIterable<Buffer>) },
+  opts: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: Buffer | (() => AsyncIterable<Buffer>);
+  },
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method: opts.method, path: opts.path, headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, method: opts.method, path: opts.path, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
     req.on('error', reject);
     const b = opts.body;
     if (b === undefined) req.end();
@@ -56,7 +66,9 @@ describe('storage route', () => {
     const body = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
     beforeAll(async () => {
       await s.ctx.storage.putObject('videos/clip.mp4', body, { contentType: 'video/mp4' });
-      await s.ctx.storage.putObject('evil/page.html', Buffer.from('<script>alert(1)</script>'), { contentType: 'text/html' });
+      await s.ctx.storage.putObject('evil/page.html', Buffer.from('<script>alert(1)</script>'), {
+        contentType: 'text/html',
+      });
     });
 
     it('GET serves the whole object with its type, nosniff and Accept-Ranges', async () => {
@@ -75,7 +87,9 @@ describe('storage route', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="clip.mp4"; filename*=UTF-8''clip.mp4`);
       expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
-      expect((await fetch(`${s.url}/storage/videos/clip.mp4?download=0`)).headers.get('content-disposition')).toMatch(/^inline/);
+      expect((await fetch(`${s.url}/storage/videos/clip.mp4?download=0`)).headers.get('content-disposition')).toMatch(
+        /^inline/,
+      );
     });
 
     it('Range → 206 with Content-Range (start-end, open end, suffix); past the end → 416', async () => {
@@ -104,7 +118,9 @@ describe('storage route', () => {
       expect(head.status).toBe(200);
       expect(head.headers['content-length']).toBe('1000');
       expect(head.body).toBe('');
-      const again = await fetch(`${s.url}/storage/videos/clip.mp4`, { headers: { 'If-None-Match': head.headers.etag! } });
+      const again = await fetch(`${s.url}/storage/videos/clip.mp4`, {
+        headers: { 'If-None-Match': head.headers.etag! },
+      });
       expect(again.status).toBe(304);
     });
 
@@ -145,7 +161,11 @@ describe('storage route', () => {
       ];
       for (const p of attempts) {
         for (const method of ['GET', 'PUT']) {
-          const r = await rawRequest(s.url, { method, path: p, body: method === 'PUT' ? Buffer.from('pwned') : undefined });
+          const r = await rawRequest(s.url, {
+            method,
+            path: p,
+            body: method === 'PUT' ? Buffer.from('pwned') : undefined,
+          });
           expect([400, 403, 404]).toContain(r.status);
           expect(r.body).not.toContain('top secret');
         }
@@ -162,7 +182,11 @@ describe('storage route', () => {
         Headers: { Host: host() },
         KeyTime: `${s.ctx.clock.nowS() - 1};${s.ctx.clock.nowS() + 60}`,
       });
-      const r = await rawRequest(s.url, { method: 'PUT', path: `/storage/%2E%2E%2Fsecret.txt?${auth}`, body: Buffer.from('pwned') });
+      const r = await rawRequest(s.url, {
+        method: 'PUT',
+        path: `/storage/%2E%2E%2Fsecret.txt?${auth}`,
+        body: Buffer.from('pwned'),
+      });
       expect(r.status).toBe(400);
       expect(fs.readFileSync(path.join(s.ctx.dir, 'secret.txt'), 'utf8')).toBe('top secret');
     });
@@ -185,13 +209,19 @@ describe('storage route', () => {
       }
       const put = s.ctx.storage.presignPut('linkdir/new.txt', { expiresS: 60 });
       const u = new URL(put.url);
-      const r = await rawRequest(s.url, { method: 'PUT', path: `${u.pathname}${u.search}`, headers: { host: u.host }, body: Buffer.from('pwned') });
+      const r = await rawRequest(s.url, {
+        method: 'PUT',
+        path: `${u.pathname}${u.search}`,
+        headers: { host: u.host },
+        body: Buffer.from('pwned'),
+      });
       expect(r.status).toBe(400);
       expect(fs.existsSync(path.join(outside, 'new.txt'))).toBe(false);
     });
 
-    it('the server\'s own folders exist from the start (nobody can claim their names as files)', () => {
-      for (const dir of ['uploads', 'playback', 'demo', 'users', 'courses']) expect(fs.statSync(objectFile(dir)).isDirectory(), dir).toBe(true);
+    it("the server's own folders exist from the start (nobody can claim their names as files)", () => {
+      for (const dir of ['uploads', 'playback', 'demo', 'users', 'courses'])
+        expect(fs.statSync(objectFile(dir)).isDirectory(), dir).toBe(true);
     });
   });
 
@@ -230,7 +260,9 @@ describe('storage route', () => {
       expect(before).toBe(false);
       const p = s.ctx.storage.presignPut('up/x.pdf', { expiresS: 60 });
       const q = p.url.slice(p.url.indexOf('?'));
-      const forged = q.replace(/q-signature=[0-9a-f]/, (m) => (m.endsWith('0') ? m.slice(0, -1) + '1' : m.slice(0, -1) + '0'));
+      const forged = q.replace(/q-signature=[0-9a-f]/, (m) =>
+        m.endsWith('0') ? m.slice(0, -1) + '1' : m.slice(0, -1) + '0',
+      );
       const cases: { path: string; headers?: Record<string, string>; code: string }[] = [
         { path: '/storage/up/x.pdf', code: 'AccessDenied' },
         { path: `/storage/up/x.pdf${forged}`, code: 'SignatureDoesNotMatch' },
@@ -239,13 +271,22 @@ describe('storage route', () => {
         { path: `/storage/up/y.pdf${q}`, code: 'SignatureDoesNotMatch' },
       ];
       for (const c of cases) {
-        const r = await rawRequest(s.url, { method: 'PUT', path: c.path, headers: c.headers, body: Buffer.from('%PDF-1.4') });
+        const r = await rawRequest(s.url, {
+          method: 'PUT',
+          path: c.path,
+          headers: c.headers,
+          body: Buffer.from('%PDF-1.4'),
+        });
         expect(r.status).toBe(403);
         expect(r.body).toContain(`<Code>${c.code}</Code>`);
       }
       s.ctx.clock.advance(61);
       try {
-        const r = await rawRequest(s.url, { method: 'PUT', path: `/storage/up/x.pdf${q}`, body: Buffer.from('%PDF-1.4') });
+        const r = await rawRequest(s.url, {
+          method: 'PUT',
+          path: `/storage/up/x.pdf${q}`,
+          body: Buffer.from('%PDF-1.4'),
+        });
         expect(r.status).toBe(403);
         expect(r.body).toContain('expired');
       } finally {
@@ -257,7 +298,11 @@ describe('storage route', () => {
 
     it('a wrong Content-MD5 is refused and stores nothing', async () => {
       const p = s.ctx.storage.presignPut('up/md5.txt', { expiresS: 60 });
-      const r = await fetch(p.url, { method: 'PUT', headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' }, body: 'not empty' });
+      const r = await fetch(p.url, {
+        method: 'PUT',
+        headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' },
+        body: 'not empty',
+      });
       expect(r.status).toBe(400);
       expect(await r.text()).toContain('BadDigest');
       expect(fs.existsSync(objectFile('up/md5.txt'))).toBe(false);
@@ -330,12 +375,29 @@ describe('storage route without configured TENCENT_SECRET_* keys', () => {
     try {
       const host = new URL(s.url).host;
       const sign = (secretId: string, secretKey: string) =>
-        COS.getAuthorization({ SecretId: secretId, SecretKey: secretKey, Method: 'PUT', Key: 'up/x.png', Headers: { Host: host }, KeyTime: `${s.ctx.clock.nowS() - 1};${s.ctx.clock.nowS() + 60}` });
-      const published = await rawRequest(s.url, { method: 'PUT', path: `/storage/up/x.png?${sign('AKIDLOCALDEVELOPMENTONLY', 'local-development-secret-key')}`, headers: { Host: host }, body: Buffer.from('pwned') });
+        COS.getAuthorization({
+          SecretId: secretId,
+          SecretKey: secretKey,
+          Method: 'PUT',
+          Key: 'up/x.png',
+          Headers: { Host: host },
+          KeyTime: `${s.ctx.clock.nowS() - 1};${s.ctx.clock.nowS() + 60}`,
+        });
+      const published = await rawRequest(s.url, {
+        method: 'PUT',
+        path: `/storage/up/x.png?${sign('AKIDLOCALDEVELOPMENTONLY', 'local-development-secret-key')}`,
+        headers: { Host: host },
+        body: Buffer.from('pwned'),
+      });
       expect(published.status).toBe(403);
       expect(fs.existsSync(path.join(s.ctx.env.STORAGE_DIR, 'up/x.png'))).toBe(false);
       expect(s.ctx.cloud.secretId).toMatch(/^AKIDLOCAL[0-9A-F]{24}$/);
-      const mine = await rawRequest(s.url, { method: 'PUT', path: `/storage/up/x.png?${sign(s.ctx.cloud.secretId, s.ctx.cloud.secretKey)}`, headers: { Host: host }, body: Buffer.from('mine') });
+      const mine = await rawRequest(s.url, {
+        method: 'PUT',
+        path: `/storage/up/x.png?${sign(s.ctx.cloud.secretId, s.ctx.cloud.secretKey)}`,
+        headers: { Host: host },
+        body: Buffer.from('mine'),
+      });
       expect(mine.status).toBe(200);
     } finally {
       await s.close();

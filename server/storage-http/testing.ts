@@ -20,10 +20,18 @@ export async function startStorageTestServer(env: Record<string, string> = {}, o
     url,
     server,
     /** Calls a legacy command (appid/timeStamp filled in) and returns the parsed JSON reply. */
-    async call<T = Record<string, unknown>>(svcCmd: string, body: Record<string, unknown> = {}, raw = false): Promise<T> {
+    async call<T = Record<string, unknown>>(
+      svcCmd: string,
+      body: Record<string, unknown> = {},
+      raw = false,
+    ): Promise<T> {
       const [svc, cmd] = svcCmd.split('/') as [string, string];
       const payload = raw ? body : { appid: ctx.env.SDKAPPID, timeStamp: 123456, ...body };
-      const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
       return (await res.json()) as T;
     },

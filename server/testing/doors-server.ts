@@ -16,9 +16,13 @@ async function trpcBridge(ctx: ServiceCtx, req: http.IncomingMessage, res: http.
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks);
-  const r = await handleTrpcRequest(ctx, new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body }));
+  const r = await handleTrpcRequest(
+    ctx,
+    new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body }),
+  );
   const cookies = r.headers.getSetCookie();
   if (cookies.length) res.setHeader('set-cookie', cookies);
   res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => k !== 'set-cookie')));
@@ -28,13 +32,23 @@ async function trpcBridge(ctx: ServiceCtx, req: http.IncomingMessage, res: http.
 export interface TrpcReply {
   status: number;
   headers: Headers;
-  body: { result?: { data: unknown }; error?: { message: string; data: { code: string; appCode: string | null; retryAfterS: number | null; zodError: unknown } } };
+  body: {
+    result?: { data: unknown };
+    error?: {
+      message: string;
+      data: { code: string; appCode: string | null; retryAfterS: number | null; zodError: unknown };
+    };
+  };
 }
 
 export interface DoorsTestServer {
   url: string;
   /** A legacy command (appid/timeStamp filled in) with extra request headers; the parsed envelope. */
-  legacy(svcCmd: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<{ errorCode: number; errorInfo: string; data?: unknown }>;
+  legacy(
+    svcCmd: string,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ errorCode: number; errorInfo: string; data?: unknown }>;
   /** A console mutation as a same-origin browser would send it (CSRF header, Origin = this server); `headers` override. */
   mutate(path: string, input: unknown, headers?: Record<string, string>): Promise<TrpcReply>;
   close(): Promise<void>;
@@ -59,7 +73,13 @@ export async function startDoorsTestServer(ctx: ServiceCtx): Promise<DoorsTestSe
     async mutate(path, input, headers = {}) {
       const res = await fetch(`${url}/api/trpc/${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-console-csrf': '1', origin: url, 'sec-fetch-site': 'same-origin', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'x-console-csrf': '1',
+          origin: url,
+          'sec-fetch-site': 'same-origin',
+          ...headers,
+        },
         body: JSON.stringify(input),
       });
       return { status: res.status, headers: res.headers, body: (await res.json()) as TrpcReply['body'] };

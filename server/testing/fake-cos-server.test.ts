@@ -7,14 +7,25 @@ describe('fake COS', () => {
   let fake: FakeCosServer;
   const now = () => Math.floor(Date.now() / 1000);
   const auth = (host: string, key = 'k/v1.mp4', secretKey = 'SK', method = 'PUT') =>
-    COS.getAuthorization({ SecretId: 'ID', SecretKey: secretKey, Method: method as 'PUT', Key: key, Headers: { Host: host }, KeyTime: `${now() - 1};${now() + 60}` });
+    COS.getAuthorization({
+      SecretId: 'ID',
+      SecretKey: secretKey,
+      Method: method as 'PUT',
+      Key: key,
+      Headers: { Host: host },
+      KeyTime: `${now() - 1};${now() + 60}`,
+    });
   beforeAll(async () => {
     fake = await startFakeCosServer({ secretId: 'ID', secretKey: 'SK' });
   });
   afterAll(() => fake.close());
 
   const put = (authorization: string | undefined, path = '/k/v1.mp4') =>
-    fetch(`${fake.endpoint}${path}`, { method: 'PUT', headers: authorization ? { Authorization: authorization } : {}, body: 'data' });
+    fetch(`${fake.endpoint}${path}`, {
+      method: 'PUT',
+      headers: authorization ? { Authorization: authorization } : {},
+      body: 'data',
+    });
 
   it('accepts a signature over the Host as received, port included', async () => {
     const r = await put(auth(fake.host));

@@ -36,7 +36,11 @@ export interface FakeCosServer {
 
 const MAX_BODY = 64 * 1024 * 1024;
 
-export async function startFakeCosServer(opts: { secretId: string; secretKey: string; nowS?: () => number }): Promise<FakeCosServer> {
+export async function startFakeCosServer(opts: {
+  secretId: string;
+  secretKey: string;
+  nowS?: () => number;
+}): Promise<FakeCosServer> {
   const objects = new Map<string, FakeCosObject>();
   const requests: FakeCosRequest[] = [];
   const nowS = opts.nowS ?? (() => Math.floor(Date.now() / 1000));
@@ -100,7 +104,8 @@ export async function startFakeCosServer(opts: { secretId: string; secretKey: st
         else chunks.push(c);
       });
       req.on('end', () => {
-        if (tooLarge) return error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.');
+        if (tooLarge)
+          return error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed object size.');
         const body = Buffer.concat(chunks);
         const contentType = req.headers['content-type'] ?? 'application/octet-stream';
         objects.set(key, { body, contentType });
@@ -113,7 +118,11 @@ export async function startFakeCosServer(opts: { secretId: string; secretKey: st
       if (!o) return error(404, 'NoSuchKey', 'The specified key does not exist.');
       return reply(
         200,
-        { 'Content-Type': o.contentType, 'Content-Length': String(o.body.length), ETag: `"${createHash('md5').update(o.body).digest('hex')}"` },
+        {
+          'Content-Type': o.contentType,
+          'Content-Length': String(o.body.length),
+          ETag: `"${createHash('md5').update(o.body).digest('hex')}"`,
+        },
         o.body,
       );
     }

@@ -163,9 +163,11 @@ export async function startFakeImServer(opts: FakeImOptions): Promise<FakeImServ
     const groupId = checkGroupId(body);
     if (!isU32(body.Random)) throw new TencentFail(10004, 'Random must be a 32-bit unsigned integer');
     const msgBody = body.MsgBody;
-    if (!Array.isArray(msgBody) || msgBody.length === 0) throw new TencentFail(10004, 'MsgBody must be a non-empty array');
+    if (!Array.isArray(msgBody) || msgBody.length === 0)
+      throw new TencentFail(10004, 'MsgBody must be a non-empty array');
     for (const el of msgBody) {
-      if (!isObject(el) || el.MsgType !== 'TIMCustomElem') throw new TencentFail(10004, 'MsgBody: only TIMCustomElem is expected');
+      if (!isObject(el) || el.MsgType !== 'TIMCustomElem')
+        throw new TencentFail(10004, 'MsgBody: only TIMCustomElem is expected');
       if (!isObject(el.MsgContent) || typeof el.MsgContent.Data !== 'string') {
         throw new TencentFail(10004, 'MsgBody: TIMCustomElem needs MsgContent.Data as a string');
       }
@@ -185,8 +187,12 @@ export async function startFakeImServer(opts: FakeImOptions): Promise<FakeImServ
   function groupMsgGetSimple(body: Record<string, unknown>): Record<string, unknown> {
     const groupId = checkGroupId(body);
     const n = body.ReqMsgNumber;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new TencentFail(10004, 'ReqMsgNumber must be a positive integer');
-    if (body.ReqMsgSeq !== undefined && (typeof body.ReqMsgSeq !== 'number' || !Number.isInteger(body.ReqMsgSeq) || body.ReqMsgSeq < 0)) {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+      throw new TencentFail(10004, 'ReqMsgNumber must be a positive integer');
+    if (
+      body.ReqMsgSeq !== undefined &&
+      (typeof body.ReqMsgSeq !== 'number' || !Number.isInteger(body.ReqMsgSeq) || body.ReqMsgSeq < 0)
+    ) {
       throw new TencentFail(10004, 'ReqMsgSeq must be a non-negative integer');
     }
     const mode = historyMode(groupId);
@@ -221,7 +227,12 @@ export async function startFakeImServer(opts: FakeImOptions): Promise<FakeImServ
     return f;
   }
 
-  function answer(res: http.ServerResponse, rec: RecordedRequest, status: number, reply: Record<string, unknown>): void {
+  function answer(
+    res: http.ServerResponse,
+    rec: RecordedRequest,
+    status: number,
+    reply: Record<string, unknown>,
+  ): void {
     rec.reply = reply;
     rec.errorCode = Number(reply.ErrorCode);
     rec.errorInfo = String(reply.ErrorInfo);
@@ -238,7 +249,13 @@ export async function startFakeImServer(opts: FakeImOptions): Promise<FakeImServ
     } catch {
       /* recorded as text; rejected below */
     }
-    const rec: RecordedRequest = { command, query: Object.fromEntries(url.searchParams), body, errorCode: -1, errorInfo: '' };
+    const rec: RecordedRequest = {
+      command,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      errorCode: -1,
+      errorInfo: '',
+    };
     requests.push(rec);
     if (hang) {
       hanging.add(res);

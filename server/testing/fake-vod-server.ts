@@ -48,23 +48,53 @@ class TcError extends Error {
 /** Recomputes the TC3 signature the way the API gateway does; throws TcError (AuthFailure.*) when it differs. */
 function verifyTc3(req: http.IncomingMessage, body: Buffer, secretId: string, secretKey: string): void {
   const auth = req.headers.authorization ?? '';
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) throw new TcError('AuthFailure.SignatureFailure', 'Authorization header is malformed');
-  const [, id, date, service, signedHeaders, signature] = m as unknown as [string, string, string, string, string, string];
+  const [, id, date, service, signedHeaders, signature] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (id !== secretId) throw new TcError('AuthFailure.SecretIdNotFound', 'The SecretId is not found');
   const ts = Number(req.headers['x-tc-timestamp']);
   if (!Number.isInteger(ts)) throw new TcError('MissingParameter', 'X-TC-Timestamp is missing');
-  if (Math.abs(Math.floor(Date.now() / 1000) - ts) > MAX_SKEW_S) throw new TcError('AuthFailure.SignatureExpire', 'Signature expired');
-  if (new Date(ts * 1000).toISOString().slice(0, 10) !== date) throw new TcError('AuthFailure.SignatureFailure', 'credential date does not match the timestamp');
+  if (Math.abs(Math.floor(Date.now() / 1000) - ts) > MAX_SKEW_S)
+    throw new TcError('AuthFailure.SignatureExpire', 'Signature expired');
+  if (new Date(ts * 1000).toISOString().slice(0, 10) !== date)
+    throw new TcError('AuthFailure.SignatureFailure', 'credential date does not match the timestamp');
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (service !== hostname.split('.')[0]) throw new TcError('AuthFailure.SignatureFailure', 'credential service does not match the endpoint');
+  if (service !== hostname.split('.')[0])
+    throw new TcError('AuthFailure.SignatureFailure', 'credential service does not match the endpoint');
   const names = signedHeaders.split(';');
-  if (!names.includes('content-type') || !names.includes('host')) throw new TcError('AuthFailure.SignatureFailure', 'content-type and host must be signed');
+  if (!names.includes('content-type') || !names.includes('host'))
+    throw new TcError('AuthFailure.SignatureFailure', 'content-type and host must be signed');
   const canonicalHeaders = names
-    .map((n) => `${n}:${n === 'host' ? hostname : String(req.headers[n] ?? '').trim().toLowerCase()}\n`)
+    .map(
+      (n) =>
+        `${n}:${
+          n === 'host'
+            ? hostname
+            : String(req.headers[n] ?? '')
+                .trim()
+                .toLowerCase()
+        }\n`,
+    )
     .join('');
   const url = new URL(req.url ?? '/', 'http://x');
-  const canonical = [req.method, url.pathname, url.search.slice(1), canonicalHeaders, signedHeaders, sha256hex(body)].join('\n');
+  const canonical = [
+    req.method,
+    url.pathname,
+    url.search.slice(1),
+    canonicalHeaders,
+    signedHeaders,
+    sha256hex(body),
+  ].join('\n');
   const stringToSign = `TC3-HMAC-SHA256\n${ts}\n${date}/${service}/tc3_request\n${sha256hex(canonical)}`;
   const kSigning = hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request');
   if (createHmac('sha256', kSigning).update(stringToSign).digest('hex') !== signature) {
@@ -111,7 +141,9 @@ function searchMedia(media: MediaInfo[], b: Record<string, unknown>): Record<str
       (!range.Before || Date.parse(m.BasicInfo?.CreateTime ?? '') <= Date.parse(range.Before)),
   );
   const dir = sort.Order === 'Asc' ? 1 : -1;
-  list = [...list].sort((x, y) => dir * (Date.parse(x.BasicInfo?.CreateTime ?? '') - Date.parse(y.BasicInfo?.CreateTime ?? '')));
+  list = [...list].sort(
+    (x, y) => dir * (Date.parse(x.BasicInfo?.CreateTime ?? '') - Date.parse(y.BasicInfo?.CreateTime ?? '')),
+  );
   const filters = strArray(b.Filters, 'Filters', 20);
   return { TotalCount: list.length, MediaInfoSet: list.slice(offset, offset + limit).map((m) => project(m, filters)) };
 }
@@ -121,10 +153,17 @@ function describeMediaInfos(media: MediaInfo[], b: Record<string, unknown>): Rec
   if (!fileIds || fileIds.length === 0) throw new TcError('MissingParameter', 'FileIds is required');
   const filters = strArray(b.Filters, 'Filters', 20);
   const found = fileIds.map((id) => media.find((m) => m.FileId === id)).filter((m): m is MediaInfo => m !== undefined);
-  return { MediaInfoSet: found.map((m) => project(m, filters)), NotExistFileIdSet: fileIds.filter((id) => !found.some((m) => m.FileId === id)) };
+  return {
+    MediaInfoSet: found.map((m) => project(m, filters)),
+    NotExistFileIdSet: fileIds.filter((id) => !found.some((m) => m.FileId === id)),
+  };
 }
 
-export async function startFakeVodServer(opts: { secretId: string; secretKey: string; media?: MediaInfo[] }): Promise<FakeVodServer> {
+export async function startFakeVodServer(opts: {
+  secretId: string;
+  secretKey: string;
+  media?: MediaInfo[];
+}): Promise<FakeVodServer> {
   const requests: FakeVodRequest[] = [];
   const media: MediaInfo[] = opts.media ?? [];
   let injected: { code: string; message: string } | null = null;
@@ -138,10 +177,13 @@ export async function startFakeVodServer(opts: { secretId: string; secretKey: st
       let body: Record<string, unknown> = {};
       let reply: Record<string, unknown>;
       try {
-        if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') throw new TcError('UnsupportedOperation', 'only POST / is served');
-        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) throw new TcError('UnsupportedProtocol', 'JSON only');
+        if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/')
+          throw new TcError('UnsupportedOperation', 'only POST / is served');
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+          throw new TcError('UnsupportedProtocol', 'JSON only');
         verifyTc3(req, raw, opts.secretId, opts.secretKey);
-        if (req.headers['x-tc-version'] !== VERSION) throw new TcError('InvalidParameter', `X-TC-Version must be ${VERSION}`);
+        if (req.headers['x-tc-version'] !== VERSION)
+          throw new TcError('InvalidParameter', `X-TC-Version must be ${VERSION}`);
         try {
           body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
         } catch {

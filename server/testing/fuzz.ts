@@ -35,7 +35,10 @@ export type J = null | boolean | number | string | Raw | J[] | { [k: string]: J 
 export function serialize(v: J): string {
   if (v instanceof Raw) return v.text;
   if (Array.isArray(v)) return `[${v.map(serialize).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${serialize(x)}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${serialize(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -21,7 +21,10 @@ export const PWD = 'cHdk';
 /** The exact reply of a command that succeeds without data. */
 export const OK = { errorCode: 0, errorInfo: '' };
 /** Matcher for a refusal with `code`; with `field`, its errorInfo must name that field. */
-export const err = (code: number, field?: string) => ({ errorCode: code, errorInfo: field ? expect.stringContaining(field) : expect.any(String) });
+export const err = (code: number, field?: string) => ({
+  errorCode: code,
+  errorInfo: field ? expect.stringContaining(field) : expect.any(String),
+});
 
 /** Registers `id` with `role` and logs in through the protocol; returns the token. Fails the test on any error. */
 export async function signUp(s: LegacyTestServer, id: string, role: 0 | 1, pwd = PWD): Promise<string> {
@@ -36,14 +39,22 @@ export async function signUp(s: LegacyTestServer, id: string, role: 0 | 1, pwd =
 export async function seedAccounts(ctx: ServiceCtx, ids: string[], role: 0 | 1): Promise<Map<string, string>> {
   const pwdHash = await hashPassword(PWD);
   const now = ctx.clock.nowS();
-  ctx.db.insert(users).values(ids.map((uid) => ({ uid, pwdHash, role, createdAt: now }))).run();
+  ctx.db
+    .insert(users)
+    .values(ids.map((uid) => ({ uid, pwdHash, role, createdAt: now })))
+    .run();
   const tokens = new Map<string, string>();
   for (const id of ids) tokens.set(id, await issueToken(ctx, id, 'legacy', ctx.env.SDKAPPID));
   return tokens;
 }
 
 /** Creates a course through live/create as `token` (`extra`: e.g. a cover); returns its roomnum. Fails the test on any error. */
-export async function createCourse(s: LegacyTestServer, token: string, title = 'course', extra: Record<string, unknown> = {}): Promise<number> {
+export async function createCourse(
+  s: LegacyTestServer,
+  token: string,
+  title = 'course',
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const r = await s.call<{ roomnum: number }>('live/create', { token, title, ...extra });
   expect(r.errorCode, `live/create: ${r.errorInfo}`).toBe(0);
   return r.data!.roomnum;
@@ -73,7 +84,11 @@ export function groupPayloads(ctx: ServiceCtx, roomnum: number): GroupPayload[] 
       const body = JSON.parse(m.msgBody) as { MsgType: string; MsgContent: { Data: string } }[];
       expect(body).toHaveLength(1);
       expect(body[0]!.MsgType).toBe('TIMCustomElem');
-      return { seq: m.msgSeq, from: m.fromAccount, data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown> };
+      return {
+        seq: m.msgSeq,
+        from: m.fromAccount,
+        data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown>,
+      };
     });
 }
 
@@ -88,7 +103,9 @@ export interface FailableIm extends ImProvider {
  * A test ctx whose IM is the real local provider over the ctx's own database, wrapped so it can be made to fail
  * (injected through createTestCtx's `im` override, as a Tencent outage would surface).
  */
-export function createFailableImCtx(envOverrides: Record<string, string> = {}): ReturnType<typeof createTestCtx> & { im: FailableIm } {
+export function createFailableImCtx(
+  envOverrides: Record<string, string> = {},
+): ReturnType<typeof createTestCtx> & { im: FailableIm } {
   let inner: ImProvider | null = null;
   const im: FailableIm = {
     name: 'local',

@@ -11,9 +11,17 @@ import { createRuntime } from '../runtime';
 export interface LegacyTestServer {
   url: string;
   /** POSTs `body` (object → JSON, string → as is) to index.php?svc&cmd and returns status, headers and parsed JSON. */
-  raw(svc: string | null, cmd: string | null, body: unknown, init?: { method?: string }): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
+  raw(
+    svc: string | null,
+    cmd: string | null,
+    body: unknown,
+    init?: { method?: string },
+  ): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
   /** Calls a command with appid/timeStamp filled in; returns the parsed reply. */
-  call<T = Record<string, unknown>>(svcCmd: string, body?: Record<string, unknown>): Promise<{ errorCode: number; errorInfo: string; data?: T }>;
+  call<T = Record<string, unknown>>(
+    svcCmd: string,
+    body?: Record<string, unknown>,
+  ): Promise<{ errorCode: number; errorInfo: string; data?: T }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +37,8 @@ export async function startLegacyTestServer(ctx: ServiceCtx): Promise<LegacyTest
     const res = await fetch(`${url}/index.php?${qs.toString()}`, {
       method,
       headers: { 'content-type': 'application/json' },
-      body: method === 'GET' || method === 'OPTIONS' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        method === 'GET' || method === 'OPTIONS' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let json: unknown = undefined;

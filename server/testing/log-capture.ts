@@ -15,7 +15,8 @@ export function captureLogs(): LogCapture {
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       // One chunk may hold several lines, or a line may be the whole chunk: split on newlines either way.
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       cb();
     },
   });

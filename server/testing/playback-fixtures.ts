@@ -29,7 +29,10 @@ export interface Lesson {
  * Runs a lesson: teacher `teacherUid` creates it, binds a PDF, starts it; each student enters 10 s later; the first
  * student leaves after 60 s; the teacher ends it 120 s after the start. Accounts are created when missing.
  */
-export async function runLesson(ctx: Ctx, opts: { teacherUid?: string; students?: string[]; title?: string } = {}): Promise<Lesson> {
+export async function runLesson(
+  ctx: Ctx,
+  opts: { teacherUid?: string; students?: string[]; title?: string } = {},
+): Promise<Lesson> {
   const teacherUid = opts.teacherUid ?? 'teacher1';
   const studentUids = opts.students ?? ['stu1', 'stu2'];
   const existing = new Set((await ctx.db.query.users.findMany({ columns: { uid: true } })).map((u) => u.uid));
@@ -55,7 +58,11 @@ export async function runLesson(ctx: Ctx, opts: { teacherUid?: string; students?
 export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 /** A Tencent event-100 payload for `roomnum`, pushed by `uid` (base64 in stream_param, as the 2017 clients did). */
-export function recordingCallback(roomnum: number, uid: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function recordingCallback(
+  roomnum: number,
+  uid: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     event_type: 100,
     appid: 1250000000,
@@ -82,5 +89,8 @@ const validate = ajv.compile(schema);
 
 /** Throws with ajv's errors unless `doc` is a valid playback index (docs/playback-index.schema.json). */
 export function assertValidPlaybackIndex(doc: unknown): void {
-  if (!validate(doc)) throw new Error(`playback index does not match its schema:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`);
+  if (!validate(doc))
+    throw new Error(
+      `playback index does not match its schema:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`,
+    );
 }

@@ -14,6 +14,11 @@ export function createTestCtx(
   const { db, dir } = createTestDb();
   const clock = fixedClock(T0);
   const env = loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...envOverrides });
-  const ctx = createServiceCtx(env, { db, clock, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...overrides });
+  const ctx = createServiceCtx(env, {
+    db,
+    clock,
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...overrides,
+  });
   return Object.assign(ctx, { clock, dir });
 }

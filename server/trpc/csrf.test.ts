@@ -11,7 +11,9 @@ describe('checkCsrf', () => {
     expect(checkCsrf(h({ 'x-console-csrf': '0' }), ours)).toEqual({ ok: false, reason: 'missing-header' });
   });
   it('accepts a same-origin browser and a non-browser client', () => {
-    expect(checkCsrf(h({ 'x-console-csrf': '1', origin: 'http://app.test:3000', 'sec-fetch-site': 'same-origin' }), ours)).toEqual({ ok: true });
+    expect(
+      checkCsrf(h({ 'x-console-csrf': '1', origin: 'http://app.test:3000', 'sec-fetch-site': 'same-origin' }), ours),
+    ).toEqual({ ok: true });
     expect(checkCsrf(h({ 'x-console-csrf': '1' }), ours)).toEqual({ ok: true });
   });
   it('refuses another origin, port, scheme or "null"', () => {
@@ -20,7 +22,13 @@ describe('checkCsrf', () => {
     }
   });
   it('refuses cross-site and same-site fetches by Sec-Fetch-Site', () => {
-    expect(checkCsrf(h({ 'x-console-csrf': '1', 'sec-fetch-site': 'cross-site' }), ours)).toEqual({ ok: false, reason: 'cross-site' });
-    expect(checkCsrf(h({ 'x-console-csrf': '1', 'sec-fetch-site': 'same-site' }), ours)).toEqual({ ok: false, reason: 'cross-site' });
+    expect(checkCsrf(h({ 'x-console-csrf': '1', 'sec-fetch-site': 'cross-site' }), ours)).toEqual({
+      ok: false,
+      reason: 'cross-site',
+    });
+    expect(checkCsrf(h({ 'x-console-csrf': '1', 'sec-fetch-site': 'same-site' }), ours)).toEqual({
+      ok: false,
+      reason: 'cross-site',
+    });
   });
 });

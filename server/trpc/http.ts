@@ -17,7 +17,12 @@ export async function handleTrpcRequest(ctx: ServiceCtx, raw: Request): Promise<
   if (raw.body) {
     const body = await readBoundedBody(raw, MAX_REQUEST_BODY_BYTES);
     if (body === null) return new Response('request body too large', { status: 413, headers: GUARD_REPLY_HEADERS });
-    req = new Request(raw.url, { method: raw.method, headers: raw.headers, body: body as BodyInit, signal: raw.signal });
+    req = new Request(raw.url, {
+      method: raw.method,
+      headers: raw.headers,
+      body: body as BodyInit,
+      signal: raw.signal,
+    });
   }
   const trusted = trustedProxies(ctx.env.TRUSTED_PROXY);
   return fetchRequestHandler({
@@ -25,11 +30,14 @@ export async function handleTrpcRequest(ctx: ServiceCtx, raw: Request): Promise<
     req,
     router: appRouter,
     createContext: ({ req: r, resHeaders }) =>
-      createConsoleContext(ctx, { headers: r.headers, url: r.url, client: fetchClientAddress(r.headers, r.url, trusted) }, (v) =>
-        resHeaders.append('Set-Cookie', v),
+      createConsoleContext(
+        ctx,
+        { headers: r.headers, url: r.url, client: fetchClientAddress(r.headers, r.url, trusted) },
+        (v) => resHeaders.append('Set-Cookie', v),
       ),
     onError: ({ error, path, type }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: error.cause ?? error, path, type }, 'console request failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        ctx.log.error({ err: error.cause ?? error, path, type }, 'console request failed');
     },
   });
 }

@@ -121,6 +121,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 export const teacherProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.caller.role !== ROLE.TEACHER) throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is for teachers' });
+  if (ctx.caller.role !== ROLE.TEACHER)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is for teachers' });
   return next();
 });

@@ -42,7 +42,10 @@ export function callerFor(
   if (secret) headers.set('cookie', `${SESSION_COOKIE}=${secret}`);
   for (const [k, v] of Object.entries(opts.headers ?? {})) headers.set(k, v);
   const setCookies: string[] = [];
-  const client = { ip: opts.ip ?? '10.0.0.1', origin: fetchClientAddress(headers, TEST_URL, trustedProxies(opts.trusted ?? [])).origin };
+  const client = {
+    ip: opts.ip ?? '10.0.0.1',
+    origin: fetchClientAddress(headers, TEST_URL, trustedProxies(opts.trusted ?? [])).origin,
+  };
   const api = createCaller(createConsoleContext(ctx, { headers, url: TEST_URL, client }, (v) => setCookies.push(v)));
   return { api, setCookies };
 }
@@ -62,7 +65,8 @@ export async function errOf(p: Promise<unknown>): Promise<{ code: string; appCod
   try {
     await p;
   } catch (e) {
-    if (e instanceof TRPCError) return { code: e.code, appCode: (e.cause as { code?: string } | undefined)?.code ?? '', message: e.message };
+    if (e instanceof TRPCError)
+      return { code: e.code, appCode: (e.cause as { code?: string } | undefined)?.code ?? '', message: e.message };
     throw e;
   }
   throw new Error('expected an error');

@@ -176,7 +176,8 @@ export const en = {
   'upload.networkError': 'The upload was interrupted. Please try again.',
 
   'library.title': 'Courseware library',
-  'library.intro': 'All your files in one place, usable in any lesson: the ones kept here and the ones you uploaded to your courses. Add them to a course from its page (“Add from your library”).',
+  'library.intro':
+    'All your files in one place, usable in any lesson: the ones kept here and the ones you uploaded to your courses. Add them to a course from its page (“Add from your library”).',
 
   'playback.title': 'Playback',
   'playback.titleOf': 'Playback: {title}',
@@ -257,7 +258,8 @@ export const en = {
   'attendance.fileName': 'attendance',
 
   'student.title': 'Welcome',
-  'student.notice': 'This console is for teachers. As a student, you can watch the replays your teachers have shared with you below; classes themselves happen in the classroom app.',
+  'student.notice':
+    'This console is for teachers. As a student, you can watch the replays your teachers have shared with you below; classes themselves happen in the classroom app.',
   'student.playbacks': 'Replays of your classes',
   'student.none': 'No replay has been shared with you yet.',
   'student.by': 'by {teacher}, {time}',
@@ -289,7 +291,8 @@ export const en = {
   'validation.field': '{field} {message}',
   'course.titleCounter': '{used} / {max} characters',
   'course.startTitle': 'Start the class now?',
-  'course.startBody': '“{title}” goes live and students can join. A class can be started only once: after it ends it cannot be started again.',
+  'course.startBody':
+    '“{title}” goes live and students can join. A class can be started only once: after it ends it cannot be started again.',
   'publish.publishTitle': 'Publish the replay?',
   'publish.publishBody': 'The {n} students who attended will be able to watch this replay.',
   'publish.unpublishTitle': 'Unpublish the replay?',
@@ -307,8 +310,10 @@ export const en = {
   'rec.download': 'Download',
   'rec.delete': 'Delete',
   'rec.deleteTitle': 'Delete this recording?',
-  'rec.deleteBody': 'It disappears from the playback for everyone, and its file is removed from this server. This cannot be undone.',
-  'rec.keptRemote': 'Removed from the playback. The video file was kept: it is stored outside this server (e.g. Tencent Cloud VOD; delete it there if needed) or another recording uses it.',
+  'rec.deleteBody':
+    'It disappears from the playback for everyone, and its file is removed from this server. This cannot be undone.',
+  'rec.keptRemote':
+    'Removed from the playback. The video file was kept: it is stored outside this server (e.g. Tencent Cloud VOD; delete it there if needed) or another recording uses it.',
   'nav.calendar': 'Calendar',
   'nav.password': 'Password',
   'dash.scheduled': 'Scheduled',
@@ -338,14 +343,16 @@ export const en = {
   'pwd.done': 'Password changed.',
   'reset.link': 'Forgot password? Enter your reset code',
   'reset.title': 'Reset your password',
-  'reset.intro': 'Ask whoever runs the server for a reset code (npm run reset-password <your id>). A code works once, for 30 minutes.',
+  'reset.intro':
+    'Ask whoever runs the server for a reset code (npm run reset-password <your id>). A code works once, for 30 minutes.',
   'reset.code': 'Reset code',
   'reset.submit': 'Set new password',
   'reset.done': 'Your password was changed. You can log in now.',
   // class list, attendance matrix, invites (issue 8)
   'nav.students': 'Students',
   'classList.title': 'Students',
-  'classList.intro': 'Your class list: add students by account ID or import a CSV. The attendance below covers them and anyone who joined your classes.',
+  'classList.intro':
+    'Your class list: add students by account ID or import a CSV. The attendance below covers them and anyone who joined your classes.',
   'classList.student': 'Student',
   'classList.addLabel': 'Student account ID',
   'classList.add': 'Add',
@@ -354,7 +361,8 @@ export const en = {
   'classList.empty': 'No student on your list yet.',
   'classList.listTitle': 'Class list ({n})',
   'classList.importTitle': 'Import a CSV',
-  'classList.importHint': 'One ID per line, or a column named id or uid (header optional). At most 1000 lines and 100 kB.',
+  'classList.importHint':
+    'One ID per line, or a column named id or uid (header optional). At most 1000 lines and 100 kB.',
   'classList.importFile': 'CSV file',
   'classList.import': 'Import',
   'classList.tooLarge': 'The file is larger than 100 kB.',
@@ -409,10 +417,12 @@ export const en = {
   'classPage.created': 'Planned since {time}',
   'classPage.began': 'Began {time}',
   'classPage.ended': 'Ended {time}',
-  'classPage.joinDraft': 'The class has not started yet. When it starts, join it in the classroom app with room number {roomnum}.',
+  'classPage.joinDraft':
+    'The class has not started yet. When it starts, join it in the classroom app with room number {roomnum}.',
   'classPage.joinLive': 'The class is on now: open the classroom app and join room {roomnum}.',
   'classPage.watch': 'Watch the replay',
-  'classPage.noReplay': 'The class has ended. Its replay is not available to you yet: your teacher shares it with the students who attended.',
+  'classPage.noReplay':
+    'The class has ended. Its replay is not available to you yet: your teacher shares it with the students who attended.',
   'classPage.notFound': 'This course does not exist.',
   'classPage.back': 'Your replays',
 } as const;

@@ -175,7 +175,8 @@ export const zhCN: Messages = {
   'upload.networkError': '上传中断，请重试。',
 
   'library.title': '课件库',
-  'library.intro': '您的所有文件都在这里，可用于任何一节课：包括保存在课件库的文件和上传到各课程的文件。在课程页面中用“从课件库添加”把它们加入课程。',
+  'library.intro':
+    '您的所有文件都在这里，可用于任何一节课：包括保存在课件库的文件和上传到各课程的文件。在课程页面中用“从课件库添加”把它们加入课程。',
 
   'playback.title': '回放',
   'playback.titleOf': '回放：{title}',
@@ -307,7 +308,8 @@ export const zhCN: Messages = {
   'rec.delete': '删除',
   'rec.deleteTitle': '删除此录制？',
   'rec.deleteBody': '所有人都将无法在回放中看到它，本服务器上的文件也会被删除。此操作无法撤销。',
-  'rec.keptRemote': '已从回放中移除。视频文件已保留：它存储在本服务器之外（例如腾讯云点播，如需删除请在那里操作），或仍被其他录制使用。',
+  'rec.keptRemote':
+    '已从回放中移除。视频文件已保留：它存储在本服务器之外（例如腾讯云点播，如需删除请在那里操作），或仍被其他录制使用。',
   'nav.calendar': '日历',
   'nav.password': '密码',
   'dash.scheduled': '已排课',

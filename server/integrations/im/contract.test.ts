@@ -57,11 +57,21 @@ const setups: ProviderSetup[] = [
       const { db } = createTestDb();
       fake.reset();
       const im = createTencentIm(
-        { apiBase: fake.url, sdkappid: SDKAPPID, admin: ADMIN, signer: createUserSigSigner(SDKAPPID, KEY, 86400), timeoutMs: 1000 },
+        {
+          apiBase: fake.url,
+          sdkappid: SDKAPPID,
+          admin: ADMIN,
+          signer: createUserSigSigner(SDKAPPID, KEY, 86400),
+          timeoutMs: 1000,
+        },
         createMessageLog(db),
         createLogger('silent'),
       );
-      return { im, breakIt: () => fake.fail({ errorCode: 10002, errorInfo: 'internal error' }), done: () => db.$client.close() };
+      return {
+        im,
+        breakIt: () => fake.fail({ errorCode: 10002, errorInfo: 'internal error' }),
+        done: () => db.$client.close(),
+      };
     },
   },
 ];
@@ -132,7 +142,9 @@ describe.each(setups)('IM provider contract: $name', (setup) => {
     const all = await h.im.groupMessages(g, 1, 45);
     expect(all.complete).toBe(true);
     expect(all.messages.map((m) => m.msgSeq)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
-    expect(all.messages.map((m) => (dataOf(m) as { i: number }).i)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    expect(all.messages.map((m) => (dataOf(m) as { i: number }).i)).toEqual(
+      Array.from({ length: 45 }, (_, i) => i + 1),
+    );
 
     const mid = await h.im.groupMessages(g, 10, 33);
     expect(mid.messages.map((m) => m.msgSeq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 10));

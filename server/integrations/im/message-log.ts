@@ -23,7 +23,14 @@ export function createMessageLog(db: Db) {
     async mirror(groupId: string, m: GroupMessage, random: number): Promise<void> {
       await db
         .insert(imMessages)
-        .values({ groupId, msgSeq: m.msgSeq, msgTime: m.msgTime, fromAccount: m.fromAccount, random, msgBody: JSON.stringify(m.msgBody) })
+        .values({
+          groupId,
+          msgSeq: m.msgSeq,
+          msgTime: m.msgTime,
+          fromAccount: m.fromAccount,
+          random,
+          msgBody: JSON.stringify(m.msgBody),
+        })
         .onConflictDoNothing();
     },
     async range(groupId: string, fromSeq: number, toSeq: number): Promise<GroupMessage[]> {

@@ -52,7 +52,13 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
   let ctx: ReturnType<typeof createTestCtx>;
   beforeAll(async () => {
     fake = await startFakeImServer({ sdkappid: SDKAPPID, admin: ADMIN, key: KEY });
-    ctx = createTestCtx({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: KEY, IM_API_BASE: fake.url, SDKAPPID: String(SDKAPPID), IM_ADMIN: ADMIN });
+    ctx = createTestCtx({
+      IM_PROVIDER: 'tencent',
+      IM_SECRET_KEY: KEY,
+      IM_API_BASE: fake.url,
+      SDKAPPID: String(SDKAPPID),
+      IM_ADMIN: ADMIN,
+    });
     s = await startLegacyTestServer(ctx);
   });
   afterAll(async () => {
@@ -66,9 +72,19 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
     const stu1 = await signUp(s, 'stu1', 0);
     const stu2 = await signUp(s, 'stu2', 0);
     // Login UserSigs are signed with IM_SECRET_KEY for the user: the clients log into the same Tencent app.
-    expect(verifyUserSig(teacher.userSig, { key: KEY, sdkappid: SDKAPPID, identifier: 'teacher1', nowS: Math.floor(Date.now() / 1000) })).toBe(true);
+    expect(
+      verifyUserSig(teacher.userSig, {
+        key: KEY,
+        sdkappid: SDKAPPID,
+        identifier: 'teacher1',
+        nowS: Math.floor(Date.now() / 1000),
+      }),
+    ).toBe(true);
 
-    const created = await s.call<{ roomnum: number; groupid: string }>('live/create', { token: teacher.token, title: 'physics' });
+    const created = await s.call<{ roomnum: number; groupid: string }>('live/create', {
+      token: teacher.token,
+      title: 'physics',
+    });
     const { roomnum, groupid } = created.data!;
     // Clients chatted in the group before the course started: Tencent's seqs differ from any local numbering.
     for (let i = 0; i < 3; i++) fake.inject(groupid, { from: 'stu1', data: `early ${i}` });
@@ -92,7 +108,9 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
 
     // Entering needs its 1003 message: refused → 10103 and stu2 is not in the room.
     fake.fail({ errorCode: 10002, command: 'send_group_msg', times: 1 });
-    expect((await s.call('live/reportmemid', { token: stu2.token, roomnum: String(roomnum), operate: 0 })).errorCode).toBe(10103);
+    expect(
+      (await s.call('live/reportmemid', { token: stu2.token, roomnum: String(roomnum), operate: 0 })).errorCode,
+    ).toBe(10103);
     expect(await memberIds(s, teacher.token, roomnum)).toEqual(['teacher1', 'stu1']);
 
     // Ending needs its 1002 message: a broken gateway → 10103 and the course stays live.
@@ -103,7 +121,12 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
     expect((await s.call('live/exitroom', { token: teacher.token, roomnum })).errorCode).toBe(0);
     const ended = msgs().at(-1)!;
     expect(dataOf(ended)).toMatchObject({ type: 1002, timestamp: TS, value: { uid: 'teacher1' } });
-    expect(await room(s, stu1.token, roomnum)).toMatchObject({ state: 2, begin_imseq: 4, end_imseq: ended.MsgSeq, memsize: 0 });
+    expect(await room(s, stu1.token, roomnum)).toMatchObject({
+      state: 2,
+      begin_imseq: 4,
+      end_imseq: ended.MsgSeq,
+      memsize: 0,
+    });
     expect(ended.MsgSeq).toBe(6);
 
     // Every REST call passed the fake's checks (the forced failures come after them, as a backend fault would).
@@ -115,9 +138,13 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
     expect(fake.requests.filter((r) => r.errorCode === 0)).toHaveLength(3);
 
     // Our own log mirrors exactly what Tencent acknowledged from us (not the clients' chat).
-    const mirrored = ctx.db.$client.prepare('SELECT msg_seq FROM im_messages WHERE group_id = ? ORDER BY msg_seq').all(groupid);
+    const mirrored = ctx.db.$client
+      .prepare('SELECT msg_seq FROM im_messages WHERE group_id = ? ORDER BY msg_seq')
+      .all(groupid);
     expect(mirrored).toEqual([{ msg_seq: 4 }, { msg_seq: 5 }, { msg_seq: 6 }]);
-    const events = ctx.db.$client.prepare('SELECT kind, uid FROM course_events WHERE roomnum = ? ORDER BY id').all(roomnum);
+    const events = ctx.db.$client
+      .prepare('SELECT kind, uid FROM course_events WHERE roomnum = ? ORDER BY id')
+      .all(roomnum);
     expect(events.filter((e) => (e as { uid: string }).uid === 'stu2')).toEqual([]);
   });
 });
@@ -135,12 +162,20 @@ describe('IM_PROVIDER=tencent with Tencent unreachable', () => {
 
   it('answers 10103 to startcourse and changes nothing', async () => {
     const teacher = await signUp(s, 'teacher1', 1);
-    const { roomnum } = (await s.call<{ roomnum: number }>('live/create', { token: teacher.token, title: 'offline' })).data!;
+    const { roomnum } = (await s.call<{ roomnum: number }>('live/create', { token: teacher.token, title: 'offline' }))
+      .data!;
     const r = await s.call('live/startcourse', { token: teacher.token, roomnum });
     expect(r).toEqual({ errorCode: 10103, errorInfo: expect.any(String) });
-    expect(await room(s, teacher.token, roomnum)).toMatchObject({ state: 0, begin_time: 0, begin_imseq: 0, memsize: 0 });
+    expect(await room(s, teacher.token, roomnum)).toMatchObject({
+      state: 0,
+      begin_time: 0,
+      begin_imseq: 0,
+      memsize: 0,
+    });
     expect(await memberIds(s, teacher.token, roomnum)).toEqual([]);
-    expect(ctx.db.$client.prepare('SELECT kind FROM course_events WHERE roomnum = ?').all(roomnum)).toEqual([{ kind: 'created' }]);
+    expect(ctx.db.$client.prepare('SELECT kind FROM course_events WHERE roomnum = ?').all(roomnum)).toEqual([
+      { kind: 'created' },
+    ]);
     expect(ctx.db.$client.prepare('SELECT count(*) AS n FROM im_messages').get()).toEqual({ n: 0 });
     // The server keeps answering.
     expect((await s.call('live/heartbeat', { token: teacher.token, roomnum })).errorCode).toBe(0);

@@ -24,7 +24,9 @@ let log: MessageLog;
 let gid = 0;
 const newGroup = () => `t${++gid}`;
 
-function provider(over: { signer?: UserSigSigner; admin?: string; sdkappid?: number; apiBase?: string; timeoutMs?: number } = {}): ImProvider {
+function provider(
+  over: { signer?: UserSigSigner; admin?: string; sdkappid?: number; apiBase?: string; timeoutMs?: number } = {},
+): ImProvider {
   return createTencentIm(
     {
       apiBase: over.apiBase ?? fake.url,
@@ -61,19 +63,28 @@ describe('tencent provider: requests as Tencent requires them', () => {
     for (let i = 0; i < 25; i++) fake.inject(g, { from: 'stu1', data: `chat ${i}` });
     await im.groupMessages(g, 1, 27);
 
-    expect(fake.requests.map((r) => r.command)).toEqual(['send_group_msg', 'send_group_msg', 'group_msg_get_simple', 'group_msg_get_simple']);
+    expect(fake.requests.map((r) => r.command)).toEqual([
+      'send_group_msg',
+      'send_group_msg',
+      'group_msg_get_simple',
+      'group_msg_get_simple',
+    ]);
     const now = Math.floor(Date.now() / 1000);
     for (const r of fake.requests) {
       expect(r.errorCode).toBe(0);
       expect(r.query).toMatchObject({ sdkappid: String(SDKAPPID), identifier: ADMIN, contenttype: 'json' });
       expect(r.query.random).toMatch(/^\d+$/);
       expect(u32(Number(r.query.random))).toBe(true);
-      expect(verifyUserSig(r.query.usersig!, { key: KEY, sdkappid: SDKAPPID, identifier: ADMIN, nowS: now })).toBe(true);
+      expect(verifyUserSig(r.query.usersig!, { key: KEY, sdkappid: SDKAPPID, identifier: ADMIN, nowS: now })).toBe(
+        true,
+      );
     }
     const [first, second] = fake.requests.map((r) => r.body as Record<string, unknown>);
     expect(first).toMatchObject({ GroupId: g, From_Account: 'teacher1' });
     expect(u32(first!.Random)).toBe(true);
-    expect(first!.MsgBody).toEqual([{ MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify({ type: 1001, value: { uid: 'teacher1' } }) } }]);
+    expect(first!.MsgBody).toEqual([
+      { MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify({ type: 1001, value: { uid: 'teacher1' } }) } },
+    ]);
     expect(second).not.toHaveProperty('From_Account');
     expect(first!.Random).not.toBe(second!.Random);
     // History is read newest first, from the top of the range, then below the smallest seq returned.
@@ -88,7 +99,11 @@ describe('tencent provider: requests as Tencent requires them', () => {
     const cases: [string, ImProvider, number][] = [
       ['wrong key', provider({ signer: createUserSigSigner(SDKAPPID, 'not-the-key', 86400) }), 70009],
       ['sig of another sdkappid', provider({ signer: createUserSigSigner(1400000001, KEY, 86400) }), 70014],
-      ['wrong sdkappid in the URL', provider({ sdkappid: 1400000001, signer: createUserSigSigner(1400000001, KEY, 86400) }), 60006],
+      [
+        'wrong sdkappid in the URL',
+        provider({ sdkappid: 1400000001, signer: createUserSigSigner(1400000001, KEY, 86400) }),
+        60006,
+      ],
       ['not the admin', provider({ admin: 'teacher1' }), 60010],
       ['expired sig', provider({ signer: createUserSigSigner(SDKAPPID, KEY, 0) }), 70001],
       ['garbage sig', provider({ signer: { sign: () => 'not-a-sig' } }), 70003],
@@ -107,7 +122,14 @@ describe('tencent provider: requests as Tencent requires them', () => {
   it('refuses malformed requests the way Tencent does', async () => {
     const sig = createUserSigSigner(SDKAPPID, KEY, 86400).sign(ADMIN);
     const post = async (query: Record<string, string>, body: unknown) => {
-      const qs = new URLSearchParams({ sdkappid: String(SDKAPPID), identifier: ADMIN, usersig: sig, random: '42', contenttype: 'json', ...query });
+      const qs = new URLSearchParams({
+        sdkappid: String(SDKAPPID),
+        identifier: ADMIN,
+        usersig: sig,
+        random: '42',
+        contenttype: 'json',
+        ...query,
+      });
       const res = await fetch(`${fake.url}/v4/group_open_http_svc/send_group_msg?${qs}`, {
         method: 'POST',
         body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -115,16 +137,29 @@ describe('tencent provider: requests as Tencent requires them', () => {
       return (await res.json()) as { ActionStatus: string; ErrorCode: number };
     };
     const elem = [{ MsgType: 'TIMCustomElem', MsgContent: { Data: '{}' } }];
-    expect(await post({ random: '4294967296' }, { GroupId: 'x', Random: 1, MsgBody: elem })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    expect(await post({ random: '4294967296' }, { GroupId: 'x', Random: 1, MsgBody: elem })).toMatchObject({
+      ActionStatus: 'FAIL',
+      ErrorCode: 10004,
+    });
     expect((await post({ contenttype: 'xml' }, { GroupId: 'x', Random: 1, MsgBody: elem })).ErrorCode).toBe(10004);
     expect((await post({}, '{not json')).ErrorCode).toBe(60003);
     expect((await post({}, { Random: 1, MsgBody: elem })).ErrorCode).toBe(10015);
     expect((await post({}, { GroupId: 'x'.repeat(49), Random: 1, MsgBody: elem })).ErrorCode).toBe(10015);
     expect((await post({}, { GroupId: 'x', Random: -1, MsgBody: elem })).ErrorCode).toBe(10004);
     expect((await post({}, { GroupId: 'x', Random: 1, MsgBody: [] })).ErrorCode).toBe(10004);
-    expect((await post({}, { GroupId: 'x', Random: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] })).ErrorCode).toBe(10004);
-    expect((await post({}, { GroupId: 'x', Random: 1, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: {} } }] })).ErrorCode).toBe(10004);
-    expect(await post({}, { GroupId: 'x', Random: 1, MsgBody: elem })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, MsgSeq: 1 });
+    expect(
+      (await post({}, { GroupId: 'x', Random: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] }))
+        .ErrorCode,
+    ).toBe(10004);
+    expect(
+      (await post({}, { GroupId: 'x', Random: 1, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: {} } }] }))
+        .ErrorCode,
+    ).toBe(10004);
+    expect(await post({}, { GroupId: 'x', Random: 1, MsgBody: elem })).toMatchObject({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      MsgSeq: 1,
+    });
   });
 });
 
@@ -138,7 +173,9 @@ describe('tencent provider: our own message log', () => {
     const stored = fake.groups.get(g)![1]!;
     const mine = await log.range(g, 1, 10);
     expect(mine).toEqual([{ msgSeq: 2, msgTime: stored.MsgTimeStamp, fromAccount: 't', msgBody: stored.MsgBody }]);
-    const row = db.$client.prepare('SELECT random FROM im_messages WHERE group_id = ? AND msg_seq = 2').get(g) as { random: number };
+    const row = db.$client.prepare('SELECT random FROM im_messages WHERE group_id = ? AND msg_seq = 2').get(g) as {
+      random: number;
+    };
     expect(row.random).toBe(stored.MsgRandom);
   });
 
@@ -178,13 +215,17 @@ describe('tencent provider: AVChatRoom (no history) and failures', () => {
       expect(h.complete).toBe(false);
       expect(h.note).toMatch(/history/i);
       expect(h.messages.map((m) => m.msgSeq)).toEqual([1, 2, 3, 4]);
-      expect(h.messages.map((m) => (JSON.parse(String(m.msgBody[0]!.MsgContent.Data)) as { type: number }).type)).toEqual(types);
+      expect(
+        h.messages.map((m) => (JSON.parse(String(m.msgBody[0]!.MsgContent.Data)) as { type: number }).type),
+      ).toEqual(types);
     });
   }
 
   it('rejects on a Tencent error, naming its code', async () => {
     fake.fail({ errorCode: 10002, errorInfo: 'internal error', times: 1 });
-    const err = await provider().sendGroupCustom(newGroup(), { type: 1001 }).catch((e: unknown) => e);
+    const err = await provider()
+      .sendGroupCustom(newGroup(), { type: 1001 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImError);
     expect((err as ImError).errorCode).toBe(10002);
     expect((err as ImError).message).toContain('10002');
@@ -206,7 +247,9 @@ describe('tencent provider: AVChatRoom (no history) and failures', () => {
   it('rejects when Tencent is unreachable', async () => {
     const down = await startFakeImServer({ sdkappid: SDKAPPID, admin: ADMIN, key: KEY });
     await down.close();
-    await expect(provider({ apiBase: down.url }).sendGroupCustom(newGroup(), { type: 1001 })).rejects.toThrow(/network error/);
+    await expect(provider({ apiBase: down.url }).sendGroupCustom(newGroup(), { type: 1001 })).rejects.toThrow(
+      /network error/,
+    );
   });
 
   it('history failing midway keeps what was read, marks it incomplete', async () => {

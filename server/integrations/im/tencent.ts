@@ -88,12 +88,17 @@ export function createTencentIm(cfg: TencentImConfig, log: MessageLog, logger: L
       let cursor = toSeq;
       try {
         while (cursor >= fromSeq) {
-          const r = await call('group_msg_get_simple', { GroupId: groupId, ReqMsgNumber: HISTORY_PAGE, ReqMsgSeq: cursor });
+          const r = await call('group_msg_get_simple', {
+            GroupId: groupId,
+            ReqMsgNumber: HISTORY_PAGE,
+            ReqMsgSeq: cursor,
+          });
           const list = Array.isArray(r.RspMsgList) ? (r.RspMsgList as Record<string, unknown>[]) : [];
           if (list.length === 0) {
             if (cursor > fromSeq) {
               complete = false;
-              note = 'IM history returned nothing for part of the range (expired, or a group type that keeps no history)';
+              note =
+                'IM history returned nothing for part of the range (expired, or a group type that keeps no history)';
             }
             break;
           }

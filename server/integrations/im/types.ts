@@ -40,7 +40,11 @@ export interface GroupHistory {
 export interface ImProvider {
   readonly name: 'local' | 'tencent';
   /** Sends TIMCustomElem with `Data` = JSON of `data`. Rejects (any error) when the message was not accepted. */
-  sendGroupCustom(groupId: string, data: Record<string, unknown>, opts?: { fromAccount?: string }): Promise<SentMessage>;
+  sendGroupCustom(
+    groupId: string,
+    data: Record<string, unknown>,
+    opts?: { fromAccount?: string },
+  ): Promise<SentMessage>;
   /** Messages of a group with `fromSeq <= MsgSeq <= toSeq`, ascending. */
   groupMessages(groupId: string, fromSeq: number, toSeq: number): Promise<GroupHistory>;
 }

@@ -56,8 +56,13 @@ describe.each(providers)('storage contract: %s', (name, start) => {
 
   it('putObject → stat → public read', async () => {
     const body = Buffer.from(JSON.stringify({ hello: '世界' }));
-    await h.storage.putObject('playback/10001/0123456789abcdef0123456789abcdef/index.json', body, { contentType: 'application/json' });
-    expect(await h.storage.stat('playback/10001/0123456789abcdef0123456789abcdef/index.json')).toEqual({ size: body.length, contentType: 'application/json' });
+    await h.storage.putObject('playback/10001/0123456789abcdef0123456789abcdef/index.json', body, {
+      contentType: 'application/json',
+    });
+    expect(await h.storage.stat('playback/10001/0123456789abcdef0123456789abcdef/index.json')).toEqual({
+      size: body.length,
+      contentType: 'application/json',
+    });
     const url = h.storage.publicUrl('playback/10001/0123456789abcdef0123456789abcdef/index.json');
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -123,8 +128,16 @@ describe.each(providers)('storage contract: %s', (name, start) => {
 
     it('putObject surfaces a COS refusal (wrong key) as an error', async () => {
       const { createCosStorage } = await import('./cos');
-      const wrong = createCosStorage({ secretId: SECRET_ID, secretKey: 'wrong', bucket: 'edu-1250000000', region: 'ap-guangzhou', endpoint: h.fake!.endpoint });
-      await expect(wrong.putObject('x/y.json', Buffer.from('{}'), { contentType: 'application/json' })).rejects.toThrow(/SignatureDoesNotMatch|403/);
+      const wrong = createCosStorage({
+        secretId: SECRET_ID,
+        secretKey: 'wrong',
+        bucket: 'edu-1250000000',
+        region: 'ap-guangzhou',
+        endpoint: h.fake!.endpoint,
+      });
+      await expect(wrong.putObject('x/y.json', Buffer.from('{}'), { contentType: 'application/json' })).rejects.toThrow(
+        /SignatureDoesNotMatch|403/,
+      );
     });
   }
 });

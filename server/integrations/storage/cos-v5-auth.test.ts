@@ -24,7 +24,10 @@ function independent(method: string, pathname: string, params: string, headers: 
   return createHmac('sha1', signKey).update(sts).digest('hex');
 }
 
-function request(auth: string, over: Partial<V5Request> & { host?: string; extraHeaders?: Record<string, string> } = {}): V5Request {
+function request(
+  auth: string,
+  over: Partial<V5Request> & { host?: string; extraHeaders?: Record<string, string> } = {},
+): V5Request {
   return {
     method: over.method ?? 'PUT',
     pathname: over.pathname ?? '/uploads/v1.mp4',
@@ -36,12 +39,33 @@ function request(auth: string, over: Partial<V5Request> & { host?: string; extra
 describe('COS v5 signature', () => {
   it('matches the worked examples and an independent computation', () => {
     expect(createHmac('sha1', KEY).update(KT).digest('hex')).toBe('591e57b4b4d923aa9f92b627120a29887268d223');
-    const mine = signV5({ secretId: ID, secretKey: KEY, method: 'PUT', pathname: '/uploads/v1.mp4', headers: { Host: HOST }, keyTime: KT });
+    const mine = signV5({
+      secretId: ID,
+      secretKey: KEY,
+      method: 'PUT',
+      pathname: '/uploads/v1.mp4',
+      headers: { Host: HOST },
+      keyTime: KT,
+    });
     expect(sigOf(mine)).toBe('6f99dfc7bfa83af2f180ab1e88d3de0d6d2f057f');
     expect(sigOf(mine)).toBe(independent('put', '/uploads/v1.mp4', '', `host=${HOST}`));
-    const sdk = COS.getAuthorization({ SecretId: ID, SecretKey: KEY, Method: 'PUT', Key: 'uploads/v1.mp4', Headers: { Host: HOST }, KeyTime: KT });
+    const sdk = COS.getAuthorization({
+      SecretId: ID,
+      SecretKey: KEY,
+      Method: 'PUT',
+      Key: 'uploads/v1.mp4',
+      Headers: { Host: HOST },
+      KeyTime: KT,
+    });
     expect(sdk).toBe(mine);
-    const withPort = signV5({ secretId: ID, secretKey: KEY, method: 'PUT', pathname: '/uploads/v1.mp4', headers: { Host: '127.0.0.1:9000' }, keyTime: KT });
+    const withPort = signV5({
+      secretId: ID,
+      secretKey: KEY,
+      method: 'PUT',
+      pathname: '/uploads/v1.mp4',
+      headers: { Host: '127.0.0.1:9000' },
+      keyTime: KT,
+    });
     expect(sigOf(withPort)).toBe('8147956f180e2d3729e804d2008e8df839f2ada2');
   });
 
@@ -58,19 +82,41 @@ describe('COS v5 signature', () => {
     const sdk = COS.getAuthorization(opts);
     expect(sigOf(sdk)).toBe('c6e923fd85863bc7b49b5814017d0c4f84feae44');
     expect(sdk).toContain('q-header-list=content-type;host&q-url-param-list=x-cos-traffic-limit&');
-    const mine = signV5({ secretId: ID, secretKey: KEY, method: 'put', pathname: '/uploads/a b.mp4', query: opts.Query, headers: opts.Headers, keyTime: KT });
+    const mine = signV5({
+      secretId: ID,
+      secretKey: KEY,
+      method: 'put',
+      pathname: '/uploads/a b.mp4',
+      query: opts.Query,
+      headers: opts.Headers,
+      keyTime: KT,
+    });
     expect(mine).toBe(sdk);
-    expect(sigOf(mine)).toBe(independent('put', '/uploads/a b.mp4', 'x-cos-traffic-limit=819200', `content-type=video%2Fmp4&host=${HOST}`));
+    expect(sigOf(mine)).toBe(
+      independent('put', '/uploads/a b.mp4', 'x-cos-traffic-limit=819200', `content-type=video%2Fmp4&host=${HOST}`),
+    );
   });
 
   describe('verifyV5Request', () => {
-    const auth = COS.getAuthorization({ SecretId: ID, SecretKey: KEY, Method: 'PUT', Key: 'uploads/v1.mp4', Headers: { Host: HOST, 'Content-Type': 'video/mp4' }, KeyTime: KT });
+    const auth = COS.getAuthorization({
+      SecretId: ID,
+      SecretKey: KEY,
+      Method: 'PUT',
+      Key: 'uploads/v1.mp4',
+      Headers: { Host: HOST, 'Content-Type': 'video/mp4' },
+      KeyTime: KT,
+    });
     const verify = (r: V5Request, nowS = 1700000300, require?: string[]) =>
       verifyV5Request(r, { secretKeyOf: (id) => (id === ID ? KEY : undefined), nowS, requireSignedHeaders: require });
     const ok = request(auth, { extraHeaders: { 'content-type': 'video/mp4' } });
 
     it('accepts a good header authorization and the same fields in a presigned query', () => {
-      expect(verify(ok)).toMatchObject({ ok: true, secretId: ID, expiresAt: 1700000600, signedHeaders: ['content-type', 'host'] });
+      expect(verify(ok)).toMatchObject({
+        ok: true,
+        secretId: ID,
+        expiresAt: 1700000600,
+        signedHeaders: ['content-type', 'host'],
+      });
       const q = new URLSearchParams(auth);
       q.set('unsigned-extra', '1');
       expect(verify({ ...ok, headers: { host: HOST, 'content-type': 'video/mp4' }, query: q }).ok).toBe(true);
@@ -87,7 +133,12 @@ describe('COS v5 signature', () => {
         [ok, 1699990000],
         [{ ...ok, headers: { ...ok.headers, authorization: auth.replace(/q-signature=./, 'q-signature=0') } }],
         [{ ...ok, headers: { ...ok.headers, authorization: auth.replace('q-ak=AKIDEXAMPLE', 'q-ak=AKIDOTHER') } }],
-        [{ ...ok, headers: { ...ok.headers, authorization: auth.replace('q-sign-algorithm=sha1', 'q-sign-algorithm=md5') } }],
+        [
+          {
+            ...ok,
+            headers: { ...ok.headers, authorization: auth.replace('q-sign-algorithm=sha1', 'q-sign-algorithm=md5') },
+          },
+        ],
         [{ ...ok, headers: { ...ok.headers, authorization: auth.replace(/&q-key-time=[^&]+/, '') } }],
         [{ ...ok, headers: { host: HOST } }],
       ];
@@ -95,7 +146,13 @@ describe('COS v5 signature', () => {
     });
 
     it('can require the host header to be signed', () => {
-      const noHost = COS.getAuthorization({ SecretId: ID, SecretKey: KEY, Method: 'PUT', Key: 'uploads/v1.mp4', KeyTime: KT });
+      const noHost = COS.getAuthorization({
+        SecretId: ID,
+        SecretKey: KEY,
+        Method: 'PUT',
+        Key: 'uploads/v1.mp4',
+        KeyTime: KT,
+      });
       expect(verify(request(noHost)).ok).toBe(true);
       expect(verify(request(noHost), 1700000300, ['host'])).toMatchObject({ ok: false, code: 'AccessDenied' });
     });

@@ -42,7 +42,8 @@ export function cosEncode(s: string): string {
 /** `lower(enc(k))=enc(v)` pairs sorted by key, joined with &; and the sorted key list joined with ;. */
 function canonical(entries: [string, string][], keysEncoded = false): { text: string; names: string } {
   const pairs = entries
-    .map(([k, v]) => [keysEncoded ? k : cosEncode(k).toLowerCase(), cosEncode(v)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    .map(([k, v]) => [keysEncoded ? k : cosEncode(k).toLowerCase(), cosEncode(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { text: pairs.map(([k, v]) => `${k}=${v}`).join('&'), names: pairs.map(([k]) => k).join(';') };
 }
 
@@ -62,7 +63,14 @@ export interface V5SignInput {
   keyTime: string;
 }
 
-function signatureOf(secretKey: string, keyTime: string, method: string, pathname: string, params: string, headers: string): string {
+function signatureOf(
+  secretKey: string,
+  keyTime: string,
+  method: string,
+  pathname: string,
+  params: string,
+  headers: string,
+): string {
   const signKey = hmacSha1Hex(secretKey, keyTime);
   const httpString = `${method.toLowerCase()}\n${pathname}\n${params}\n${headers}\n`;
   const stringToSign = `sha1\n${keyTime}\n${sha1Hex(httpString)}\n`;
@@ -85,7 +93,15 @@ export function signV5(i: V5SignInput): string {
   ].join('&');
 }
 
-const AUTH_FIELDS = ['q-sign-algorithm', 'q-ak', 'q-sign-time', 'q-key-time', 'q-header-list', 'q-url-param-list', 'q-signature'] as const;
+const AUTH_FIELDS = [
+  'q-sign-algorithm',
+  'q-ak',
+  'q-sign-time',
+  'q-key-time',
+  'q-header-list',
+  'q-url-param-list',
+  'q-signature',
+] as const;
 type AuthField = (typeof AUTH_FIELDS)[number];
 const AUTH_FIELD_SET = new Set<string>(AUTH_FIELDS);
 
@@ -97,7 +113,12 @@ export interface V5Request {
   headers: IncomingHttpHeaders;
 }
 
-export type V5Failure = { ok: false; status: 403 | 400; code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'InvalidArgument'; message: string };
+export type V5Failure = {
+  ok: false;
+  status: 403 | 400;
+  code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'InvalidArgument';
+  message: string;
+};
 export type V5Result = { ok: true; secretId: string; expiresAt: number; signedHeaders: string[] } | V5Failure;
 
 export interface V5VerifyOptions {
@@ -198,7 +219,10 @@ export function verifyV5Request(req: V5Request, opts: V5VerifyOptions): V5Result
   const a = Buffer.from(got);
   const b = Buffer.from(expected);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    return fail('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided');
+    return fail(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided',
+    );
   }
   return { ok: true, secretId, expiresAt: Math.min(signTime[1], keyTime[1]), signedHeaders: headerNames };
 }

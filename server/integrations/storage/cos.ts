@@ -40,7 +40,12 @@ function storageError(op: string, e: unknown): StorageError {
 
 export function createCosStorage(cfg: CosStorageConfig): StorageProvider {
   const endpoint = cosEndpointOptions(cfg.endpoint);
-  const cos = new COS({ SecretId: cfg.secretId, SecretKey: cfg.secretKey, Timeout: cfg.timeoutMs ?? 60_000, ...endpoint });
+  const cos = new COS({
+    SecretId: cfg.secretId,
+    SecretKey: cfg.secretKey,
+    Timeout: cfg.timeoutMs ?? 60_000,
+    ...endpoint,
+  });
   const where = (key: string) => ({ Bucket: cfg.bucket, Region: cfg.region, Key: safeObjectKey(key) });
   return {
     name: 'tencent',
@@ -56,7 +61,13 @@ export function createCosStorage(cfg: CosStorageConfig): StorageProvider {
       const expires = checkExpires(opts.expiresS);
       const headers: Record<string, string> = opts.contentType ? { 'Content-Type': opts.contentType } : {};
       // Synchronous form: the URL carries the v5 authorization (host always signed, plus Content-Type when given).
-      const url = cos.getObjectUrl({ ...where(key), Method: 'PUT', Expires: expires, Sign: true, ...(opts.contentType ? { Headers: headers } : {}) });
+      const url = cos.getObjectUrl({
+        ...where(key),
+        Method: 'PUT',
+        Expires: expires,
+        Sign: true,
+        ...(opts.contentType ? { Headers: headers } : {}),
+      });
       return { url, method: 'PUT', headers };
     },
     publicUrl(key) {

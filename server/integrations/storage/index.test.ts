@@ -7,7 +7,10 @@ import { createLogger } from '../../logger';
 
 const build = (env: Record<string, string>) => {
   const { db, dir } = createTestDb();
-  return createServiceCtx(loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...env }), { db, log: createLogger('silent') });
+  return createServiceCtx(loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...env }), {
+    db,
+    log: createLogger('silent'),
+  });
 };
 
 describe('storage provider selection', () => {
@@ -18,9 +21,24 @@ describe('storage provider selection', () => {
 
   it('tencent needs TENCENT_SECRET_ID/KEY, COS_BUCKET and COS_REGION', () => {
     expect(() => build({ STORAGE_PROVIDER: 'tencent' })).toThrow(ConfigError);
-    expect(() => build({ STORAGE_PROVIDER: 'tencent', TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', COS_BUCKET: 'b-1250000000' })).toThrow(/COS_REGION/);
-    expect(() => build({ STORAGE_PROVIDER: 'tencent', COS_BUCKET: 'b-1250000000', COS_REGION: 'ap-guangzhou' })).toThrow(/TENCENT_SECRET_ID, TENCENT_SECRET_KEY/);
-    const ctx = build({ STORAGE_PROVIDER: 'tencent', TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', COS_BUCKET: 'b-1250000000', COS_REGION: 'ap-guangzhou' });
+    expect(() =>
+      build({
+        STORAGE_PROVIDER: 'tencent',
+        TENCENT_SECRET_ID: 'id',
+        TENCENT_SECRET_KEY: 'k',
+        COS_BUCKET: 'b-1250000000',
+      }),
+    ).toThrow(/COS_REGION/);
+    expect(() =>
+      build({ STORAGE_PROVIDER: 'tencent', COS_BUCKET: 'b-1250000000', COS_REGION: 'ap-guangzhou' }),
+    ).toThrow(/TENCENT_SECRET_ID, TENCENT_SECRET_KEY/);
+    const ctx = build({
+      STORAGE_PROVIDER: 'tencent',
+      TENCENT_SECRET_ID: 'id',
+      TENCENT_SECRET_KEY: 'k',
+      COS_BUCKET: 'b-1250000000',
+      COS_REGION: 'ap-guangzhou',
+    });
     expect(ctx.storage.name).toBe('tencent');
     expect(ctx.storage.publicUrl('a/b c.pdf')).toBe('https://b-1250000000.cos.ap-guangzhou.myqcloud.com/a/b%20c.pdf');
   });
@@ -30,7 +48,9 @@ describe('storage provider selection', () => {
     expect(ctx.cloud.isDev).toBe(true);
     const p = ctx.storage.presignPut('x/y.pdf', { expiresS: 60 });
     expect(ctx.cloud.secretId).toMatch(/^AKIDLOCAL[0-9A-F]{24}$/);
-    expect(p.url.startsWith(`https://class.example/storage/x/y.pdf?q-sign-algorithm=sha1&q-ak=${ctx.cloud.secretId}&`)).toBe(true);
+    expect(
+      p.url.startsWith(`https://class.example/storage/x/y.pdf?q-sign-algorithm=sha1&q-ak=${ctx.cloud.secretId}&`),
+    ).toBe(true);
     expect(p.url).toContain('q-header-list=host&');
     expect(ctx.storage.publicUrl('x/y.pdf')).toBe('https://class.example/storage/x/y.pdf');
   });

@@ -18,9 +18,16 @@ export { safeObjectKey } from './keys';
 export function createStorage(env: Env, db: Db, clock: Clock, cloud: CloudCredentials): StorageProvider {
   const provider = env.STORAGE_PROVIDER ?? 'local';
   if (provider === 'local') {
-    return createLocalStorage({ files: createLocalFiles(env.STORAGE_DIR, db, clock), publicBaseUrl: publicBaseUrl(env), cloud, clock });
+    return createLocalStorage({
+      files: createLocalFiles(env.STORAGE_DIR, db, clock),
+      publicBaseUrl: publicBaseUrl(env),
+      cloud,
+      clock,
+    });
   }
-  const missing = (['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'COS_BUCKET', 'COS_REGION'] as const).filter((k) => !env[k]);
+  const missing = (['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'COS_BUCKET', 'COS_REGION'] as const).filter(
+    (k) => !env[k],
+  );
   if (missing.length > 0) {
     throw new ConfigError(`STORAGE_PROVIDER=tencent needs ${missing.join(', ')}; refusing to start.`);
   }

@@ -19,7 +19,9 @@ export const SERVER_KEY_PREFIX = { PLAYBACK: 'playback/', UPLOADS: 'uploads/', D
 export const CLIENT_KEY_PREFIX = { USERS: 'users/', COURSES: 'courses/' } as const;
 
 /** Top-level folders the server creates at start (local storage), so no object can claim their names first. */
-export const RESERVED_FOLDERS = [...Object.values(SERVER_KEY_PREFIX), ...Object.values(CLIENT_KEY_PREFIX)].map((p) => p.slice(0, -1));
+export const RESERVED_FOLDERS = [...Object.values(SERVER_KEY_PREFIX), ...Object.values(CLIENT_KEY_PREFIX)].map((p) =>
+  p.slice(0, -1),
+);
 
 /**
  * Whether a key lies under a server-managed prefix or is one of those folder names itself (`uploads` would block
@@ -59,7 +61,8 @@ function problemOf(k: string): string | null {
 /** Returns `raw` if it is a safe object key; throws AppError BAD_INPUT naming the problem otherwise. */
 export function safeObjectKey(raw: unknown): string {
   if (typeof raw !== 'string') throw new AppError('BAD_INPUT', 'key: must be a string');
-  if (Buffer.byteLength(raw, 'utf8') > MAX_KEY_BYTES) throw new AppError('BAD_INPUT', `key: at most ${MAX_KEY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_KEY_BYTES)
+    throw new AppError('BAD_INPUT', `key: at most ${MAX_KEY_BYTES} bytes`);
   if (LONE_SURROGATE.test(raw)) throw new AppError('BAD_INPUT', 'key: not valid Unicode');
   let form = raw;
   // Check the key and each successive percent-decoding of it (bounded), so encoded traversal never slips through.

@@ -60,7 +60,11 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
    * Streams `source` to a temp file (refusing more than `maxBytes` with TOO_LARGE), then renames it over the key's
    * file and records the object. Nothing is left behind on failure.
    */
-  async function write(key: string, source: Buffer | AsyncIterable<Buffer>, opts: { contentType: string; maxBytes?: number; contentMd5Base64?: string }): Promise<WrittenObject> {
+  async function write(
+    key: string,
+    source: Buffer | AsyncIterable<Buffer>,
+    opts: { contentType: string; maxBytes?: number; contentMd5Base64?: string },
+  ): Promise<WrittenObject> {
     const dest = pathOf(key);
     const tmpDir = path.join(root, TMP);
     await fs.mkdir(tmpDir, { recursive: true });
@@ -73,7 +77,8 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
         const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(source) ? [source] : source;
         for await (const chunk of chunks) {
           size += chunk.length;
-          if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new AppError('TOO_LARGE', `object larger than ${opts.maxBytes} bytes`);
+          if (opts.maxBytes !== undefined && size > opts.maxBytes)
+            throw new AppError('TOO_LARGE', `object larger than ${opts.maxBytes} bytes`);
           hash.update(chunk);
           await fh.write(chunk);
         }
@@ -105,11 +110,16 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
     await db
       .insert(storedObjects)
       .values({ key, size, mime, createdAt: now })
-      .onConflictDoUpdate({ target: storedObjects.key, set: { size: sql`excluded.size`, mime: sql`excluded.mime`, createdAt: sql`excluded.created_at` } });
+      .onConflictDoUpdate({
+        target: storedObjects.key,
+        set: { size: sql`excluded.size`, mime: sql`excluded.mime`, createdAt: sql`excluded.created_at` },
+      });
   }
 
   /** Size, type, mtime of a stored file, or null when there is none. */
-  async function stat(key: string): Promise<{ path: string; size: number; contentType: string; mtimeMs: number } | null> {
+  async function stat(
+    key: string,
+  ): Promise<{ path: string; size: number; contentType: string; mtimeMs: number } | null> {
     const p = pathOf(key);
     let st;
     try {
@@ -119,7 +129,10 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
       return null;
     }
     if (!st.isFile()) return null;
-    const row = await db.query.storedObjects.findFirst({ columns: { mime: true }, where: (o, { eq }) => eq(o.key, key) });
+    const row = await db.query.storedObjects.findFirst({
+      columns: { mime: true },
+      where: (o, { eq }) => eq(o.key, key),
+    });
     return { path: p, size: st.size, contentType: row?.mime || contentTypeOf(key), mtimeMs: st.mtimeMs };
   }
 

@@ -68,5 +68,9 @@ export function normalizeContentType(v: string | undefined): string | null {
   if (v === undefined) return null;
   const t = v.trim();
   if (t.length === 0 || t.length > 200) return null;
-  return /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/.test(t) ? t : null;
+  return /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/.test(
+    t,
+  )
+    ? t
+    : null;
 }

@@ -10,12 +10,14 @@ import { keyOfStoredRef, publicUrlOf, requestBaseUrl, storedRefOfKey, storedRefO
 describe('stored references', () => {
   const ctx = createTestCtx({ PUBLIC_BASE_URL: 'https://class.example' });
 
-  it('turns URLs of this server\'s storage into keys and keeps every other URL as sent', () => {
+  it("turns URLs of this server's storage into keys and keeps every other URL as sent", () => {
     const ref = (url: string, base?: string) => storedRefOfUrl(ctx.storage, ctx.env, url, base);
     expect(ref('https://class.example/storage/uploads/t1/a.pdf')).toBe('storage:uploads/t1/a.pdf');
     expect(ref('https://class.example/storage/courseware/%E6%95%B0%E5%AD%A6.pdf')).toBe('storage:courseware/数学.pdf');
     // The base the client was answered at counts too (a URL handed out on another host/port, sent back).
-    expect(ref('http://10.0.0.5:8080/storage/uploads/t1/a.pdf', 'http://10.0.0.5:8080')).toBe('storage:uploads/t1/a.pdf');
+    expect(ref('http://10.0.0.5:8080/storage/uploads/t1/a.pdf', 'http://10.0.0.5:8080')).toBe(
+      'storage:uploads/t1/a.pdf',
+    );
     for (const external of [
       'http://10.0.0.5:8080/storage/uploads/t1/a.pdf', // a host we were not reached at
       'https://cdn.example/storage/uploads/t1/a.pdf',
@@ -33,16 +35,30 @@ describe('stored references', () => {
 
   it('builds URLs at the given base (local) and leaves external URLs alone', () => {
     expect(publicUrlOf(ctx.storage, storedRefOfKey('a b/c.pdf'))).toBe('https://class.example/storage/a%20b/c.pdf');
-    expect(publicUrlOf(ctx.storage, 'storage:a.pdf', 'http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000/storage/a.pdf');
-    expect(publicUrlOf(ctx.storage, 'http://vod.example/x.mp4', 'http://127.0.0.1:4000')).toBe('http://vod.example/x.mp4');
+    expect(publicUrlOf(ctx.storage, 'storage:a.pdf', 'http://127.0.0.1:4000')).toBe(
+      'http://127.0.0.1:4000/storage/a.pdf',
+    );
+    expect(publicUrlOf(ctx.storage, 'http://vod.example/x.mp4', 'http://127.0.0.1:4000')).toBe(
+      'http://vod.example/x.mp4',
+    );
     expect(publicUrlOf(ctx.storage, '')).toBe('');
     expect(keyOfStoredRef('http://x/storage/a')).toBeNull();
   });
 
   it('COS: the bucket URL whatever the request base', () => {
-    const cos = createTestCtx({ STORAGE_PROVIDER: 'tencent', TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', COS_BUCKET: 'b-1250000000', COS_REGION: 'ap-guangzhou' });
-    expect(publicUrlOf(cos.storage, 'storage:playback/1/x.json', 'http://127.0.0.1:4000')).toBe('https://b-1250000000.cos.ap-guangzhou.myqcloud.com/playback/1/x.json');
-    expect(storedRefOfUrl(cos.storage, cos.env, 'https://b-1250000000.cos.ap-guangzhou.myqcloud.com/uploads/t/a.pdf')).toBe('storage:uploads/t/a.pdf');
+    const cos = createTestCtx({
+      STORAGE_PROVIDER: 'tencent',
+      TENCENT_SECRET_ID: 'id',
+      TENCENT_SECRET_KEY: 'k',
+      COS_BUCKET: 'b-1250000000',
+      COS_REGION: 'ap-guangzhou',
+    });
+    expect(publicUrlOf(cos.storage, 'storage:playback/1/x.json', 'http://127.0.0.1:4000')).toBe(
+      'https://b-1250000000.cos.ap-guangzhou.myqcloud.com/playback/1/x.json',
+    );
+    expect(
+      storedRefOfUrl(cos.storage, cos.env, 'https://b-1250000000.cos.ap-guangzhou.myqcloud.com/uploads/t/a.pdf'),
+    ).toBe('storage:uploads/t/a.pdf');
   });
 
   it('request base: PUBLIC_BASE_URL when set, else a well-formed Host header, else localhost:PORT', () => {

@@ -33,7 +33,8 @@ export function keyOfStoredRef(stored: string): string | null {
 export function requestBaseUrl(env: Env, host: string | null | undefined, protocol = 'http:'): string {
   if (env.PUBLIC_BASE_URL) return publicBaseUrl(env);
   const scheme = protocol === 'https:' ? 'https' : 'http';
-  if (host && /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host)) return `${scheme}://${host.toLowerCase()}`;
+  if (host && /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/.test(host))
+    return `${scheme}://${host.toLowerCase()}`;
   return publicBaseUrl(env);
 }
 
@@ -51,7 +52,12 @@ export function publicUrlOf(storage: Pick<StorageProvider, 'publicUrl'>, stored:
  * this server's /storage/ (at PUBLIC_BASE_URL, the request's base, or the provider's own URL prefix) becomes
  * `storage:<key>`; anything else is kept as sent. A `storage:<key>` value is checked like any key (BAD_INPUT).
  */
-export function storedRefOfUrl(storage: Pick<StorageProvider, 'publicUrl'>, env: Env, url: string, base?: string): StoredRef {
+export function storedRefOfUrl(
+  storage: Pick<StorageProvider, 'publicUrl'>,
+  env: Env,
+  url: string,
+  base?: string,
+): StoredRef {
   if (url.startsWith(PREFIX)) return storedRefOfKey(url.slice(PREFIX.length));
   const prefixes = new Set([`${publicBaseUrl(env)}/storage/`, storagePrefix(storage)]);
   if (base) prefixes.add(`${base}/storage/`);

@@ -43,8 +43,9 @@ export function verifyUserSig(
     return false;
   }
   const text =
-    ['identifier', 'sdkappid', 'time', 'expire'].map((k) => `TLS.${k}:${String(d[`TLS.${k}` as keyof DecodedUserSig])}\n`).join('') +
-    (d['TLS.userbuf'] ? `TLS.userbuf:${d['TLS.userbuf']}\n` : '');
+    ['identifier', 'sdkappid', 'time', 'expire']
+      .map((k) => `TLS.${k}:${String(d[`TLS.${k}` as keyof DecodedUserSig])}\n`)
+      .join('') + (d['TLS.userbuf'] ? `TLS.userbuf:${d['TLS.userbuf']}\n` : '');
   const mac = createHmac('sha256', opts.key).update(text).digest();
   const given = Buffer.from(String(d['TLS.sig']), 'base64');
   return (

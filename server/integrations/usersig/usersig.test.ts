@@ -21,7 +21,13 @@ const DOC_JSON = {
   'TLS.expire': 86400,
   'TLS.sig': 'GrZehC+ABk0s62L48d8rVLnCfZLBTOnKH+EO6i1a7Os=',
 };
-const opts = (over: Partial<Parameters<typeof verifyUserSig>[1]> = {}) => ({ key: KEY, sdkappid: SDKAPPID, identifier: 'teacher1', nowS: T + 60, ...over });
+const opts = (over: Partial<Parameters<typeof verifyUserSig>[1]> = {}) => ({
+  key: KEY,
+  sdkappid: SDKAPPID,
+  identifier: 'teacher1',
+  nowS: T + 60,
+  ...over,
+});
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -53,7 +59,11 @@ describe('UserSig worked example (§1.3)', () => {
     expect(verifyUserSig(DOC_SIG, opts({ sdkappid: 1400000001 }))).toBe(false);
     // A sig whose expire was raised after signing: the HMAC no longer matches.
     const forged = { ...DOC_JSON, 'TLS.expire': 10 * 86400 };
-    const enc = deflateSync(Buffer.from(JSON.stringify(forged))).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+    const enc = deflateSync(Buffer.from(JSON.stringify(forged)))
+      .toString('base64')
+      .replace(/\+/g, '*')
+      .replace(/\//g, '-')
+      .replace(/=/g, '_');
     expect(decodeUserSig(enc)['TLS.expire']).toBe(864000);
     expect(verifyUserSig(enc, opts({ nowS: T + 2 * 86400 }))).toBe(false);
     expect(verifyUserSig('not a sig', opts())).toBe(false);

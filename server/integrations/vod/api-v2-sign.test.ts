@@ -18,7 +18,9 @@ describe('VOD API v2 signature (tencent-protocols.md §4a worked examples)', () 
       'GETvod.api.qcloud.com/v2/index.php?Action=DescribeVodInfo&Nonce=11886&Region=gz&SecretId=AKIDEXAMPLE&SignatureMethod=HmacSHA256&Timestamp=1465185768',
     );
     expect(vodV2Sign('EXAMPLEKEY', 'HmacSHA256', src)).toBe('L9J9ArHb5nBfEaeZX5mn558Jd0ZkIKboSjmhn4YYzxs=');
-    expect(createHmac('sha256', 'EXAMPLEKEY').update(src).digest('base64')).toBe('L9J9ArHb5nBfEaeZX5mn558Jd0ZkIKboSjmhn4YYzxs=');
+    expect(createHmac('sha256', 'EXAMPLEKEY').update(src).digest('base64')).toBe(
+      'L9J9ArHb5nBfEaeZX5mn558Jd0ZkIKboSjmhn4YYzxs=',
+    );
   });
 
   it('POST example', () => {
@@ -27,18 +29,42 @@ describe('VOD API v2 signature (tencent-protocols.md §4a worked examples)', () 
   });
 
   it('HmacSHA1 and an independent computation agree', () => {
-    const src = vodV2SignSource('GET', 'h', '/p', new Map([['b', '2'], ['a', 'x y']]));
+    const src = vodV2SignSource(
+      'GET',
+      'h',
+      '/p',
+      new Map([
+        ['b', '2'],
+        ['a', 'x y'],
+      ]),
+    );
     expect(src).toBe('GETh/p?a=x y&b=2');
     expect(vodV2Sign('k', 'HmacSHA1', src)).toBe(createHmac('sha1', 'k').update('GETh/p?a=x y&b=2').digest('base64'));
   });
 
   it('sorts keys bytewise (uppercase before lowercase) and never signs Signature', () => {
-    const src = vodV2SignSource('GET', 'h', '/p', new Map([['b', '1'], ['B', '2'], ['a.1', '3'], ['Signature', 'zzz']]));
+    const src = vodV2SignSource(
+      'GET',
+      'h',
+      '/p',
+      new Map([
+        ['b', '1'],
+        ['B', '2'],
+        ['a.1', '3'],
+        ['Signature', 'zzz'],
+      ]),
+    );
     expect(src).toBe('GETh/p?B=2&a.1=3&b=1');
   });
 
   it('flattens arrays and objects, replaces _ with . in every key, prints numbers plainly', () => {
-    const flat = normalizeV2Params({ fileIds: ['a', 'b'], info_Filter: { x_y: 1 }, n: 1e20, f: 1.5, instanceIds_0: 'i' })!;
+    const flat = normalizeV2Params({
+      fileIds: ['a', 'b'],
+      info_Filter: { x_y: 1 },
+      n: 1e20,
+      f: 1.5,
+      instanceIds_0: 'i',
+    })!;
     expect([...flat.entries()]).toEqual([
       ['fileIds.0', 'a'],
       ['fileIds.1', 'b'],

@@ -23,9 +23,33 @@ interface SeedFile {
 }
 
 const FILES: SeedFile[] = [
-  { fileId: '5285485487985271487', name: 'room10001_teacher1_1799990000', url: 'http://vod.example/r1.mp4', size: 7865592, duration: 61, createdAt: T0 - 3000, recording: true },
-  { fileId: '5285485487985271488', name: 'room10001_teacher1_1799993000', url: 'http://vod.example/r2.flv', size: 1000, duration: 30, createdAt: T0 - 2000, recording: true },
-  { fileId: `${LOCAL_VIDEO_PREFIX}1`, name: 'lesson.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, duration: 0, createdAt: T0 - 1000, recording: false },
+  {
+    fileId: '5285485487985271487',
+    name: 'room10001_teacher1_1799990000',
+    url: 'http://vod.example/r1.mp4',
+    size: 7865592,
+    duration: 61,
+    createdAt: T0 - 3000,
+    recording: true,
+  },
+  {
+    fileId: '5285485487985271488',
+    name: 'room10001_teacher1_1799993000',
+    url: 'http://vod.example/r2.flv',
+    size: 1000,
+    duration: 30,
+    createdAt: T0 - 2000,
+    recording: true,
+  },
+  {
+    fileId: `${LOCAL_VIDEO_PREFIX}1`,
+    name: 'lesson.mp4',
+    url: 'http://cdn.example/lesson.mp4',
+    size: 2048,
+    duration: 0,
+    createdAt: T0 - 1000,
+    recording: false,
+  },
 ];
 
 function asMedia(f: SeedFile): MediaInfo {
@@ -48,7 +72,19 @@ function asMedia(f: SeedFile): MediaInfo {
     },
     MetaData: { Size: f.size, Duration: f.duration, Container: container, Bitrate: 0, Height: 0, Width: 0, Rotate: 0 },
     TranscodeInfo: {
-      TranscodeSet: [{ Url: f.url, Definition: 0, Bitrate: 0, Height: 0, Width: 0, Size: f.size, Duration: f.duration, Container: container, Md5: '' }],
+      TranscodeSet: [
+        {
+          Url: f.url,
+          Definition: 0,
+          Bitrate: 0,
+          Height: 0,
+          Width: 0,
+          Size: f.size,
+          Duration: f.duration,
+          Container: container,
+          Md5: '',
+        },
+      ],
     },
   };
 }
@@ -60,7 +96,14 @@ const ALL: MediaView = {
   urlOf: (s) => s,
 };
 
-const q = (over: Partial<DescribeVodInfoQuery> = {}): DescribeVodInfoQuery => ({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10, ...over });
+const q = (over: Partial<DescribeVodInfoQuery> = {}): DescribeVodInfoQuery => ({
+  fileIds: [],
+  onlyNormal: false,
+  order: 'desc',
+  offset: 0,
+  limit: 10,
+  ...over,
+});
 
 describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind) => {
   const ctx = createTestCtx();
@@ -69,22 +112,64 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
 
   beforeAll(async () => {
     await ctx.db.insert(users).values({ uid: 'teacher1', pwdHash: 'x', role: 1, createdAt: T0 });
-    await ctx.db.insert(courses).values({ roomnum: 10001, appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 });
+    await ctx.db
+      .insert(courses)
+      .values({ roomnum: 10001, appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 });
     for (const f of FILES.filter((x) => x.recording)) {
       const start = Number(f.name.split('_').pop());
       await ctx.db.insert(recordings).values({
-        roomnum: 10001, uid: 'teacher1', fileId: f.fileId, videoId: 'v', videoUrl: f.url, startTime: start, endTime: start + f.duration,
-        mediaStartTime: 0, fileSize: f.size, duration: f.duration, createdAt: f.createdAt,
+        roomnum: 10001,
+        uid: 'teacher1',
+        fileId: f.fileId,
+        videoId: 'v',
+        videoUrl: f.url,
+        startTime: start,
+        endTime: start + f.duration,
+        mediaStartTime: 0,
+        fileSize: f.size,
+        duration: f.duration,
+        createdAt: f.createdAt,
       });
     }
     // The same video bound twice (library and course) is one file.
     await ctx.db.insert(boundFiles).values([
-      { ownerUid: 'teacher1', roomnum: 0, type: 1, fileName: 'lesson.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, createdAt: T0 - 1000 },
-      { ownerUid: 'teacher1', roomnum: 10001, type: 1, fileName: 'lesson copy.mp4', url: 'http://cdn.example/lesson.mp4', size: 2048, createdAt: T0 - 500 },
-      { ownerUid: 'teacher1', roomnum: 10001, type: 0, fileName: 'slides.pdf', url: 'http://cdn.example/slides.pdf', createdAt: T0 - 400 },
+      {
+        ownerUid: 'teacher1',
+        roomnum: 0,
+        type: 1,
+        fileName: 'lesson.mp4',
+        url: 'http://cdn.example/lesson.mp4',
+        size: 2048,
+        createdAt: T0 - 1000,
+      },
+      {
+        ownerUid: 'teacher1',
+        roomnum: 10001,
+        type: 1,
+        fileName: 'lesson copy.mp4',
+        url: 'http://cdn.example/lesson.mp4',
+        size: 2048,
+        createdAt: T0 - 500,
+      },
+      {
+        ownerUid: 'teacher1',
+        roomnum: 10001,
+        type: 0,
+        fileName: 'slides.pdf',
+        url: 'http://cdn.example/slides.pdf',
+        createdAt: T0 - 400,
+      },
     ]);
     fake = await startFakeVodServer({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', media: FILES.map(asMedia) });
-    vod = kind === 'local' ? createLocalVod(ctx.db) : createTencentVod({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', region: 'ap-guangzhou', endpoint: fake.endpoint });
+    vod =
+      kind === 'local'
+        ? createLocalVod(ctx.db)
+        : createTencentVod({
+            secretId: 'AKIDEXAMPLE',
+            secretKey: 'EXAMPLEKEY',
+            region: 'ap-guangzhou',
+            endpoint: fake.endpoint,
+          });
   });
   afterAll(() => fake.close());
 
@@ -112,7 +197,9 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
   });
 
   it('honours fileIds, time range, order and paging', async () => {
-    expect((await vod.describeVodInfo(q({ fileIds: ['5285485487985271488', 'nope'] }), ALL)).fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
+    expect(
+      (await vod.describeVodInfo(q({ fileIds: ['5285485487985271488', 'nope'] }), ALL)).fileSet.map((f) => f.fileId),
+    ).toEqual(['5285485487985271488']);
     const asc = await vod.describeVodInfo(q({ order: 'asc', offset: 1, limit: 1 }), ALL);
     // Tencent's TotalCount is account-wide, so the tencent provider counts the visible files of the page instead.
     expect(asc.totalCount).toBe(kind === 'local' ? 3 : 1);
@@ -124,25 +211,47 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
   });
 
   it('GetVideoInfo gives basicInfo / metaData / transcodeInfo as asked, and the v2 not-found answer', async () => {
-    const all = await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo', 'metaData', 'transcodeInfo'] }, ALL);
+    const all = await vod.getVideoInfo(
+      { fileId: '5285485487985271488', filters: ['basicInfo', 'metaData', 'transcodeInfo'] },
+      ALL,
+    );
     expect(all).toMatchObject({
       code: 0,
-      basicInfo: { name: 'room10001_teacher1_1799993000', size: 1000, duration: 30, type: 'flv', sourceVideoUrl: 'http://vod.example/r2.flv', status: '2' },
+      basicInfo: {
+        name: 'room10001_teacher1_1799993000',
+        size: 1000,
+        duration: 30,
+        type: 'flv',
+        sourceVideoUrl: 'http://vod.example/r2.flv',
+        status: '2',
+      },
       metaData: { size: 1000, duration: 30, container: 'flv' },
-      transcodeInfo: { transcodeList: [{ url: 'http://vod.example/r2.flv', definition: 0, size: 1000, duration: 30, container: 'flv' }] },
+      transcodeInfo: {
+        transcodeList: [
+          { url: 'http://vod.example/r2.flv', definition: 0, size: 1000, duration: 30, container: 'flv' },
+        ],
+      },
     });
     const only = await vod.getVideoInfo({ fileId: `${LOCAL_VIDEO_PREFIX}1`, filters: ['metaData'] }, ALL);
     expect(Object.keys(only).sort()).toEqual(['code', 'message', 'metaData']);
-    expect(await vod.getVideoInfo({ fileId: '999', filters: ['basicInfo'] }, ALL)).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+    expect(await vod.getVideoInfo({ fileId: '999', filters: ['basicInfo'] }, ALL)).toEqual({
+      code: 4000,
+      codeDesc: 'InvalidParameter',
+      message: 'file does not exist',
+    });
   });
 
-  it('answers only with media in the caller\'s view (whatever the account holds)', async () => {
+  it("answers only with media in the caller's view (whatever the account holds)", async () => {
     const one: MediaView = { fileIds: ['5285485487985271488'], refs: [], urlOf: (x) => x };
     const r = await vod.describeVodInfo(q(), one);
     expect(r.fileSet.map((f) => f.fileId)).toEqual(['5285485487985271488']);
     expect(r.totalCount).toBe(1);
     expect((await vod.describeVodInfo(q(), { fileIds: [], refs: [], urlOf: (x) => x })).fileSet).toEqual([]);
-    expect(await vod.getVideoInfo({ fileId: '5285485487985271487', filters: ['basicInfo'] }, one)).toEqual({ code: 4000, codeDesc: 'InvalidParameter', message: 'file does not exist' });
+    expect(await vod.getVideoInfo({ fileId: '5285485487985271487', filters: ['basicInfo'] }, one)).toEqual({
+      code: 4000,
+      codeDesc: 'InvalidParameter',
+      message: 'file does not exist',
+    });
     expect((await vod.getVideoInfo({ fileId: '5285485487985271488', filters: ['basicInfo'] }, one)).code).toBe(0);
     // A bound video is seen through its URL.
     const byUrl: MediaView = { fileIds: [], refs: ['http://cdn.example/lesson.mp4'], urlOf: (x) => x };

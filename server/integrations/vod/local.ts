@@ -75,7 +75,13 @@ export function createLocalVod(db: Db): VodProvider {
     name: 'local',
     async describeVodInfo(q: DescribeVodInfoQuery, view: MediaView) {
       const conds: SQL[] = [visibleIn(view)];
-      if (q.fileIds.length > 0) conds.push(sql`fileId IN (${sql.join(q.fileIds.map((id) => sql`${id}`), sql`, `)})`);
+      if (q.fileIds.length > 0)
+        conds.push(
+          sql`fileId IN (${sql.join(
+            q.fileIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
       if (q.from !== undefined) conds.push(sql`createdAt >= ${q.from}`);
       if (q.to !== undefined) conds.push(sql`createdAt <= ${q.to}`);
       // Local files all sit in class 0; any other class holds nothing here.
@@ -86,11 +92,18 @@ export function createLocalVod(db: Db): VodProvider {
       const rows = await db.all<FileRow>(
         sql`WITH files AS (${FILES}) SELECT * FROM files ${where} ORDER BY createdAt ${dir}, fileId ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
       );
-      return { code: 0, message: '', totalCount: total?.n ?? 0, fileSet: rows.map((r) => toFileSetItem({ ...r, url: view.urlOf(r.url) })) };
+      return {
+        code: 0,
+        message: '',
+        totalCount: total?.n ?? 0,
+        fileSet: rows.map((r) => toFileSetItem({ ...r, url: view.urlOf(r.url) })),
+      };
     },
 
     async getVideoInfo(q, view): Promise<V2GetVideoInfoReply> {
-      const row = await db.get<FileRow>(sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${q.fileId} AND ${visibleIn(view)} LIMIT 1`);
+      const row = await db.get<FileRow>(
+        sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${q.fileId} AND ${visibleIn(view)} LIMIT 1`,
+      );
       if (!row) return { ...V2_FILE_NOT_FOUND };
       const r = { ...row, url: view.urlOf(row.url) };
       const container = containerOf(r.url);
@@ -125,7 +138,17 @@ export function createLocalVod(db: Db): VodProvider {
           ? {
               transcodeInfo: {
                 transcodeList: [
-                  { url: r.url, definition: 0, bitrate: 0, height: 0, width: 0, size: r.size, duration: r.duration, container, md5: '' },
+                  {
+                    url: r.url,
+                    definition: 0,
+                    bitrate: 0,
+                    height: 0,
+                    width: 0,
+                    size: r.size,
+                    duration: r.duration,
+                    container,
+                    md5: '',
+                  },
                 ],
               },
             }

@@ -21,7 +21,19 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
 
   it('DescribeVodInfo → SearchMedia with the mapped filters, signed so the fake accepts it', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
-    const r = await vod.describeVodInfo({ fileIds: ['a1'], from: 1500000000, to: 1500086400, classId: 3, onlyNormal: true, order: 'asc', offset: 20, limit: 10 }, NONE);
+    const r = await vod.describeVodInfo(
+      {
+        fileIds: ['a1'],
+        from: 1500000000,
+        to: 1500086400,
+        classId: 3,
+        onlyNormal: true,
+        order: 'asc',
+        offset: 20,
+        limit: 10,
+      },
+      NONE,
+    );
     expect(r).toEqual({ code: 0, message: '', totalCount: 0, fileSet: [] });
     expect(fake.requests.at(-1)).toEqual({
       action: 'SearchMedia',
@@ -42,22 +54,42 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
   it('GetVideoInfo → DescribeMediaInfos with the requested filters', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
     expect((await vod.getVideoInfo({ fileId: 'zz', filters: ['transcodeInfo'] }, NONE)).code).toBe(4000);
-    expect(fake.requests.at(-1)).toEqual({ action: 'DescribeMediaInfos', error: '', body: { FileIds: ['zz'], Filters: ['transcodeInfo', 'basicInfo'] } });
+    expect(fake.requests.at(-1)).toEqual({
+      action: 'DescribeMediaInfos',
+      error: '',
+      body: { FileIds: ['zz'], Filters: ['transcodeInfo', 'basicInfo'] },
+    });
   });
 
   it('a wrong key is refused by the fake (AuthFailure) and surfaces as VodUpstreamError', async () => {
-    const vod = createTencentVod({ secretId: CREDS.secretId, secretKey: 'WRONG', region: 'ap-guangzhou', endpoint: fake.endpoint });
-    const e = await vod.describeVodInfo({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10 }, NONE).catch((x: unknown) => x);
+    const vod = createTencentVod({
+      secretId: CREDS.secretId,
+      secretKey: 'WRONG',
+      region: 'ap-guangzhou',
+      endpoint: fake.endpoint,
+    });
+    const e = await vod
+      .describeVodInfo({ fileIds: [], onlyNormal: false, order: 'desc', offset: 0, limit: 10 }, NONE)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VodUpstreamError);
     expect((e as VodUpstreamError).code).toBe('AuthFailure.SignatureFailure');
-    const other = createTencentVod({ secretId: 'AKIDOTHER', secretKey: CREDS.secretKey, region: 'ap-guangzhou', endpoint: fake.endpoint });
-    expect(await other.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: VodUpstreamError) => x.code)).toBe('AuthFailure.SecretIdNotFound');
+    const other = createTencentVod({
+      secretId: 'AKIDOTHER',
+      secretKey: CREDS.secretKey,
+      region: 'ap-guangzhou',
+      endpoint: fake.endpoint,
+    });
+    expect(
+      await other.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: VodUpstreamError) => x.code),
+    ).toBe('AuthFailure.SecretIdNotFound');
   });
 
   it('a Tencent error reply keeps its code and message', async () => {
     const vod = createTencentVod({ ...CREDS, region: 'ap-guangzhou', endpoint: fake.endpoint });
     fake.failNext('ResourceNotFound', 'The resource does not exist.');
-    const e = (await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: unknown) => x)) as VodUpstreamError;
+    const e = (await vod
+      .getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE)
+      .catch((x: unknown) => x)) as VodUpstreamError;
     expect([e.code, e.message]).toEqual(['ResourceNotFound', 'The resource does not exist.']);
   });
 
@@ -69,7 +101,10 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
     const e = await vod.getVideoInfo({ fileId: 'x', filters: ['basicInfo'] }, NONE).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VodUpstreamError);
     // The client-facing message does not name the internal endpoint; the log detail does.
-    expect([(e as VodUpstreamError).code, (e as VodUpstreamError).message]).toEqual(['NetworkError', 'VOD API could not be reached']);
+    expect([(e as VodUpstreamError).code, (e as VodUpstreamError).message]).toEqual([
+      'NetworkError',
+      'VOD API could not be reached',
+    ]);
     expect((e as VodUpstreamError).detail).toContain('ECONNREFUSED');
   });
 
@@ -82,13 +117,22 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
       const canonical = `POST\n/\n\ncontent-type:application/json\nhost:127.0.0.1\n\ncontent-type;host\n${createHash('sha256').update(payload).digest('hex')}`;
       const sts = `TC3-HMAC-SHA256\n${ts}\n${date}/127/tc3_request\n${createHash('sha256').update(canonical).digest('hex')}`;
       const h = (k: string | Buffer, m: string) => createHmac('sha256', k).update(m).digest();
-      const sig = createHmac('sha256', h(h(h(`TC3${CREDS.secretKey}`, date), '127'), 'tc3_request')).update(sts).digest('hex');
+      const sig = createHmac('sha256', h(h(h(`TC3${CREDS.secretKey}`, date), '127'), 'tc3_request'))
+        .update(sts)
+        .digest('hex');
       return `TC3-HMAC-SHA256 Credential=${CREDS.secretId}/${date}/127/tc3_request, SignedHeaders=content-type;host, Signature=${sig}`;
     };
     const send = async (payload: string, auth: string) => {
       const res = await fetch(`${fake.endpoint}/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', host, authorization: auth, 'x-tc-action': 'DescribeMediaInfos', 'x-tc-version': '2018-07-17', 'x-tc-timestamp': String(ts) },
+        headers: {
+          'content-type': 'application/json',
+          host,
+          authorization: auth,
+          'x-tc-action': 'DescribeMediaInfos',
+          'x-tc-version': '2018-07-17',
+          'x-tc-timestamp': String(ts),
+        },
         body: payload,
       });
       return ((await res.json()) as { Response: { Error?: { Code: string } } }).Response.Error?.Code ?? 'OK';
@@ -100,7 +144,10 @@ describe('tencent VOD provider against the fake VOD API 3.0', () => {
   it('parses VOD_ENDPOINT forms', () => {
     expect(parseVodEndpoint(undefined)).toEqual({ protocol: 'https://', endpoint: 'vod.tencentcloudapi.com' });
     expect(parseVodEndpoint('http://127.0.0.1:9000')).toEqual({ protocol: 'http://', endpoint: '127.0.0.1:9000' });
-    expect(parseVodEndpoint('vod.ap-x.tencentcloudapi.com')).toEqual({ protocol: 'https://', endpoint: 'vod.ap-x.tencentcloudapi.com' });
+    expect(parseVodEndpoint('vod.ap-x.tencentcloudapi.com')).toEqual({
+      protocol: 'https://',
+      endpoint: 'vod.ap-x.tencentcloudapi.com',
+    });
     expect(() => parseVodEndpoint('http://a/b')).toThrow();
   });
 });

@@ -57,8 +57,10 @@ export function createTencentVod(cfg: TencentVodConfig): VodProvider {
       const detail = typeof err.message === 'string' ? err.message : String(e);
       // A Tencent error reply carries its own code and a message meant for callers; transport failures get a
       // generic message because theirs names this server's endpoint configuration.
-      if (typeof err.code === 'string' && err.code && err.code !== 'NetworkError') throw new VodUpstreamError(err.code, detail, detail);
-      if (typeof err.httpCode === 'number') throw new VodUpstreamError(`HTTP${err.httpCode}`, 'VOD API answered with an HTTP error', detail);
+      if (typeof err.code === 'string' && err.code && err.code !== 'NetworkError')
+        throw new VodUpstreamError(err.code, detail, detail);
+      if (typeof err.httpCode === 'number')
+        throw new VodUpstreamError(`HTTP${err.httpCode}`, 'VOD API answered with an HTTP error', detail);
       throw new VodUpstreamError('NetworkError', 'VOD API could not be reached', detail);
     }
   }

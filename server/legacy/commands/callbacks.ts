@@ -9,11 +9,20 @@ import { LIVE_EVENT, recordingReadyInput, recordRecording, verifyLiveCallbackSig
 import { command, type CommandEntry } from '../command';
 
 /** `t` arrives as a number (2017 payloads) or a numeric string (old docs); kept as the exact decimal text signed. */
-const callbackTime = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String), z.string().regex(/^\d{1,15}$/, 'must be an integer')]);
+const callbackTime = z.union([
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String),
+  z.string().regex(/^\d{1,15}$/, 'must be an integer'),
+]);
 const callbackAuth = { t: callbackTime.optional(), sign: z.string().max(128).optional() };
 
 const liveEventInput = z.looseObject({
-  event_type: z.union([z.number().int(), z.string().regex(/^-?\d{1,9}$/, 'must be an integer').transform(Number)]),
+  event_type: z.union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d{1,9}$/, 'must be an integer')
+      .transform(Number),
+  ]),
   ...callbackAuth,
 });
 
@@ -24,7 +33,10 @@ const recEndCall = command({
   run: async (ctx, input, _caller, meta) => {
     verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
     if (input.event_type !== LIVE_EVENT.RECORDING_READY) {
-      ctx.log.info({ event_type: input.event_type, stream_id: input.stream_id, ip: meta.ip }, 'live callback acknowledged (not a recording)');
+      ctx.log.info(
+        { event_type: input.event_type, stream_id: input.stream_id, ip: meta.ip },
+        'live callback acknowledged (not a recording)',
+      );
       return undefined;
     }
     await recordRecording(ctx, recordingReadyInput.parse(input));
@@ -77,7 +89,9 @@ const idxFileEndCall = command({
       roomnum: input.SrcRequest,
       errorCode: input.ErrorCode,
       errorInfo: input.ErrorInfo ?? '',
-      replayIndex: input.ReplayIndex ? { fileUrl: input.ReplayIndex.FileUrl, createTime: input.ReplayIndex.CreateTime } : undefined,
+      replayIndex: input.ReplayIndex
+        ? { fileUrl: input.ReplayIndex.FileUrl, createTime: input.ReplayIndex.CreateTime }
+        : undefined,
     });
     return undefined;
   },

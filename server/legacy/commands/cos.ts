@@ -5,7 +5,9 @@ import { randomUint32 } from '../../services/signing/random';
 import { command, type CommandEntry } from '../command';
 
 /** COS bucket names: lowercase letters, digits and '-', optionally with the `-<appid>` suffix. */
-const bucketInput = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a COS bucket name (a-z, 0-9, -)');
+const bucketInput = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a COS bucket name (a-z, 0-9, -)');
 
 export const cosCommands: Record<string, CommandEntry> = {
   'cos/get_sign': command({
@@ -15,6 +17,7 @@ export const cosCommands: Record<string, CommandEntry> = {
       bucket: bucketInput.optional(),
       file_path: z.string().max(1024, 'at most 1024 characters').optional(),
     }),
-    run: (ctx, input, caller) => signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, randomUint32),
+    run: (ctx, input, caller) =>
+      signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, randomUint32),
   }),
 };

@@ -33,12 +33,14 @@ export const liveCommands: Record<string, CommandEntry> = {
   'live/startcourse': command({
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
-    run: (ctx, input, caller, meta) => startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+    run: (ctx, input, caller, meta) =>
+      startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
   }),
   'live/exitroom': command({
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
-    run: (ctx, input, caller, meta) => endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+    run: (ctx, input, caller, meta) =>
+      endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
   }),
   'live/heartbeat': command({
     auth: 'token',
@@ -130,7 +132,14 @@ export const liveCommands: Record<string, CommandEntry> = {
         toTime: input.to_time,
       });
       const base = baseUrlOf(ctx, meta);
-      return { total: r.total, bind_files: r.files.map((f) => ({ type: f.type, file_name: f.fileName, url: publicUrlOf(ctx.storage, f.url, base) })) };
+      return {
+        total: r.total,
+        bind_files: r.files.map((f) => ({
+          type: f.type,
+          file_name: f.fileName,
+          url: publicUrlOf(ctx.storage, f.url, base),
+        })),
+      };
     },
   }),
 };

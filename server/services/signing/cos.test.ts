@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
 import { checkFilePath } from './cos';
 
-const enc = (x: string) => encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const enc = (x: string) =>
+  encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const pairs = (o: Record<string, string>) =>
   Object.keys(o)
     .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
@@ -17,7 +18,14 @@ const pairs = (o: Record<string, string>) =>
     .join('&');
 
 /** COS v5 q-signature by hand (tencent-protocols.md §3a steps 1–5), for signed headers/params already filtered. */
-function v5Signature(key: string, keyTime: string, method: string, pathname: string, query: Record<string, string>, headers: Record<string, string>): string {
+function v5Signature(
+  key: string,
+  keyTime: string,
+  method: string,
+  pathname: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+): string {
   const signKey = createHmac('sha1', key).update(keyTime).digest('hex');
   const httpString = `${method.toLowerCase()}\n${pathname}\n${pairs(query)}\n${pairs(headers)}\n`;
   const stringToSign = `sha1\n${keyTime}\n${createHash('sha1').update(httpString).digest('hex')}\n`;
@@ -30,18 +38,36 @@ const sig = (auth: string) => new URLSearchParams(auth).get('q-signature');
 
 describe('COS v5 authorization (tencent-protocols.md §3a worked examples)', () => {
   it('PUT uploads/v1.mp4 with the bucket host → 6f99dfc7…', () => {
-    const auth = COS.getAuthorization({ SecretId: 'AKIDEXAMPLE', SecretKey: 'EXAMPLEKEY', Method: 'put', Key: 'uploads/v1.mp4', Headers: { Host: HOST }, KeyTime: KEY_TIME });
+    const auth = COS.getAuthorization({
+      SecretId: 'AKIDEXAMPLE',
+      SecretKey: 'EXAMPLEKEY',
+      Method: 'put',
+      Key: 'uploads/v1.mp4',
+      Headers: { Host: HOST },
+      KeyTime: KEY_TIME,
+    });
     expect(sig(auth)).toBe('6f99dfc7bfa83af2f180ab1e88d3de0d6d2f057f');
     expect(auth).toBe(
       `q-sign-algorithm=sha1&q-ak=AKIDEXAMPLE&q-sign-time=${KEY_TIME}&q-key-time=${KEY_TIME}&q-header-list=host&q-url-param-list=&q-signature=6f99dfc7bfa83af2f180ab1e88d3de0d6d2f057f`,
     );
-    expect(v5Signature('EXAMPLEKEY', KEY_TIME, 'put', '/uploads/v1.mp4', {}, { host: HOST })).toBe('6f99dfc7bfa83af2f180ab1e88d3de0d6d2f057f');
+    expect(v5Signature('EXAMPLEKEY', KEY_TIME, 'put', '/uploads/v1.mp4', {}, { host: HOST })).toBe(
+      '6f99dfc7bfa83af2f180ab1e88d3de0d6d2f057f',
+    );
   });
 
   it('the same request with Host 127.0.0.1:9000 → 8147956f… (the port is signed)', () => {
-    const auth = COS.getAuthorization({ SecretId: 'AKIDEXAMPLE', SecretKey: 'EXAMPLEKEY', Method: 'put', Key: 'uploads/v1.mp4', Headers: { Host: '127.0.0.1:9000' }, KeyTime: KEY_TIME });
+    const auth = COS.getAuthorization({
+      SecretId: 'AKIDEXAMPLE',
+      SecretKey: 'EXAMPLEKEY',
+      Method: 'put',
+      Key: 'uploads/v1.mp4',
+      Headers: { Host: '127.0.0.1:9000' },
+      KeyTime: KEY_TIME,
+    });
     expect(sig(auth)).toBe('8147956f180e2d3729e804d2008e8df839f2ada2');
-    expect(v5Signature('EXAMPLEKEY', KEY_TIME, 'put', '/uploads/v1.mp4', {}, { host: '127.0.0.1:9000' })).toBe('8147956f180e2d3729e804d2008e8df839f2ada2');
+    expect(v5Signature('EXAMPLEKEY', KEY_TIME, 'put', '/uploads/v1.mp4', {}, { host: '127.0.0.1:9000' })).toBe(
+      '8147956f180e2d3729e804d2008e8df839f2ada2',
+    );
   });
 
   it('query + header encoding case → c6e923fd… (X-Foo is not signed)', () => {
@@ -56,9 +82,16 @@ describe('COS v5 authorization (tencent-protocols.md §3a worked examples)', () 
     });
     expect(sig(auth)).toBe('c6e923fd85863bc7b49b5814017d0c4f84feae44');
     expect(new URLSearchParams(auth).get('q-header-list')).toBe('content-type;host');
-    expect(v5Signature('EXAMPLEKEY', KEY_TIME, 'put', '/uploads/a b.mp4', { 'x-cos-traffic-limit': '819200' }, { 'content-type': 'video/mp4', host: HOST })).toBe(
-      'c6e923fd85863bc7b49b5814017d0c4f84feae44',
-    );
+    expect(
+      v5Signature(
+        'EXAMPLEKEY',
+        KEY_TIME,
+        'put',
+        '/uploads/a b.mp4',
+        { 'x-cos-traffic-limit': '819200' },
+        { 'content-type': 'video/mp4', host: HOST },
+      ),
+    ).toBe('c6e923fd85863bc7b49b5814017d0c4f84feae44');
   });
 });
 

@@ -9,7 +9,13 @@ import type { ServiceCtx } from '../../context';
 import { publicBaseUrl } from '../../env';
 import { AppError, isAppError } from '../../errors';
 import { cosV4FileId, cosV4Sign } from '../../integrations/cos/v4-sign';
-import { CLIENT_KEY_PREFIX, encodeKeyPath, isServerManagedKey, safeObjectKey, SERVER_KEY_PREFIX } from '../../integrations/storage/keys';
+import {
+  CLIENT_KEY_PREFIX,
+  encodeKeyPath,
+  isServerManagedKey,
+  safeObjectKey,
+  SERVER_KEY_PREFIX,
+} from '../../integrations/storage/keys';
 import { getOwnCourse } from '../courses';
 import { ROLE, type Caller } from '../schemas';
 
@@ -68,11 +74,18 @@ function shortBucket(bucket: string, appid: number): string {
  * @throws NO_PRIVILEGE · ROOM_NOT_FOUND a courses/<roomnum>/ key of no course
  */
 async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | undefined): Promise<void> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'cos/get_sign: only teachers get storage signatures');
-  if (key === undefined) throw new AppError('NO_PRIVILEGE', 'file_path: required (a signature without one would cover the whole bucket)');
+  if (caller.role !== ROLE.TEACHER)
+    throw new AppError('NO_PRIVILEGE', 'cos/get_sign: only teachers get storage signatures');
+  if (key === undefined)
+    throw new AppError('NO_PRIVILEGE', 'file_path: required (a signature without one would cover the whole bucket)');
   // Never credentials that overwrite what the server manages.
   if (isServerManagedKey(key)) {
-    throw new AppError('NO_PRIVILEGE', `file_path: ${Object.values(SERVER_KEY_PREFIX).map((p) => `/${p}`).join(', ')} are managed by the server`);
+    throw new AppError(
+      'NO_PRIVILEGE',
+      `file_path: ${Object.values(SERVER_KEY_PREFIX)
+        .map((p) => `/${p}`)
+        .join(', ')} are managed by the server`,
+    );
   }
   const [top, owner, ...rest] = key.split('/');
   const where = `file_path: must be under /${CLIENT_KEY_PREFIX.USERS}<your uid>/ or /${CLIENT_KEY_PREFIX.COURSES}<roomnum of your course>/`;
@@ -90,8 +103,14 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
  * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE see assertWritableKey ·
  * ROOM_NOT_FOUND
  */
-export async function signCosRequest(ctx: ServiceCtx, caller: Caller, input: CosSignInput, random: () => number): Promise<CosSignReply> {
-  if (input.type === 1 && input.filePath === undefined) throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
+export async function signCosRequest(
+  ctx: ServiceCtx,
+  caller: Caller,
+  input: CosSignInput,
+  random: () => number,
+): Promise<CosSignReply> {
+  if (input.type === 1 && input.filePath === undefined)
+    throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
   await assertWritableKey(ctx, caller, key);
   const { appid, secretId, secretKey } = ctx.cloud;
@@ -103,8 +122,26 @@ export async function signCosRequest(ctx: ServiceCtx, caller: Caller, input: Cos
   const filePath = input.filePath ?? '';
   const sign =
     input.type === 0
-      ? cosV4Sign({ appid, bucket, secretId, secretKey, expire: now + expiresS, now, random: random(), fileId: filePath })
-      : cosV4Sign({ appid, bucket, secretId, secretKey, expire: 0, now, random: random(), fileId: cosV4FileId(appid, bucket, filePath) });
+      ? cosV4Sign({
+          appid,
+          bucket,
+          secretId,
+          secretKey,
+          expire: now + expiresS,
+          now,
+          random: random(),
+          fileId: filePath,
+        })
+      : cosV4Sign({
+          appid,
+          bucket,
+          secretId,
+          secretKey,
+          expire: 0,
+          now,
+          random: random(),
+          fileId: cosV4FileId(appid, bucket, filePath),
+        });
   const reply: CosSignReply = {
     sign,
     bucket,
@@ -117,7 +154,14 @@ export async function signCosRequest(ctx: ServiceCtx, caller: Caller, input: Cos
   const uploadExpiresS = Math.max(expiresS, 1);
   const keyTime = `${now};${now + uploadExpiresS}`;
   const v5 = (host: string) =>
-    COS.getAuthorization({ SecretId: secretId, SecretKey: secretKey, Method: 'put', Key: key, Headers: { Host: host }, KeyTime: keyTime });
+    COS.getAuthorization({
+      SecretId: secretId,
+      SecretKey: secretKey,
+      Method: 'put',
+      Key: key,
+      Headers: { Host: host },
+      KeyTime: keyTime,
+    });
   if (ctx.storage.name === 'tencent' && bucket !== configured) {
     // A bucket other than the one the storage provider serves: sign for its standard COS host directly.
     const host = `${bucket}-${appid}.cos.${ctx.env.COS_REGION ?? ''}.myqcloud.com`;

@@ -8,7 +8,12 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import { normalizeV2Params, type FlatParams, type ParamValue, type SignatureMethod } from '../../integrations/vod/api-v2-sign';
+import {
+  normalizeV2Params,
+  type FlatParams,
+  type ParamValue,
+  type SignatureMethod,
+} from '../../integrations/vod/api-v2-sign';
 
 /** Most flattened parameters one request may carry (v2 requests have a few dozen at most). */
 export const MAX_V2_PARAMS = 100;
@@ -25,11 +30,16 @@ function hasProtoKey(v: unknown, depth = 0): boolean {
   return Object.values(v).some((x) => hasProtoKey(x, depth + 1));
 }
 const leafInput = z.union([
-  z.string().max(1024, 'at most 1024 characters').refine((v) => !v.includes('&'), 'must not contain &'),
+  z
+    .string()
+    .max(1024, 'at most 1024 characters')
+    .refine((v) => !v.includes('&'), 'must not contain &'),
   z.number().finite(),
 ]);
 const boundedRecord = <T extends z.ZodType>(value: T) =>
-  z.record(keyInput, value).refine((o) => Object.keys(o).length <= MAX_V2_PARAMS, `at most ${MAX_V2_PARAMS} parameters`);
+  z
+    .record(keyInput, value)
+    .refine((o) => Object.keys(o).length <= MAX_V2_PARAMS, `at most ${MAX_V2_PARAMS} parameters`);
 // Depth is bounded by construction (three levels), so no input can recurse the validator into a stack overflow.
 const level3 = leafInput;
 const level2 = z.union([leafInput, z.array(level3).max(MAX_V2_PARAMS), boundedRecord(level3)]);

@@ -58,9 +58,7 @@ const describeVodInfoParams = z.object({
   status: z.literal('2', 'only status 2 (normal) can be asked for').optional(),
   orderby: z.enum(['0', '1'], 'must be 0 (oldest first) or 1 (newest first)').optional(),
   pageNo: uintText(MAX_WINDOW).optional(),
-  pageSize: uintText(100)
-    .pipe(z.number().min(1, 'must be 1-100'))
-    .optional(),
+  pageSize: uintText(100).pipe(z.number().min(1, 'must be 1-100')).optional(),
 });
 
 /** Values of numbered list parameters `name.0`, `name.1`… (the v2 API also numbered from 1), in index order. */
@@ -91,13 +89,21 @@ function parseParams<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function parseDescribeVodInfo(flat: FlatParams): DescribeVodInfoQuery {
-  const fileIds = parseParams(z.array(fileIdInput).max(MAX_FILE_IDS, `at most ${MAX_FILE_IDS} file ids`), numberedList(flat, 'fileIds'));
-  const p = parseParams(describeVodInfoParams, fromFlat(flat, ['from', 'to', 'classId', 'status', 'orderby', 'pageNo', 'pageSize']));
+  const fileIds = parseParams(
+    z.array(fileIdInput).max(MAX_FILE_IDS, `at most ${MAX_FILE_IDS} file ids`),
+    numberedList(flat, 'fileIds'),
+  );
+  const p = parseParams(
+    describeVodInfoParams,
+    fromFlat(flat, ['from', 'to', 'classId', 'status', 'orderby', 'pageNo', 'pageSize']),
+  );
   const limit = p.pageSize ?? 10;
   // v2 pages count from 1; the 2017 demo sent pageNo 0, which also means the first page.
   const offset = (Math.max(p.pageNo ?? 1, 1) - 1) * limit;
-  if (offset + limit > MAX_WINDOW) throw new AppError('BAD_INPUT', `params.pageNo: only the first ${MAX_WINDOW} files can be paged`);
-  if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new AppError('BAD_INPUT', 'params.from: must not be after to');
+  if (offset + limit > MAX_WINDOW)
+    throw new AppError('BAD_INPUT', `params.pageNo: only the first ${MAX_WINDOW} files can be paged`);
+  if (p.from !== undefined && p.to !== undefined && p.from > p.to)
+    throw new AppError('BAD_INPUT', 'params.from: must not be after to');
   return {
     fileIds: [...new Set(fileIds)],
     from: p.from,
@@ -113,7 +119,9 @@ export function parseDescribeVodInfo(flat: FlatParams): DescribeVodInfoQuery {
 export function parseGetVideoInfo(flat: FlatParams): GetVideoInfoQuery {
   const fileId = parseParams(fileIdInput, flat.get('fileId') ?? '');
   const filters = parseParams(
-    z.array(z.enum(VIDEO_INFO_FILTERS, `infoFilter supports ${VIDEO_INFO_FILTERS.join(', ')}`)).max(VIDEO_INFO_FILTERS.length * 2),
+    z
+      .array(z.enum(VIDEO_INFO_FILTERS, `infoFilter supports ${VIDEO_INFO_FILTERS.join(', ')}`))
+      .max(VIDEO_INFO_FILTERS.length * 2),
     numberedList(flat, 'infoFilter'),
   );
   return { fileId, filters: filters.length ? [...new Set(filters)] : [...VIDEO_INFO_FILTERS] };
@@ -131,12 +139,16 @@ export async function proxyVodCommand(
   input: VodProxyInput,
   base?: string,
 ): Promise<V2DescribeVodInfoReply | V2GetVideoInfoReply> {
-  if (input.host.toLowerCase() !== VOD_PROXY_HOST) throw new AppError('NO_PRIVILEGE', `only ${VOD_PROXY_HOST} can be proxied`);
+  if (input.host.toLowerCase() !== VOD_PROXY_HOST)
+    throw new AppError('NO_PRIVILEGE', `only ${VOD_PROXY_HOST} can be proxied`);
   if (input.path !== V2_PATH) throw new AppError('NO_PRIVILEGE', `only ${V2_PATH} can be proxied`);
   const flat = flattenV2Params(input.params);
   const action = flat.get('Action') ?? '';
   if (action !== 'DescribeVodInfo' && action !== 'GetVideoInfo') {
-    throw new AppError('NO_PRIVILEGE', `action ${action || '(none)'} cannot be proxied (${VOD_PROXY_ACTIONS.join(', ')} only)`);
+    throw new AppError(
+      'NO_PRIVILEGE',
+      `action ${action || '(none)'} cannot be proxied (${VOD_PROXY_ACTIONS.join(', ')} only)`,
+    );
   }
   readSignatureMethod(flat);
   // The params are parsed (BAD_INPUT) before the provider is called, so malformed requests never reach Tencent.

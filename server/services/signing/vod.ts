@@ -44,7 +44,11 @@ export function signVodApiRequest(ctx: ServiceCtx, input: VodApiSignInput): VodA
   flat.set('SecretId', ctx.cloud.secretId);
   flat.delete('Signature');
   const src = vodV2SignSource(input.method, host, input.path, flat);
-  return { sign: vodV2Sign(ctx.cloud.secretKey, signatureMethod, src), SecretId: ctx.cloud.secretId, SignatureMethod: signatureMethod };
+  return {
+    sign: vodV2Sign(ctx.cloud.secretKey, signatureMethod, src),
+    SecretId: ctx.cloud.secretId,
+    SignatureMethod: signatureMethod,
+  };
 }
 
 /**

@@ -39,7 +39,13 @@ export const authRouter = router({
     .input(z.object({ current: passwordInput, next: newPasswordInput }))
     .mutation(async ({ ctx, input }) => {
       // authedProcedure guarantees a resolved session, so its secret is present.
-      await changePassword(ctx.ctx, { uid: ctx.caller.uid, current: input.current, next: input.next, ip: ctx.req.ip, keepSessionSecret: ctx.sessionSecret ?? '' });
+      await changePassword(ctx.ctx, {
+        uid: ctx.caller.uid,
+        current: input.current,
+        next: input.next,
+        ip: ctx.req.ip,
+        keepSessionSecret: ctx.sessionSecret ?? '',
+      });
       return { ok: true as const };
     }),
 

@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { attendanceMatrix, studentHistory } from '../../services/attendance-matrix';
-import { addClassStudents, CLASS_ADD_MAX, classCsvInput, importClassCsv, listClassStudents, removeClassStudent } from '../../services/class-list';
+import {
+  addClassStudents,
+  CLASS_ADD_MAX,
+  classCsvInput,
+  importClassCsv,
+  listClassStudents,
+  removeClassStudent,
+} from '../../services/class-list';
 import { unixTimeInput, userIdInput } from '../../services/schemas';
 import { router, teacherProcedure } from '../init';
 
@@ -23,7 +30,9 @@ export const classListRouter = router({
   remove: teacherProcedure
     .input(z.object({ uid: userIdInput }))
     .mutation(async ({ ctx, input }) => ({ removed: await removeClassStudent(ctx.ctx, ctx.caller, input.uid) })),
-  importCsv: teacherProcedure.input(z.object({ text: classCsvInput })).mutation(({ ctx, input }) => importClassCsv(ctx.ctx, ctx.caller, input.text)),
+  importCsv: teacherProcedure
+    .input(z.object({ text: classCsvInput }))
+    .mutation(({ ctx, input }) => importClassCsv(ctx.ctx, ctx.caller, input.text)),
   matrix: teacherProcedure.input(rangeInput).query(({ ctx, input }) => attendanceMatrix(ctx.ctx, ctx.caller, input)),
   student: teacherProcedure
     .input(rangeInput.extend({ uid: userIdInput }))

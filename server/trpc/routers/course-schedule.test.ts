@@ -31,10 +31,12 @@ describe('course scheduling', () => {
 
     // Only drafts are editable.
     await t.api.course.start({ roomnum });
-    expect((await errOf(t.api.course.update({ roomnum, plannedStart: ctx.clock.nowS() + H }))).appCode).toBe('COURSE_STATE');
+    expect((await errOf(t.api.course.update({ roomnum, plannedStart: ctx.clock.nowS() + H }))).appCode).toBe(
+      'COURSE_STATE',
+    );
   });
 
-  it("sorts the list by planned start, soonest first, courses without a plan last", async () => {
+  it('sorts the list by planned start, soonest first, courses without a plan last', async () => {
     const ctx = createTestCtx();
     const t = await signedIn(ctx, 'teach1');
     const none = await t.api.course.create({ title: 'No plan' });
@@ -55,7 +57,11 @@ describe('course scheduling', () => {
     const other = await signedIn(ctx, 'teach2');
     await other.api.course.create({ title: 'Not mine', plannedStart: T0 + H });
     const past = await t.api.course.create({ title: 'Was this morning', plannedStart: T0 - 3 * H, plannedMinutes: 60 });
-    const running = await t.api.course.create({ title: 'Should be on now', plannedStart: T0 - 10 * 60, plannedMinutes: 45 });
+    const running = await t.api.course.create({
+      title: 'Should be on now',
+      plannedStart: T0 - 10 * 60,
+      plannedMinutes: 45,
+    });
     const later = await t.api.course.create({ title: 'Later', plannedStart: T0 + 4 * H });
     const next = await t.api.course.create({ title: 'Next', plannedStart: T0 + H });
     await t.api.course.create({ title: 'Unplanned' });
@@ -86,7 +92,9 @@ describe('course scheduling', () => {
       { roomnum: ran.roomnum, title: 'Ran', state: 2, at: T0 + H, minutes: 40 },
       { roomnum: draft.roomnum, title: 'Draft', state: 0, at: T0 + 3 * H, minutes: 50 },
     ]);
-    expect((await t.api.course.calendar({ from: T0 + 7 * 24 * H, to: T0 + 14 * 24 * H })).map((e) => e.roomnum)).toEqual([nextWeek.roomnum]);
+    expect(
+      (await t.api.course.calendar({ from: T0 + 7 * 24 * H, to: T0 + 14 * 24 * H })).map((e) => e.roomnum),
+    ).toEqual([nextWeek.roomnum]);
     expect((await errOf(t.api.course.calendar({ from: T0, to: T0 + 60 * 24 * H }))).code).toBe('BAD_REQUEST');
     expect((await errOf(t.api.course.calendar({ from: T0, to: T0 }))).code).toBe('BAD_REQUEST');
   });
@@ -97,13 +105,20 @@ describe('course scheduling', () => {
     await t.api.course.create({ title: 'Console planned', plannedStart: T0 + H, plannedMinutes: 30 });
     await withLegacyServer(ctx, async (s) => {
       const token = await signUp(s, 'legacyteacher', 1);
-      const roomnum = await legacyCreate(s, token, 'From phone', { planned_start: T0 + H, plannedStart: T0 + H, planned_minutes: 30 });
-      const row = ctx.db.$client.prepare('SELECT planned_start, planned_minutes FROM courses WHERE roomnum = ?').get(roomnum);
+      const roomnum = await legacyCreate(s, token, 'From phone', {
+        planned_start: T0 + H,
+        plannedStart: T0 + H,
+        planned_minutes: 30,
+      });
+      const row = ctx.db.$client
+        .prepare('SELECT planned_start, planned_minutes FROM courses WHERE roomnum = ?')
+        .get(roomnum);
       expect(row).toEqual({ planned_start: null, planned_minutes: null });
       const list = await s.call<{ rooms: Record<string, unknown>[] }>('live/roomlist', { token, index: 0, size: 10 });
       expect(list.errorCode).toBe(0);
       expect(list.data!.rooms).toHaveLength(2);
-      for (const room of list.data!.rooms) for (const k of Object.keys(room)) expect(k.toLowerCase()).not.toContain('plan');
+      for (const room of list.data!.rooms)
+        for (const k of Object.keys(room)) expect(k.toLowerCase()).not.toContain('plan');
     });
   });
 });

@@ -71,14 +71,22 @@ describe('course router', () => {
     const c = await getCourse(ctx, roomnum);
     expect(c).toMatchObject({ state: 2, beginTime: T0, endTime: T0 + 120, indexStatus: 'pending' });
     const msgs = await ctx.im.groupMessages(String(roomnum), 1, 100);
-    const types = msgs.messages.map((m) => (JSON.parse(String(m.msgBody[0]!.MsgContent.Data)) as { type: number }).type);
+    const types = msgs.messages.map(
+      (m) => (JSON.parse(String(m.msgBody[0]!.MsgContent.Data)) as { type: number }).type,
+    );
     expect(types).toEqual([IM_MSG.COURSE_STARTED, IM_MSG.COURSE_ENDED]);
     expect(c.beginImseq).toBe(1);
     expect(c.endImseq).toBe(2);
-    expect((await listCourseEvents(ctx, roomnum)).map((e) => e.kind)).toEqual(['created', 'started', 'member_enter', 'member_exit', 'ended']);
+    expect((await listCourseEvents(ctx, roomnum)).map((e) => e.kind)).toEqual([
+      'created',
+      'started',
+      'member_enter',
+      'member_exit',
+      'ended',
+    ]);
   });
 
-  it('never shows or changes another teacher\'s course: NOT_FOUND, exactly like a missing one', async () => {
+  it("never shows or changes another teacher's course: NOT_FOUND, exactly like a missing one", async () => {
     const ctx = createTestCtx();
     const owner = await signedIn(ctx, 'owner');
     const intruder = await signedIn(ctx, 'intruder');

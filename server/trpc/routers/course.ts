@@ -4,12 +4,25 @@
  * is the open course page's host heartbeat: the same recordHeartbeat as `live/heartbeat`.
  */
 import { z } from 'zod';
-import { getTeacherCourse, listTeacherCourses, withTeacherCourse, teacherCalendar } from '../../services/console-courses';
+import {
+  getTeacherCourse,
+  listTeacherCourses,
+  withTeacherCourse,
+  teacherCalendar,
+} from '../../services/console-courses';
 import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
 import { coursePlaybackStatus } from '../../services/playback-status';
-import { COURSE_TITLE_MAX, courseStateInput, courseTitleInput, roomnumInput, unixTimeInput, plannedMinutesInput, plannedStartInput } from '../../services/schemas';
+import {
+  COURSE_TITLE_MAX,
+  courseStateInput,
+  courseTitleInput,
+  roomnumInput,
+  unixTimeInput,
+  plannedMinutesInput,
+  plannedStartInput,
+} from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleUrlOf } from '../public-urls';
@@ -17,7 +30,11 @@ import { consoleUrlOf } from '../public-urls';
 export const byRoomInput = z.object({ roomnum: roomnumInput });
 
 /** A cover image the browser uploaded with courseware.requestUpload (purpose 'cover'). */
-const coverUploadInput = z.object({ key: z.string().min(1).max(850), fileName: z.string().min(1).max(256), mime: z.string().min(1).max(255) });
+const coverUploadInput = z.object({
+  key: z.string().min(1).max(850),
+  fileName: z.string().min(1).max(256),
+  mime: z.string().min(1).max(255),
+});
 
 export const courseListInput = z.object({
   page: z.number().int().min(1).max(1_000_000).default(1),
@@ -30,7 +47,23 @@ export const courseListInput = z.object({
 });
 
 /** The fields the console shows of a course (the cover as a URL for this request). */
-function view(cx: ConsoleContext, c: { roomnum: number; title: string; cover: string; state: number; hostUid: string; createdAt: number; beginTime: number; endTime: number; indexStatus: string; playbackPublished: boolean; plannedStart: number | null; plannedMinutes: number | null }) {
+function view(
+  cx: ConsoleContext,
+  c: {
+    roomnum: number;
+    title: string;
+    cover: string;
+    state: number;
+    hostUid: string;
+    createdAt: number;
+    beginTime: number;
+    endTime: number;
+    indexStatus: string;
+    playbackPublished: boolean;
+    plannedStart: number | null;
+    plannedMinutes: number | null;
+  },
+) {
   return {
     roomnum: c.roomnum,
     title: c.title,
@@ -53,7 +86,11 @@ export const courseRouter = router({
 
   list: teacherProcedure.input(courseListInput).query(async ({ ctx, input }) => {
     const r = await listTeacherCourses(ctx.ctx, ctx.caller, input);
-    return { total: r.total, counts: r.counts, items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize, playback: c.playback })) };
+    return {
+      total: r.total,
+      counts: r.counts,
+      items: r.items.map((c) => ({ ...view(ctx, c), memsize: c.memsize, playback: c.playback })),
+    };
   }),
 
   byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
@@ -78,10 +115,24 @@ export const courseRouter = router({
   }),
 
   create: teacherProcedure
-    .input(z.object({ title: courseTitleInput, cover: coverUploadInput.optional(), plannedStart: plannedStartInput.optional(), plannedMinutes: plannedMinutesInput.optional() }))
+    .input(
+      z.object({
+        title: courseTitleInput,
+        cover: coverUploadInput.optional(),
+        plannedStart: plannedStartInput.optional(),
+        plannedMinutes: plannedMinutesInput.optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const cover = input.cover ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored : undefined;
-      return createCourse(ctx.ctx, ctx.caller, { title: input.title, cover, plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes });
+      const cover = input.cover
+        ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored
+        : undefined;
+      return createCourse(ctx.ctx, ctx.caller, {
+        title: input.title,
+        cover,
+        plannedStart: input.plannedStart,
+        plannedMinutes: input.plannedMinutes,
+      });
     }),
 
   update: teacherProcedure
@@ -103,13 +154,18 @@ export const courseRouter = router({
             ? ''
             : undefined;
         const plan = { plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes };
-        return view(ctx, await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover, ...plan }));
+        return view(
+          ctx,
+          await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover, ...plan }),
+        );
       }),
     ),
 
   delete: teacherProcedure
     .input(byRoomInput)
-    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteCourse(ctx.ctx, ctx.caller, input.roomnum))),
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteCourse(ctx.ctx, ctx.caller, input.roomnum)),
+    ),
 
   start: teacherProcedure
     .input(byRoomInput)

@@ -28,21 +28,48 @@ async function assertReadable(ctx: ServiceCtx, caller: Caller, roomnum: number):
 
 /** `removable`: the row can be unbound from the list it is shown in (a library row used by courses cannot). */
 function fileView(cx: ConsoleContext, f: BoundFile, removable = true) {
-  return { id: f.id, fileName: f.fileName, url: consoleUrlOf(cx, f.url), type: f.type, size: f.size, mime: f.mime, uploader: f.ownerUid, createdAt: f.createdAt, removable, courseCount: 0 };
+  return {
+    id: f.id,
+    fileName: f.fileName,
+    url: consoleUrlOf(cx, f.url),
+    type: f.type,
+    size: f.size,
+    mime: f.mime,
+    uploader: f.ownerUid,
+    createdAt: f.createdAt,
+    removable,
+    courseCount: 0,
+  };
 }
 
 export const coursewareRouter = router({
   list: teacherProcedure
-    .input(z.object({ roomnum: targetInput, page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(50).default(20) }))
+    .input(
+      z.object({
+        roomnum: targetInput,
+        page: z.number().int().min(1).max(1_000_000).default(1),
+        pageSize: z.number().int().min(1).max(50).default(20),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const index = (input.page - 1) * input.pageSize;
       if (input.roomnum === LIBRARY) {
         // The library shows the teacher's files from every course as well as the library's own (services/library.ts).
         const lib = await listLibrary(ctx.ctx, ctx.caller, { index, size: input.pageSize });
-        return { total: lib.total, files: lib.files.map((f) => ({ ...fileView(ctx, f, f.inLibrary && f.courseCount === 0), courseCount: f.courseCount })) };
+        return {
+          total: lib.total,
+          files: lib.files.map((f) => ({
+            ...fileView(ctx, f, f.inLibrary && f.courseCount === 0),
+            courseCount: f.courseCount,
+          })),
+        };
       }
       await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
-      const r = await listBoundFiles(ctx.ctx, ctx.caller, { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize });
+      const r = await listBoundFiles(ctx.ctx, ctx.caller, {
+        roomnum: input.roomnum,
+        index: (input.page - 1) * input.pageSize,
+        size: input.pageSize,
+      });
       return { total: r.total, files: r.files.map((f) => fileView(ctx, f)) };
     }),
 
@@ -70,9 +97,11 @@ export const coursewareRouter = router({
     .input(z.object({ roomnum: roomnumInput, fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
     .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.caller, input))),
 
-  unbind: teacherProcedure.input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url })).mutation(async ({ ctx, input }) => {
-    await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
-    await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, consoleBaseUrl(ctx));
-    return { ok: true as const };
-  }),
+  unbind: teacherProcedure
+    .input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url }))
+    .mutation(async ({ ctx, input }) => {
+      await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
+      await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, consoleBaseUrl(ctx));
+      return { ok: true as const };
+    }),
 });

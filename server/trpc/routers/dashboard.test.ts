@@ -55,7 +55,7 @@ describe('dashboard router', () => {
     expect(yesterday).toMatchObject({ teachingMinutes: 45, attendance: 2 });
   });
 
-  it('buckets by the browser\'s day', () => {
+  it("buckets by the browser's day", () => {
     // 23:30 UTC is the next morning in China.
     const t = Date.UTC(2027, 0, 1, 23, 30) / 1000;
     expect(localDay(t, 0)).toBe('2027-01-01');
@@ -78,7 +78,8 @@ describe('dashboard router', () => {
     await t.api.course.start({ roomnum: mine.roomnum });
     const theirs = await other.api.course.create({ title: 'Theirs' });
     await other.api.course.start({ roomnum: theirs.roomnum });
-    for (const uid of ['s1', 's2', 's3']) await reportMember(ctx, stu(uid), { roomnum: theirs.roomnum, operate: 0, timeStamp: 1 });
+    for (const uid of ['s1', 's2', 's3'])
+      await reportMember(ctx, stu(uid), { roomnum: theirs.roomnum, operate: 0, timeStamp: 1 });
     await reportMember(ctx, stu('s1'), { roomnum: mine.roomnum, operate: 0, timeStamp: 1 });
     const home = await t.api.dashboard.home({ eastMin: 0 });
     expect(home.live.map((c) => [c.title, c.memsize])).toEqual([['Mine', 2]]); // the teacher and s1

@@ -16,7 +16,9 @@ describe('uploads: empty files and the rules the console shows', () => {
   it('refuses a 0-byte file with BAD_INPUT naming it, when signing and when binding what arrived empty', async () => {
     const ctx = createTestCtx();
     const t = await signedIn(ctx, 'teach1');
-    const e = await errOf(t.api.courseware.requestUpload({ roomnum: 0, fileName: 'empty notes.pdf', mime: PDF, size: 0 }));
+    const e = await errOf(
+      t.api.courseware.requestUpload({ roomnum: 0, fileName: 'empty notes.pdf', mime: PDF, size: 0 }),
+    );
     expect(e).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT' });
     expect(e.message).toContain('empty notes.pdf');
     // The browser claimed bytes but stored none: binding refuses too, and nothing is bound.
@@ -45,7 +47,12 @@ describe('uploads: empty files and the rules the console shows', () => {
 });
 
 describe('library: files from every course, once each', () => {
-  async function upload(ctx: ReturnType<typeof createTestCtx>, t: Awaited<ReturnType<typeof signedIn>>, roomnum: number, fileName: string) {
+  async function upload(
+    ctx: ReturnType<typeof createTestCtx>,
+    t: Awaited<ReturnType<typeof signedIn>>,
+    roomnum: number,
+    fileName: string,
+  ) {
     const ticket = await t.api.courseware.requestUpload({ roomnum, fileName, mime: PDF, size: 5 });
     await ctx.storage.putObject(ticket.key, Buffer.from('%PDF-'), { contentType: PDF });
     return t.api.courseware.bind({ roomnum, key: ticket.key, fileName, mime: PDF });
@@ -65,7 +72,10 @@ describe('library: files from every course, once each', () => {
     expect(lib.total).toBe(2);
     expect(lib.files.map((f) => f.fileName).sort()).toEqual(['from-a.pdf', 'library-only.pdf']);
     // Only the library's own file can be removed from the library; the course file stays in its course.
-    expect(Object.fromEntries(lib.files.map((f) => [f.fileName, f.removable]))).toEqual({ 'from-a.pdf': false, 'library-only.pdf': true });
+    expect(Object.fromEntries(lib.files.map((f) => [f.fileName, f.removable]))).toEqual({
+      'from-a.pdf': false,
+      'library-only.pdf': true,
+    });
 
     // A file that came from course A attaches to course B (same URL), and the library still lists it once.
     const fromA = lib.files.find((f) => f.fileName === 'from-a.pdf')!;
@@ -79,8 +89,14 @@ describe('library: files from every course, once each', () => {
 
     // Another teacher cannot attach it; the legacy library (querybind roomnum 0) keeps its 2017 meaning.
     const c = await other.api.course.create({ title: 'Theirs' });
-    expect(await errOf(other.api.courseware.attachFromLibrary({ roomnum: c.roomnum, fileId: fromA.id }))).toMatchObject({ appCode: 'NOT_FOUND' });
-    const legacy = await listBoundFiles(ctx, { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID }, { roomnum: 0, index: 0, size: 10 });
+    expect(await errOf(other.api.courseware.attachFromLibrary({ roomnum: c.roomnum, fileId: fromA.id }))).toMatchObject(
+      { appCode: 'NOT_FOUND' },
+    );
+    const legacy = await listBoundFiles(
+      ctx,
+      { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID },
+      { roomnum: 0, index: 0, size: 10 },
+    );
     expect(legacy.files.map((f) => f.fileName)).toEqual(['library-only.pdf']);
   });
 });

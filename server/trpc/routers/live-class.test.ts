@@ -47,10 +47,14 @@ describe('course.beat: the open course page keeps the class alive', () => {
     expect((await t.api.course.beat({ roomnum: closed.roomnum })).state).toBe(2);
 
     await t.api.course.end({ roomnum: kept.roomnum });
-    expect((await t.api.course.byId({ roomnum: kept.roomnum })).ending).toEqual({ reason: 'teacher', at: ctx.clock.nowS() });
+    expect((await t.api.course.byId({ roomnum: kept.roomnum })).ending).toEqual({
+      reason: 'teacher',
+      at: ctx.clock.nowS(),
+    });
 
     // The playback timeline tells the two endings apart.
-    const endOf = async (roomnum: number) => (await t.api.playback.view({ roomnum })).timeline.find((i) => i.kind === 'end');
+    const endOf = async (roomnum: number) =>
+      (await t.api.playback.view({ roomnum })).timeline.find((i) => i.kind === 'end');
     expect(await endOf(kept.roomnum)).toMatchObject({ reason: 'teacher', silentS: null });
     expect(await endOf(closed.roomnum)).toMatchObject({ reason: 'timeout', silentS });
   });

@@ -41,7 +41,15 @@ describe('playback router', () => {
     const { ctx, teacher, roomnum } = await endedClass();
     const v = await teacher.api.playback.view({ roomnum });
     expect(v.isTeacher).toBe(true);
-    expect(v.segments).toEqual([{ recordingId: expect.any(Number), videoUrl: `${TEST_ORIGIN}/storage/rec/clip.mp4`, startTime: T0 + 10, endTime: T0 + 590, duration: 580 }]);
+    expect(v.segments).toEqual([
+      {
+        recordingId: expect.any(Number),
+        videoUrl: `${TEST_ORIGIN}/storage/rec/clip.mp4`,
+        startTime: T0 + 10,
+        endTime: T0 + 590,
+        duration: 580,
+      },
+    ]);
     expect(v.timeline.map((i) => i.kind)).toEqual(['start', 'join', 'recording', 'join', 'leave', 'leave', 'end']);
 
     const r = await teacher.api.playback.review({ roomnum });
@@ -56,10 +64,17 @@ describe('playback router', () => {
     const ready = (await teacher.api.playback.review({ roomnum })).index;
     expect(ready.status).toBe('ready');
     expect(ready.url).toMatch(new RegExp(`^${TEST_ORIGIN}/storage/playback/${roomnum}/[0-9a-f]{32}/index\\.json$`));
-    ctx.db.$client.prepare("update courses set index_status = 'failed', index_error = 'boom', index_attempts = 5 where roomnum = ?").run(roomnum);
+    ctx.db.$client
+      .prepare("update courses set index_status = 'failed', index_error = 'boom', index_attempts = 5 where roomnum = ?")
+      .run(roomnum);
     expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({ status: 'failed', error: 'boom' });
     await teacher.api.playback.retryIndex({ roomnum });
-    expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({ status: 'pending', error: '', attempts: 0, dueAt: ctx.clock.nowS() });
+    expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({
+      status: 'pending',
+      error: '',
+      attempts: 0,
+      dueAt: ctx.clock.nowS(),
+    });
   });
 
   it('published playback opens for students who attended, unpublished for nobody but the teacher', async () => {

@@ -23,7 +23,14 @@ export const playbackRouter = router({
     return {
       isTeacher: p.isTeacher,
       playback: p.playback,
-      course: { roomnum: c.roomnum, title: c.title, hostUid: c.hostUid, state: c.state, beginTime: c.beginTime, endTime: c.endTime },
+      course: {
+        roomnum: c.roomnum,
+        title: c.title,
+        hostUid: c.hostUid,
+        state: c.state,
+        beginTime: c.beginTime,
+        endTime: c.endTime,
+      },
       segments: p.segments,
       timeline: p.timeline,
     };
@@ -33,7 +40,13 @@ export const playbackRouter = router({
   review: teacherProcedure.input(byRoomInput).query(({ ctx, input }) =>
     withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async (c) => ({
       playback: await coursePlaybackStatus(ctx.ctx, c),
-      index: { status: c.indexStatus, attempts: c.indexAttempts, error: c.indexError, dueAt: c.indexDueAt, url: consoleUrlOf(ctx, c.playbackIdxUrl) },
+      index: {
+        status: c.indexStatus,
+        attempts: c.indexAttempts,
+        error: c.indexError,
+        dueAt: c.indexDueAt,
+        url: consoleUrlOf(ctx, c.playbackIdxUrl),
+      },
       published: c.playbackPublished,
       attendance: await courseAttendance(ctx.ctx, c.roomnum),
       now: ctx.ctx.clock.nowS(),
@@ -42,17 +55,25 @@ export const playbackRouter = router({
 
   retryIndex: teacherProcedure
     .input(byRoomInput)
-    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum))),
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
+        requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum),
+      ),
+    ),
 
   /** Removes one recording (row, local file when ours) and rebuilds the index; see services/recording-delete.ts. */
   deleteRecording: teacherProcedure
     .input(byRoomInput.extend({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(({ ctx, input }) => withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteRecording(ctx.ctx, ctx.caller, input))),
+    .mutation(({ ctx, input }) =>
+      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteRecording(ctx.ctx, ctx.caller, input)),
+    ),
 
-  setPublished: teacherProcedure.input(byRoomInput.extend({ published: z.boolean() })).mutation(async ({ ctx, input }) => {
-    await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published);
-    return { published: input.published };
-  }),
+  setPublished: teacherProcedure
+    .input(byRoomInput.extend({ published: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published);
+      return { published: input.published };
+    }),
 
   /** The student page: published playbacks of courses the caller attended. */
   attended: authedProcedure.query(({ ctx }) => listAttendedPlaybacks(ctx.ctx, ctx.caller)),

@@ -18,14 +18,38 @@ async function twoRecordings() {
   await teacher.api.course.end({ roomnum });
   await ctx.storage.putObject('rec/local.mp4', Buffer.from('video bytes'), { contentType: 'video/mp4' });
   const localUrl = ctx.storage.publicUrl('rec/local.mp4');
-  const base = { stream_param: `groupid=${roomnum}&userid=${Buffer.from('teach1').toString('base64')}`, media_start_time: 0, file_size: 11, duration: 280 };
-  await recordRecording(ctx, { ...base, file_id: 'f-local', video_id: 'v1', video_url: localUrl, start_time: T0 + 10, end_time: T0 + 290 });
-  await recordRecording(ctx, { ...base, file_id: 'f-vod', video_id: 'v2', video_url: 'https://1253.vod2.myqcloud.com/abc/f0.mp4', start_time: T0 + 300, end_time: T0 + 580 });
+  const base = {
+    stream_param: `groupid=${roomnum}&userid=${Buffer.from('teach1').toString('base64')}`,
+    media_start_time: 0,
+    file_size: 11,
+    duration: 280,
+  };
+  await recordRecording(ctx, {
+    ...base,
+    file_id: 'f-local',
+    video_id: 'v1',
+    video_url: localUrl,
+    start_time: T0 + 10,
+    end_time: T0 + 290,
+  });
+  await recordRecording(ctx, {
+    ...base,
+    file_id: 'f-vod',
+    video_id: 'v2',
+    video_url: 'https://1253.vod2.myqcloud.com/abc/f0.mp4',
+    start_time: T0 + 300,
+    end_time: T0 + 580,
+  });
   await buildPlaybackIndexes(ctx);
   const segs = (await teacher.api.playback.view({ roomnum })).segments;
   const indexFile = async () => {
     const url = (await teacher.api.playback.review({ roomnum })).index.url;
-    return JSON.parse(fs.readFileSync(path.join(ctx.env.STORAGE_DIR, decodeURIComponent(new URL(url!).pathname.slice('/storage/'.length))), 'utf8')) as { recordings: { video_url: string }[] };
+    return JSON.parse(
+      fs.readFileSync(
+        path.join(ctx.env.STORAGE_DIR, decodeURIComponent(new URL(url!).pathname.slice('/storage/'.length))),
+        'utf8',
+      ),
+    ) as { recordings: { video_url: string }[] };
   };
   return { ctx, teacher, other, roomnum, localUrl, local: segs[0]!.recordingId, vod: segs[1]!.recordingId, indexFile };
 }
@@ -37,24 +61,36 @@ describe('playback.deleteRecording', () => {
     const file = path.join(ctx.env.STORAGE_DIR, 'rec/local.mp4');
     expect(fs.existsSync(file)).toBe(true);
 
-    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toEqual({ storageDeleted: true });
+    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toEqual({
+      storageDeleted: true,
+    });
     expect(fs.existsSync(file)).toBe(false);
-    expect(ctx.db.$client.prepare("SELECT COUNT(*) AS n FROM stored_objects WHERE key = 'rec/local.mp4'").get()).toEqual({ n: 0 });
+    expect(
+      ctx.db.$client.prepare("SELECT COUNT(*) AS n FROM stored_objects WHERE key = 'rec/local.mp4'").get(),
+    ).toEqual({ n: 0 });
     expect((await teacher.api.playback.view({ roomnum })).segments.map((s) => s.recordingId)).toEqual([vod]);
     const events = await listCourseEvents(ctx, roomnum);
     expect(events.filter((e) => e.kind === 'recording')).toHaveLength(2); // the log is append-only
     const del = events.filter((e) => e.kind === 'recording_deleted');
     expect(del).toHaveLength(1);
-    expect(JSON.parse(del[0]!.detail)).toMatchObject({ recording_id: local, file_id: 'f-local', video_url: 'storage:rec/local.mp4' });
+    expect(JSON.parse(del[0]!.detail)).toMatchObject({
+      recording_id: local,
+      file_id: 'f-local',
+      video_url: 'storage:rec/local.mp4',
+    });
     expect((await teacher.api.playback.review({ roomnum })).index.status).toBe('pending');
     await buildPlaybackIndexes(ctx);
     expect((await teacher.api.playback.review({ roomnum })).index.status).toBe('ready');
-    expect((await indexFile()).recordings.map((r) => r.video_url)).toEqual(['https://1253.vod2.myqcloud.com/abc/f0.mp4']);
+    expect((await indexFile()).recordings.map((r) => r.video_url)).toEqual([
+      'https://1253.vod2.myqcloud.com/abc/f0.mp4',
+    ]);
   });
 
   it('a Tencent URL: only the row goes, and the answer says the video was not deleted there', async () => {
     const { teacher, roomnum, vod } = await twoRecordings();
-    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: vod })).toEqual({ storageDeleted: false });
+    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: vod })).toEqual({
+      storageDeleted: false,
+    });
     expect((await teacher.api.playback.view({ roomnum })).segments).toHaveLength(1);
   });
 
@@ -62,9 +98,13 @@ describe('playback.deleteRecording', () => {
     const { ctx, teacher, other, roomnum, local } = await twoRecordings();
     expect((await errOf(other.api.playback.deleteRecording({ roomnum, recordingId: local }))).code).toBe('NOT_FOUND');
     const mine = await other.api.course.create({ title: 'Other' });
-    expect((await errOf(other.api.playback.deleteRecording({ roomnum: mine.roomnum, recordingId: local }))).appCode).toBe('COURSE_STATE');
+    expect(
+      (await errOf(other.api.playback.deleteRecording({ roomnum: mine.roomnum, recordingId: local }))).appCode,
+    ).toBe('COURSE_STATE');
     expect(fs.existsSync(path.join(ctx.env.STORAGE_DIR, 'rec/local.mp4'))).toBe(true);
     await teacher.api.playback.deleteRecording({ roomnum, recordingId: local });
-    expect((await errOf(teacher.api.playback.deleteRecording({ roomnum, recordingId: local }))).appCode).toBe('NOT_FOUND');
+    expect((await errOf(teacher.api.playback.deleteRecording({ roomnum, recordingId: local }))).appCode).toBe(
+      'NOT_FOUND',
+    );
   });
 });
