@@ -88,6 +88,8 @@ const envSchema = z.object({
   LEGACY_MAX_BODY_BYTES: int(1024 * 1024),
   /** Reverse proxies (socket peer addresses) whose X-Forwarded-For/Host/Proto are believed; see http/client-address.ts. */
   TRUSTED_PROXY: csv([]),
+  /** Registrations allowed per client IP in 10 minutes, both doors together (login-rate-limit.ts). */
+  REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

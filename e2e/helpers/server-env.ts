@@ -38,6 +38,8 @@ export function e2eServerEnv(): Record<string, string> {
     PORT: String(E2E_PORT),
     HOST: '127.0.0.1',
     DATABASE_URL: path.join(dir, 'edu.db'),
+    // Every e2e test registers its own accounts from 127.0.0.1: the per-IP registration limit would stop the suite.
+    REGISTER_LIMIT_PER_IP: '10000',
     STORAGE_DIR: path.join(dir, 'storage'),
     PUBLIC_BASE_URL: E2E_BASE,
     SWEEP_INTERVAL_S: '1',

@@ -12,7 +12,7 @@
  *  - success: every row of the id is forgiven (the owner got in), and this attempt's IP row is removed too, so a
  *    school behind one NAT address is limited by its failures only, never by its teachers' successful logins;
  *  - no verdict (BUSY, internal error): both rows are removed, nothing was tried.
- * Registrations: at most REGISTER_MAX_PER_IP per client IP within REGISTER_WINDOW_S, every attempt counted
+ * Registrations: at most REGISTER_LIMIT_PER_IP (env, default REGISTER_MAX_PER_IP) per client IP within REGISTER_WINDOW_S, every attempt counted
  * (also "id taken", which would otherwise enumerate ids), released only when there was no verdict.
  * Over a limit: RATE_LIMITED with `data.retryAfterS` (legacy 10110, console 429). An unknown client address (null:
  * plain `next start` without TRUSTED_PROXY) has no per-IP counter: one shared bucket would let anyone lock everyone out.
@@ -26,6 +26,7 @@ import { AppError, isAppError } from '../errors';
 export const LOGIN_WINDOW_S = 600;
 export const LOGIN_MAX_ATTEMPTS = 10;
 export const REGISTER_WINDOW_S = 600;
+/** The default of REGISTER_LIMIT_PER_IP (server/env.ts); tests count against it. */
 export const REGISTER_MAX_PER_IP = 20;
 
 export interface LoginSubject {
@@ -111,7 +112,7 @@ export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () 
 /** Runs `register` as one counted registration from `ip`. Throws RATE_LIMITED before calling it when over the limit. */
 export async function guardRegistration<T>(ctx: ServiceCtx, ip: string | null, register: () => Promise<T>): Promise<T> {
   if (ip === null) return register();
-  const r = reserve(ctx, [registerSubject(ip)], REGISTER_MAX_PER_IP, REGISTER_WINDOW_S, 'registrations');
+  const r = reserve(ctx, [registerSubject(ip)], ctx.env.REGISTER_LIMIT_PER_IP, REGISTER_WINDOW_S, 'registrations');
   try {
     return await register();
   } catch (e) {
