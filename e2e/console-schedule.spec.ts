@@ -12,7 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { capturePage } from './helpers/capture';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
 import { LegacyClient, b64, uniqueId } from './helpers/legacy';
-import { E2E_BASE, e2eServerEnv } from './helpers/server-env';
+import { E2E_BASE, e2eServerEnv, signedCallbackFields } from './helpers/server-env';
 
 /** A `datetime-local` value two hours from now (local time), on a whole 5 minutes. */
 function inTwoHours(): { value: string; date: Date } {
@@ -147,6 +147,7 @@ test('recordings: poster frame, download as attachment, delete with confirmation
   const clipUrl = `${E2E_BASE}/storage/demo/recordings/lesson-1.mp4`;
   const start = Math.floor(Date.now() / 1000) - 60;
   const res = await api.raw('live', 'recendcall', {
+    ...signedCallbackFields(),
     event_type: 100,
     appid: 1250000000,
     stream_id: `s${roomnum}`,

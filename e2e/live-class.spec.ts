@@ -14,7 +14,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { axeFindings } from './helpers/capture';
 import { en, loginInUi } from './helpers/console';
 import { b64, LegacyClient, uniqueId } from './helpers/legacy';
-import { E2E_BASE, E2E_COURSE_DEAD_S } from './helpers/server-env';
+import { E2E_BASE, E2E_COURSE_DEAD_S, signedCallbackFields } from './helpers/server-env';
 
 const DEAD_MS = E2E_COURSE_DEAD_S * 1000;
 
@@ -57,6 +57,7 @@ test('the open course page keeps its class alive; without it the class ends by i
   });
   await page.goto(`/courses/${kept}`);
   await page.getByTestId('start-course').click();
+  await page.getByTestId('start-course-confirm').click();
   await expect(page.getByTestId('state-badge')).toHaveAttribute('data-state', '1');
   const startedAt = Date.now();
 
@@ -146,6 +147,7 @@ test('replay ready needs a recording; a missing video file shows an error and a 
   const begin = (await room(api, token, broken)).begin_time;
   const missingUrl = `${E2E_BASE}/storage/missing/${uniqueId('gone')}.mp4`;
   const res = await api.raw('live', 'recendcall', {
+    ...signedCallbackFields(),
     event_type: 100,
     appid: 1250000000,
     stream_id: `s${broken}`,
@@ -244,6 +246,7 @@ test('the roster counts the teacher apart, lists comings and goings, and shows h
   await loginInUi(page, teacher, 'rost-pass');
   await page.goto(`/courses/${roomnum}`);
   await page.getByTestId('start-course').click();
+  await page.getByTestId('start-course-confirm').click();
   await expect(page.getByTestId('roster-table')).toBeVisible();
 
   await api.ok('live/reportmemid', { token: t1, roomnum, operate: 0 });

@@ -4,20 +4,18 @@
  * Does not sign in: on success the user goes to the login page with the new password. Wrong codes count as failed
  * logins on the server (same limiter), so guessing is as slow as guessing passwords.
  */
-import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useI18n } from '../_i18n/provider';
+import { callAuth } from '../_lib/auth-call';
 import { useHydrated } from '../_lib/use-hydrated';
 import { encodeClientPassword } from '../_lib/password';
-import { useTRPC } from '../_trpc/client';
 import { MIN_PASSWORD_CHARS } from './change-password-view';
 import { ErrorMessage } from './error-message';
 import { LanguageSwitcher } from './language-switcher';
 
 export function ResetPasswordForm() {
   const { t } = useI18n();
-  const trpc = useTRPC();
   const [id, setId] = useState('');
   const [code, setCode] = useState('');
   const [pwd, setPwd] = useState('');
@@ -25,7 +23,22 @@ export function ResetPasswordForm() {
   const [problem, setProblem] = useState<'mismatch' | 'short' | null>(null);
   // As on the login form: no native submit (password in a GET URL) before hydration.
   const hydrated = useHydrated();
-  const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
+  // A plain call: the logged-out pages carry no tRPC client or react-query (see _lib/auth-call.ts).
+  const [pending, setPending] = useState(false);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function submit(input: { id: string; code: string; pwd: string }) {
+    setPending(true);
+    setError(null);
+    try {
+      await callAuth('resetPassword', input);
+      setDone(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPending(false);
+    }
+  }
 
   return (
     <main className="auth-page" id="main">
@@ -34,7 +47,7 @@ export function ResetPasswordForm() {
       </div>
       <h1>{t('reset.title')}</h1>
       <p className="muted">{t('reset.intro')}</p>
-      {reset.isSuccess ? (
+      {done ? (
         <p className="alert" role="status" data-testid="reset-done">
           {t('reset.done')} <Link href="/login">{t('auth.loginLink')}</Link>
         </p>
@@ -47,7 +60,7 @@ export function ResetPasswordForm() {
             if ([...pwd].length < MIN_PASSWORD_CHARS) return setProblem('short');
             if (pwd !== pwd2) return setProblem('mismatch');
             setProblem(null);
-            reset.mutate({ id: id.trim(), code: code.trim(), pwd: encodeClientPassword(pwd) });
+            void submit({ id: id.trim(), code: code.trim(), pwd: encodeClientPassword(pwd) });
           }}
         >
           <div className="field">
@@ -104,8 +117,8 @@ export function ResetPasswordForm() {
               {problem === 'short' ? t('pwd.tooShort') : t('auth.passwordMismatch')}
             </p>
           )}
-          <ErrorMessage error={reset.error} />
-          <button type="submit" className="primary" disabled={!hydrated || reset.isPending} data-testid="reset-submit">
+          <ErrorMessage error={error} />
+          <button type="submit" className="primary" disabled={!hydrated || pending} data-testid="reset-submit">
             {t('reset.submit')}
           </button>
         </form>

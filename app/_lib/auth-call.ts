@@ -1,5 +1,5 @@
 /**
- * The login and register calls of the logged-out pages, as one plain fetch each (tRPC's wire format for a single
+ * The login, register and password-reset calls of the logged-out pages, as one plain fetch each (tRPC's wire format for a single
  * mutation without a transformer: POST /api/trpc/<path>, the input as the JSON body, {result: {data}} or
  * {error: {message, data}} back). The logged-out pages stay free of the tRPC client and react-query, which keeps
  * their first-load JS small; logged-in pages get those through AppShell. The CSRF header as the tRPC client sends it.
@@ -9,7 +9,7 @@ import type { AppRouter } from '@/server/trpc/root';
 
 type AuthInputs = inferRouterInputs<AppRouter>['auth'];
 type AuthOutputs = inferRouterOutputs<AppRouter>['auth'];
-export type AuthProcedure = 'login' | 'register';
+export type AuthProcedure = 'login' | 'register' | 'resetPassword';
 
 /** An error the server answered with; `data` has the same shape as a TRPCClientError's (appCode, code, …). */
 export class ApiError extends Error {

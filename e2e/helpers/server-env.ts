@@ -4,6 +4,7 @@
  * directly (demo data). The directory is made once in the runner process and handed to the workers through
  * E2E_DATA_DIR, so every process of one run agrees on it and every run starts from an empty database.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,3 +57,19 @@ export const E2E_SDKAPPID = 1400000000;
 
 /** Screenshots are artifacts next to Playwright's output (test-results/ is gitignored). */
 export const SCREENSHOT_DIR = path.join(process.cwd(), 'test-results', 'screenshots');
+
+let callbackSerial = 0;
+/**
+ * `t` and `sign` for one Tencent callback to the e2e server, as Tencent signs them: sign = md5(key + t). Each call gets
+ * its own `t` (a pair may carry only one notice: the server refuses a replayed pair with another body), spread by
+ * process so parallel workers do not pick the same one.
+ */
+export function signedCallbackFields(): { t: number; sign: string } {
+  const t = Math.floor(Date.now() / 1000) + 600 + (process.pid % 1000) * 100 + callbackSerial++;
+  return {
+    t,
+    sign: createHash('md5')
+      .update(E2E_LIVE_CALLBACK_KEY + t)
+      .digest('hex'),
+  };
+}
