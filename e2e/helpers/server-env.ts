@@ -65,7 +65,8 @@ let callbackSerial = 0;
  * process so parallel workers do not pick the same one.
  */
 export function signedCallbackFields(): { t: number; sign: string } {
-  const t = Math.floor(Date.now() / 1000) + 600 + (process.pid % 1000) * 100 + callbackSerial++;
+  // Within the hour ahead the server accepts: 60 s + up to 1 980 s by process + the serial.
+  const t = Math.floor(Date.now() / 1000) + 60 + (process.pid % 100) * 20 + callbackSerial++;
   return {
     t,
     sign: createHash('md5')
