@@ -8,8 +8,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { capturePage } from './helpers/capture';
+import { demoData } from './helpers/demo';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
 import { LegacyClient, b64, uniqueId } from './helpers/legacy';
 import { E2E_BASE, e2eServerEnv, signedCallbackFields } from './helpers/server-env';
@@ -144,7 +146,8 @@ test('recordings: poster frame, download as attachment, delete with confirmation
   await api.ok('live/startcourse', { token, roomnum });
   await api.ok('live/exitroom', { token, roomnum });
   // The demo's clip in this server's storage stands in for the recorded video (shared with the demo's own recording).
-  const clipUrl = `${E2E_BASE}/storage/demo/recordings/lesson-1.mp4`;
+  // Its key has a random segment (issue 7): read it from the demo's recording row in the e2e database.
+  const clipUrl = `${E2E_BASE}/storage/${demoClipKey()}`;
   const start = Math.floor(Date.now() / 1000) - 60;
   const res = await api.raw('live', 'recendcall', {
     ...signedCallbackFields(),
@@ -191,3 +194,16 @@ test('recordings: poster frame, download as attachment, delete with confirmation
   // The shared demo clip is still served (another recording uses it).
   expect((await request.get(clipUrl)).status()).toBe(200);
 });
+
+/** The storage key of the demo replay's recording (the committed fixture clip), as the seeder stored it. */
+function demoClipKey(): string {
+  const db = new Database(e2eServerEnv().DATABASE_URL!, { readonly: true });
+  try {
+    const row = db
+      .prepare('SELECT video_url AS v FROM recordings WHERE roomnum = ? LIMIT 1')
+      .get(demoData().replayRoomnum) as { v: string };
+    return row.v.replace(/^storage:/, '');
+  } finally {
+    db.close();
+  }
+}
