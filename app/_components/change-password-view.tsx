@@ -6,12 +6,11 @@
  */
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { useI18n } from '../_i18n/provider';
 import { encodeClientPassword } from '../_lib/password';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
-
-export const MIN_PASSWORD_CHARS = 8;
 
 export function ChangePasswordView() {
   const { t } = useI18n();
@@ -37,7 +36,7 @@ export function ChangePasswordView() {
         className="card stack narrow-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if ([...next].length < MIN_PASSWORD_CHARS) return setProblem('short');
+          if (!longEnoughPassword(next)) return setProblem('short');
           if (next !== again) return setProblem('mismatch');
           setProblem(null);
           change.mutate({ current: encodeClientPassword(current), next: encodeClientPassword(next) });
@@ -61,7 +60,7 @@ export function ChangePasswordView() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={MIN_PASSWORD_CHARS}
+            minLength={CONSOLE_PASSWORD_MIN_CHARS}
             value={next}
             onChange={(e) => setNext(e.target.value)}
           />

@@ -6,11 +6,11 @@
  */
 import Link from 'next/link';
 import { useState } from 'react';
+import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { useI18n } from '../_i18n/provider';
 import { callAuth } from '../_lib/auth-call';
 import { useHydrated } from '../_lib/use-hydrated';
 import { encodeClientPassword } from '../_lib/password';
-import { MIN_PASSWORD_CHARS } from './change-password-view';
 import { ErrorMessage } from './error-message';
 import { LanguageSwitcher } from './language-switcher';
 
@@ -57,7 +57,7 @@ export function ResetPasswordForm() {
           method="post"
           onSubmit={(e) => {
             e.preventDefault();
-            if ([...pwd].length < MIN_PASSWORD_CHARS) return setProblem('short');
+            if (!longEnoughPassword(pwd)) return setProblem('short');
             if (pwd !== pwd2) return setProblem('mismatch');
             setProblem(null);
             void submit({ id: id.trim(), code: code.trim(), pwd: encodeClientPassword(pwd) });
@@ -96,7 +96,7 @@ export function ResetPasswordForm() {
               type="password"
               autoComplete="new-password"
               required
-              minLength={MIN_PASSWORD_CHARS}
+              minLength={CONSOLE_PASSWORD_MIN_CHARS}
               value={pwd}
               onChange={(e) => setPwd(e.target.value)}
             />

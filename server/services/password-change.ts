@@ -19,23 +19,22 @@ import { AppError } from '../errors';
 import { checkLogin } from './accounts';
 import { guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
+import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules';
 import { passwordInput } from './schemas';
 import { hashSecret } from './tokens';
 
-/** Minimum length of a new password, in characters of the decoded password. */
-export const NEW_PASSWORD_MIN_CHARS = 8;
 /** How long a printed reset code works. */
 export const RESET_CODE_TTL_S = 30 * 60;
 
 /**
- * A new password as the clients send it: base64 of UTF-8, decoding to at least NEW_PASSWORD_MIN_CHARS characters
- * (code points). Existing accounts keep whatever they registered with; the rule applies to new passwords only.
+ * A new password as the clients send it: base64 of UTF-8, long enough once decoded (password-rules.ts, the one rule
+ * the register form and schema use too). Existing accounts keep whatever they registered with; the rule applies to new passwords only.
  */
 export const newPasswordInput = passwordInput.superRefine((v, c) => {
   const plain = decodeClientPassword(v);
   if (plain === null) c.addIssue({ code: 'custom', message: 'must be base64 of the UTF-8 password' });
-  else if ([...plain].length < NEW_PASSWORD_MIN_CHARS)
-    c.addIssue({ code: 'custom', message: `must be at least ${NEW_PASSWORD_MIN_CHARS} characters` });
+  else if (!longEnoughPassword(plain))
+    c.addIssue({ code: 'custom', message: `must be at least ${CONSOLE_PASSWORD_MIN_CHARS} characters` });
 });
 
 /** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
