@@ -3,14 +3,8 @@ import { createTestCtx } from '../testing/test-ctx';
 import { checkLogin, issueToken, createAccount, resolveToken } from './accounts';
 import { LOGIN_MAX_ATTEMPTS } from './login-rate-limit';
 import { verifyPassword } from './passwords';
-import {
-  changePassword,
-  decodeClientPassword,
-  issueResetCode,
-  newPasswordInput,
-  RESET_CODE_TTL_S,
-  resetWithCode,
-} from './password-change';
+import { changePassword, issueResetCode, RESET_CODE_TTL_S, resetWithCode } from './password-change';
+import { decodeClientPassword, newConsolePasswordInput } from './schemas';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const IP = '198.51.100.7';
@@ -44,11 +38,11 @@ async function withUser() {
 
 describe('new password rule', () => {
   it('counts decoded characters, not base64 length, and wants canonical base64 of UTF-8', () => {
-    expect(newPasswordInput.safeParse(b64('1234567')).success).toBe(false); // 12 base64 chars, 7 real ones
-    expect(newPasswordInput.safeParse(b64('12345678')).success).toBe(true);
-    expect(newPasswordInput.safeParse(b64('密码密码密码密码')).success).toBe(true); // 8 characters, 24 bytes
-    expect(newPasswordInput.safeParse(b64('密码密码密码密')).success).toBe(false);
-    expect(newPasswordInput.safeParse('not base64!!').success).toBe(false);
+    expect(newConsolePasswordInput.safeParse(b64('1234567')).success).toBe(false); // 12 base64 chars, 7 real ones
+    expect(newConsolePasswordInput.safeParse(b64('12345678')).success).toBe(true);
+    expect(newConsolePasswordInput.safeParse(b64('密码密码密码密码')).success).toBe(true); // 8 characters, 24 bytes
+    expect(newConsolePasswordInput.safeParse(b64('密码密码密码密')).success).toBe(false);
+    expect(newConsolePasswordInput.safeParse('not base64!!').success).toBe(false);
     expect(decodeClientPassword(Buffer.from([0xff, 0xfe, 0x41]).toString('base64'))).toBeNull();
   });
 });

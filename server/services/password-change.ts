@@ -1,8 +1,7 @@
 /**
  * Password change (console, signed in) and reset without e-mail: `npm run reset-password <id>` prints a one-time code
  * (issueResetCode), the login page's "forgot password" form trades id + code + new password for a new hash
- * (resetWithCode). Passwords arrive as the clients send them (base64 of the UTF-8 password); the length rule is
- * checked on the decoded text. Wrong current passwords and wrong codes count as failed logins (login-rate-limit).
+ * (resetWithCode). New passwords are validated by schemas.newConsolePasswordInput (the one rule for the console). Wrong current passwords and wrong codes count as failed logins (login-rate-limit).
  *
  * Revocation (decided here, documented in README "Console"): a change revokes every other credential of the user —
  * legacy tokens and other console sessions — and keeps only the session that made the change; a reset revokes all
@@ -19,34 +18,10 @@ import { AppError } from '../errors';
 import { checkLogin } from './accounts';
 import { guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
-import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules';
-import { passwordInput } from './schemas';
 import { hashSecret } from './tokens';
 
 /** How long a printed reset code works. */
 export const RESET_CODE_TTL_S = 30 * 60;
-
-/**
- * A new password as the clients send it: base64 of UTF-8, long enough once decoded (password-rules.ts, the one rule
- * the register form and schema use too). Existing accounts keep whatever they registered with; the rule applies to new passwords only.
- */
-export const newPasswordInput = passwordInput.superRefine((v, c) => {
-  const plain = decodeClientPassword(v);
-  if (plain === null) c.addIssue({ code: 'custom', message: 'must be base64 of the UTF-8 password' });
-  else if (!longEnoughPassword(plain))
-    c.addIssue({ code: 'custom', message: `must be at least ${CONSOLE_PASSWORD_MIN_CHARS} characters` });
-});
-
-/** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
-export function decodeClientPassword(b64: string): string | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
-  const bytes = Buffer.from(b64, 'base64');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
-}
 
 /** Typed by hand: 16 characters of an unambiguous alphabet (no 0/O, 1/I/L) ≈ 79 bits, shown as four groups. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';

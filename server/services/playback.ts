@@ -6,6 +6,7 @@
  * Index format: docs/playback-index.md (JSON Schema: docs/playback-index.schema.json).
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { inTransaction, type Tx } from '../../db/client';
 import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -184,12 +185,22 @@ export async function requeuePlaybackIndex(
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }
   const now = ctx.clock.nowS();
-  const r = await ctx.db
+  const queued = inTransaction(ctx.db, (tx) => queueIndexNowTx(tx, roomnum, now));
+  if (!queued) throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
+  return { indexStatus: 'pending', indexDueAt: now };
+}
+
+/**
+ * Queues an ended course's index for (re)building now with a fresh attempt budget, inside the caller's transaction:
+ * the console's retry and a recording's deletion. False when the course has not ended (nothing changed).
+ */
+export function queueIndexNowTx(tx: Tx, roomnum: number, now: number): boolean {
+  const r = tx
     .update(courses)
     .set({ indexStatus: 'pending', indexDueAt: now, indexAttempts: 0, indexError: '' })
-    .where(and(eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)));
-  if (r.changes === 0) throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
-  return { indexStatus: 'pending', indexDueAt: now };
+    .where(and(eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)))
+    .run();
+  return r.changes > 0;
 }
 
 export interface ReplayIndexCallback {

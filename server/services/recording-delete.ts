@@ -6,16 +6,17 @@
  * the row — and the answer says so (`storageDeleted: false`).
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { inTransaction } from '../../db/client';
-import { courses, recordings } from '../../db/schema';
+import { recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { createLocalFiles } from '../integrations/storage/local-files';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { appendEvents } from './course-events';
 import { getOwnCourse } from './courses';
-import { ENDED_STATES, hasEnded, type Caller } from './schemas';
+import { queueIndexNowTx } from './playback';
+import { hasEnded, type Caller } from './schemas';
 
 /**
  * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
@@ -63,10 +64,7 @@ export async function deleteRecording(
       },
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
-    tx.update(courses)
-      .set({ indexStatus: 'pending', indexDueAt: now, indexAttempts: 0, indexError: '' })
-      .where(and(eq(courses.roomnum, c.roomnum), inArray(courses.state, ENDED_STATES)))
-      .run();
+    queueIndexNowTx(tx, c.roomnum, now);
     return row;
   });
   const key = ownStorageKey(ctx, rec.videoUrl);

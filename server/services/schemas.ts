@@ -8,15 +8,29 @@ import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules
 export const userIdInput = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
 /** The password exactly as clients send it (base64 of the real one); hashed as-is. */
 export const passwordInput = z.string().min(1, 'must not be empty').max(1024, 'too long');
+/** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
+export function decodeClientPassword(b64: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(b64, 'base64'));
+  } catch {
+    return null;
+  }
+}
+
 /**
- * A new console password: base64 of the UTF-8 password like every other (app/_lib/password.ts), whose DECODED text
- * is long enough (password-rules.ts). Legacy `account/regist` keeps the 2017 rules.
+ * A new console password (registration, change, reset): base64 of the UTF-8 password like every other
+ * (app/_lib/password.ts), whose DECODED text is long enough (password-rules.ts, which the forms share). Existing
+ * accounts keep what they registered with; legacy `account/regist` keeps the 2017 rules.
  */
-export const newConsolePasswordInput = passwordInput.refine(
+export const newConsolePasswordInput = passwordInput.superRefine((pwd, c) => {
   // An empty one is already refused by passwordInput: one message is enough.
-  (pwd) => pwd === '' || longEnoughPassword(Buffer.from(pwd, 'base64').toString('utf8')),
-  `password must have at least ${CONSOLE_PASSWORD_MIN_CHARS} characters`,
-);
+  if (pwd === '') return;
+  const plain = decodeClientPassword(pwd);
+  if (plain === null) c.addIssue({ code: 'custom', message: 'password must be base64 of the UTF-8 password' });
+  else if (!longEnoughPassword(plain))
+    c.addIssue({ code: 'custom', message: `password must have at least ${CONSOLE_PASSWORD_MIN_CHARS} characters` });
+});
 export const roleInput = z.union([z.literal(0), z.literal(1)]);
 export const ROLE = { STUDENT: 0, TEACHER: 1 } as const;
 

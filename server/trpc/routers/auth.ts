@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { newConsolePasswordInput, passwordInput, userIdInput } from '../../services/schemas';
 import { loginConsole, logoutConsole, registerTeacher } from '../../services/sessions';
-import { changePassword, newPasswordInput, resetCodeInput, resetWithCode } from '../../services/password-change';
+import { changePassword, resetCodeInput, resetWithCode } from '../../services/password-change';
 import { authedProcedure, publicProcedure, router } from '../init';
 
 /** The password exactly as the mobile clients send it: base64 of its UTF-8 bytes (the form encodes it the same way). */
@@ -36,7 +36,7 @@ export const authRouter = router({
 
   /** Keeps the session making the change; every other session and legacy token of the user is revoked. */
   changePassword: authedProcedure
-    .input(z.object({ current: passwordInput, next: newPasswordInput }))
+    .input(z.object({ current: passwordInput, next: newConsolePasswordInput }))
     .mutation(async ({ ctx, input }) => {
       // authedProcedure guarantees a resolved session, so its secret is present.
       await changePassword(ctx.ctx, {
@@ -51,7 +51,7 @@ export const authRouter = router({
 
   /** "Forgot password": id + the code printed by `npm run reset-password <id>` + a new password. Does not sign in. */
   resetPassword: publicProcedure
-    .input(z.object({ id: userIdInput, code: resetCodeInput, pwd: newPasswordInput }))
+    .input(z.object({ id: userIdInput, code: resetCodeInput, pwd: newConsolePasswordInput }))
     .mutation(async ({ ctx, input }) => {
       await resetWithCode(ctx.ctx, { id: input.id, code: input.code, pwd: input.pwd, ip: ctx.req.ip });
       return { ok: true as const };
