@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 import { useHydrated } from '../_lib/use-hydrated';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
-import { callAuth } from '../_lib/auth-call';
+import { useAuthCall } from '../_lib/use-auth-call';
 import { encodeClientPassword } from '../_lib/password';
 import { ErrorMessage } from './error-message';
 import { LanguageSwitcher } from './language-switcher';
@@ -28,19 +28,7 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
     router.replace(next ?? (r.role === 1 ? '/' : '/student'));
     router.refresh();
   };
-  // A plain call (no react-query on the logged-out pages: see _lib/auth-call.ts).
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(input: { id: string; pwd: string }) {
-    setPending(true);
-    setError(null);
-    try {
-      onDone(await callAuth(mode, input));
-    } catch (e) {
-      setError(e);
-      setPending(false);
-    }
-  }
+  const { pending, error, submit } = useAuthCall(mode, onDone);
 
   return (
     <main className="auth-page" id="main">

@@ -8,7 +8,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { useI18n } from '../_i18n/provider';
-import { callAuth } from '../_lib/auth-call';
+import { useAuthCall } from '../_lib/use-auth-call';
 import { useHydrated } from '../_lib/use-hydrated';
 import { encodeClientPassword } from '../_lib/password';
 import { ErrorMessage } from './error-message';
@@ -23,22 +23,8 @@ export function ResetPasswordForm() {
   const [problem, setProblem] = useState<'mismatch' | 'short' | null>(null);
   // As on the login form: no native submit (password in a GET URL) before hydration.
   const hydrated = useHydrated();
-  // A plain call: the logged-out pages carry no tRPC client or react-query (see _lib/auth-call.ts).
-  const [pending, setPending] = useState(false);
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function submit(input: { id: string; code: string; pwd: string }) {
-    setPending(true);
-    setError(null);
-    try {
-      await callAuth('resetPassword', input);
-      setDone(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setPending(false);
-    }
-  }
+  const { pending, error, result, submit } = useAuthCall('resetPassword');
+  const done = result !== null;
 
   return (
     <main className="auth-page" id="main">

@@ -7,8 +7,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/trpc/root';
 
-type AuthInputs = inferRouterInputs<AppRouter>['auth'];
-type AuthOutputs = inferRouterOutputs<AppRouter>['auth'];
+export type AuthInputs = inferRouterInputs<AppRouter>['auth'];
+export type AuthOutputs = inferRouterOutputs<AppRouter>['auth'];
 export type AuthProcedure = 'login' | 'register' | 'resetPassword';
 
 /** An error the server answered with; `data` has the same shape as a TRPCClientError's (appCode, code, …). */

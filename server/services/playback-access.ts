@@ -44,6 +44,14 @@ const attendance = preparedFor((db) =>
     .prepare(),
 );
 
+/** The rooms `uid` ever entered (a member_enter event: the log outlives membership rows), as a subquery. */
+function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
+  return ctx.db
+    .selectDistinct({ roomnum: courseEvents.roomnum })
+    .from(courseEvents)
+    .where(and(eq(courseEvents.uid, uid), eq(courseEvents.kind, 'member_enter')));
+}
+
 /**
  * Which of `rooms` the caller may see the playback of. Rooms the rule decides without attendance (the caller's own;
  * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them.
@@ -115,10 +123,7 @@ export interface AttendedPlayback {
 /** Published playbacks of ended courses the caller attended, most recent first (the student page). */
 export async function listAttendedPlaybacks(ctx: ServiceCtx, caller: Caller, limit = 50): Promise<AttendedPlayback[]> {
   // Candidates are the rooms the caller entered (they attended all of them); the rule picks the viewable ones.
-  const mine = ctx.db
-    .selectDistinct({ roomnum: courseEvents.roomnum })
-    .from(courseEvents)
-    .where(and(eq(courseEvents.uid, caller.uid), eq(courseEvents.kind, 'member_enter')));
+  const mine = roomsEnteredBy(ctx, caller.uid);
   const rows = await ctx.db
     .select({
       roomnum: courses.roomnum,
@@ -213,10 +218,7 @@ export function playbackUrlsFor(
  * courses they teach. URLs are built at `base`.
  */
 export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: string): Promise<MediaView> {
-  const entered = ctx.db
-    .selectDistinct({ roomnum: courseEvents.roomnum })
-    .from(courseEvents)
-    .where(and(eq(courseEvents.uid, caller.uid), eq(courseEvents.kind, 'member_enter')));
+  const entered = roomsEnteredBy(ctx, caller.uid);
   const candidates = await ctx.db
     .select({
       roomnum: courses.roomnum,
