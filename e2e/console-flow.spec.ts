@@ -5,13 +5,11 @@
  * the playback page plays the recording and the timeline seeks it. Only what a phone or Tencent does goes through
  * the legacy door; the uploaded courseware clip doubles as the recording's video file in storage.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator } from '@playwright/test';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
 import { b64, LegacyClient, nowS, uniqueId } from './helpers/legacy';
-import { E2E_LIVE_CALLBACK_KEY } from './helpers/server-env';
 
 const CLIP = path.join(__dirname, 'fixtures', 'demo-clip.mp4');
 const CLIP_NAME = 'demo-clip.mp4';
@@ -114,26 +112,13 @@ test('teacher journey: course, courseware, live roster, end, recording, playback
   const recStart = joinedAt - JOIN_OFFSET_S;
 
   await test.step('Tencent reports the recording (event 100)', async () => {
-    const t = nowS() + 600;
-    const res = await api.raw('live', 'recendcall', {
-      t,
-      sign: createHash('md5')
-        .update(E2E_LIVE_CALLBACK_KEY + t)
-        .digest('hex'),
-      event_type: 100,
-      appid: 1250000000,
-      stream_id: `s${roomnum}`,
-      channel_id: `s${roomnum}`,
-      file_id: uniqueId('file'),
-      file_format: 'mp4',
-      stream_param: `groupid=${roomnum}&userid=${b64(teacher)}&record=mp4`,
-      video_id: uniqueId('video'),
-      video_url: clipUrl,
-      start_time: recStart,
-      end_time: recStart + CLIP_S,
-      duration: CLIP_S,
-      media_start_time: 0,
-      file_size: fs.statSync(CLIP).size,
+    const res = await api.recordingReady({
+      roomnum,
+      host: teacher,
+      videoUrl: clipUrl,
+      start: recStart,
+      durationS: CLIP_S,
+      fileSize: fs.statSync(CLIP).size,
     });
     expect(res.status()).toBe(200);
     expect(await res.json()).toEqual({ code: 0 });

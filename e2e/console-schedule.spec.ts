@@ -13,8 +13,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { capturePage } from './helpers/capture';
 import { demoData } from './helpers/demo';
 import { en, loginInUi, logoutInUi, registerInUi } from './helpers/console';
-import { LegacyClient, b64, uniqueId } from './helpers/legacy';
-import { E2E_BASE, e2eServerEnv, signedCallbackFields } from './helpers/server-env';
+import { LegacyClient, uniqueId } from './helpers/legacy';
+import { E2E_BASE, e2eServerEnv } from './helpers/server-env';
 
 /** A `datetime-local` value two hours from now (local time), on a whole 5 minutes. */
 function inTwoHours(): { value: string; date: Date } {
@@ -149,23 +149,7 @@ test('recordings: poster frame, download as attachment, delete with confirmation
   // Its key has a random segment (issue 7): read it from the demo's recording row in the e2e database.
   const clipUrl = `${E2E_BASE}/storage/${demoClipKey()}`;
   const start = Math.floor(Date.now() / 1000) - 60;
-  const res = await api.raw('live', 'recendcall', {
-    ...signedCallbackFields(),
-    event_type: 100,
-    appid: 1250000000,
-    stream_id: `s${roomnum}`,
-    channel_id: `s${roomnum}`,
-    file_id: uniqueId('file'),
-    file_format: 'mp4',
-    stream_param: `groupid=${roomnum}&userid=${b64(teacher)}&record=mp4`,
-    video_id: uniqueId('video'),
-    video_url: clipUrl,
-    start_time: start,
-    end_time: start + 10,
-    duration: 10,
-    media_start_time: 0,
-    file_size: 1000,
-  });
+  const res = await api.recordingReady({ roomnum, host: teacher, videoUrl: clipUrl, start, durationS: 10 });
   expect(await res.json()).toEqual({ code: 0 });
 
   await loginInUi(page, teacher, 'rec-teacher-pass');

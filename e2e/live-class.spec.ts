@@ -13,8 +13,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { axeFindings } from './helpers/capture';
 import { en, loginInUi } from './helpers/console';
-import { b64, LegacyClient, uniqueId } from './helpers/legacy';
-import { E2E_BASE, E2E_COURSE_DEAD_S, signedCallbackFields } from './helpers/server-env';
+import { LegacyClient, uniqueId } from './helpers/legacy';
+import { E2E_BASE, E2E_COURSE_DEAD_S } from './helpers/server-env';
 
 const DEAD_MS = E2E_COURSE_DEAD_S * 1000;
 
@@ -146,22 +146,12 @@ test('replay ready needs a recording; a missing video file shows an error and a 
   }
   const begin = (await room(api, token, broken)).begin_time;
   const missingUrl = `${E2E_BASE}/storage/missing/${uniqueId('gone')}.mp4`;
-  const res = await api.raw('live', 'recendcall', {
-    ...signedCallbackFields(),
-    event_type: 100,
-    appid: 1250000000,
-    stream_id: `s${broken}`,
-    channel_id: `s${broken}`,
-    file_id: uniqueId('file'),
-    file_format: 'mp4',
-    stream_param: `groupid=${broken}&userid=${b64(teacher)}&record=mp4`,
-    video_id: uniqueId('video'),
-    video_url: missingUrl,
-    start_time: begin,
-    end_time: begin + 1,
-    duration: 1,
-    media_start_time: 0,
-    file_size: 1000,
+  const res = await api.recordingReady({
+    roomnum: broken,
+    host: teacher,
+    videoUrl: missingUrl,
+    start: begin,
+    durationS: 1,
   });
   expect(await res.json()).toEqual({ code: 0 });
   // The index job makes both state 3; only the one with a recording is a ready replay.

@@ -4,7 +4,7 @@
  * browser cannot do in these tests: students joining from the app, recording callbacks.
  */
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { E2E_SDKAPPID } from './server-env';
+import { E2E_SDKAPPID, signedCallbackFields } from './server-env';
 
 export interface Envelope<T = Record<string, unknown>> {
   errorCode: number;
@@ -49,6 +49,37 @@ export class LegacyClient {
     const r = await this.call<T>(svcCmd, body);
     expect(r.errorCode, `${svcCmd}: ${r.errorInfo}`).toBe(0);
     return r.data as T;
+  }
+
+  /**
+   * Tencent's live-recording callback (event 100) for a recording of `roomnum` pushed by `host`, signed as Tencent
+   * signs it (signedCallbackFields); the raw reply, which the caller checks.
+   */
+  recordingReady(r: {
+    roomnum: number;
+    host: string;
+    videoUrl: string;
+    start: number;
+    durationS: number;
+    fileSize?: number;
+  }): Promise<APIResponse> {
+    return this.raw('live', 'recendcall', {
+      ...signedCallbackFields(),
+      event_type: 100,
+      appid: 1250000000,
+      stream_id: `s${r.roomnum}`,
+      channel_id: `s${r.roomnum}`,
+      file_id: uniqueId('file'),
+      file_format: 'mp4',
+      stream_param: `groupid=${r.roomnum}&userid=${b64(r.host)}&record=mp4`,
+      video_id: uniqueId('video'),
+      video_url: r.videoUrl,
+      start_time: r.start,
+      end_time: r.start + r.durationS,
+      duration: r.durationS,
+      media_start_time: 0,
+      file_size: r.fileSize ?? 1000,
+    });
   }
 
   /** Registers `id` with `role` (1 teacher, 0 student) and logs in; the legacy token. */
