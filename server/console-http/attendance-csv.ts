@@ -10,7 +10,7 @@ import { LOCALE_COOKIE } from '../i18n/locales';
 import { negotiateLocale } from '../i18n/negotiate';
 import { CATALOGS, translate } from '../i18n/translate';
 import { attachmentDisposition, attendanceCsv } from '../services/attendance-csv';
-import { getTeacherCourse } from '../services/console-courses';
+import { courseFor } from '../services/course-access';
 import { courseAttendance } from '../services/course-events';
 import { resolveConsoleSession } from '../services/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
@@ -42,7 +42,7 @@ export async function serveAttendanceCsv(ctx: ServiceCtx, req: Request, rawRoomn
     return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));
   const roomnum = Number(rawRoomnum);
   try {
-    await getTeacherCourse(ctx, caller, roomnum);
+    await courseFor(ctx, caller, roomnum, { need: 'read', door: 'console' });
     const rows = await courseAttendance(ctx, roomnum);
     const timeZone = timeZoneOf(new URL(req.url).searchParams.get('tz'));
     const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone });

@@ -88,7 +88,7 @@ describe('build-playback-index job', () => {
     // The old predictable key is not written.
     expect(await ctx.storage.stat(`playback/${lesson.roomnum}/index-${lesson.end + 300}.json`)).toBeNull();
     // A rebuild (a late recording re-queues it) overwrites the same key: the URL a teacher shared stays valid.
-    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum);
+    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'console');
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
     expect((await courseOf(ctx, lesson.roomnum)).playbackIdxUrl).toBe(c.playbackIdxUrl);
     // Nothing left to do.
@@ -128,7 +128,7 @@ describe('build-playback-index job', () => {
     expect(storage.puts).toBe(4);
 
     storage.failing = false;
-    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum);
+    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'console');
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [lesson.roomnum], retrying: [], failed: [] });
     expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
       state: 3,
@@ -245,9 +245,9 @@ describe('build-playback-index job', () => {
       await seedAccounts(ctx, ['teacher1'], 1);
       const { createCourse, startCourse, endCourse } = await import('../services/courses');
       const { roomnum } = await createCourse(ctx, t, { title: 'chat' });
-      await startCourse(ctx, t, { roomnum, timeStamp: 1 });
+      await startCourse(ctx, t, { roomnum, timeStamp: 1 }, 'legacy');
       fake.inject(String(roomnum), { from: 'stu9', data: 'hello teacher' });
-      await endCourse(ctx, t, { roomnum, timeStamp: 2 });
+      await endCourse(ctx, t, { roomnum, timeStamp: 2 }, 'legacy');
       expect((await buildPlaybackIndexes(ctx)).built).toEqual([roomnum]);
       const idx = readLocalIndex(ctx, (await courseOf(ctx, roomnum)).playbackIdxUrl);
       assertValidPlaybackIndex(idx);

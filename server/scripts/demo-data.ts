@@ -89,7 +89,7 @@ async function runLesson(
   clock.set(now - l.daysAgo * DAY - 2 * DAY);
   const { roomnum } = await createCourse(ctx, teacher, { title: l.title });
   clock.set(now - l.daysAgo * DAY);
-  await startCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() });
+  await startCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() }, 'legacy');
   const attending = students.filter((s) => l.students.includes(s.uid));
   for (const [i, s] of attending.entries()) {
     clock.advance(20 + i * 7);
@@ -103,7 +103,7 @@ async function runLesson(
     if (t === 1200 && attending[1])
       await reportMember(ctx, attending[1], { roomnum, operate: 1, timeStamp: clock.nowS() });
   }
-  await endCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() });
+  await endCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() }, 'legacy');
   return { roomnum, beginTime: now - l.daysAgo * DAY };
 }
 
@@ -139,13 +139,10 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   await ctx.storage.putObject(keys.pdf, pdf, { contentType: 'application/pdf' });
   const clipUrl = storedRefOfKey(keys.clip);
   const pdfUrl = storedRefOfKey(keys.pdf);
-  await bindFile(
-    ctx,
-    teacher,
-    0,
-    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
-    { size: pdf.length, mime: 'application/pdf' },
-  );
+  await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, 'legacy', {
+    size: pdf.length,
+    mime: 'application/pdf',
+  });
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.
   const history: Lesson[] = [
@@ -175,7 +172,7 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   // Build every due playback index as the scheduler would (the clock is past each course's delay).
   clock.set(now);
   await buildPlaybackIndexes(ctx);
-  await setPlaybackPublished(ctx, teacher, replay.roomnum, true);
+  await setPlaybackPublished(ctx, teacher, replay.roomnum, true, 'console');
 
   // A class that ended minutes ago: state 2, its playback index still pending (the scheduler builds it shortly).
   const justEnded = await runLesson(
@@ -190,24 +187,18 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   // Upcoming drafts with courseware, and one class live right now.
   clock.set(now - 3600);
   const draft1 = await createCourse(ctx, teacher, { title: '百分数 Percentages' });
-  await bindFile(
-    ctx,
-    teacher,
-    draft1.roomnum,
-    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
-    { size: pdf.length, mime: 'application/pdf' },
-  );
+  await bindFile(ctx, teacher, draft1.roomnum, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, 'legacy', {
+    size: pdf.length,
+    mime: 'application/pdf',
+  });
   await createCourse(ctx, teacher, { title: '统计与概率 Statistics' });
   clock.set(now - 600);
   const live = await createCourse(ctx, teacher, { title: '方程 Equations (live)' });
-  await bindFile(
-    ctx,
-    teacher,
-    live.roomnum,
-    { type: 1, file_name: 'lesson-1.mp4', url: clipUrl },
-    { size: clip.length, mime: 'video/mp4' },
-  );
-  await startCourse(ctx, teacher, { roomnum: live.roomnum, timeStamp: clock.nowS() });
+  await bindFile(ctx, teacher, live.roomnum, { type: 1, file_name: 'lesson-1.mp4', url: clipUrl }, 'legacy', {
+    size: clip.length,
+    mime: 'video/mp4',
+  });
+  await startCourse(ctx, teacher, { roomnum: live.roomnum, timeStamp: clock.nowS() }, 'legacy');
   for (const s of students.slice(0, 3)) {
     clock.advance(30);
     await reportMember(ctx, s, { roomnum: live.roomnum, operate: 0, timeStamp: clock.nowS() });

@@ -29,13 +29,13 @@ async function runCourse(
 ): Promise<number> {
   const { roomnum } = await createCourse(ctx, teacher, { title });
   const begin = ctx.clock.nowS();
-  await startCourse(ctx, teacher, { roomnum, timeStamp: begin });
+  await startCourse(ctx, teacher, { roomnum, timeStamp: begin }, 'legacy');
   for (const [at, who, op] of [...script].sort((a, b) => a[0] - b[0])) {
     ctx.clock.set(begin + at);
     await reportMember(ctx, who, { roomnum, operate: op === 'in' ? 0 : 1, timeStamp: begin + at });
   }
   ctx.clock.set(begin + lengthS);
-  await endCourse(ctx, teacher, { roomnum, timeStamp: begin + lengthS });
+  await endCourse(ctx, teacher, { roomnum, timeStamp: begin + lengthS }, 'legacy');
   return roomnum;
 }
 
@@ -127,7 +127,7 @@ describe('attendanceMatrix', () => {
     const t = await account(ctx, 'teach', 1);
     const s = await account(ctx, 'stu', 0);
     const { roomnum } = await createCourse(ctx, t, { title: 'Live' });
-    await startCourse(ctx, t, { roomnum, timeStamp: T0 });
+    await startCourse(ctx, t, { roomnum, timeStamp: T0 }, 'legacy');
     await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: T0 });
     ctx.clock.advance(60);
     await reportMember(ctx, s, { roomnum, operate: 1, timeStamp: T0 + 60 });

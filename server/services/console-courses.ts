@@ -1,12 +1,12 @@
 /**
- * The console's view of a teacher's courses: ownership checks that do not leak existence, the filtered and paged
- * list with counts per state. Course rules themselves (what each state allows) stay in courses.ts; this file only
- * adds what the console needs around them. Callers: tRPC course/roster/playback/courseware routers, CSV route.
+ * The console's view of a teacher's courses: the filtered and paged list with counts per state, and the calendar. Who
+ * may open one course is course-access.ts; course rules themselves (what each state allows) stay in courses.ts; this
+ * file only adds what the console needs around them. Caller: tRPC course router.
  */
 import { and, asc, eq, gte, inArray, isNotNull, lt, or } from 'drizzle-orm';
-import { courses, type Course } from '../../db/schema';
+import { courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { AppError, isAppError } from '../errors';
+import { AppError } from '../errors';
 import {
   countCoursesByState,
   listCourses,
@@ -14,38 +14,8 @@ import {
   type CourseSort,
   type StateCounts,
 } from './course-list';
-import { getCourse } from './courses';
 import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
 import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
-
-/**
- * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
- * one, so guessing room numbers tells nothing. Throws ROOM_NOT_FOUND, NO_PRIVILEGE (caller is not a teacher).
- */
-export async function getTeacherCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<Course> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
-  const c = await getCourse(ctx, roomnum);
-  if (c.hostUid !== caller.uid) throw new AppError('ROOM_NOT_FOUND');
-  return c;
-}
-
-/** Runs `fn` on the caller's own course, 404 for anyone else's (see getTeacherCourse). */
-export async function withTeacherCourse<T>(
-  ctx: ServiceCtx,
-  caller: Caller,
-  roomnum: number,
-  fn: (c: Course) => Promise<T>,
-): Promise<T> {
-  const c = await getTeacherCourse(ctx, caller, roomnum);
-  try {
-    return await fn(c);
-  } catch (e) {
-    // The services below say NO_PRIVILEGE for someone else's course; ownership was just checked, but a course
-    // deleted/reassigned in between must still look missing.
-    if (isAppError(e) && e.code === 'NO_PRIVILEGE') throw new AppError('ROOM_NOT_FOUND');
-    throw e;
-  }
-}
 
 export interface TeacherCourseQuery {
   page: number;

@@ -10,17 +10,9 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
+import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { COURSE_STATE, ROLE, type Caller } from './schemas';
-
-/** The course, if it exists in this appid. Throws ROOM_NOT_FOUND. */
-export async function getCourse(ctx: ServiceCtx, roomnum: number): Promise<Course> {
-  const c = await ctx.db.query.courses.findFirst({
-    where: and(eq(courses.roomnum, roomnum), eq(courses.appid, ctx.env.SDKAPPID)),
-  });
-  if (!c) throw new AppError('ROOM_NOT_FOUND');
-  return c;
-}
 
 /**
  * A member's role in a course's room: 1 for the course's host only, 0 for everyone else, whatever their account role
@@ -28,13 +20,6 @@ export async function getCourse(ctx: ServiceCtx, roomnum: number): Promise<Cours
  */
 export function memberRole(c: Pick<Course, 'hostUid'>, uid: string): number {
   return c.hostUid === uid ? ROLE.TEACHER : ROLE.STUDENT;
-}
-
-/** The course if the caller is its teacher. Throws ROOM_NOT_FOUND, NO_PRIVILEGE. */
-export async function getOwnCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<Course> {
-  const c = await getCourse(ctx, roomnum);
-  if (c.hostUid !== caller.uid) throw new AppError('NO_PRIVILEGE');
-  return c;
 }
 
 /** A cover as stored: '' for none; a URL of this server's storage becomes its key (stored-ref.ts). Throws BAD_INPUT. */
@@ -107,8 +92,9 @@ export async function startCourse(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; timeStamp: number },
+  door: Door,
 ): Promise<void> {
-  const c = await getOwnCourse(ctx, caller, input.roomnum);
+  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (c.state !== COURSE_STATE.CREATED)
     throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
   const seq = await sendIm(
@@ -203,8 +189,9 @@ export async function endCourse(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; timeStamp: number },
+  door: Door,
 ): Promise<void> {
-  const c = await getOwnCourse(ctx, caller, input.roomnum);
+  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'only a live course can be ended');
   const seq = await sendIm(
     ctx,
@@ -220,21 +207,20 @@ export async function endCourse(
 }
 
 /**
- * Edits a course's title and/or cover: its own teacher, only while it has not started (state 0).
- * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. Caller: console.
+ * Edits a course's title and/or cover: its own teacher (the row courseFor resolved for 'teach', so the console reads
+ * it once, before confirming a cover upload), only while it has not started (state 0).
+ * Throws COURSE_STATE, BAD_INPUT. Caller: console.
  */
 export async function updateCourse(
   ctx: ServiceCtx,
-  caller: Caller,
+  c: TaughtCourse,
   input: {
-    roomnum: number;
     title?: string;
     cover?: string;
     plannedStart?: number | null;
     plannedMinutes?: number | null;
   },
 ): Promise<Course> {
-  const c = await getOwnCourse(ctx, caller, input.roomnum);
   if (c.state !== COURSE_STATE.CREATED)
     throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
   const set: Partial<Pick<Course, 'title' | 'cover' | 'plannedStart' | 'plannedMinutes'>> = {};
@@ -262,8 +248,8 @@ export async function updateCourse(
  * (foreign-key cascade), its bound courseware rows too, in one transaction.
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. Caller: console.
  */
-export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
-  const c = await getOwnCourse(ctx, caller, roomnum);
+export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<void> {
+  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (c.state !== COURSE_STATE.CREATED)
     throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
   inTransaction(ctx.db, (tx) => {

@@ -8,8 +8,8 @@ import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
+import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents } from './course-events';
-import { getOwnCourse, getCourse } from './courses';
 import { FILES_EDITABLE_STATES, ROLE, type BindFileInput, type Caller } from './schemas';
 
 export const LIBRARY = 0;
@@ -20,12 +20,23 @@ export interface FileMeta {
   mime?: string;
 }
 
-async function checkBindTarget(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+/** Where the caller may bind files: their library (`course` null) or a course they teach. Made by bindTargetFor. */
+export interface BindTarget {
+  readonly roomnum: number;
+  readonly course: TaughtCourse | null;
+}
+
+/**
+ * The caller's library (teachers only) or, for a room number, the course if they teach it (courseFor at `door`): one
+ * read. Whether the course's files may change now is checked where they change (assertFilesEditable).
+ * Throws NO_PRIVILEGE, ROOM_NOT_FOUND.
+ */
+export async function bindTargetFor(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<BindTarget> {
   if (roomnum === LIBRARY) {
     if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers have a courseware library');
-    return;
+    return { roomnum, course: null };
   }
-  assertFilesEditable(await getOwnCourse(ctx, caller, roomnum));
+  return { roomnum, course: await courseFor(ctx, caller, roomnum, { need: 'teach', door }) };
 }
 
 /** A course's files may change before and during the class only. Throws COURSE_STATE. Callers: binding, uploads. */
@@ -45,10 +56,24 @@ export async function bindFile(
   caller: Caller,
   roomnum: number,
   input: BindFileInput,
+  door: Door,
   meta: FileMeta = {},
   base?: string,
 ): Promise<BoundFile> {
-  await checkBindTarget(ctx, caller, roomnum);
+  return bindFileTo(ctx, caller, await bindTargetFor(ctx, caller, roomnum, door), input, meta, base);
+}
+
+/** bindFile at a target already resolved (bindTargetFor), so a caller that checked it first reads the course once. */
+export async function bindFileTo(
+  ctx: ServiceCtx,
+  caller: Caller,
+  to: BindTarget,
+  input: BindFileInput,
+  meta: FileMeta = {},
+  base?: string,
+): Promise<BoundFile> {
+  if (to.course) assertFilesEditable(to.course);
+  const { roomnum } = to;
   const file = { ...input, url: storedRefOfUrl(ctx.storage, ctx.env, input.url, base) };
   const now = ctx.clock.nowS();
   return inTransaction(ctx.db, (tx) => {
@@ -90,9 +115,11 @@ export async function unbindFile(
   caller: Caller,
   roomnum: number,
   sentUrl: string,
+  door: Door,
   base?: string,
 ): Promise<void> {
-  await checkBindTarget(ctx, caller, roomnum);
+  const to = await bindTargetFor(ctx, caller, roomnum, door);
+  if (to.course) assertFilesEditable(to.course);
   const url = storedRefOfUrl(ctx.storage, ctx.env, sentUrl, base);
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
@@ -118,13 +145,15 @@ export async function unbindFile(
 }
 
 /**
- * A course's bound files (readable by any logged-in user: students need the courseware) or, with roomnum 0, the
- * caller's library; newest first. Throws ROOM_NOT_FOUND.
+ * A course's bound files (whoever may 'read' the course at `door`: on the legacy door any logged-in user, students
+ * need the courseware; on the console its teacher) or, with roomnum 0, the caller's library; newest first.
+ * Throws ROOM_NOT_FOUND, NO_PRIVILEGE (course-access.ts).
  */
 export async function listBoundFiles(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; index: number; size: number; fromTime?: number; toTime?: number },
+  door: Door,
 ): Promise<{ total: number; files: BoundFile[] }> {
   if (input.fromTime !== undefined && input.toTime !== undefined && input.fromTime > input.toTime) {
     throw new AppError('BAD_INPUT', 'from_time: must not be after to_time');
@@ -133,7 +162,7 @@ export async function listBoundFiles(
   if (input.roomnum === LIBRARY) {
     where.push(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid));
   } else {
-    await getCourse(ctx, input.roomnum);
+    await courseFor(ctx, caller, input.roomnum, { need: 'read', door });
     where.push(eq(boundFiles.roomnum, input.roomnum));
   }
   if (input.fromTime !== undefined) where.push(gte(boundFiles.createdAt, input.fromTime));

@@ -9,8 +9,8 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { getTeacherCourse } from './console-courses';
-import { bindFile, LIBRARY } from './courseware';
+import { courseFor, type Door } from './course-access';
+import { bindFileTo, LIBRARY } from './courseware';
 import type { Caller } from './schemas';
 
 /** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
@@ -75,16 +75,17 @@ export async function attachLibraryFile(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; fileId: number },
+  door: Door,
 ): Promise<BoundFile> {
-  const c = await getTeacherCourse(ctx, caller, input.roomnum);
+  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   const f = await ctx.db.query.boundFiles.findFirst({
     where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, caller.uid)),
   });
   if (!f) throw new AppError('NOT_FOUND', 'no such file in your library');
-  return bindFile(
+  return bindFileTo(
     ctx,
     caller,
-    c.roomnum,
+    { roomnum: c.roomnum, course: c },
     { type: f.type === 1 ? 1 : 0, file_name: f.fileName, url: f.url },
     { size: f.size, mime: f.mime },
   );

@@ -18,7 +18,7 @@ async function liveCourse() {
   const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
   const stu: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
   const { roomnum } = await createCourse(ctx, teacher, { title: 'hb' });
-  await startCourse(ctx, teacher, { roomnum, timeStamp: 1 });
+  await startCourse(ctx, teacher, { roomnum, timeStamp: 1 }, 'legacy');
   await reportMember(ctx, stu, { roomnum, operate: 0, timeStamp: 1 });
   const memberBeat = (uid: string) =>
     ctx.db

@@ -9,7 +9,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
-import { getCourse, imPayload, memberRole, sendCourseIm } from './courses';
+import { getCourse } from './course-access';
+import { imPayload, memberRole, sendCourseIm } from './courses';
 import { preparedFor } from './prepared';
 import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
 

@@ -14,8 +14,7 @@ import { publicUrlOf } from '../integrations/storage/stored-ref';
 import type { MediaView } from '../integrations/vod/types';
 import { LIBRARY } from './courseware';
 import { FILE_TYPE } from './uploads';
-import { getCourse } from './courses';
-import { getTeacherCourse } from './console-courses';
+import { courseFor, getCourse, type Door } from './course-access';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
 import { preparedFor } from './prepared';
 import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
@@ -103,8 +102,9 @@ export async function setPlaybackPublished(
   caller: Caller,
   roomnum: number,
   published: boolean,
+  door: Door,
 ): Promise<void> {
-  const c = await getTeacherCourse(ctx, caller, roomnum);
+  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'only an ended course has a playback to publish');
   if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
     throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');

@@ -151,9 +151,9 @@ describe('courseTimeline and the index document', () => {
     const t = { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID };
     const { roomnum } = await createCourse(ctx, t, { title: 'x' });
     const { bindFile } = await import('./courseware');
-    await bindFile(ctx, t, roomnum, { type: 1, file_name: 'v.mp4', url: 'http://files.example/v.mp4' });
+    await bindFile(ctx, t, roomnum, { type: 1, file_name: 'v.mp4', url: 'http://files.example/v.mp4' }, 'legacy');
     ctx.clock.advance(5);
-    await unbindFile(ctx, t, roomnum, 'http://files.example/v.mp4');
+    await unbindFile(ctx, t, roomnum, 'http://files.example/v.mp4', 'legacy');
     const tl = await courseTimeline(ctx, roomnum);
     expect(tl.items.map((i) => i.kind)).toEqual(['courseware_bound', 'courseware_unbound']);
   });
@@ -171,21 +171,25 @@ describe('requeuePlaybackIndex', () => {
       .update(courses)
       .set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' })
       .where(eq(courses.roomnum, lesson.roomnum));
-    await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum)).rejects.toMatchObject({
+    await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum, 'legacy')).rejects.toMatchObject({
       code: 'NO_PRIVILEGE',
     });
     await expect(
-      requeuePlaybackIndex(ctx, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }, lesson.roomnum),
+      requeuePlaybackIndex(ctx, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }, lesson.roomnum, 'legacy'),
     ).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
-    await expect(requeuePlaybackIndex(ctx, lesson.teacher, 99999)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
-    expect(await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum)).toEqual({
+    await expect(requeuePlaybackIndex(ctx, lesson.teacher, 99999, 'legacy')).rejects.toMatchObject({
+      code: 'ROOM_NOT_FOUND',
+    });
+    expect(await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'legacy')).toEqual({
       indexStatus: 'pending',
       indexDueAt: ctx.clock.nowS(),
     });
     const c = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
     expect(c).toMatchObject({ indexStatus: 'pending', indexAttempts: 0, indexError: '', indexDueAt: ctx.clock.nowS() });
     const { roomnum } = await createCourse(ctx, lesson.teacher, { title: 'not yet' });
-    await expect(requeuePlaybackIndex(ctx, lesson.teacher, roomnum)).rejects.toMatchObject({ code: 'COURSE_STATE' });
+    await expect(requeuePlaybackIndex(ctx, lesson.teacher, roomnum, 'legacy')).rejects.toMatchObject({
+      code: 'COURSE_STATE',
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { endingOf, eventDetail, listCourseEvents, memberLeftAt } from './course-events';
-import { getCourse, getOwnCourse } from './courses';
+import { courseFor, getCourse, type Door } from './course-access';
 import { listRecordings } from './recordings';
 import { COURSE_STATE, ENDED_STATES, hasEnded, type Caller } from './schemas';
 
@@ -179,8 +179,9 @@ export async function requeuePlaybackIndex(
   ctx: ServiceCtx,
   caller: Caller,
   roomnum: number,
+  door: Door,
 ): Promise<{ indexStatus: 'pending'; indexDueAt: number }> {
-  const c = await getOwnCourse(ctx, caller, roomnum);
+  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!hasEnded(c) || c.indexStatus === 'none') {
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }

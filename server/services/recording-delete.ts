@@ -13,8 +13,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { createLocalFiles } from '../integrations/storage/local-files';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
+import { courseFor, type Door } from './course-access';
 import { appendEvents } from './course-events';
-import { getOwnCourse } from './courses';
 import { queueIndexNowTx } from './playback';
 import { hasEnded, type Caller } from './schemas';
 
@@ -42,8 +42,9 @@ export async function deleteRecording(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; recordingId: number },
+  door: Door,
 ): Promise<{ storageDeleted: boolean }> {
-  const c = await getOwnCourse(ctx, caller, input.roomnum);
+  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
   const now = ctx.clock.nowS();
   const rec = inTransaction(ctx.db, (tx) => {

@@ -29,11 +29,11 @@ describe('studentCourseCard', () => {
       endTime: 0,
       canWatch: false,
     });
-    await startCourse(ctx, t, { roomnum, timeStamp: T0 });
+    await startCourse(ctx, t, { roomnum, timeStamp: T0 }, 'legacy');
     await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: T0 });
     expect((await studentCourseCard(ctx, s, roomnum)).state).toBe(1);
     ctx.clock.advance(60);
-    await endCourse(ctx, t, { roomnum, timeStamp: T0 + 60 });
+    await endCourse(ctx, t, { roomnum, timeStamp: T0 + 60 }, 'legacy');
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(false); // not published yet
     // Only a course with a recording can be published (playback-status.ts).
     await recordRecording(ctx, {
@@ -47,7 +47,7 @@ describe('studentCourseCard', () => {
       file_size: 10,
       duration: 50,
     });
-    await setPlaybackPublished(ctx, t, roomnum, true);
+    await setPlaybackPublished(ctx, t, roomnum, true, 'console');
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
     expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended
     await expect(studentCourseCard(ctx, s, roomnum + 1)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });

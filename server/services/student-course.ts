@@ -6,7 +6,7 @@
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { getCourse } from './courses';
+import { getCourse } from './course-access';
 import { getViewablePlayback } from './playback-access';
 import type { Caller } from './schemas';
 

@@ -12,8 +12,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { safeObjectKey, SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import type { PresignedPut } from '../integrations/storage/types';
-import { assertFilesEditable, bindFile, LIBRARY } from './courseware';
-import { getTeacherCourse } from './console-courses';
+import type { Door } from './course-access';
+import { assertFilesEditable, bindFileTo, bindTargetFor, type BindTarget } from './courseware';
 import { ROLE, type Caller } from './schemas';
 
 /** bound_files.type: 0 courseware document/image, 1 video (as the legacy clients use it). */
@@ -92,11 +92,12 @@ function assertSize(ctx: ServiceCtx, size: number, fileName: string): void {
   }
 }
 
-/** Course files can be added before and during a class; the library (0) always. */
-async function assertUploadTarget(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+/** Where courseware may be uploaded: the library (0) always; a course the caller teaches, before and during a class. */
+async function uploadTarget(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<BindTarget> {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload courseware');
-  if (roomnum === LIBRARY) return;
-  assertFilesEditable(await getTeacherCourse(ctx, caller, roomnum));
+  const to = await bindTargetFor(ctx, caller, roomnum, door);
+  if (to.course) assertFilesEditable(to.course);
+  return to;
 }
 
 /** Uploads live under the uploader's prefix with a random name; the display name stays in bound_files. */
@@ -117,10 +118,11 @@ export async function requestUpload(
   ctx: ServiceCtx,
   caller: Caller,
   input: { purpose: UploadPurpose; roomnum: number; fileName: string; mime: string; size: number },
+  door: Door,
 ): Promise<UploadTicket> {
   classifyFile(input.fileName, input.mime, input.purpose);
   assertSize(ctx, input.size, input.fileName);
-  if (input.purpose === 'courseware') await assertUploadTarget(ctx, caller, input.roomnum);
+  if (input.purpose === 'courseware') await uploadTarget(ctx, caller, input.roomnum, door);
   else if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload covers');
   const key = safeObjectKey(
     `${uploadPrefix(caller.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`,
@@ -163,14 +165,15 @@ export async function bindUpload(
   ctx: ServiceCtx,
   caller: Caller,
   input: { roomnum: number; key: string; fileName: string; mime: string },
+  door: Door,
 ): Promise<BoundFile> {
-  await assertUploadTarget(ctx, caller, input.roomnum);
+  const to = await uploadTarget(ctx, caller, input.roomnum, door);
   const up = await confirmUpload(ctx, caller, { ...input, purpose: 'courseware' });
   const type = up.kind === 'video' ? FILE_TYPE.VIDEO : FILE_TYPE.COURSEWARE;
-  return bindFile(
+  return bindFileTo(
     ctx,
     caller,
-    input.roomnum,
+    to,
     { type, file_name: input.fileName, url: up.stored },
     { size: up.size, mime: input.mime },
   );

@@ -43,15 +43,21 @@ export async function runLesson(
   const teacher: Caller = { uid: teacherUid, role: 1, appid };
   const students: Caller[] = studentUids.map((uid) => ({ uid, role: 0, appid }));
   const { roomnum } = await createCourse(ctx, teacher, { title: opts.title ?? 'Algebra 1' });
-  await bindFile(ctx, teacher, roomnum, { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' });
-  await startCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() });
+  await bindFile(
+    ctx,
+    teacher,
+    roomnum,
+    { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' },
+    'legacy',
+  );
+  await startCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() }, 'legacy');
   const begin = ctx.clock.nowS();
   ctx.clock.advance(10);
   for (const s of students) await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: ctx.clock.nowS() });
   ctx.clock.advance(60);
   if (students[0]) await reportMember(ctx, students[0], { roomnum, operate: 1, timeStamp: ctx.clock.nowS() });
   ctx.clock.advance(50);
-  await endCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() });
+  await endCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() }, 'legacy');
   return { roomnum, teacher, students, begin, end: ctx.clock.nowS() };
 }
 

@@ -18,6 +18,12 @@ export const cosCommands: Record<string, CommandEntry> = {
       file_path: z.string().max(1024, 'at most 1024 characters').optional(),
     }),
     run: (ctx, input, caller) =>
-      signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, randomUint32),
+      signCosRequest(
+        ctx,
+        caller,
+        { type: input.type, bucket: input.bucket, filePath: input.file_path },
+        'legacy',
+        randomUint32,
+      ),
   }),
 };

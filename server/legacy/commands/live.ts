@@ -34,13 +34,13 @@ export const liveCommands: Record<string, CommandEntry> = {
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
     run: (ctx, input, caller, meta) =>
-      startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+      startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }, 'legacy'),
   }),
   'live/exitroom': command({
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
     run: (ctx, input, caller, meta) =>
-      endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }),
+      endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }, 'legacy'),
   }),
   'live/heartbeat': command({
     auth: 'token',
@@ -110,8 +110,8 @@ export const liveCommands: Record<string, CommandEntry> = {
     run: async (ctx, input, caller, meta) => {
       const roomnum = input.roomnum ?? LIBRARY;
       const base = baseUrlOf(ctx, meta);
-      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file, {}, base);
-      else await unbindFile(ctx, caller, roomnum, input.bind_file.url, base);
+      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file, 'legacy', {}, base);
+      else await unbindFile(ctx, caller, roomnum, input.bind_file.url, 'legacy', base);
     },
   }),
   'live/querybind': command({
@@ -124,13 +124,18 @@ export const liveCommands: Record<string, CommandEntry> = {
       to_time: unixTimeInput.optional(),
     }),
     run: async (ctx, input, caller, meta) => {
-      const r = await listBoundFiles(ctx, caller, {
-        roomnum: input.roomnum ?? LIBRARY,
-        index: input.index,
-        size: input.size,
-        fromTime: input.from_time,
-        toTime: input.to_time,
-      });
+      const r = await listBoundFiles(
+        ctx,
+        caller,
+        {
+          roomnum: input.roomnum ?? LIBRARY,
+          index: input.index,
+          size: input.size,
+          fromTime: input.from_time,
+          toTime: input.to_time,
+        },
+        'legacy',
+      );
       const base = baseUrlOf(ctx, meta);
       return {
         total: r.total,

@@ -16,7 +16,7 @@ import {
   safeObjectKey,
   SERVER_KEY_PREFIX,
 } from '../../integrations/storage/keys';
-import { getOwnCourse } from '../courses';
+import { courseFor, type Door } from '../course-access';
 import { ROLE, type Caller } from '../schemas';
 
 /**
@@ -73,7 +73,7 @@ function shortBucket(bucket: string, appid: number): string {
  * uids are `[A-Za-z0-9_-]{1,32}` (userIdInput), safe as a key segment as they are.
  * @throws NO_PRIVILEGE · ROOM_NOT_FOUND a courses/<roomnum>/ key of no course
  */
-async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | undefined): Promise<void> {
+async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | undefined, door: Door): Promise<void> {
   if (caller.role !== ROLE.TEACHER)
     throw new AppError('NO_PRIVILEGE', 'cos/get_sign: only teachers get storage signatures');
   if (key === undefined)
@@ -92,7 +92,7 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
   if (rest.length === 0 || owner === undefined) throw new AppError('NO_PRIVILEGE', where);
   if (`${top}/` === CLIENT_KEY_PREFIX.USERS && owner === caller.uid) return;
   if (`${top}/` === CLIENT_KEY_PREFIX.COURSES && /^[1-9][0-9]{0,15}$/.test(owner)) {
-    await getOwnCourse(ctx, caller, Number(owner));
+    await courseFor(ctx, caller, Number(owner), { need: 'teach', door });
     return;
   }
   throw new AppError('NO_PRIVILEGE', where);
@@ -107,12 +107,13 @@ export async function signCosRequest(
   ctx: ServiceCtx,
   caller: Caller,
   input: CosSignInput,
+  door: Door,
   random: () => number,
 ): Promise<CosSignReply> {
   if (input.type === 1 && input.filePath === undefined)
     throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
-  await assertWritableKey(ctx, caller, key);
+  await assertWritableKey(ctx, caller, key, door);
   const { appid, secretId, secretKey } = ctx.cloud;
   const configured = shortBucket(ctx.env.COS_BUCKET ?? LOCAL_DEV_BUCKET, appid);
   const bucket = input.bucket !== undefined ? shortBucket(input.bucket, appid) : configured;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listCourseEvents } from '../../services/course-events';
-import { getCourse } from '../../services/courses';
+import { getCourse } from '../../services/course-access';
 import { reportMember } from '../../services/members';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { IM_MSG } from '../../integrations/im/types';

@@ -4,12 +4,8 @@
  * is the open course page's host heartbeat: the same recordHeartbeat as `live/heartbeat`.
  */
 import { z } from 'zod';
-import {
-  getTeacherCourse,
-  listTeacherCourses,
-  withTeacherCourse,
-  teacherCalendar,
-} from '../../services/console-courses';
+import { listTeacherCourses, teacherCalendar } from '../../services/console-courses';
+import { courseFor } from '../../services/course-access';
 import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
@@ -94,7 +90,7 @@ export const courseRouter = router({
   }),
 
   byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
+    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
     return {
       ...view(ctx, c),
       playback: await coursePlaybackStatus(ctx.ctx, c),
@@ -109,7 +105,7 @@ export const courseRouter = router({
    * matters (the sweeper only looks at live courses), so the page just stops when the state says so.
    */
   beat: teacherProcedure.input(byRoomInput).mutation(async ({ ctx, input }) => {
-    const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
+    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'teach', door: 'console' });
     recordHeartbeat(ctx.ctx, ctx.caller, c.roomnum);
     return { state: c.state, nextBeatS: hostBeatIntervalS(ctx.ctx.env) };
   }),
@@ -146,41 +142,32 @@ export const courseRouter = router({
         plannedMinutes: plannedMinutesInput.nullable().optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async () => {
-        const cover = input.cover
-          ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored
-          : input.removeCover
-            ? ''
-            : undefined;
-        const plan = { plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes };
-        return view(
-          ctx,
-          await updateCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, title: input.title, cover, ...plan }),
-        );
-      }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      // The course first (one read), so someone else's course is refused before any upload is looked at.
+      const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'teach', door: 'console' });
+      const cover = input.cover
+        ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored
+        : input.removeCover
+          ? ''
+          : undefined;
+      const plan = { plannedStart: input.plannedStart, plannedMinutes: input.plannedMinutes };
+      return view(ctx, await updateCourse(ctx.ctx, c, { title: input.title, cover, ...plan }));
+    }),
 
   delete: teacherProcedure
     .input(byRoomInput)
-    .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteCourse(ctx.ctx, ctx.caller, input.roomnum)),
-    ),
+    .mutation(({ ctx, input }) => deleteCourse(ctx.ctx, ctx.caller, input.roomnum, 'console')),
 
   start: teacherProcedure
     .input(byRoomInput)
     .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
-        startCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
-      ),
+      startCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }, 'console'),
     ),
 
   end: teacherProcedure
     .input(byRoomInput)
     .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
-        endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }),
-      ),
+      endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }, 'console'),
     ),
 
   /** The week calendar: courses placed by planned start (drafts) or begin_time, in [from, to). */

@@ -42,14 +42,21 @@ describe('courseware router', () => {
       ctx,
       { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID },
       { roomnum, index: 0, size: 10 },
+      'legacy',
     );
     expect(legacy.files.map((f) => f.fileName)).toEqual(['第一课.pdf']);
     // And a file bound by a mobile client appears in the console:
-    await bindFile(ctx, { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID }, roomnum, {
-      type: 1,
-      file_name: 'phone.mp4',
-      url: 'https://cdn.example/phone.mp4',
-    });
+    await bindFile(
+      ctx,
+      { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID },
+      roomnum,
+      {
+        type: 1,
+        file_name: 'phone.mp4',
+        url: 'https://cdn.example/phone.mp4',
+      },
+      'legacy',
+    );
     const list = await t.api.courseware.list({ roomnum });
     expect(list.total).toBe(2);
     expect(list.files.map((f) => f.fileName).sort()).toEqual(['phone.mp4', '第一课.pdf']);
@@ -174,6 +181,7 @@ describe('courseware.attachFromLibrary', () => {
       ctx,
       { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID },
       { roomnum, index: 0, size: 10 },
+      'legacy',
     );
     expect(legacy.files.map((f) => publicUrlOf(ctx.storage, f.url, TEST_ORIGIN))).toEqual([lib.url]);
     expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({

@@ -5,13 +5,10 @@
  */
 import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
-import { getTeacherCourse } from '../../services/console-courses';
 import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
 import { attachLibraryFile, listLibrary } from '../../services/library';
 import { bindUpload, requestUpload, uploadRules } from '../../services/uploads';
 import { bindFileInput, roomnumInput } from '../../services/schemas';
-import type { Caller } from '../../services/schemas';
-import type { ServiceCtx } from '../../context';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
 
@@ -20,11 +17,6 @@ const targetInput = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const fileNameInput = bindFileInput.shape.file_name;
 const mimeInput = z.string().min(1, 'unknown file type').max(255);
 const keyInput = z.string().min(1).max(850);
-
-async function assertReadable(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
-  // Another teacher's course looks missing here too (listBoundFiles alone lets any logged-in user read a course's files).
-  if (roomnum !== LIBRARY) await getTeacherCourse(ctx, caller, roomnum);
-}
 
 /** `removable`: the row can be unbound from the list it is shown in (a library row used by courses cannot). */
 function fileView(cx: ConsoleContext, f: BoundFile, removable = true) {
@@ -64,12 +56,12 @@ export const coursewareRouter = router({
           })),
         };
       }
-      await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
-      const r = await listBoundFiles(ctx.ctx, ctx.caller, {
-        roomnum: input.roomnum,
-        index: (input.page - 1) * input.pageSize,
-        size: input.pageSize,
-      });
+      const r = await listBoundFiles(
+        ctx.ctx,
+        ctx.caller,
+        { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize },
+        'console',
+      );
       return { total: r.total, files: r.files.map((f) => fileView(ctx, f)) };
     }),
 
@@ -86,22 +78,21 @@ export const coursewareRouter = router({
         size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
       }),
     )
-    .mutation(({ ctx, input }) => requestUpload(ctx.ctx, ctx.caller, input)),
+    .mutation(({ ctx, input }) => requestUpload(ctx.ctx, ctx.caller, input, 'console')),
 
   bind: teacherProcedure
     .input(z.object({ roomnum: targetInput, key: keyInput, fileName: fileNameInput, mime: mimeInput }))
-    .mutation(async ({ ctx, input }) => fileView(ctx, await bindUpload(ctx.ctx, ctx.caller, input))),
+    .mutation(async ({ ctx, input }) => fileView(ctx, await bindUpload(ctx.ctx, ctx.caller, input, 'console'))),
 
   /** Attach a file from the teacher's library to a course (same URL, bound through courseware.bindFile). */
   attachFromLibrary: teacherProcedure
     .input(z.object({ roomnum: roomnumInput, fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.caller, input))),
+    .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.caller, input, 'console'))),
 
   unbind: teacherProcedure
     .input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url }))
     .mutation(async ({ ctx, input }) => {
-      await assertReadable(ctx.ctx, ctx.caller, input.roomnum);
-      await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, consoleBaseUrl(ctx));
+      await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, 'console', consoleBaseUrl(ctx));
       return { ok: true as const };
     }),
 });

@@ -96,6 +96,7 @@ describe('library: files from every course, once each', () => {
       ctx,
       { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID },
       { roomnum: 0, index: 0, size: 10 },
+      'legacy',
     );
     expect(legacy.files.map((f) => f.fileName)).toEqual(['library-only.pdf']);
   });

@@ -5,7 +5,7 @@
  * index job, so what the console shows is what the index holds).
  */
 import { z } from 'zod';
-import { withTeacherCourse } from '../../services/console-courses';
+import { courseFor } from '../../services/course-access';
 import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
 import { coursePlaybackStatus } from '../../services/playback-status';
@@ -37,8 +37,9 @@ export const playbackRouter = router({
   }),
 
   /** The teacher's review extras: index status, attendance, published flag. */
-  review: teacherProcedure.input(byRoomInput).query(({ ctx, input }) =>
-    withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, async (c) => ({
+  review: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
+    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
+    return {
       playback: await coursePlaybackStatus(ctx.ctx, c),
       index: {
         status: c.indexStatus,
@@ -50,28 +51,22 @@ export const playbackRouter = router({
       published: c.playbackPublished,
       attendance: await courseAttendance(ctx.ctx, c.roomnum),
       now: ctx.ctx.clock.nowS(),
-    })),
-  ),
+    };
+  }),
 
   retryIndex: teacherProcedure
     .input(byRoomInput)
-    .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () =>
-        requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum),
-      ),
-    ),
+    .mutation(({ ctx, input }) => requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum, 'console')),
 
   /** Removes one recording (row, local file when ours) and rebuilds the index; see services/recording-delete.ts. */
   deleteRecording: teacherProcedure
     .input(byRoomInput.extend({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(({ ctx, input }) =>
-      withTeacherCourse(ctx.ctx, ctx.caller, input.roomnum, () => deleteRecording(ctx.ctx, ctx.caller, input)),
-    ),
+    .mutation(({ ctx, input }) => deleteRecording(ctx.ctx, ctx.caller, input, 'console')),
 
   setPublished: teacherProcedure
     .input(byRoomInput.extend({ published: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published);
+      await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published, 'console');
       return { published: input.published };
     }),
 

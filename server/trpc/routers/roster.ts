@@ -3,7 +3,7 @@
  * a few indexed queries, well inside the 3 s freshness bar. Heartbeat ages are answered as bounds (heartbeat-age.ts):
  * beats are coalesced, so the stored time is not the client's last beat, and the roster says only what it knows.
  */
-import { getTeacherCourse } from '../../services/console-courses';
+import { courseFor } from '../../services/course-access';
 import { memberMoves } from '../../services/course-events';
 import { heartbeatAge } from '../../services/heartbeat-age';
 import { countRoomMembersByRole, heartbeatWriteGranularityS, listRoomMembers } from '../../services/members';
@@ -17,7 +17,7 @@ const FEED_LIMIT = 30;
 
 export const rosterRouter = router({
   live: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const c = await getTeacherCourse(ctx.ctx, ctx.caller, input.roomnum);
+    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
     const r = await listRoomMembers(ctx.ctx, { roomnum: c.roomnum, index: 0, size: ROSTER_LIMIT });
     const now = ctx.ctx.clock.nowS();
     const granularityS = heartbeatWriteGranularityS(ctx.ctx.env);
