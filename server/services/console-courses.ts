@@ -16,7 +16,8 @@ import {
 } from './course-list';
 import { getCourse } from './courses';
 import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
+import { COURSE_STATE, hasEnded, isDraft, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 /**
  * The course if the caller is its teacher. Another teacher's course answers ROOM_NOT_FOUND exactly like a missing
@@ -152,7 +153,7 @@ export async function teacherCalendar(
   const now = ctx.clock.nowS();
   return rows
     .map((r) => {
-      const started = r.state !== COURSE_STATE.CREATED;
+      const started = !isDraft(r);
       const end = r.endTime > 0 ? r.endTime : now;
       return {
         roomnum: r.roomnum,

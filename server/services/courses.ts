@@ -11,7 +11,8 @@ import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { appendEvents, type CourseEventKind } from './course-events';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { canEdit, canEnd, canStart, COURSE_STATE, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 /** The course, if it exists in this appid. Throws ROOM_NOT_FOUND. */
 export async function getCourse(ctx: ServiceCtx, roomnum: number): Promise<Course> {
@@ -109,8 +110,7 @@ export async function startCourse(
   input: { roomnum: number; timeStamp: number },
 ): Promise<void> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
+  if (!canStart(c)) throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
@@ -205,7 +205,7 @@ export async function endCourse(
   input: { roomnum: number; timeStamp: number },
 ): Promise<void> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
-  if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'only a live course can be ended');
+  if (!canEnd(c)) throw new AppError('COURSE_STATE', 'only a live course can be ended');
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
@@ -235,8 +235,7 @@ export async function updateCourse(
   },
 ): Promise<Course> {
   const c = await getOwnCourse(ctx, caller, input.roomnum);
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
+  if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
   const set: Partial<Pick<Course, 'title' | 'cover' | 'plannedStart' | 'plannedMinutes'>> = {};
   if (input.title !== undefined) set.title = input.title;
   if (input.cover !== undefined) set.cover = coverRef(ctx, input.cover);
@@ -264,8 +263,7 @@ export async function updateCourse(
  */
 export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
   const c = await getOwnCourse(ctx, caller, roomnum);
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
+  if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
   inTransaction(ctx.db, (tx) => {
     const r = tx
       .delete(courses)

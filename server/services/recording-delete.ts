@@ -16,7 +16,8 @@ import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { appendEvents } from './course-events';
 import { getOwnCourse } from './courses';
 import { queueIndexNowTx } from './playback';
-import { hasEnded, type Caller } from './schemas';
+import { hasEnded } from './course-state';
+import { type Caller } from './schemas';
 
 /**
  * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
