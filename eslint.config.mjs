@@ -43,6 +43,44 @@ export default tseslint.config(
     },
   },
   {
+    // Client components decide with the shared rules (server/services/course-state.ts and the other import-free rule
+    // modules) and type what they show from the API (app/_trpc/types.ts), not from the services' own code or types.
+    files: ['app/_components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/server/services/*',
+                '!**/server/services/course-state',
+                '!**/server/services/password-rules',
+                '!**/server/services/heartbeat-age',
+              ],
+              message: 'client components use the router output types (app/_trpc/types.ts) or a shared rule module',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A course's state and an account's role are read through course-state.ts, never against a bare number.
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+        {
+          selector:
+            "BinaryExpression:matches([left.property.name=/^(state|role)$/], [left.name=/^(state|role)$/])[right.type='Literal'][right.raw=/^[0-9]+$/]",
+          message: 'compare course states and roles through server/services/course-state.ts (isLive, isTeacher, …)',
+        },
+      ],
+    },
+  },
+  {
     // Node scripts in CommonJS (next.config.js).
     files: ['**/*.js'],
     languageOptions: {

@@ -6,8 +6,8 @@
  * size is set from the rendered width so they stay LABEL_PX on screen, and the margins grow with them.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { DayStat } from '@/server/services/dashboard';
 import { useI18n } from '../_i18n/provider';
+import type { DayStat } from '../_trpc/types';
 
 const W = 600;
 const H = 160;

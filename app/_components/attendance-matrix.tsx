@@ -7,10 +7,10 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { AttendanceStatus } from '@/server/services/attendance-matrix';
 import { useI18n } from '../_i18n/provider';
 import { dayRangeToUnix, defaultDayRange, unixToDayInput } from '../_lib/date-range';
 import { useTRPC } from '../_trpc/client';
+import type { AttendanceStatus } from '../_trpc/types';
 import { ErrorMessage } from './error-message';
 
 export const STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early', 'absent'];

@@ -8,6 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 import { useHydrated } from '../_lib/use-hydrated';
+import { isTeacher } from '@/server/services/course-state';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
 import { useAuthCall } from '../_lib/use-auth-call';
 import { encodeClientPassword } from '../_lib/password';
@@ -25,7 +26,7 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
   // Until React has hydrated, a submit would be a native GET with the password in the URL: keep the button off.
   const hydrated = useHydrated();
   const onDone = (r: { role: number }) => {
-    router.replace(next ?? (r.role === 1 ? '/' : '/student'));
+    router.replace(next ?? (isTeacher(r) ? '/' : '/student'));
     router.refresh();
   };
   const { pending, error, submit } = useAuthCall(mode, onDone);

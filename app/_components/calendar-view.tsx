@@ -7,6 +7,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
+import { hasEnded } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
@@ -88,7 +89,7 @@ export function CalendarView() {
                       <time dateTime={new Date(e.at * 1000).toISOString()}>
                         {timeFmt.format(new Date(e.at * 1000))}
                       </time>{' '}
-                      <Link href={e.state >= 2 ? `/courses/${e.roomnum}/playback` : `/courses/${e.roomnum}`}>
+                      <Link href={hasEnded(e) ? `/courses/${e.roomnum}/playback` : `/courses/${e.roomnum}`}>
                         {e.title}
                       </Link>
                       <div className="row small">

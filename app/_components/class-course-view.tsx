@@ -1,11 +1,24 @@
 'use client';
 /** The student's card of one course (see app/class/[roomnum]/page.tsx): what it is and what the student can do now. */
 import Link from 'next/link';
-import type { StudentCourseCard } from '@/server/services/student-course';
+import { hasEnded, isDraft, isLive } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { StateBadge } from './state-badge';
 
-export function ClassCourseView({ card }: { card: StudentCourseCard | null }) {
+/** The card as the page reads it (services/student-course.ts); what this view shows of it. */
+export interface ClassCourseCard {
+  roomnum: number;
+  title: string;
+  hostUid: string;
+  state: number;
+  createdAt: number;
+  beginTime: number;
+  endTime: number;
+  /** The caller may open /watch/<roomnum>. */
+  canWatch: boolean;
+}
+
+export function ClassCourseView({ card }: { card: ClassCourseCard | null }) {
   const { t, dateTime } = useI18n();
   if (!card) {
     return (
@@ -31,9 +44,9 @@ export function ClassCourseView({ card }: { card: StudentCourseCard | null }) {
         {c.endTime > 0 && <span>{t('classPage.ended', { time: dateTime(c.endTime) })}</span>}
       </p>
       <section className="card" data-testid="class-next-step">
-        {c.state === 0 && <p>{t('classPage.joinDraft', { roomnum: c.roomnum })}</p>}
-        {c.state === 1 && <p>{t('classPage.joinLive', { roomnum: c.roomnum })}</p>}
-        {c.state >= 2 &&
+        {isDraft(c) && <p>{t('classPage.joinDraft', { roomnum: c.roomnum })}</p>}
+        {isLive(c) && <p>{t('classPage.joinLive', { roomnum: c.roomnum })}</p>}
+        {hasEnded(c) &&
           (c.canWatch ? (
             <Link className="button primary" href={`/watch/${c.roomnum}`}>
               {t('classPage.watch')}

@@ -6,9 +6,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { AddResult } from '@/server/services/class-list';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
+import type { AddResult } from '../_trpc/types';
 import { AttendanceMatrixView } from './attendance-matrix';
 import { ErrorMessage } from './error-message';
 

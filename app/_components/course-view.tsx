@@ -9,10 +9,11 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
-import type { CourseEnding } from '@/server/services/course-events';
+import { canEdit, canEditFiles, hasEnded, isLive } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { silenceDuration } from '../_lib/silence';
 import { useTRPC } from '../_trpc/client';
+import type { CourseEnding } from '../_trpc/types';
 import { ConfirmButton } from './confirm-dialog';
 import { CourseForm } from './course-form';
 import { CoursewarePanel } from './courseware-panel';
@@ -39,15 +40,16 @@ export function CourseView({ roomnum }: { roomnum: number }) {
   const toast = useToast();
   const [editing, setEditing] = useState(false);
   const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
-  const state = course.data?.state;
-  const beat = useHostBeat(roomnum, state === 1);
+  const live = course.data !== undefined && isLive(course.data);
+  const ended = course.data !== undefined && hasEnded(course.data);
+  const beat = useHostBeat(roomnum, live);
   // Seen live on this page, then ended: the banner is for a class that ended while the teacher was looking.
   const sawLive = useRef(false);
   const [endedWhileOpen, setEndedWhileOpen] = useState(false);
   useEffect(() => {
-    if (state === 1) sawLive.current = true;
-    else if (state !== undefined && state >= 2 && sawLive.current) setEndedWhileOpen(true);
-  }, [state]);
+    if (live) sawLive.current = true;
+    else if (ended && sawLive.current) setEndedWhileOpen(true);
+  }, [live, ended]);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.course.pathKey() });
   const start = useMutation(
     trpc.course.start.mutationOptions({ onSettled: refresh, onSuccess: () => toast(t('toast.courseStarted')) }),
@@ -99,7 +101,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
         </div>
       </div>
       <ErrorMessage error={start.error} action="start" />
-      <ErrorMessage error={c.state === 1 ? beat.error : null} />
+      <ErrorMessage error={isLive(c) ? beat.error : null} />
       <ErrorMessage error={end.error} action="end" />
       <ErrorMessage error={del.error} action="delete" />
       {endedWhileOpen && c.ending?.reason === 'timeout' && (
@@ -108,7 +110,8 @@ export function CourseView({ roomnum }: { roomnum: number }) {
         </div>
       )}
 
-      {c.state === 0 && (
+      {/* Before the class: edit, delete and start all need a course that has not started (canEdit = canStart). */}
+      {canEdit(c) && (
         <section className="card" aria-labelledby="prep-h">
           <h2 id="prep-h">{t('course.prepare')}</h2>
           {editing ? (
@@ -143,7 +146,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
         </section>
       )}
 
-      {c.state === 1 && (
+      {isLive(c) && (
         <section className="card" aria-labelledby="live-h">
           <div className="row" style={{ justifyContent: 'space-between' }}>
             <h2 id="live-h">
@@ -166,7 +169,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
         </section>
       )}
 
-      {c.state >= 2 && (
+      {hasEnded(c) && (
         <section className="card" aria-labelledby="after-h">
           <h2 id="after-h">{t('course.afterClass')}</h2>
           {c.ending && (
@@ -189,7 +192,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
 
       <section className="card" aria-labelledby="files-h">
         <h2 id="files-h">{t('files.title')}</h2>
-        <CoursewarePanel roomnum={roomnum} editable={c.state === 0 || c.state === 1} />
+        <CoursewarePanel roomnum={roomnum} editable={canEditFiles(c)} />
       </section>
     </>
   );

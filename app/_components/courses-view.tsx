@@ -7,13 +7,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { COURSE_STATES, isDraft, isLive, type CourseState } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { STATE_KEYS, StateBadge } from './state-badge';
 
 const PAGE_SIZE = 10;
-type StateFilter = 0 | 1 | 2 | 3 | undefined;
+type StateFilter = CourseState | undefined;
 
 /** `YYYY-MM-DD` (a date input, local time) → unix seconds at the start or end of that day. */
 function dayBound(value: string, end: boolean): number | undefined {
@@ -60,7 +61,7 @@ export function CoursesView() {
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
   const tabs: { value: StateFilter; label: string; n?: number }[] = [
     { value: undefined, label: t('courses.all'), n: all },
-    ...([0, 1, 2, 3] as const).map((s) => ({ value: s, label: t(STATE_KEYS[s]!), n: counts?.[String(s) as '0'] })),
+    ...COURSE_STATES.map((s) => ({ value: s, label: t(STATE_KEYS[s]!), n: counts?.[String(s) as '0'] })),
   ];
 
   return (
@@ -169,7 +170,7 @@ export function CoursesView() {
                   <td>
                     <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
                     <div className="muted small">#{c.roomnum}</div>
-                    {c.state === 0 && c.plannedStart !== null && (
+                    {isDraft(c) && c.plannedStart !== null && (
                       <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>
                     )}
                   </td>
@@ -177,7 +178,7 @@ export function CoursesView() {
                     <StateBadge state={c.state} playback={c.playback} />
                   </td>
                   <td className="nowrap">{dateTime(c.beginTime || c.createdAt)}</td>
-                  <td>{c.state === 1 ? number(c.memsize) : '—'}</td>
+                  <td>{isLive(c) ? number(c.memsize) : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -3,9 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { DashboardCourse } from '@/server/services/dashboard';
+import { hasEnded } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
+import type { DashboardCourse } from '../_trpc/types';
 import { ActivityChart } from './activity-chart';
 import { ErrorMessage } from './error-message';
 import { StateBadge } from './state-badge';
@@ -25,7 +26,7 @@ function CourseList({
       {items.map((c) => (
         <li key={c.roomnum} className="row">
           <StateBadge state={c.state} playback={c.playback} />
-          <Link href={c.state >= 2 ? `/courses/${c.roomnum}/playback` : `/courses/${c.roomnum}`}>{c.title}</Link>
+          <Link href={hasEnded(c) ? `/courses/${c.roomnum}/playback` : `/courses/${c.roomnum}`}>{c.title}</Link>
           <span className="muted small">{when(c)}</span>
         </li>
       ))}

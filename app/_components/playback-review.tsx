@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { isTeacher } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
@@ -135,7 +136,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
                   body={
                     review.data.published
                       ? t('publish.unpublishBody')
-                      : t('publish.publishBody', { n: review.data.attendance.filter((a) => a.role !== 1).length })
+                      : t('publish.publishBody', { n: review.data.attendance.filter((a) => !isTeacher(a)).length })
                   }
                   confirmLabel={review.data.published ? t('publish.unpublish') : t('publish.publish')}
                   onConfirm={() => publish.mutate({ roomnum, published: !review.data.published })}
@@ -179,7 +180,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
                 {review.data.attendance.map((a) => (
                   <tr key={a.uid} data-testid="attendance-row">
                     <td>{a.uid}</td>
-                    <td>{a.role === 1 ? t('role.teacher') : t('role.student')}</td>
+                    <td>{isTeacher(a) ? t('role.teacher') : t('role.student')}</td>
                     <td>{time(a.firstJoin)}</td>
                     <td>{a.lastLeave ? time(a.lastLeave) : '—'}</td>
                     <td>{(a.secondsPresent / 60).toFixed(1)}</td>

@@ -11,6 +11,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { isLive, isTeacher } from '@/server/services/course-state';
 import { heartbeatAge } from '@/server/services/heartbeat-age';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
@@ -25,11 +26,10 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
   const qc = useQueryClient();
   const q = useQuery(trpc.roster.live.queryOptions({ roomnum }, { refetchInterval: ROSTER_POLL_MS, staleTime: 0 }));
   // Ended elsewhere (the phone, or the sweeper): refresh the course so the page leaves its live state.
-  const liveState = q.data?.state;
+  const endedElsewhere = q.data !== undefined && !isLive(q.data);
   useEffect(() => {
-    if (liveState !== undefined && liveState !== 1)
-      void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
-  }, [liveState, qc, trpc, roomnum]);
+    if (endedElsewhere) void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
+  }, [endedElsewhere, qc, trpc, roomnum]);
   // Elapsed time ticks locally between polls, anchored on the server's clock (not the browser's) at the last poll:
   // react-query's dataUpdatedAt is the browser time that answer arrived.
   const [clientNow, setClientNow] = useState(() => Date.now());
@@ -95,7 +95,7 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
                 {q.data.members.map((m) => (
                   <tr key={m.uid} data-testid="roster-row" data-uid={m.uid}>
                     <td>{m.uid}</td>
-                    <td>{m.role === 1 ? t('role.teacher') : t('role.student')}</td>
+                    <td>{isTeacher(m) ? t('role.teacher') : t('role.student')}</td>
                     <td>{time(m.joinedAt)}</td>
                     <td data-testid="heartbeat-age">{ageText(m.lastHeartbeat)}</td>
                   </tr>
@@ -122,7 +122,7 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
                           : 'roster.feedTimeout',
                       { uid: m.uid },
                     )}
-                    {m.role === 1 && <span className="muted small"> ({t('role.teacher')})</span>}
+                    {isTeacher(m) && <span className="muted small"> ({t('role.teacher')})</span>}
                   </li>
                 ))}
               </ol>

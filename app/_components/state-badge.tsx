@@ -5,14 +5,15 @@
  * ended, no recording, 'pending'/'failed' → ended — as the course list's tabs count them.
  */
 import type { MessageKey } from '@/server/i18n/translate';
-import type { PlaybackStatus } from '@/server/services/playback-status';
+import { COURSE_STATE } from '@/server/services/course-state';
 import { useT } from '../_i18n/provider';
+import type { PlaybackStatus } from '../_trpc/types';
 
 export const STATE_KEYS: Record<number, MessageKey> = { 0: 'state.0', 1: 'state.1', 2: 'state.2', 3: 'state.3' };
 
 export function StateBadge({ state, playback }: { state: number; playback?: PlaybackStatus | null }) {
   const t = useT();
-  const shown = playback === 'ready' ? 3 : playback ? 2 : state;
+  const shown = playback === 'ready' ? COURSE_STATE.PLAYBACK : playback ? COURSE_STATE.ENDED : state;
   return (
     <span
       className={`badge s${shown}`}

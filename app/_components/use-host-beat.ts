@@ -8,6 +8,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { isLive } from '@/server/services/course-state';
 import { useTRPC } from '../_trpc/client';
 
 /** Until the server says otherwise (and after a failed beat): the longest interval the server ever asks for. */
@@ -37,7 +38,7 @@ export function useHostBeat(roomnum: number, live: boolean): { error: unknown } 
         const r = await mutate.current({ roomnum });
         next = r.nextBeatS;
         // Ended meanwhile (by the phone, or the sweeper): let the page catch up and stop beating.
-        if (r.state !== 1) {
+        if (!isLive(r)) {
           void qc.invalidateQueries({ queryKey: trpc.course.byId.queryKey({ roomnum }) });
           return;
         }

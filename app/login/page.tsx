@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { isTeacher } from '@/server/services/course-state';
 import { AuthForm } from '../_components/auth-form';
 import { safeNextPath } from '../_lib/next-path';
 import { currentCaller } from '../_trpc/server';
@@ -13,6 +14,6 @@ export default async function LoginPage({
 }) {
   const next = safeNextPath((await searchParams).next);
   const caller = await currentCaller();
-  if (caller) redirect(next ?? (caller.role === 1 ? '/' : '/student'));
+  if (caller) redirect(next ?? (isTeacher(caller) ? '/' : '/student'));
   return <AuthForm mode="login" next={next ?? undefined} />;
 }

@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { isTeacher } from '@/server/services/course-state';
 import { AuthForm } from '../_components/auth-form';
 import { currentCaller } from '../_trpc/server';
 
@@ -6,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 export default async function RegisterPage() {
   const caller = await currentCaller();
-  if (caller) redirect(caller.role === 1 ? '/' : '/student');
+  if (caller) redirect(isTeacher(caller) ? '/' : '/student');
   return <AuthForm mode="register" />;
 }

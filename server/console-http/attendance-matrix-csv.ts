@@ -10,7 +10,7 @@ import { negotiateLocale } from '../i18n/negotiate';
 import { CATALOGS, translate } from '../i18n/translate';
 import { attachmentDisposition, matrixCsv } from '../services/attendance-csv';
 import { attendanceMatrix } from '../services/attendance-matrix';
-import { ROLE } from '../services/schemas';
+import { ROLE } from '../services/course-state';
 import { resolveConsoleSession } from '../services/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 import { plain, timeZoneOf } from './attendance-csv';

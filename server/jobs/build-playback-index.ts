@@ -13,7 +13,7 @@ import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import { keyOfStoredRef, storedRefOfKey } from '../integrations/storage/stored-ref';
 import type { ServiceCtx } from '../context';
 import { assemblePlaybackIndex } from '../services/playback-index';
-import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
+import { COURSE_STATE, ENDED_STATES } from '../services/course-state';
 
 export { requeuePlaybackIndex } from '../services/playback';
 

@@ -10,7 +10,7 @@ import type { ServiceCtx } from '../context';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from '../services/course-events';
 import { closeCourseTx, imPayload } from '../services/courses';
-import { COURSE_STATE, ENDED_STATES } from '../services/schemas';
+import { COURSE_STATE, ENDED_STATES } from '../services/course-state';
 
 const BATCH = 1000;
 

@@ -5,6 +5,7 @@
  */
 import type { AttendanceMatrix, AttendanceStatus } from './attendance-matrix';
 import type { AttendanceRow } from './course-events';
+import { isTeacher } from './course-state';
 
 export const CSV_BOM = '\uFEFF';
 
@@ -35,7 +36,7 @@ export function attendanceCsv(
   for (const r of rows) {
     lines.push([
       r.uid,
-      r.role === 1 ? labels.teacher : labels.student,
+      isTeacher(r) ? labels.teacher : labels.student,
       formatTime(r.firstJoin),
       r.lastLeave > 0 ? formatTime(r.lastLeave) : labels.stillIn,
       (Math.round((r.secondsPresent / 60) * 10) / 10).toFixed(1),

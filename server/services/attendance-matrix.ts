@@ -13,7 +13,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { listClassStudents } from './class-list';
 import { memberStays, type MemberStays } from './course-events';
-import { ROLE, type Caller } from './schemas';
+import { isTeacher, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 export const GRACE_S = 5 * 60;
 /** The longest range a matrix covers, and the most courses it shows (the most recent ones). */
@@ -132,8 +133,7 @@ export async function attendanceMatrix(
   const listed = new Set((await listClassStudents(ctx, caller)).map((s) => s.uid));
   const uids = new Set(listed);
   // Anyone who entered as a student; the teacher's own stays (role 1) are not attendance.
-  for (const m of stays)
-    for (const s of m.values()) if (s.role !== ROLE.TEACHER && s.uid !== caller.uid) uids.add(s.uid);
+  for (const m of stays) for (const s of m.values()) if (!isTeacher(s) && s.uid !== caller.uid) uids.add(s.uid);
 
   const rows = [...uids].sort().map((uid) => ({
     uid,

@@ -15,7 +15,8 @@ import {
   type StateCounts,
 } from './course-list';
 import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
+import { COURSE_STATE, hasEnded, isDraft, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 export interface TeacherCourseQuery {
   page: number;
@@ -122,7 +123,7 @@ export async function teacherCalendar(
   const now = ctx.clock.nowS();
   return rows
     .map((r) => {
-      const started = r.state !== COURSE_STATE.CREATED;
+      const started = !isDraft(r);
       const end = r.endTime > 0 ? r.endTime : now;
       return {
         roomnum: r.roomnum,

@@ -22,7 +22,8 @@ import { and, eq } from 'drizzle-orm';
 import { courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { ROLE, type Caller } from './schemas';
+import { ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 /** The course, if it exists in this appid, whoever asks (the rooms everyone may see, e.g. to join). Throws ROOM_NOT_FOUND. */
 export async function getCourse(ctx: ServiceCtx, roomnum: number): Promise<Course> {

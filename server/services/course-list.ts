@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { userExists } from './accounts';
 import { playbackReadyWhere } from './playback-status';
 import { preparedFor } from './prepared';
-import { COURSE_STATE, ENDED_STATES } from './schemas';
+import { COURSE_STATE, ENDED_STATES } from './course-state';
 import { versionedCache } from './versioned-cache';
 
 export interface CourseListFilter {

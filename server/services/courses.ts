@@ -12,7 +12,8 @@ import { IM_MSG } from '../integrations/im/types';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents, type CourseEventKind } from './course-events';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { canEdit, canEnd, canStart, COURSE_STATE, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 /**
  * A member's role in a course's room: 1 for the course's host only, 0 for everyone else, whatever their account role
@@ -95,8 +96,7 @@ export async function startCourse(
   door: Door,
 ): Promise<void> {
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
+  if (!canStart(c)) throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
@@ -192,7 +192,7 @@ export async function endCourse(
   door: Door,
 ): Promise<void> {
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
-  if (c.state !== COURSE_STATE.LIVE) throw new AppError('COURSE_STATE', 'only a live course can be ended');
+  if (!canEnd(c)) throw new AppError('COURSE_STATE', 'only a live course can be ended');
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
@@ -221,8 +221,7 @@ export async function updateCourse(
     plannedMinutes?: number | null;
   },
 ): Promise<Course> {
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
+  if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that has not started can be edited');
   const set: Partial<Pick<Course, 'title' | 'cover' | 'plannedStart' | 'plannedMinutes'>> = {};
   if (input.title !== undefined) set.title = input.title;
   if (input.cover !== undefined) set.cover = coverRef(ctx, input.cover);
@@ -250,8 +249,7 @@ export async function updateCourse(
  */
 export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<void> {
   const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
-  if (c.state !== COURSE_STATE.CREATED)
-    throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
+  if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
   inTransaction(ctx.db, (tx) => {
     const r = tx
       .delete(courses)

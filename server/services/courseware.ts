@@ -10,7 +10,8 @@ import { AppError } from '../errors';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents } from './course-events';
-import { FILES_EDITABLE_STATES, ROLE, type BindFileInput, type Caller } from './schemas';
+import { canEditFiles, ROLE } from './course-state';
+import { type BindFileInput, type Caller } from './schemas';
 
 export const LIBRARY = 0;
 
@@ -41,7 +42,7 @@ export async function bindTargetFor(ctx: ServiceCtx, caller: Caller, roomnum: nu
 
 /** A course's files may change before and during the class only. Throws COURSE_STATE. Callers: binding, uploads. */
 export function assertFilesEditable(c: { state: number }): void {
-  if (!(FILES_EDITABLE_STATES as readonly number[]).includes(c.state)) {
+  if (!canEditFiles(c)) {
     throw new AppError('COURSE_STATE', 'files can only be added or removed before or during a course');
   }
 }

@@ -8,7 +8,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { memsizeColumn } from './course-list';
 import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { COURSE_STATE, ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 export const DASHBOARD_DAYS = 30;
 const LIST_LIMIT = 5;

@@ -12,7 +12,8 @@ import { appendEvents } from './course-events';
 import { getCourse } from './course-access';
 import { imPayload, memberRole, sendCourseIm } from './courses';
 import { preparedFor } from './prepared';
-import { COURSE_STATE, hasEnded, ROLE, type Caller } from './schemas';
+import { hasEnded, isLive, isTeacher } from './course-state';
+import { type Caller } from './schemas';
 
 /**
  * How stale a stored heartbeat may be before a beat rewrites it. Clients beat every 3 s; rewriting each beat would make
@@ -102,8 +103,7 @@ export async function reportMember(
     if (!member) throw new AppError('NOT_IN_ROOM');
     return;
   }
-  if (c.state !== COURSE_STATE.LIVE)
-    throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
+  if (!isLive(c)) throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
   if (input.operate === 0) {
     await sendCourseIm(
       ctx,
@@ -191,7 +191,7 @@ export async function countRoomMembersByRole(
   let teachers = 0;
   let students = 0;
   for (const r of rows) {
-    if (r.role === ROLE.TEACHER) teachers += r.n;
+    if (isTeacher(r)) teachers += r.n;
     else students += r.n;
   }
   return { teachers, students };

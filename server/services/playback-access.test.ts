@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { courseEvents, courses, users } from '../../db/schema';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { mayViewPlayback, viewableRooms, type PlaybackFacts } from './playback-access';
-import { COURSE_STATE } from './schemas';
+import { COURSE_STATE } from './course-state';
 
 describe('mayViewPlayback', () => {
   const c = (over: Partial<PlaybackFacts> = {}) => ({

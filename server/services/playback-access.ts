@@ -19,7 +19,8 @@ import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback'
 import { preparedFor } from './prepared';
 import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
 import { listRecordings } from './recordings';
-import { hasEnded, type Caller } from './schemas';
+import { hasEnded } from './course-state';
+import { type Caller } from './schemas';
 
 /** What the rule reads of a course. */
 export type PlaybackFacts = Pick<Course, 'roomnum' | 'hostUid' | 'state' | 'playbackPublished'>;

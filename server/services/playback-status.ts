@@ -7,7 +7,7 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { COURSE_STATE, hasEnded } from './schemas';
+import { COURSE_STATE, hasEnded } from './course-state';
 
 /** ready: watchable; none: ended without a recording; pending: being indexed; failed: indexing gave up. */
 export type PlaybackStatus = 'ready' | 'none' | 'pending' | 'failed';

@@ -13,7 +13,8 @@ import { AppError } from '../errors';
 import { endingOf, eventDetail, listCourseEvents, memberLeftAt } from './course-events';
 import { courseFor, getCourse, type Door } from './course-access';
 import { listRecordings } from './recordings';
-import { COURSE_STATE, ENDED_STATES, hasEnded, type Caller } from './schemas';
+import { COURSE_STATE, ENDED_STATES, hasEnded } from './course-state';
+import { type Caller } from './schemas';
 
 export type TimelineItem =
   | { kind: 'start'; at: number; uid: string }

@@ -16,7 +16,8 @@ import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { courseFor, type Door } from './course-access';
 import { appendEvents } from './course-events';
 import { queueIndexNowTx } from './playback';
-import { hasEnded, type Caller } from './schemas';
+import { hasEnded } from './course-state';
+import { type Caller } from './schemas';
 
 /**
  * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server

@@ -2,6 +2,7 @@
  * Field schemas shared by both doors (legacy and tRPC) where they describe the same thing.
  */
 import { z } from 'zod';
+import { COURSE_STATE, ROLE } from './course-state';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules';
 
 /** What Tencent IM accepts as a UserID: 1–32 letters, digits, `_` and `-`. */
@@ -31,8 +32,7 @@ export const newConsolePasswordInput = passwordInput.superRefine((pwd, c) => {
   else if (!longEnoughPassword(plain))
     c.addIssue({ code: 'custom', message: `password must have at least ${CONSOLE_PASSWORD_MIN_CHARS} characters` });
 });
-export const roleInput = z.union([z.literal(0), z.literal(1)]);
-export const ROLE = { STUDENT: 0, TEACHER: 1 } as const;
+export const roleInput = z.union([z.literal(ROLE.STUDENT), z.literal(ROLE.TEACHER)]);
 
 /**
  * A string of `min`–`max` characters counted as code points (what a user calls characters: 128 emoji or CJK
@@ -71,19 +71,12 @@ export const plannedMinutesInput = z
   .max(PLANNED_MINUTES.MAX, `must be at most ${PLANNED_MINUTES.MAX} minutes`);
 export const pageIndexInput = z.number().int().min(0).max(1_000_000_000);
 export const pageSizeInput = z.number().int().min(0).max(50);
-export const courseStateInput = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
-
-export const COURSE_STATE = { CREATED: 0, LIVE: 1, ENDED: 2, PLAYBACK: 3 } as const;
-export type CourseState = (typeof COURSE_STATE)[keyof typeof COURSE_STATE];
-
-/** States of a course that has ended (with or without its playback ready): the ones that have a playback to review. */
-export const ENDED_STATES: readonly CourseState[] = [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
-/** States in which a course's files may change: before and during the class. */
-export const FILES_EDITABLE_STATES: readonly CourseState[] = [COURSE_STATE.CREATED, COURSE_STATE.LIVE];
-
-export function hasEnded(c: { state: number }): boolean {
-  return (ENDED_STATES as readonly number[]).includes(c.state);
-}
+export const courseStateInput = z.union([
+  z.literal(COURSE_STATE.CREATED),
+  z.literal(COURSE_STATE.LIVE),
+  z.literal(COURSE_STATE.ENDED),
+  z.literal(COURSE_STATE.PLAYBACK),
+]);
 
 export const bindFileInput = z.object({
   type: z.union([z.literal(0), z.literal(1)]),

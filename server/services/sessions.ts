@@ -7,7 +7,8 @@
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
 import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from './accounts';
-import { ROLE, type Caller } from './schemas';
+import { ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 export interface ConsoleLogin {
   secret: string;

@@ -14,7 +14,8 @@ import { safeObjectKey, SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import type { PresignedPut } from '../integrations/storage/types';
 import type { Door } from './course-access';
 import { assertFilesEditable, bindFileTo, bindTargetFor, type BindTarget } from './courseware';
-import { ROLE, type Caller } from './schemas';
+import { ROLE } from './course-state';
+import { type Caller } from './schemas';
 
 /** bound_files.type: 0 courseware document/image, 1 video (as the legacy clients use it). */
 export const FILE_TYPE = { COURSEWARE: 0, VIDEO: 1 } as const;

@@ -5,6 +5,7 @@
  */
 import { redirect } from 'next/navigation';
 import { isAppError } from '@/server/errors';
+import { isTeacher } from '@/server/services/course-state';
 import { studentCourseCard, type StudentCourseCard } from '@/server/services/student-course';
 import { AppShell } from '../../_components/app-shell';
 import { ClassCourseView } from '../../_components/class-course-view';
@@ -24,9 +25,9 @@ export default async function ClassPage({ params }: { params: Promise<{ roomnum:
   } catch (e) {
     if (!isAppError(e) || e.code !== 'ROOM_NOT_FOUND') throw e;
   }
-  if (card?.canWatch && caller.role !== 1) redirect(`/watch/${n}`);
+  if (card?.canWatch && !isTeacher(caller)) redirect(`/watch/${n}`);
   return (
-    <AppShell uid={caller.uid} teacher={caller.role === 1}>
+    <AppShell uid={caller.uid} teacher={isTeacher(caller)}>
       <ClassCourseView card={card} />
     </AppShell>
   );

@@ -17,7 +17,8 @@ import {
   SERVER_KEY_PREFIX,
 } from '../../integrations/storage/keys';
 import { courseFor, type Door } from '../course-access';
-import { ROLE, type Caller } from '../schemas';
+import { ROLE } from '../course-state';
+import { type Caller } from '../schemas';
 
 /**
  * Longest life of anything cos/get_sign returns. Every v4 multi-effect signature grants reads AND writes on COS, so
