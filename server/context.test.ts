@@ -207,6 +207,22 @@ describe('npm start', () => {
     expect(r.stderr).toContain('IM_PROVIDER');
   });
 
+  it('DATABASE_URL=postgres://… is refused clearly (not yet served) instead of becoming a folder named postgres:', async () => {
+    const root = path.resolve(__dirname, '..');
+    const secrets = path.join(tempDir(), 'secrets.json');
+    const r = await runStart({
+      DATABASE_URL: 'postgres://edu@127.0.0.1:9/edu',
+      SECRETS_FILE: secrets,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DATABASE_URL selects PostgreSQL');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(path.join(root, 'postgres:'))).toBe(false);
+    expect(fs.existsSync(secrets)).toBe(false);
+  });
+
   it('exits with a clear message (no stack) when the secrets file is corrupt', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'secrets.json'), '{"version":1}');

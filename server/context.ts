@@ -3,7 +3,7 @@
  * services), so tests build one over a temp database, local providers and a fixed clock.
  */
 import { openDb, type Db } from '../db/client';
-import { DEV_TENCENT_APPID, databasePath, secretsFilePath, type Env } from './env';
+import { DEV_TENCENT_APPID, secretsFilePath, type Env } from './env';
 import { loadOrCreateSecrets, SecretsFileError, type GeneratedSecrets, type SecretName } from './secrets';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logger';
@@ -100,13 +100,27 @@ export interface CtxOverrides {
 export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): ServiceCtx {
   const log = overrides.log ?? createLogger(env.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
-  const db = overrides.db ?? openDb(databasePath(env.DATABASE_URL));
+  const db = overrides.db ?? openSqlite(env);
   const { imSecretKey, cloud, source: secretsSource } = resolveSecrets(env);
   const usersig = createUserSigSigner(env.SDKAPPID, imSecretKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
   const vod = overrides.vod ?? createVod(env, db);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
   return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage };
+}
+
+/**
+ * The SQLite database DATABASE_URL names. PostgreSQL is parsed and has its client (db/client-pg.ts), but the services
+ * still run on SQLite only (issue 10): refuse clearly instead of starting on a database that is not the one asked for.
+ */
+function openSqlite(env: Env): Db {
+  if (env.database.kind !== 'sqlite') {
+    throw new ConfigError(
+      'DATABASE_URL selects PostgreSQL, which this version cannot serve yet (the services run on SQLite only); ' +
+        'use a file: URL.',
+    );
+  }
+  return openDb(env.database.file);
 }
 
 function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {

@@ -34,13 +34,32 @@ export const DEFAULT_VOD_SIGN_ACTIONS = [
   'DescribeAllClass',
 ];
 
+/** libpq's sslmode values (`no-verify` is node-postgres's own: TLS without checking the certificate). */
+export const PG_SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'] as const;
+export type PgSslMode = (typeof PG_SSL_MODES)[number];
+
 /** APPID the local sandboxes put in signatures when TENCENT_APPID is unset (not a secret). */
 export const DEV_TENCENT_APPID = 1250000000;
 
 const envSchema = z.object({
   PORT: int(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().default('file:./data/edu.db'),
+  /** SQLite (`file:…` or a plain path) or PostgreSQL (`postgres://…`, `postgresql://…`); see parseDatabaseUrl. */
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/edu.db')
+    .superRefine((url, c) => {
+      const r = parseDatabaseUrl(url);
+      if (typeof r === 'string') c.addIssue({ code: 'custom', message: r });
+    }),
+  /** PostgreSQL only: connections per instance, and the server-side limit on one statement (0 = none). */
+  PG_POOL_MAX: z.coerce.number().int().positive().default(10),
+  PG_STATEMENT_TIMEOUT_MS: int(5000),
+  /** PostgreSQL only: libpq's sslmode, validated here and handed to `pg` (an `sslmode` in DATABASE_URL wins). */
+  PGSSLMODE: z
+    .enum(['', ...PG_SSL_MODES])
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   SDKAPPID: z.coerce.number().int().positive().default(1400000000),
   IM_SECRET_KEY: optStr,
   IM_ADMIN: z.string().default('administrator'),
@@ -92,7 +111,10 @@ const envSchema = z.object({
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** Where the data lives, decided once from DATABASE_URL. */
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'pg'; url: string };
+
+export type Env = z.infer<typeof envSchema> & { database: DatabaseTarget };
 
 export class EnvError extends Error {}
 
@@ -103,23 +125,43 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return r.data;
+  const database = parseDatabaseUrl(r.data.DATABASE_URL);
+  // Already refused by the schema; narrowed here for the type.
+  if (typeof database === 'string') throw new EnvError(`Invalid configuration:\n  DATABASE_URL: ${database}`);
+  return { ...r.data, database };
 }
 
-/** Filesystem path of the SQLite database: accepts `file:./x.db`, `file:///abs/x.db` and a plain path. */
-export function databasePath(url: string): string {
-  if (url.startsWith('file://')) return url.slice('file://'.length);
-  if (url.startsWith('file:')) return url.slice('file:'.length);
-  return url;
+/**
+ * Classifies a DATABASE_URL: `file:./x.db`, `file:///abs/x.db` or a plain path → SQLite; `postgres://` or
+ * `postgresql://` → PostgreSQL. Any other scheme is refused (returns the reason) rather than taken for a file name:
+ * `mysql://h/db` must not quietly become a SQLite file in a folder named `mysql:`.
+ */
+export function parseDatabaseUrl(url: string): DatabaseTarget | string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    return url.trim() === '' ? 'must not be empty (unset it for file:./data/edu.db)' : { kind: 'sqlite', file: url };
+  }
+  if (scheme === 'file') {
+    const rest = url.slice('file:'.length);
+    const file = rest.startsWith('//') ? rest.slice(2) : rest;
+    return file === '' ? 'the file: URL names no file' : { kind: 'sqlite', file };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    try {
+      new URL(url);
+    } catch {
+      return 'is not a valid postgres:// URL';
+    }
+    return { kind: 'pg', url };
+  }
+  return `scheme "${scheme}:" is not supported: use file:<path> (SQLite) or postgres://user:pass@host:port/db (PostgreSQL)`;
 }
 
 /** The secrets file: SECRETS_FILE, else secrets.json in the SQLite database's folder, else ./data/secrets.json. */
 export function secretsFilePath(env: Env): string {
   if (env.SECRETS_FILE) return env.SECRETS_FILE;
-  const url = env.DATABASE_URL;
-  const isFile = url.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(url);
-  const db = isFile ? databasePath(url) : '';
-  if (!isFile || db === '' || db === ':memory:' || db.startsWith(':memory:')) return './data/secrets.json';
+  const db = env.database.kind === 'sqlite' ? env.database.file : '';
+  if (db === '' || db.startsWith(':memory:')) return './data/secrets.json';
   return path.join(path.dirname(db), 'secrets.json');
 }
 

@@ -6,11 +6,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './context';
-import { EnvError } from './env';
+import { EnvError, loadEnv } from './env';
 import { startServer } from './main';
 
 async function main() {
   const legacyOnly = process.argv.includes('--legacy-only');
+  // Refuse a bad configuration (a DATABASE_URL of an unknown scheme…) before a minutes-long first build.
+  loadEnv();
   if (!legacyOnly && !fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
     console.log('No production build found: running `next build` once…');
     const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], {

@@ -1,0 +1,112 @@
+/**
+ * Opens PostgreSQL for DATABASE_URL=postgres://… (node-postgres `pg` Pool + drizzle's node-postgres driver over
+ * db/schema-pg.ts). `openPgDb` applies db/migrations-pg first, under an advisory lock, so several instances starting
+ * together migrate once. The SQLite twin is db/client.ts.
+ */
+import path from 'node:path';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Env, PgSslMode } from '../server/env';
+import * as schema from './schema-pg';
+
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+/** Resolved from the working directory, like MIGRATIONS_DIR (every entry runs from the project root). */
+export const PG_MIGRATIONS_DIR = path.resolve(process.cwd(), 'db/migrations-pg');
+
+/** What opening PostgreSQL needs, taken from Env by `pgOptions` (tests build it directly). */
+export interface PgOptions {
+  url: string;
+  /** Connections this process keeps at most (PG_POOL_MAX). */
+  poolMax: number;
+  /**
+   * Server-side limit on one statement, and on a transaction left idle (PG_STATEMENT_TIMEOUT_MS; 0 = none). A
+   * transaction idle that long is a bug (network calls belong before it): the server ends it and frees its locks.
+   */
+  statementTimeoutMs: number;
+  /** PGSSLMODE; an `sslmode` in the URL wins. Unset: no TLS (node-postgres's default). */
+  sslmode?: PgSslMode;
+}
+
+export function pgOptions(env: Env): PgOptions {
+  if (env.database.kind !== 'pg') throw new Error('pgOptions: DATABASE_URL does not select PostgreSQL');
+  return {
+    url: env.database.url,
+    poolMax: env.PG_POOL_MAX,
+    statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+    sslmode: env.PGSSLMODE,
+  };
+}
+
+/**
+ * int8 (bigint, count(*), sum of integers) arrives as text; node-postgres would hand it over as a string. Read it
+ * as a JS number, exactly or not at all: a value beyond Number.MAX_SAFE_INTEGER fails the query instead of being
+ * silently rounded. The parser is process-wide (drizzle's node-postgres driver falls back to pg's global parsers).
+ */
+export function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`int8 value ${text} is beyond Number.MAX_SAFE_INTEGER: refusing to round it`);
+  }
+  return n;
+}
+pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
+
+/** node-postgres's reading of libpq's sslmode (what it does itself with PGSSLMODE, made explicit here). */
+function sslFor(mode: PgSslMode | undefined): pg.ClientConfig['ssl'] {
+  if (mode === undefined || mode === 'disable') return false;
+  if (mode === 'no-verify') return { rejectUnauthorized: false };
+  return true;
+}
+
+/** Connection settings shared by the pool and the migration connection. */
+function clientConfig(o: PgOptions): pg.ClientConfig {
+  // The URL's own parameters (sslmode…) override these: node-postgres merges the parsed URL over the config.
+  return { connectionString: o.url, ssl: sslFor(o.sslmode), application_name: 'edu-classroom' };
+}
+
+export function pgPoolConfig(o: PgOptions): pg.PoolConfig {
+  return {
+    ...clientConfig(o),
+    max: o.poolMax,
+    statement_timeout: o.statementTimeoutMs,
+    idle_in_transaction_session_timeout: o.statementTimeoutMs,
+  };
+}
+
+/**
+ * Applies pending db/migrations-pg on one dedicated connection holding a session advisory lock: a second instance
+ * starting at the same time waits for the first, then finds nothing left to do (drizzle's migrator alone would race
+ * on creating its own schema and apply the same migration twice). No statement timeout on this connection: a
+ * migration, or waiting for another instance's, may take longer than a request may.
+ */
+export async function migratePg(o: PgOptions, migrationsFolder = PG_MIGRATIONS_DIR): Promise<void> {
+  const client = new pg.Client(clientConfig(o));
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(hashtextextended('edu-classroom:migrations', 0))`);
+    try {
+      await migrate(drizzle(client), { migrationsFolder });
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtextextended('edu-classroom:migrations', 0))`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Migrates (unless `migrate: false`), then opens the pool. `onIdleError` hears errors of idle pooled connections
+ * (the server restarted, a network cut); the pool drops such a connection and opens another when needed.
+ */
+export async function openPgDb(
+  o: PgOptions,
+  opts: { migrate?: boolean; onIdleError?: (e: Error) => void } = {},
+): Promise<PgDb> {
+  if (opts.migrate !== false) await migratePg(o);
+  const pool = new pg.Pool(pgPoolConfig(o));
+  // Without a listener an idle connection's error would be an unhandled 'error' event and end the process.
+  pool.on('error', (e) => opts.onIdleError?.(e));
+  return drizzle(pool, { schema });
+}
