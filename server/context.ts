@@ -14,6 +14,7 @@ import type { ImProvider } from './integrations/im/types';
 import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
 import { createStorage, type StorageProvider } from './integrations/storage';
 import { createLocalVod } from './integrations/vod/local';
+import { createMediaFiles } from './services/media-files';
 import { createTencentVod } from './integrations/vod/tencent';
 import type { VodProvider } from './integrations/vod/types';
 
@@ -138,7 +139,7 @@ function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigS
 }
 
 function createVod(env: Env, db: Db): VodProvider {
-  if ((env.VOD_PROVIDER ?? 'local') === 'local') return createLocalVod(db);
+  if ((env.VOD_PROVIDER ?? 'local') === 'local') return createLocalVod(createMediaFiles(db));
   if (!env.TENCENT_SECRET_ID || !env.TENCENT_SECRET_KEY) {
     throw new ConfigError('VOD_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY; refusing to start.');
   }

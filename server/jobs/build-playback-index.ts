@@ -5,15 +5,19 @@
  * (index_due_at moves LEASE_S ahead), so two processes never build the same course at once and a build that died is
  * retried after the lease. Failures are recorded (index_error), retried with exponential backoff, and after
  * REPLAY_INDEX_MAX_ATTEMPTS left visible as 'failed' (the console's retry calls requeuePlaybackIndex).
+ * Orchestration only: the due list, claim and state writes are services/playback-build.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { courses } from '../../db/schema';
 import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import { keyOfStoredRef, storedRefOfKey } from '../integrations/storage/stored-ref';
 import type { ServiceCtx } from '../context';
+import {
+  claimIndexBuild,
+  completeIndexBuild,
+  dueIndexBuilds,
+  recordIndexBuildFailure,
+} from '../services/playback-build';
 import { assemblePlaybackIndex } from '../services/playback-index';
-import { COURSE_STATE, ENDED_STATES } from '../services/course-state';
 
 export { requeuePlaybackIndex } from '../services/playback';
 
@@ -52,13 +56,7 @@ export interface IndexJobResult {
 export async function buildPlaybackIndexes(ctx: ServiceCtx): Promise<IndexJobResult> {
   const result: IndexJobResult = { built: [], retrying: [], failed: [] };
   const now = ctx.clock.nowS();
-  const due = await ctx.db
-    .select({ roomnum: courses.roomnum })
-    .from(courses)
-    .where(and(eq(courses.indexStatus, 'pending'), lte(courses.indexDueAt, now), inArray(courses.state, ENDED_STATES)))
-    .orderBy(asc(courses.indexDueAt))
-    .limit(BATCH);
-  for (const { roomnum } of due) {
+  for (const roomnum of await dueIndexBuilds(ctx, now, BATCH)) {
     const outcome = await buildOne(ctx, roomnum, now);
     if (outcome) result[outcome].push(roomnum);
   }
@@ -68,32 +66,15 @@ export async function buildPlaybackIndexes(ctx: ServiceCtx): Promise<IndexJobRes
 
 async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<keyof IndexJobResult | null> {
   const lease = now + INDEX_LEASE_S;
-  const claimed = await ctx.db
-    .update(courses)
-    .set({ indexDueAt: lease, indexAttempts: sql`${courses.indexAttempts} + 1` })
-    .where(
-      and(
-        eq(courses.roomnum, roomnum),
-        eq(courses.indexStatus, 'pending'),
-        lte(courses.indexDueAt, now),
-        inArray(courses.state, ENDED_STATES),
-      ),
-    )
-    .returning()
-    .get();
+  const claimed = await claimIndexBuild(ctx, roomnum, now, lease);
   if (!claimed) return null; // another process got it first
-  const ours = and(eq(courses.roomnum, roomnum), eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease));
   try {
     // The sweeper sets end_imseq just after ending a course (IM first); building before that would cut the messages.
     if (claimed.beginImseq > 0 && claimed.endImseq === 0) throw new Error('end_imseq is not settled yet');
     const index = await assemblePlaybackIndex(ctx, claimed);
     const key = playbackIndexKey(roomnum, claimed.playbackIdxUrl);
     await ctx.storage.putObject(key, Buffer.from(JSON.stringify(index)), { contentType: 'application/json' });
-    const r = await ctx.db
-      .update(courses)
-      .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: storedRefOfKey(key), indexStatus: 'ready', indexError: '' })
-      .where(ours);
-    if (r.changes === 0) {
+    if (!completeIndexBuild(ctx, roomnum, lease, storedRefOfKey(key))) {
       ctx.log.info({ roomnum }, 'playback index built but the course was re-queued or resolved meanwhile; leaving it');
       return null;
     }
@@ -112,14 +93,7 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
     const attempts = claimed.indexAttempts;
     const giveUp = attempts >= ctx.env.REPLAY_INDEX_MAX_ATTEMPTS;
-    await ctx.db
-      .update(courses)
-      .set(
-        giveUp
-          ? { indexStatus: 'failed', indexError: message }
-          : { indexError: message, indexDueAt: now + indexBackoffS(attempts) },
-      )
-      .where(ours);
+    await recordIndexBuildFailure(ctx, roomnum, lease, message, giveUp ? null : now + indexBackoffS(attempts));
     ctx.log.warn({ roomnum, attempts, giveUp, err: message }, 'playback index build failed');
     return giveUp ? 'failed' : 'retrying';
   }

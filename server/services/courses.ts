@@ -3,7 +3,7 @@
  * else; the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The list
  * (`live/roomlist`) is in course-list.ts.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
 import { boundFiles, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -13,6 +13,8 @@ import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { canEdit, canEnd, canStart, COURSE_STATE, ROLE } from './course-state';
+import { leaveRoomTx } from './leave-room';
+import { queueIndexTx } from './playback-build';
 import { type Caller } from './schemas';
 
 /**
@@ -156,28 +158,13 @@ export function closeCourseTx(
 ): boolean {
   const r = tx
     .update(courses)
-    .set({
-      state: COURSE_STATE.ENDED,
-      endTime: at,
-      endImseq,
-      indexStatus: 'pending',
-      indexDueAt: at + ctx.env.REPLAY_INDEX_DELAY_S,
-      indexAttempts: 0,
-      indexError: '',
-    })
+    .set({ state: COURSE_STATE.ENDED, endTime: at, endImseq })
     .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE)))
     .run();
   if (r.changes === 0) return false;
-  const left = tx
-    .update(members)
-    .set({ exitedAt: at })
-    .where(and(eq(members.roomnum, c.roomnum), isNull(members.exitedAt)))
-    .returning({ uid: members.uid, role: members.role })
-    .all();
-  appendEvents(tx, [
-    ...left.map((m) => ({ roomnum: c.roomnum, at, kind: 'member_exit' as const, uid: m.uid, role: m.role })),
-    { roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER, detail },
-  ]);
+  queueIndexTx(tx, c.roomnum, at + ctx.env.REPLAY_INDEX_DELAY_S);
+  leaveRoomTx(tx, c.roomnum, 'everyone', at, 'exit');
+  appendEvents(tx, [{ roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER, detail }]);
   return true;
 }
 

@@ -11,6 +11,7 @@ import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
 import { getCourse } from './course-access';
 import { imPayload, memberRole, sendCourseIm } from './courses';
+import { leaveRoomTx } from './leave-room';
 import { preparedFor } from './prepared';
 import { hasEnded, isLive, isTeacher } from './course-state';
 import { type Caller } from './schemas';
@@ -134,18 +135,14 @@ export async function reportMember(
   }
   const now = ctx.clock.nowS();
   inTransaction(ctx.db, (tx) => {
-    const prev = tx
-      .select({ exitedAt: members.exitedAt, role: members.role })
+    if (leaveRoomTx(tx, c.roomnum, { uid: caller.uid }, now, 'exit').length > 0) return;
+    // Nobody left: a repeated exit is fine, an exit of a room never entered is not.
+    const member = tx
+      .select({ uid: members.uid })
       .from(members)
       .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
       .get();
-    if (!prev) throw new AppError('NOT_IN_ROOM');
-    if (prev.exitedAt !== null) return;
-    tx.update(members)
-      .set({ exitedAt: now })
-      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
-      .run();
-    appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_exit', uid: caller.uid, role: prev.role }]);
+    if (!member) throw new AppError('NOT_IN_ROOM');
   });
 }
 

@@ -5,15 +5,15 @@
  * `courseTimeline` and `requeuePlaybackIndex`, so the console and the index agree by construction.
  * Index format: docs/playback-index.md (JSON Schema: docs/playback-index.schema.json).
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import { inTransaction, type Tx } from '../../db/client';
-import { courses, type CourseEvent, type Recording } from '../../db/schema';
+import { inTransaction } from '../../db/client';
+import type { CourseEvent, Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { endingOf, eventDetail, listCourseEvents, memberLeftAt } from './course-events';
 import { courseFor, getCourse, type Door } from './course-access';
+import { markPlaybackReadyTx, noteIndexError, queueIndexTx } from './playback-build';
 import { listRecordings } from './recordings';
-import { COURSE_STATE, ENDED_STATES, hasEnded } from './course-state';
+import { hasEnded } from './course-state';
 import { type Caller } from './schemas';
 
 export type TimelineItem =
@@ -187,22 +187,9 @@ export async function requeuePlaybackIndex(
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }
   const now = ctx.clock.nowS();
-  const queued = inTransaction(ctx.db, (tx) => queueIndexNowTx(tx, roomnum, now));
+  const queued = inTransaction(ctx.db, (tx) => queueIndexTx(tx, roomnum, now));
   if (!queued) throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   return { indexStatus: 'pending', indexDueAt: now };
-}
-
-/**
- * Queues an ended course's index for (re)building now with a fresh attempt budget, inside the caller's transaction:
- * the console's retry and a recording's deletion. False when the course has not ended (nothing changed).
- */
-export function queueIndexNowTx(tx: Tx, roomnum: number, now: number): boolean {
-  const r = tx
-    .update(courses)
-    .set({ indexStatus: 'pending', indexDueAt: now, indexAttempts: 0, indexError: '' })
-    .where(and(eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)))
-    .run();
-  return r.changes > 0;
 }
 
 export interface ReplayIndexCallback {
@@ -221,24 +208,16 @@ export interface ReplayIndexCallback {
 export async function applyReplayIndexCallback(ctx: ServiceCtx, input: ReplayIndexCallback): Promise<void> {
   const c = await getCourse(ctx, input.roomnum);
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended');
-  const where = and(eq(courses.roomnum, c.roomnum), inArray(courses.state, ENDED_STATES));
   if (input.errorCode === 0) {
     if (!input.replayIndex) throw new AppError('BAD_INPUT', 'ReplayIndex: required when ErrorCode is 0');
-    const r = await ctx.db
-      .update(courses)
-      .set({
-        state: COURSE_STATE.PLAYBACK,
-        playbackIdxUrl: input.replayIndex.fileUrl,
-        indexStatus: 'ready',
-        indexError: '',
-      })
-      .where(where);
-    if (r.changes === 0) throw new AppError('COURSE_STATE', 'the course has not ended');
-    ctx.log.info({ roomnum: c.roomnum, fileUrl: input.replayIndex.fileUrl }, 'replay index callback: playback ready');
+    const fileUrl = input.replayIndex.fileUrl;
+    if (!inTransaction(ctx.db, (tx) => markPlaybackReadyTx(tx, c.roomnum, fileUrl)))
+      throw new AppError('COURSE_STATE', 'the course has not ended');
+    ctx.log.info({ roomnum: c.roomnum, fileUrl }, 'replay index callback: playback ready');
     return;
   }
   const error = `replay index service: ${input.errorCode} ${input.errorInfo}`.trim().slice(0, 500);
-  await ctx.db.update(courses).set({ indexError: error }).where(where);
+  await noteIndexError(ctx, c.roomnum, error);
   ctx.log.warn(
     { roomnum: c.roomnum, errorCode: input.errorCode, errorInfo: input.errorInfo },
     'replay index callback: failure recorded',

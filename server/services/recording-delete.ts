@@ -11,11 +11,11 @@ import { inTransaction } from '../../db/client';
 import { recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { createLocalFiles } from '../integrations/storage/local-files';
+import { localFilesOf } from '../integrations/storage/local';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import { courseFor, type Door } from './course-access';
 import { appendEvents } from './course-events';
-import { queueIndexNowTx } from './playback';
+import { queueIndexTx } from './playback-build';
 import { hasEnded } from './course-state';
 import { type Caller } from './schemas';
 
@@ -66,7 +66,7 @@ export async function deleteRecording(
       },
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
-    queueIndexNowTx(tx, c.roomnum, now);
+    queueIndexTx(tx, c.roomnum, now);
     return row;
   });
   const key = ownStorageKey(ctx, rec.videoUrl);
@@ -79,7 +79,7 @@ export async function deleteRecording(
     .limit(1);
   if (still.length > 0) return { storageDeleted: false };
   try {
-    return { storageDeleted: await createLocalFiles(ctx.env.STORAGE_DIR, ctx.db, ctx.clock).remove(key) };
+    return { storageDeleted: (await localFilesOf(ctx.storage)?.remove(key)) ?? false };
   } catch (e) {
     // The row is gone either way; a file left behind is only disk space.
     ctx.log.warn({ roomnum: c.roomnum, key, err: (e as Error).message }, 'recording file could not be removed');

@@ -7,7 +7,7 @@
  */
 import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inTransaction } from '../../db/client';
 import { callbackNonces, courses, recordings, users, type Recording } from '../../db/schema';
@@ -16,6 +16,7 @@ import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
 import { imPayload, sendCourseIm } from './courses';
+import { queueIndexTx } from './playback-build';
 import { userIdInput } from './schemas';
 
 /** Live (CSS) event types this server knows (tencent-protocols.md §5). Only 100 changes anything. */
@@ -240,10 +241,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
       .set({ lastRecImseq: sql`max(${courses.lastRecImseq}, ${seq})` })
       .where(eq(courses.roomnum, course.roomnum))
       .run();
-    tx.update(courses)
-      .set({ indexStatus: 'pending', indexDueAt: now + ctx.env.REPLAY_INDEX_DELAY_S, indexAttempts: 0, indexError: '' })
-      .where(and(eq(courses.roomnum, course.roomnum), inArray(courses.indexStatus, ['ready', 'failed'])))
-      .run();
+    queueIndexTx(tx, course.roomnum, now + ctx.env.REPLAY_INDEX_DELAY_S, 'built');
     appendEvents(tx, [
       {
         roomnum: course.roomnum,

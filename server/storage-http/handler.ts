@@ -16,7 +16,8 @@ import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import { verifyV5Request } from '../integrations/storage/cos-v5-auth';
 import { isRetiredPlaybackKey, safeObjectKey } from '../integrations/storage/keys';
-import { createLocalFiles } from '../integrations/storage/local-files';
+import { localFilesOf } from '../integrations/storage/local';
+import type { LocalFiles } from '../integrations/storage/local-files';
 import { contentTypeOf, isInlineSafe, normalizeContentType } from '../integrations/storage/mime';
 import { parseRange } from './range';
 
@@ -73,9 +74,10 @@ function disposition(kind: 'inline' | 'attachment', key: string): string {
 }
 
 export function createStorageHandler(ctx: ServiceCtx) {
-  const files = createLocalFiles(ctx.env.STORAGE_DIR, ctx.db, ctx.clock);
+  // The local provider's own files (null with COS: then every request is answered 404 below).
+  const files = localFilesOf(ctx.storage);
   const maxBytes = ctx.env.UPLOAD_MAX_BYTES;
-  if (ctx.storage.name === 'local') {
+  if (files) {
     // Temp files of uploads cut off by a crash; an hour is far longer than any upload still in progress elsewhere.
     files
       .sweepTemp(3600_000)
@@ -84,7 +86,13 @@ export function createStorageHandler(ctx: ServiceCtx) {
   }
 
   /** `download`: the query asked for `download=1` (console "Download" links): always an attachment. */
-  async function serve(req: IncomingMessage, res: ServerResponse, key: string, download: boolean): Promise<void> {
+  async function serve(
+    files: LocalFiles,
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    download: boolean,
+  ): Promise<void> {
     const st = await files.stat(key);
     if (!st) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
     const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
@@ -129,7 +137,13 @@ export function createStorageHandler(ctx: ServiceCtx) {
     await pipeline(fh.createReadStream({ start, end }), res);
   }
 
-  async function upload(req: IncomingMessage, res: ServerResponse, key: string, query: string): Promise<void> {
+  async function upload(
+    files: LocalFiles,
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    query: string,
+  ): Promise<void> {
     const resource = `/${key}`;
     const auth = verifyV5Request(
       { method: 'PUT', pathname: resource, query: new URLSearchParams(query), headers: req.headers },
@@ -216,7 +230,7 @@ export function createStorageHandler(ctx: ServiceCtx) {
 
   return async function handleStorage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    if (ctx.storage.name !== 'local') {
+    if (!files) {
       return refuseBody(req, res, 404, 'NoSuchBucket', 'Objects are stored in COS (STORAGE_PROVIDER=tencent)', '/');
     }
     const target = rawKeyOf(req.url ?? '/');
@@ -236,9 +250,9 @@ export function createStorageHandler(ctx: ServiceCtx) {
     if (method === 'GET' || method === 'HEAD') {
       if (isRetiredPlaybackKey(key))
         return refuseBody(req, res, 404, 'NoSuchKey', 'The specified key does not exist.', `/${key}`);
-      return serve(req, res, key, new URLSearchParams(target.query).get('download') === '1');
+      return serve(files, req, res, key, new URLSearchParams(target.query).get('download') === '1');
     }
-    if (method === 'PUT') return upload(req, res, key, target.query);
+    if (method === 'PUT') return upload(files, req, res, key, target.query);
     return refuseBody(req, res, 405, 'MethodNotAllowed', `${method} is not allowed on objects here`, `/${key}`);
   };
 }

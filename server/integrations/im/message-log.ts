@@ -2,7 +2,7 @@
  * The server's own log of IM messages (table im_messages). The local provider allocates MsgSeq here; the tencent
  * provider mirrors what Tencent acknowledged, so playback indexes never depend on Tencent keeping history.
  */
-import { and, asc, between, eq } from 'drizzle-orm';
+import { and, asc, between, eq, max } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { imMessages } from '../../../db/schema';
 import type { GroupMessage, TimElem } from './types';
@@ -49,6 +49,19 @@ export function createMessageLog(db: Db) {
   };
 }
 export type MessageLog = ReturnType<typeof createMessageLog>;
+
+/**
+ * The highest MsgSeq this server logged for a group (0 when none): the last message it knows of, whichever provider
+ * allocated it. The sweeper's end_imseq when IM 1002 could not be sent.
+ */
+export async function lastLoggedSeq(db: Db, groupId: string): Promise<number> {
+  const row = await db
+    .select({ seq: max(imMessages.msgSeq) })
+    .from(imMessages)
+    .where(eq(imMessages.groupId, groupId))
+    .get();
+  return row?.seq ?? 0;
+}
 
 export function customElem(data: Record<string, unknown>): TimElem[] {
   return [{ MsgType: 'TIMCustomElem', MsgContent: { Data: JSON.stringify(data) } }];

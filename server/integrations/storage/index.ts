@@ -14,6 +14,7 @@ import type { StorageProvider } from './types';
 export type { StorageProvider, PresignedPut } from './types';
 export { StorageError } from './types';
 export { safeObjectKey } from './keys';
+export { localFilesOf } from './local';
 
 export function createStorage(env: Env, db: Db, clock: Clock, cloud: CloudCredentials): StorageProvider {
   const provider = env.STORAGE_PROVIDER ?? 'local';

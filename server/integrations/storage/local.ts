@@ -30,11 +30,23 @@ export function checkExpires(expiresS: number): number {
   return expiresS;
 }
 
-export function createLocalStorage(cfg: LocalStorageConfig): StorageProvider {
+/** The local provider, with the files it keeps: the /storage/ route serves and stores them, a deletion removes one. */
+export interface LocalStorageProvider extends StorageProvider {
+  readonly name: 'local';
+  readonly files: LocalFiles;
+}
+
+/** The files of a local storage provider; null for COS (its objects are not this server's files). */
+export function localFilesOf(storage: StorageProvider): LocalFiles | null {
+  return storage.name === 'local' && 'files' in storage ? (storage as LocalStorageProvider).files : null;
+}
+
+export function createLocalStorage(cfg: LocalStorageConfig): LocalStorageProvider {
   const host = new URL(cfg.publicBaseUrl).host;
   const base = `${cfg.publicBaseUrl}/storage/`;
   return {
     name: 'local',
+    files: cfg.files,
     async putObject(key, body, opts) {
       await cfg.files.write(key, body, { contentType: opts.contentType });
     },

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundFiles, courses, recordings, users } from '../../../db/schema';
 import { startFakeVodServer, type FakeVodServer } from '../../testing/fake-vod-server';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
+import { createMediaFiles } from '../../services/media-files';
 import { createLocalVod, LOCAL_VIDEO_PREFIX } from './local';
 import { createTencentVod } from './tencent';
 import type { DescribeVodInfoQuery, MediaView, VodProvider } from './types';
@@ -163,7 +164,7 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
     fake = await startFakeVodServer({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', media: FILES.map(asMedia) });
     vod =
       kind === 'local'
-        ? createLocalVod(ctx.db)
+        ? createLocalVod(createMediaFiles(ctx.db))
         : createTencentVod({
             secretId: 'AKIDEXAMPLE',
             secretKey: 'EXAMPLEKEY',

@@ -1,11 +1,10 @@
 /**
  * Offline VOD provider: answers DescribeVodInfo / GetVideoInfo from what this server knows, in the same v2 shapes
- * the Tencent provider produces, narrowed in SQL to the caller's MediaView (so totals and pages count only those). Its files are the live recordings the recording callback stored (`recordings`,
- * file id = Tencent's file id) and the videos teachers bound (`bound_files` type 1, one file per distinct URL, file
- * id `local-video-<first row id>`). All local files count as normal (status "2") and class 0.
+ * the Tencent provider produces, narrowed to the caller's MediaView (so totals and pages count only those). Its files
+ * (the live recordings the recording callback stored and the videos teachers bound) come from a `LocalVodFiles` source
+ * given to the constructor (services/media-files.ts over the database). All local files count as normal (status "2")
+ * and class 0.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
 import { unixToV2Time } from './v2-time';
 import {
   V2_FILE_NOT_FOUND,
@@ -19,7 +18,8 @@ import {
 /** Prefix of the file ids given to bound videos (recordings keep Tencent's numeric ids). */
 export const LOCAL_VIDEO_PREFIX = 'local-video-';
 
-interface FileRow {
+/** A file the server knows (a recording or a bound video), with its URL as stored. */
+export interface LocalVodFile {
   fileId: string;
   name: string;
   url: string;
@@ -29,14 +29,28 @@ interface FileRow {
   source: 'Record' | 'Upload';
 }
 
-/** Every file the server knows, as one relation (recordings ∪ distinct bound video URLs). */
-const FILES = sql`
-  SELECT file_id AS fileId, 'room' || roomnum || '_' || uid || '_' || start_time AS name, video_url AS url,
-         file_size AS size, duration, created_at AS createdAt, 'Record' AS source
-    FROM recordings
-  UNION ALL
-  SELECT ${LOCAL_VIDEO_PREFIX} || min(id), file_name, url, max(size), 0, min(created_at), 'Upload'
-    FROM bound_files WHERE type = 1 GROUP BY url`;
+/** What a caller may see: files whose id is in `fileIds` or whose stored URL is in `refs` (a MediaView's sets). */
+export type LocalVodVisible = Pick<MediaView, 'fileIds' | 'refs'>;
+
+/** One DescribeVodInfo page: the visible files matching the filters, ordered by creation time then file id. */
+export interface LocalVodFileQuery {
+  visible: LocalVodVisible;
+  /** Empty = no filter. */
+  fileIds: string[];
+  from?: number;
+  to?: number;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+/** Where the provider's files come from: the server's own tables (services/media-files.ts). */
+export interface LocalVodFiles {
+  /** The page, and how many visible files match in all. */
+  page(q: LocalVodFileQuery): Promise<{ total: number; files: LocalVodFile[] }>;
+  /** One visible file by id. */
+  find(fileId: string, visible: LocalVodVisible): Promise<LocalVodFile | undefined>;
+}
 
 /** Container name from a URL's extension ('' when it has none). */
 function containerOf(url: string): string {
@@ -45,12 +59,7 @@ function containerOf(url: string): string {
   return m ? m[1]!.toLowerCase() : '';
 }
 
-/** The view as a condition over the FILES relation. */
-function visibleIn(view: MediaView): SQL {
-  return sql`(fileId IN (SELECT value FROM json_each(${JSON.stringify(view.fileIds)})) OR url IN (SELECT value FROM json_each(${JSON.stringify(view.refs)})))`;
-}
-
-function toFileSetItem(r: FileRow): V2FileSetItem {
+function toFileSetItem(r: LocalVodFile): V2FileSetItem {
   const t = unixToV2Time(r.createdAt);
   return {
     fileId: r.fileId,
@@ -70,40 +79,33 @@ function toFileSetItem(r: FileRow): V2FileSetItem {
   };
 }
 
-export function createLocalVod(db: Db): VodProvider {
+export function createLocalVod(files: LocalVodFiles): VodProvider {
   return {
     name: 'local',
     async describeVodInfo(q: DescribeVodInfoQuery, view: MediaView) {
-      const conds: SQL[] = [visibleIn(view)];
-      if (q.fileIds.length > 0)
-        conds.push(
-          sql`fileId IN (${sql.join(
-            q.fileIds.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        );
-      if (q.from !== undefined) conds.push(sql`createdAt >= ${q.from}`);
-      if (q.to !== undefined) conds.push(sql`createdAt <= ${q.to}`);
       // Local files all sit in class 0; any other class holds nothing here.
-      if (q.classId !== undefined && q.classId !== 0) conds.push(sql`0`);
-      const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
-      const dir = q.order === 'asc' ? sql`ASC` : sql`DESC`;
-      const total = await db.get<{ n: number }>(sql`WITH files AS (${FILES}) SELECT count(*) AS n FROM files ${where}`);
-      const rows = await db.all<FileRow>(
-        sql`WITH files AS (${FILES}) SELECT * FROM files ${where} ORDER BY createdAt ${dir}, fileId ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
-      );
+      const { total, files: page } =
+        q.classId !== undefined && q.classId !== 0
+          ? { total: 0, files: [] }
+          : await files.page({
+              visible: view,
+              fileIds: q.fileIds,
+              from: q.from,
+              to: q.to,
+              order: q.order,
+              offset: q.offset,
+              limit: q.limit,
+            });
       return {
         code: 0,
         message: '',
-        totalCount: total?.n ?? 0,
-        fileSet: rows.map((r) => toFileSetItem({ ...r, url: view.urlOf(r.url) })),
+        totalCount: total,
+        fileSet: page.map((r) => toFileSetItem({ ...r, url: view.urlOf(r.url) })),
       };
     },
 
     async getVideoInfo(q, view): Promise<V2GetVideoInfoReply> {
-      const row = await db.get<FileRow>(
-        sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${q.fileId} AND ${visibleIn(view)} LIMIT 1`,
-      );
+      const row = await files.find(q.fileId, view);
       if (!row) return { ...V2_FILE_NOT_FOUND };
       const r = { ...row, url: view.urlOf(row.url) };
       const container = containerOf(r.url);
