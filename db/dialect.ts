@@ -15,7 +15,7 @@ export function greatest(db: Handle, a: SQLWrapper | number, b: SQLWrapper | num
 /** Whether `haystack` contains `needle`, ignoring case (no LIKE wildcards to escape). */
 export function containsIgnoringCase(db: Handle, haystack: SQLWrapper, needle: string): SQL<boolean> {
   return engineOf(db) === 'pg'
-    ? sql<boolean>`strpos(lower(${haystack}), lower(${needle})) > 0`
+    ? sql<boolean>`strpos(lower(${haystack}), lower(cast(${needle} as text))) > 0`
     : sql<boolean>`instr(lower(${haystack}), lower(${needle})) > 0`;
 }
 
