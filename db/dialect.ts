@@ -34,3 +34,13 @@ interface PgExecutor {
 interface SqliteExecutor {
   all<T>(query: SQL): T[];
 }
+
+/** Runs a raw write inside a transaction (bulk statements the builder cannot express, such as UPDATE … FROM VALUES). */
+export async function rawWrite(tx: Tx, query: SQL): Promise<void> {
+  if (engineOf(tx) === 'pg') await (tx as unknown as PgExecutor).execute(query);
+  else (tx as unknown as SqliteRunner).run(query);
+}
+
+interface SqliteRunner {
+  run(query: SQL): unknown;
+}
