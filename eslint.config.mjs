@@ -34,6 +34,40 @@ export default tseslint.config(
     },
   },
   {
+    // The server talks to SQLite or PostgreSQL through one async query surface (db/client.ts). Type-aware rules catch
+    // a query or transaction that is not awaited; the syntax rules refuse better-sqlite3-only calls outside db/.
+    files: ['server/**/*.ts', 'db/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+        {
+          selector:
+            'CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(get|all|run|values)$/]',
+          message: 'better-sqlite3 only: `await` the query instead (first(await q.limit(1)) for one row; db/client.ts)',
+        },
+        {
+          selector: "MemberExpression[property.name='$client']",
+          message: 'the raw driver is engine-specific: use the query builder, or db/dialect.ts rawRows',
+        },
+      ],
+    },
+  },
+  {
+    // SQLite-only by design: the db/ internals and the bench's bulk seeding.
+    files: ['db/client.ts', 'db/migrate-cli.ts', 'server/bench/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+      ],
+    },
+  },
+  {
     files: ['app/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
     rules: {
