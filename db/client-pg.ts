@@ -8,6 +8,9 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Env, PgSslMode } from '../server/env';
+import { attachRunner, type Db } from './client';
+import { pgRunner } from './pg-transactions';
+import * as serviceSchema from './schema';
 import * as schema from './schema-pg';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
@@ -109,4 +112,20 @@ export async function openPgDb(
   // Without a listener an idle connection's error would be an unhandled 'error' event and end the process.
   pool.on('error', (e) => opts.onIdleError?.(e));
   return drizzle(pool, { schema });
+}
+
+/**
+ * The handle services get on PostgreSQL (ctx.db): the pool, with drizzle built over db/schema.ts — the same table
+ * objects the services import, which drizzle renders as PostgreSQL SQL through this handle (db/client.ts explains
+ * why; db/schema-pg.ts describes the same tables to drizzle-kit and is kept equal by db/schema-parity.test.ts).
+ * Opening is synchronous and does not migrate (the pool connects on first use): entries run `migratePg` first.
+ */
+export function openPgPool(o: PgOptions, opts: { onIdleError?: (e: Error) => void; idleTimeoutMs?: number } = {}): Db {
+  const pool = new pg.Pool({
+    ...pgPoolConfig(o),
+    ...(opts.idleTimeoutMs ? { idleTimeoutMillis: opts.idleTimeoutMs } : {}),
+  });
+  pool.on('error', (e) => opts.onIdleError?.(e));
+  const db = drizzle(pool, { schema: serviceSchema });
+  return attachRunner(db, pgRunner(db, pool)) as unknown as Db;
 }

@@ -2,7 +2,9 @@
  * ServiceCtx: everything a service needs, built once per process and passed explicitly (no singletons inside
  * services), so tests build one over a temp database, local providers and a fixed clock.
  */
-import { openDb, type Db } from '../db/client';
+import { closeDb, openDb, type Db } from '../db/client';
+import { migratePg, openPgPool, pgOptions } from '../db/client-pg';
+import { createPresence, heartbeatWriteGranularityS, type Presence } from './services/presence';
 import { DEV_TENCENT_APPID, secretsFilePath, type Env } from './env';
 import { loadOrCreateSecrets, SecretsFileError, type GeneratedSecrets, type SecretName } from './secrets';
 import { systemClock, type Clock } from './clock';
@@ -34,6 +36,8 @@ export interface ServiceCtx {
   storage: StorageProvider;
   /** Answers the legacy VOD proxy (vod/cmd_proxy): local (recordings + bound videos) or Tencent VOD API 3.0. */
   vod: VodProvider;
+  /** Heartbeats buffered in this process and written once per PRESENCE_FLUSH_MS (services/presence.ts). */
+  presence: Presence;
 }
 
 export interface CloudCredentials {
@@ -101,25 +105,43 @@ export interface CtxOverrides {
 export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): ServiceCtx {
   const log = overrides.log ?? createLogger(env.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
-  const db = overrides.db ?? openSqlite(env);
+  const db = overrides.db ?? openDatabase(env, log);
   const { imSecretKey, cloud, source: secretsSource } = resolveSecrets(env);
   const usersig = createUserSigSigner(env.SDKAPPID, imSecretKey, env.USERSIG_EXPIRE_S);
   const im = overrides.im ?? createIm(env, db, clock, log, usersig);
   const vod = overrides.vod ?? createVod(env, db);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
-  return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage };
+  const presence = createPresence({
+    db,
+    flushMs: env.PRESENCE_FLUSH_MS,
+    granularityS: heartbeatWriteGranularityS(env),
+    onError: (e) => log.error({ err: e }, 'presence flush failed (beats kept for the next one)'),
+  });
+  return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage, presence };
+}
+
+/** Writes the buffered heartbeats and closes the database (graceful shutdown, tests). */
+export async function closeServiceCtx(ctx: ServiceCtx): Promise<void> {
+  await ctx.presence.stop();
+  await closeDb(ctx.db);
 }
 
 /**
- * The SQLite database DATABASE_URL names. PostgreSQL is parsed and has its client (db/client-pg.ts), but the services
- * still run on SQLite only (issue 10): refuse clearly instead of starting on a database that is not the one asked for.
+ * Brings the database DATABASE_URL names up to date before anything serves it. SQLite migrates as it opens (a
+ * synchronous call, see openDatabase); PostgreSQL migrates here, under an advisory lock, so several instances starting
+ * together apply each migration once.
  */
-function openSqlite(env: Env): Db {
-  if (env.database.kind !== 'sqlite') {
-    throw new ConfigError(
-      'DATABASE_URL selects PostgreSQL, which this version cannot serve yet (the services run on SQLite only); ' +
-        'use a file: URL.',
-    );
+export async function migrateDatabase(env: Env): Promise<void> {
+  if (env.database.kind === 'pg') await migratePg(pgOptions(env));
+}
+
+/**
+ * The database DATABASE_URL names: the SQLite file (created and migrated here), or a PostgreSQL pool (connects on first
+ * use; migrateDatabase ran at start).
+ */
+function openDatabase(env: Env, log: Logger): Db {
+  if (env.database.kind === 'pg') {
+    return openPgPool(pgOptions(env), { onIdleError: (e) => log.warn({ err: e }, 'idle PostgreSQL connection lost') });
   }
   return openDb(env.database.file);
 }

@@ -71,6 +71,8 @@ const envSchema = z.object({
   SWEEP_INTERVAL_S: int(30),
   COURSE_DEAD_S: int(300),
   MEMBER_DEAD_S: int(120),
+  /** Heartbeats are buffered per process and written once per this many ms (0: each beat as it comes); see services/presence.ts. */
+  PRESENCE_FLUSH_MS: int(1000),
   /** Membership rows of courses ended longer ago than this are deleted by the sweeper. */
   MEMBER_RETENTION_S: int(60 * 86400),
 

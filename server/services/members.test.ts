@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { courses, members, users } from '../../db/schema';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createCourse, startCourse } from './courses';
-import { heartbeatWriteGranularityS, recordHeartbeat, reportMember } from './members';
+import { recordHeartbeat, reportMember } from './members';
+import { heartbeatWriteGranularityS } from './presence';
 import type { Caller } from './schemas';
 
 async function liveCourse() {

@@ -17,16 +17,6 @@ import { hasEnded, isLive, isTeacher } from './course-state';
 import { type Caller } from './schemas';
 
 /**
- * How stale a stored heartbeat may be before a beat rewrites it. Clients beat every 3 s; rewriting each beat would make
- * every heartbeat a WAL commit (measured: the largest server cost of this path). A beat therefore writes only when the
- * stored one is at least this old: 1/12 of the shorter silence limit, at most 10 s (120 s member limit → 10 s), so the
- * sweeper's timeouts and attendance move by at most that much, and most beats cost one indexed read.
- */
-export function heartbeatWriteGranularityS(env: { MEMBER_DEAD_S: number; COURSE_DEAD_S: number }): number {
-  return Math.max(1, Math.min(10, Math.floor(Math.min(env.MEMBER_DEAD_S, env.COURSE_DEAD_S) / 12)));
-}
-
-/**
  * How often the teacher's open console page beats for the course (course.beat): every 30 s, or a third of
  * COURSE_DEAD_S when that is shorter, so two beats may be lost before the sweeper calls the course dead.
  */
@@ -34,52 +24,25 @@ export function hostBeatIntervalS(env: { COURSE_DEAD_S: number }): number {
   return Math.max(1, Math.min(30, Math.floor(env.COURSE_DEAD_S / 3)));
 }
 
-const hb = preparedFor((db) => ({
-  course: db
+const courseHost = preparedFor((db) =>
+  db
     .select({ hostUid: courses.hostUid })
     .from(courses)
     .where(and(eq(courses.roomnum, sql.placeholder('roomnum')), eq(courses.appid, sql.placeholder('appid'))))
     .prepare(),
-  member: db
-    .update(members)
-    .set({ lastHeartbeat: sql`${sql.placeholder('now')}` })
-    .where(
-      and(
-        eq(members.roomnum, sql.placeholder('roomnum')),
-        eq(members.uid, sql.placeholder('uid')),
-        isNull(members.exitedAt),
-        lte(members.lastHeartbeat, sql.placeholder('staleAt')),
-      ),
-    )
-    .prepare(),
-  host: db
-    .update(courses)
-    .set({ lastHeartbeat: sql`${sql.placeholder('now')}` })
-    .where(and(eq(courses.roomnum, sql.placeholder('roomnum')), lte(courses.lastHeartbeat, sql.placeholder('staleAt'))))
-    .prepare(),
-}));
+);
 
 /**
  * Refreshes the caller's member heartbeat and, for the host, the course's — the hottest path (every client, every
- * 3 s): prepared statements only, one indexed read, and a write only when the stored beat is stale (see
- * heartbeatWriteGranularityS). A student's beat is a single-row UPDATE, atomic by itself; the host's two writes share
- * one short transaction. A member the sweeper or teacher exited meanwhile is skipped by `exited_at IS NULL`.
- * Throws ROOM_NOT_FOUND. A heartbeat from someone not in the room changes nothing (entering is reportmemid's job).
+ * 3 s): one prepared indexed read (the room must exist), then the beat goes to this process's presence buffer, which
+ * writes all beats in one transaction per PRESENCE_FLUSH_MS (services/presence.ts). A member the sweeper or teacher
+ * exited meanwhile is not revived. Throws ROOM_NOT_FOUND. A heartbeat from someone not in the room changes nothing
+ * (entering is reportmemid's job).
  */
-export function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: number): void {
-  const q = hb(ctx);
-  const now = ctx.clock.nowS();
-  const c = q.course.get({ roomnum, appid: ctx.env.SDKAPPID });
+export async function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
+  const [c] = await courseHost(ctx).execute({ roomnum, appid: ctx.env.SDKAPPID });
   if (!c) throw new AppError('ROOM_NOT_FOUND');
-  const beat = { now, roomnum, uid: caller.uid, staleAt: now - heartbeatWriteGranularityS(ctx.env) };
-  if (c.hostUid !== caller.uid) {
-    q.member.run(beat);
-    return;
-  }
-  inTransaction(ctx.db, () => {
-    q.member.run(beat);
-    q.host.run(beat);
-  });
+  await ctx.presence.beat({ roomnum, uid: caller.uid, isHost: c.hostUid === caller.uid, at: ctx.clock.nowS() });
 }
 
 /**

@@ -10,13 +10,22 @@
  * minutes (MEMBER_DEAD_S, COURSE_DEAD_S), so the sweeper is not misled. Events (enter, exit, create, start, end) do
  * not go through here: they stay synchronous, durable transactions.
  *
- * A row is only rewritten when its stored beat is older than the write granularity (members.ts), so a flush touches
+ * A row is only rewritten when its stored beat is older than the write granularity (below), so a flush touches
  * few rows; a member who left (exited_at set) is never revived by a late beat.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Db } from '../../db/client';
 import { rawWrite } from '../../db/dialect';
 import { courses, members } from '../../db/schema';
+
+/**
+ * How stale a stored heartbeat may be before a beat rewrites it: 1/12 of the shorter silence limit, at most 10 s
+ * (120 s member limit → 10 s). Rewriting every beat would rewrite every member row every flush; this way a row is
+ * written about once per granularity, and the sweeper's timeouts and attendance move by at most that much.
+ */
+export function heartbeatWriteGranularityS(env: { MEMBER_DEAD_S: number; COURSE_DEAD_S: number }): number {
+  return Math.max(1, Math.min(10, Math.floor(Math.min(env.MEMBER_DEAD_S, env.COURSE_DEAD_S) / 12)));
+}
 
 /** Rows per statement: 3 parameters each, well under SQLite's 32 766 and PostgreSQL's 65 535 parameter limits. */
 const ROWS_PER_STATEMENT = 2000;

@@ -1,4 +1,8 @@
-/** ServiceCtx for tests: temp database, local providers (unless overridden), fixed clock, silent logs. */
+/**
+ * ServiceCtx for tests: a fresh database on the suite's engine (test-db.ts), local providers (unless overridden),
+ * fixed clock, silent logs. Heartbeats are written as they come (PRESENCE_FLUSH_MS=0) unless a test asks otherwise,
+ * so a test can read a beat right after sending it; presence.test.ts covers the buffering.
+ */
 import { fixedClock } from '../clock';
 import { createServiceCtx, type CtxOverrides, type ServiceCtx } from '../context';
 import { loadEnv } from '../env';
@@ -10,15 +14,20 @@ export const T0 = 1_800_000_000;
 export function createTestCtx(
   envOverrides: Record<string, string> = {},
   overrides: CtxOverrides = {},
-): ServiceCtx & { clock: ReturnType<typeof fixedClock>; dir: string } {
-  const { db, dir } = createTestDb();
+): ServiceCtx & { clock: ReturnType<typeof fixedClock>; dir: string; dbUrl: string } {
+  const { db, dir, url } = createTestDb();
   const clock = fixedClock(T0);
-  const env = loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...envOverrides });
+  const env = loadEnv({
+    STORAGE_DIR: `${dir}/storage`,
+    DATABASE_URL: url,
+    PRESENCE_FLUSH_MS: '0',
+    ...envOverrides,
+  });
   const ctx = createServiceCtx(env, {
     db,
     clock,
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...overrides,
   });
-  return Object.assign(ctx, { clock, dir });
+  return Object.assign(ctx, { clock, dir, dbUrl: url });
 }

@@ -1,15 +1,42 @@
-/** A fresh, migrated SQLite file in a temp folder per call (a real file, WAL and all, like production). */
+/**
+ * A fresh, migrated database per call on the suite's engine (server/testing/test-engine.ts): a SQLite file in a temp
+ * folder (a real file, WAL and all, like production), or a PostgreSQL database copied from the run's template.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../../db/client';
+import { openPgPool } from '../../db/client-pg';
+import { createPgTestDatabaseSync, testEngine } from './test-engine';
 
 export function tempDir(prefix = 'edu-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function createTestDb(): { db: Db; file: string; dir: string } {
+export interface TestDb {
+  db: Db;
+  /** A DATABASE_URL naming this database (a file path for SQLite). */
+  url: string;
+  /** A temp folder for the test's files (storage, secrets). */
+  dir: string;
+}
+
+export function createTestDb(): TestDb {
   const dir = tempDir();
+  if (testEngine() === 'pg') {
+    const { url } = createPgTestDatabaseSync();
+    return { db: openTestPgPool(url), url, dir };
+  }
   const file = path.join(dir, 'edu.db');
-  return { db: openDb(file), file, dir };
+  return { db: openDb(file), url: file, dir };
+}
+
+/** A second handle on the same database, as another process would have (tests of cross-process behaviour). */
+export function openSecondHandle(t: { url: string }): Db {
+  return testEngine() === 'pg' ? openTestPgPool(t.url) : openDb(t.url);
+}
+
+function openTestPgPool(url: string): Db {
+  // Few connections, closed soon when idle: a suite opens hundreds of these databases on one server.
+  return openPgPool({ url, poolMax: 4, statementTimeoutMs: 10_000 }, { idleTimeoutMs: 300 });
 }

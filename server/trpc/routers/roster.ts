@@ -6,7 +6,8 @@
 import { courseFor } from '../../services/course-access';
 import { memberMoves } from '../../services/course-events';
 import { heartbeatAge } from '../../services/heartbeat-age';
-import { countRoomMembersByRole, heartbeatWriteGranularityS, listRoomMembers } from '../../services/members';
+import { countRoomMembersByRole, listRoomMembers } from '../../services/members';
+import { heartbeatWriteGranularityS } from '../../services/presence';
 import { teacherProcedure, router } from '../init';
 import { byRoomInput } from './course';
 
