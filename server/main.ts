@@ -6,13 +6,14 @@
  */
 import http from 'node:http';
 import next from 'next';
-import { logProviders } from './context';
+import { logProviders, migrateDatabase } from './context';
 import { nodeClientAddress, stampClientAddress, trustedProxies } from './http/client-address';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
 import { hasMalformedPath, limitRequestBody, MAX_REQUEST_BODY_BYTES, replyGuard } from './request-guards';
 import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
-import { getRuntime, type Runtime } from './runtime';
+import { getRuntime, stopRuntimes, type Runtime } from './runtime';
+import { loadEnv } from './env';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -88,6 +89,8 @@ export interface StartOptions {
 export async function startServer(
   opts: StartOptions,
 ): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  // PostgreSQL is migrated before anything serves it (SQLite migrates as the runtime opens it).
+  await migrateDatabase(loadEnv());
   const rt = getRuntime('server');
   const { ctx } = rt;
   const port = opts.port ?? ctx.env.PORT;
@@ -114,11 +117,14 @@ export async function startServer(
   return {
     server,
     port: actualPort,
-    close: () =>
-      new Promise<void>((resolve) => {
-        scheduler?.stop();
+    close: async () => {
+      scheduler?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // Buffered heartbeats reach the database before the process ends (both worlds: legacy and Next).
+      await stopRuntimes();
+    },
   };
 }
