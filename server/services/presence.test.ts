@@ -11,7 +11,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => closeDb(db)));
 });
 
-const ROOM = 10001;
+let ROOM = 0;
 async function seeded(): Promise<Db> {
   const { db } = createTestDb();
   opened.push(db);
@@ -19,10 +19,9 @@ async function seeded(): Promise<Db> {
     await tx
       .insert(users)
       .values(['t1', 's1', 's2', 's3'].map((uid) => ({ uid, pwdHash: 'h', role: 0, createdAt: 1 })));
-    await tx
+    [{ roomnum: ROOM }] = await tx
       .insert(courses)
       .values({
-        roomnum: ROOM,
         appid: 1,
         hostUid: 't1',
         title: 'c',
@@ -30,7 +29,8 @@ async function seeded(): Promise<Db> {
         createdAt: 1,
         listTime: 1,
         lastHeartbeat: 100,
-      });
+      })
+      .returning({ roomnum: courses.roomnum });
     await tx.insert(members).values(
       ['t1', 's1', 's2', 's3'].map((uid) => ({
         roomnum: ROOM,
