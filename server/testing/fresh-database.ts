@@ -4,13 +4,10 @@
  * `PG_TEST_URL` when that is set. The servers apply migrations themselves at start. `scalar` reads one number back
  * for checks the protocol cannot see (IM log, course events), read-only, with `?` placeholders on both engines.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-
-const run = promisify(execFile);
+import { psql } from './psql';
 
 export type Engine = 'sqlite' | 'pg';
 
@@ -68,12 +65,6 @@ function sqliteDatabase(file: string): FreshDatabase {
     },
     drop: async () => {},
   };
-}
-
-/** One statement through psql: unaligned, tuples only, no psqlrc; stdout. */
-async function psql(url: string, sql: string): Promise<string> {
-  const { stdout } = await run('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql]);
-  return stdout;
 }
 
 /** Replaces each `?` with a SQL literal (tests pass numbers and plain ids only). */

@@ -22,6 +22,8 @@ export interface InstancesOptions {
   env?: Record<string, string>;
   /** Serve the console too (needs a `next build`); default false. */
   withConsole?: boolean;
+  /** Run each instance with `--cpu-prof` into this folder (the bench's --profile). */
+  cpuProfDir?: string;
 }
 
 export interface Instance {
@@ -67,7 +69,7 @@ export async function startInstances(opts: InstancesOptions): Promise<InstanceGr
     DATABASE_URL: opts.databaseUrl,
   };
   const args = opts.withConsole ? [] : ['--legacy-only'];
-  const start = () => startChild({ entry: SERVER_ENTRY, args, env });
+  const start = () => startChild({ entry: SERVER_ENTRY, args, env, cpuProfDir: opts.cpuProfDir });
 
   const children: Child[] = [];
   const group = makeGroup(children);
