@@ -6,7 +6,7 @@
  * size is set from the rendered width so they stay LABEL_PX on screen, and the margins grow with them.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { DayStat } from '@/server/services/dashboard';
+import type { DayStat } from '@/server/console/dashboard';
 import { useI18n } from '../_i18n/provider';
 
 const W = 600;

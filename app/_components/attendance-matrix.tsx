@@ -7,7 +7,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { AttendanceStatus } from '@/server/services/attendance-matrix';
+import type { AttendanceStatus } from '@/server/console/attendance-matrix';
 import { useI18n } from '../_i18n/provider';
 import { dayRangeToUnix, defaultDayRange, unixToDayInput } from '../_lib/date-range';
 import { useTRPC } from '../_trpc/client';

@@ -1,7 +1,7 @@
 'use client';
 /** The student's card of one course (see app/class/[roomnum]/page.tsx): what it is and what the student can do now. */
 import Link from 'next/link';
-import type { StudentCourseCard } from '@/server/services/student-course';
+import type { StudentCourseCard } from '@/server/console/student-course';
 import { useI18n } from '../_i18n/provider';
 import { StateBadge } from './state-badge';
 

@@ -6,7 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { AddResult } from '@/server/services/class-list';
+import type { AddResult } from '@/server/console/class-list';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { AttendanceMatrixView } from './attendance-matrix';

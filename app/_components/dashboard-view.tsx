@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { DashboardCourse } from '@/server/services/dashboard';
+import type { DashboardCourse } from '@/server/console/dashboard';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { ActivityChart } from './activity-chart';

@@ -11,7 +11,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { heartbeatAge } from '@/server/services/heartbeat-age';
+import { heartbeatAge } from '@/server/console/heartbeat-age';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';

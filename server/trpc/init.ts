@@ -13,7 +13,7 @@ import { isAppError } from '../errors';
 import type { ClientAddress } from '../http/client-address';
 import type { Locale } from '../i18n/locales';
 import { ROLE, type Caller } from '../services/schemas';
-import { resolveConsoleSession } from '../services/sessions';
+import { resolveConsoleSession } from '../console/sessions';
 import { checkCsrf } from './csrf';
 import { toTRPCError } from './error-map';
 import { readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';

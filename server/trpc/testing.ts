@@ -7,7 +7,7 @@ import { TRPCError } from '@trpc/server';
 import type { ServiceCtx } from '../context';
 import { fetchClientAddress, trustedProxies } from '../http/client-address';
 import { createAccount } from '../services/accounts';
-import { loginConsole } from '../services/sessions';
+import { loginConsole } from '../console/sessions';
 import { CSRF_HEADER, CSRF_VALUE } from './csrf';
 import { createConsoleContext } from './init';
 import { createCaller } from './root';

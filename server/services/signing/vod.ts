@@ -8,7 +8,7 @@ import type { ServiceCtx } from '../../context';
 import { AppError } from '../../errors';
 import { vodV2Sign, vodV2SignSource, type SignatureMethod, type V2Method } from '../../integrations/vod/api-v2-sign';
 import { clientUploadSign } from '../../integrations/vod/client-upload-sign';
-import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
+import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from '../../integrations/vod/v2-params';
 
 export interface VodApiSignInput {
   method: V2Method;

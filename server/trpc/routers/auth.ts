@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { newConsolePasswordInput, passwordInput, userIdInput } from '../../services/schemas';
-import { loginConsole, logoutConsole, registerTeacher } from '../../services/sessions';
+import { loginConsole, logoutConsole, registerTeacher } from '../../console/sessions';
 import { changePassword, resetCodeInput, resetWithCode } from '../../services/password-change';
 import { authedProcedure, publicProcedure, router } from '../init';
 

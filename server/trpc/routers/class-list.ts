@@ -3,7 +3,7 @@
  * (matrix, one student's history). Thin: every rule is in services/class-list.ts and services/attendance-matrix.ts.
  */
 import { z } from 'zod';
-import { attendanceMatrix, studentHistory } from '../../services/attendance-matrix';
+import { attendanceMatrix, studentHistory } from '../../console/attendance-matrix';
 import {
   addClassStudents,
   CLASS_ADD_MAX,
@@ -11,7 +11,7 @@ import {
   importClassCsv,
   listClassStudents,
   removeClassStudent,
-} from '../../services/class-list';
+} from '../../console/class-list';
 import { unixTimeInput, userIdInput } from '../../services/schemas';
 import { router, teacherProcedure } from '../init';
 

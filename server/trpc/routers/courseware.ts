@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
 import { getTeacherCourse } from '../../services/console-courses';
 import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
-import { attachLibraryFile, listLibrary } from '../../services/library';
+import { attachLibraryFile, listLibrary } from '../../console/library';
 import { bindUpload, requestUpload, uploadRules } from '../../services/uploads';
 import { bindFileInput, roomnumInput } from '../../services/schemas';
 import type { Caller } from '../../services/schemas';

@@ -13,7 +13,7 @@ import {
   type FlatParams,
   type ParamValue,
   type SignatureMethod,
-} from '../../integrations/vod/api-v2-sign';
+} from './api-v2-sign';
 
 /** Most flattened parameters one request may carry (v2 requests have a few dozen at most). */
 export const MAX_V2_PARAMS = 100;

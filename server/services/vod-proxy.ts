@@ -5,9 +5,9 @@
  * endpoint, never to a host the caller chose. Parsing of the v2 parameters into typed queries lives here.
  */
 import { z } from 'zod';
-import type { ServiceCtx } from '../../context';
-import { AppError } from '../../errors';
-import type { FlatParams, V2Method } from '../../integrations/vod/api-v2-sign';
+import type { ServiceCtx } from '../context';
+import { AppError } from '../errors';
+import type { FlatParams, V2Method } from '../integrations/vod/api-v2-sign';
 import {
   VIDEO_INFO_FILTERS,
   VodUpstreamError,
@@ -15,11 +15,11 @@ import {
   type GetVideoInfoQuery,
   type V2DescribeVodInfoReply,
   type V2GetVideoInfoReply,
-} from '../../integrations/vod/types';
-import { parseV2Time } from '../../integrations/vod/v2-time';
-import { visibleMedia } from '../playback-access';
-import type { Caller } from '../schemas';
-import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
+} from '../integrations/vod/types';
+import { parseV2Time } from '../integrations/vod/v2-time';
+import { visibleMedia } from './playback-access';
+import type { Caller } from './schemas';
+import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from '../integrations/vod/v2-params';
 
 export const VOD_PROXY_HOST = 'vod.api.qcloud.com';
 export const VOD_PROXY_ACTIONS = ['DescribeVodInfo', 'GetVideoInfo'] as const;

@@ -6,9 +6,9 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { memsizeColumn } from './course-list';
-import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, ROLE, type Caller } from './schemas';
+import { memsizeColumn } from '../services/course-list';
+import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from '../services/playback-status';
+import { COURSE_STATE, ROLE, type Caller } from '../services/schemas';
 
 export const DASHBOARD_DAYS = 30;
 const LIST_LIMIT = 5;

@@ -12,8 +12,8 @@ import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { listClassStudents } from './class-list';
-import { memberStays, type MemberStays } from './course-events';
-import { ROLE, type Caller } from './schemas';
+import { memberStays, type MemberStays } from '../services/course-events';
+import { ROLE, type Caller } from '../services/schemas';
 
 export const GRACE_S = 5 * 60;
 /** The longest range a matrix covers, and the most courses it shows (the most recent ones). */

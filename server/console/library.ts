@@ -9,9 +9,9 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { getTeacherCourse } from './console-courses';
-import { bindFile, LIBRARY } from './courseware';
-import type { Caller } from './schemas';
+import { getTeacherCourse } from '../services/console-courses';
+import { bindFile, LIBRARY } from '../services/courseware';
+import type { Caller } from '../services/schemas';
 
 /** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
 export interface LibraryFile extends BoundFile {

@@ -4,7 +4,7 @@
  * Pure: the headers (already translated) and rows come in, the bytes go out. Caller: the attendance CSV route.
  */
 import type { AttendanceMatrix, AttendanceStatus } from './attendance-matrix';
-import type { AttendanceRow } from './course-events';
+import type { AttendanceRow } from '../services/course-events';
 
 export const CSV_BOM = '\uFEFF';
 

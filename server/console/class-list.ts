@@ -10,7 +10,7 @@ import { inTransaction } from '../../db/client';
 import { classStudents, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { ROLE, userIdInput, type Caller } from './schemas';
+import { ROLE, userIdInput, type Caller } from '../services/schemas';
 
 /** What happened to one id: stored, already on the list, no such account, a teacher's account, not an id at all. */
 export type AddResult = 'added' | 'listed' | 'unknown' | 'teacher' | 'invalid';

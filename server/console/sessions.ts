@@ -6,8 +6,8 @@
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from './accounts';
-import { ROLE, type Caller } from './schemas';
+import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from '../services/accounts';
+import { ROLE, type Caller } from '../services/schemas';
 
 export interface ConsoleLogin {
   secret: string;
