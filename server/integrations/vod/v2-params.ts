@@ -8,12 +8,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import {
-  normalizeV2Params,
-  type FlatParams,
-  type ParamValue,
-  type SignatureMethod,
-} from './api-v2-sign';
+import { normalizeV2Params, type FlatParams, type ParamValue, type SignatureMethod } from './api-v2-sign';
 
 /** Most flattened parameters one request may carry (v2 requests have a few dozen at most). */
 export const MAX_V2_PARAMS = 100;
