@@ -1,7 +1,7 @@
 'use client';
 /**
  * Live roster: who is in the room (teachers counted apart from students), role, join time, how long ago the last
- * heartbeat was (as the honest range server/services/heartbeat-age.ts gives: beats are stored coalesced), the
+ * heartbeat was (as the honest range server/console/heartbeat-age.ts gives: beats are stored coalesced), the
  * course's elapsed time, and the newest comings and goings.
  *
  * Why polling and not a tRPC subscription over SSE: an SSE stream holds one connection per open page through

@@ -1,6 +1,6 @@
 /**
  * classListRouter: the teacher's class list (add by id, remove, CSV import) and attendance across their courses
- * (matrix, one student's history). Thin: every rule is in services/class-list.ts and services/attendance-matrix.ts.
+ * (matrix, one student's history). Thin: every rule is in console/class-list.ts and console/attendance-matrix.ts.
  */
 import { z } from 'zod';
 import { attendanceMatrix, studentHistory } from '../../console/attendance-matrix';

@@ -54,7 +54,7 @@ export const coursewareRouter = router({
     .query(async ({ ctx, input }) => {
       const index = (input.page - 1) * input.pageSize;
       if (input.roomnum === LIBRARY) {
-        // The library shows the teacher's files from every course as well as the library's own (services/library.ts).
+        // The library shows the teacher's files from every course as well as the library's own (console/library.ts).
         const lib = await listLibrary(ctx.ctx, ctx.caller, { index, size: input.pageSize });
         return {
           total: lib.total,

@@ -1,4 +1,4 @@
-/** dashboardRouter: the console home (services/dashboard.ts). */
+/** dashboardRouter: the console home (console/dashboard.ts). */
 import { z } from 'zod';
 import { teacherDashboard } from '../../console/dashboard';
 import { teacherProcedure, router } from '../init';
