@@ -4,17 +4,21 @@
  */
 import { openDb, type Db } from '../db/client';
 import { DEV_TENCENT_APPID, databasePath, secretsFilePath, type Env } from './env';
-import { loadOrCreateSecrets, SecretsFileError, type GeneratedSecrets, type SecretName } from './secrets';
+import {
+  loadOrCreateSecrets,
+  SecretsFileError,
+  type CloudCredentials,
+  type GeneratedSecrets,
+  type SecretName,
+} from './secrets';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logger';
-import { createMessageLog } from './integrations/im/message-log';
-import { createLocalIm } from './integrations/im/local';
-import { createTencentIm } from './integrations/im/tencent';
+import { ConfigError } from './errors';
+import { createIm } from './integrations/im';
 import type { ImProvider } from './integrations/im/types';
 import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
 import { createStorage, type StorageProvider } from './integrations/storage';
-import { createLocalVod } from './integrations/vod/local';
-import { createTencentVod } from './integrations/vod/tencent';
+import { createVod } from './integrations/vod';
 import type { VodProvider } from './integrations/vod/types';
 
 export interface ServiceCtx {
@@ -35,14 +39,6 @@ export interface ServiceCtx {
   vod: VodProvider;
 }
 
-export interface CloudCredentials {
-  appid: number;
-  secretId: string;
-  secretKey: string;
-  /** True when no TENCENT_SECRET_ID/KEY are configured and the generated local pair (secrets file) signs instead. */
-  isDev: boolean;
-}
-
 export interface SecretsSource {
   file: string;
   /** Secrets taken from the file (not set in the environment). */
@@ -57,8 +53,6 @@ export interface ResolvedSecrets {
   cloud: CloudCredentials;
   source: SecretsSource;
 }
-
-export class ConfigError extends Error {}
 
 /**
  * Resolves IM_SECRET_KEY and the TENCENT_SECRET_ID/KEY pair. Anything unset comes from the secrets file (created
@@ -107,37 +101,6 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
   const vod = overrides.vod ?? createVod(env, db);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
   return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage };
-}
-
-function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
-  const messageLog = createMessageLog(db);
-  const provider = env.IM_PROVIDER ?? 'local';
-  if (provider === 'local') return createLocalIm(messageLog, clock, env.IM_ADMIN);
-  if (!env.IM_SECRET_KEY) {
-    throw new ConfigError('IM_PROVIDER=tencent needs IM_SECRET_KEY (the IM app key) and SDKAPPID; refusing to start.');
-  }
-  return createTencentIm(
-    { apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig },
-    messageLog,
-    log,
-  );
-}
-
-function createVod(env: Env, db: Db): VodProvider {
-  if ((env.VOD_PROVIDER ?? 'local') === 'local') return createLocalVod(db);
-  if (!env.TENCENT_SECRET_ID || !env.TENCENT_SECRET_KEY) {
-    throw new ConfigError('VOD_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY; refusing to start.');
-  }
-  try {
-    return createTencentVod({
-      secretId: env.TENCENT_SECRET_ID,
-      secretKey: env.TENCENT_SECRET_KEY,
-      region: env.VOD_REGION,
-      endpoint: env.VOD_ENDPOINT,
-    });
-  } catch (e) {
-    throw new ConfigError(`VOD_PROVIDER=tencent: ${(e as Error).message}`);
-  }
 }
 
 /** One line per integration at start: which provider, which secrets came from the secrets file, callback auth. */

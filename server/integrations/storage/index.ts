@@ -4,7 +4,8 @@
  */
 import type { Db } from '../../../db/client';
 import type { Clock } from '../../clock';
-import { ConfigError, type CloudCredentials } from '../../context';
+import { ConfigError } from '../../errors';
+import type { CloudCredentials } from '../../secrets';
 import { publicBaseUrl, type Env } from '../../env';
 import { createCosStorage } from './cos';
 import { createLocalFiles } from './local-files';

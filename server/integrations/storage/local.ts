@@ -6,7 +6,7 @@
  */
 import COS from 'cos-nodejs-sdk-v5';
 import type { Clock } from '../../clock';
-import type { CloudCredentials } from '../../context';
+import type { CloudCredentials } from '../../secrets';
 import { AppError } from '../../errors';
 import { encodeKeyPath, safeObjectKey } from './keys';
 import type { LocalFiles } from './local-files';
