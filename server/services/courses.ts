@@ -1,7 +1,8 @@
 /**
- * Courses: create, start, end, edit, delete. The rules (who may start, what each state allows) live here and nowhere
- * else; the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The list
- * (`live/roomlist`) is in course-list.ts.
+ * Courses: create, start, end (closeCourseTx, which the sweeper shares), edit, delete, each written once for both
+ * doors: the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The state
+ * names and what each state allows are in schemas.ts (COURSE_STATE, hasEnded, canEditFiles); an ended course becomes
+ * PLAYBACK when its index is built (playback.ts); the list (`live/roomlist`) is in course-list.ts.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
