@@ -2,7 +2,8 @@
  * Courses: create, start, end (closeCourseTx, which the sweeper shares), edit, delete, each written once for both
  * doors: the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The state
  * names and what each state allows are in schemas.ts (COURSE_STATE, hasEnded, canEditFiles); an ended course becomes
- * PLAYBACK when its index is built (playback.ts); the list (`live/roomlist`) is in course-list.ts.
+ * PLAYBACK when its index is built (jobs/build-playback-index.ts, playback.ts). The list (`live/roomlist`) is in
+ * course-list.ts.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
