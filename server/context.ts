@@ -39,7 +39,7 @@ export interface ServiceCtx {
   vod: VodProvider;
 }
 
-export interface SecretsSource {
+interface SecretsSource {
   file: string;
   /** Secrets taken from the file (not set in the environment). */
   fromFile: SecretName[];
@@ -48,7 +48,7 @@ export interface SecretsSource {
 }
 
 /** The secrets the server signs with: each from the environment when set, else from the secrets file. */
-export interface ResolvedSecrets {
+interface ResolvedSecrets {
   imSecretKey: string;
   cloud: CloudCredentials;
   source: SecretsSource;

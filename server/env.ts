@@ -27,7 +27,7 @@ const csv = (def: string[]) =>
     );
 
 /** Read-only VOD API v2 actions a logged-in client may get signed by default. */
-export const DEFAULT_VOD_SIGN_ACTIONS = [
+const DEFAULT_VOD_SIGN_ACTIONS = [
   'DescribeVodInfo',
   'DescribeVodPlayInfo',
   'DescribeVodPlayUrls',

@@ -12,7 +12,7 @@ import { useI18n } from '../_i18n/provider';
 const W = 600;
 const H = 160;
 /** Rendered size of the axis labels, in CSS pixels. */
-export const LABEL_PX = 12;
+const LABEL_PX = 12;
 
 /** Rendered width of the SVG (CSS px), followed as the layout changes; W until measured. */
 function useRenderedWidth(ref: React.RefObject<SVGSVGElement | null>): number {

@@ -13,7 +13,7 @@ import { dayRangeToUnix, defaultDayRange, unixToDayInput } from '../_lib/date-ra
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 
-export const STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early', 'absent'];
+const STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early', 'absent'];
 
 export function StatusLabel({ status }: { status: AttendanceStatus }) {
   const { t } = useI18n();

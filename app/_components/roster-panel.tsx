@@ -17,7 +17,7 @@ import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 
-export const ROSTER_POLL_MS = 2_000;
+const ROSTER_POLL_MS = 2_000;
 
 export function RosterPanel({ roomnum }: { roomnum: number }) {
   const { t, time, number } = useI18n();

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -33,7 +33,7 @@ export interface Child {
   stop(): Promise<number | null>;
 }
 
-export interface ChildOptions {
+interface ChildOptions {
   entry: string;
   args?: string[];
   env: Record<string, string>;

@@ -14,7 +14,7 @@ export interface Account {
   token: string;
 }
 
-export interface Seeded {
+interface Seeded {
   teacher: Account;
   students: Account[];
   catalogue: number;

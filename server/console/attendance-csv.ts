@@ -8,7 +8,7 @@ import type { AttendanceRow } from '../services/course-events';
 
 export const CSV_BOM = '\uFEFF';
 
-export interface AttendanceCsvLabels {
+interface AttendanceCsvLabels {
   uid: string;
   role: string;
   firstJoin: string;

@@ -24,7 +24,7 @@ export interface ImportLine {
 
 /** Bounds on an imported file: checked before it is parsed. */
 export const CLASS_CSV_MAX_CHARS = 100_000;
-export const CLASS_CSV_MAX_LINES = 1000;
+const CLASS_CSV_MAX_LINES = 1000;
 /** At most this many ids per add call (the form sends one, the import up to the line bound). */
 export const CLASS_ADD_MAX = CLASS_CSV_MAX_LINES;
 

@@ -10,7 +10,7 @@ import { memsizeColumn } from '../services/course-list';
 import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from '../services/playback-status';
 import { COURSE_STATE, ROLE, type Caller } from '../services/schemas';
 
-export const DASHBOARD_DAYS = 30;
+const DASHBOARD_DAYS = 30;
 const LIST_LIMIT = 5;
 const DAY_S = 86400;
 

@@ -14,7 +14,7 @@ import { bindFile, LIBRARY } from '../services/courseware';
 import type { Caller } from '../services/schemas';
 
 /** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
-export interface LibraryFile extends BoundFile {
+interface LibraryFile extends BoundFile {
   /** Kept in the library itself (roomnum 0), not only in courses. */
   inLibrary: boolean;
   courseCount: number;

@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../errors';
 import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from '../services/accounts';
 import { ROLE, type Caller } from '../services/schemas';
 
-export interface ConsoleLogin {
+interface ConsoleLogin {
   secret: string;
   caller: Caller;
 }

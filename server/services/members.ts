@@ -148,7 +148,7 @@ export async function reportMember(
   });
 }
 
-export interface RoomMember {
+interface RoomMember {
   uid: string;
   role: number;
   joinedAt: number;

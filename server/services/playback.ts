@@ -46,7 +46,7 @@ export type TimelineItem =
   /** `silentS` (timeout only): how long the teacher had been silent when the sweeper ended it; null if unknown. */
   | { kind: 'end'; at: number; uid: string; reason: 'teacher' | 'timeout'; silentS: number | null };
 
-export interface CourseTimeline {
+interface CourseTimeline {
   roomnum: number;
   title: string;
   hostUid: string;
@@ -203,7 +203,7 @@ export function queueIndexNowTx(tx: Tx, roomnum: number, now: number): boolean {
   return r.changes > 0;
 }
 
-export interface ReplayIndexCallback {
+interface ReplayIndexCallback {
   roomnum: number;
   errorCode: number;
   errorInfo: string;

@@ -14,10 +14,10 @@ import { parseDescribeVodInfo, parseGetVideoInfo } from '../integrations/vod/v2-
 import { visibleMedia } from './playback-access';
 import type { Caller } from './schemas';
 
-export const VOD_PROXY_HOST = 'vod.api.qcloud.com';
-export const VOD_PROXY_ACTIONS = ['DescribeVodInfo', 'GetVideoInfo'] as const;
+const VOD_PROXY_HOST = 'vod.api.qcloud.com';
+const VOD_PROXY_ACTIONS = ['DescribeVodInfo', 'GetVideoInfo'] as const;
 
-export interface VodProxyInput {
+interface VodProxyInput {
   method: V2Method;
   host: string;
   path: string;

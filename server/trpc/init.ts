@@ -21,7 +21,7 @@ import { negotiateLocale } from '../i18n/negotiate';
 import { LOCALE_COOKIE } from '../i18n/locales';
 
 /** What a procedure sees of the HTTP request. */
-export interface RequestInfo {
+interface RequestInfo {
   headers: Headers;
   url: string;
   /** Client IP for the per-IP limits (http/client-address.ts); null when unknown. */
@@ -31,7 +31,7 @@ export interface RequestInfo {
 }
 
 /** Sets or clears the session cookie on the response (the fetch adapter's resHeaders; a recorder in tests). */
-export interface SessionCookieJar {
+interface SessionCookieJar {
   set(secret: string): void;
   clear(): void;
 }
@@ -70,7 +70,7 @@ export function createConsoleContext(
   };
 }
 
-export interface ErrorShapeData {
+interface ErrorShapeData {
   appCode: string | null;
   retryAfterS: number | null;
   zodError: ReturnType<typeof z.flattenError> | null;

@@ -8,7 +8,7 @@ import type { UserSigSigner } from '../usersig';
 import { customElem, type MessageLog } from './message-log';
 import { ImError, type GroupMessage, type ImProvider, type TimElem } from './types';
 
-export interface TencentImConfig {
+interface TencentImConfig {
   apiBase: string;
   sdkappid: number;
   admin: string;

@@ -12,9 +12,7 @@ import { createLocalFiles } from './local-files';
 import { createLocalStorage } from './local';
 import type { StorageProvider } from './types';
 
-export type { StorageProvider, PresignedPut } from './types';
-export { StorageError } from './types';
-export { safeObjectKey } from './keys';
+export type { StorageProvider } from './types';
 
 export function createStorage(env: Env, db: Db, clock: Clock, cloud: CloudCredentials): StorageProvider {
   const provider = env.STORAGE_PROVIDER ?? 'local';

@@ -18,7 +18,7 @@ import { contentTypeOf } from './mime';
 /** Temp files live inside STORAGE_DIR so the final rename stays on one filesystem (atomic). Keys cannot start with '.'. */
 const TMP = '.tmp';
 
-export interface WrittenObject {
+interface WrittenObject {
   size: number;
   /** Hex MD5 of the body (the ETag COS would return). */
   md5: string;

@@ -13,9 +13,9 @@ import type { LocalFiles } from './local-files';
 import type { StorageProvider } from './types';
 
 /** Longest presigned upload this server issues (COS itself allows long-lived signatures; a week is plenty). */
-export const MAX_PRESIGN_S = 7 * 86400;
+const MAX_PRESIGN_S = 7 * 86400;
 
-export interface LocalStorageConfig {
+interface LocalStorageConfig {
   files: LocalFiles;
   /** Base URL clients reach this server at (no trailing slash). */
   publicBaseUrl: string;

@@ -23,12 +23,12 @@ import { ROLE, type Caller } from '../schemas';
  * Longest life of anything cos/get_sign returns. Every v4 multi-effect signature grants reads AND writes on COS, so
  * all of them are write credentials: an hour at most, whatever COS_SIG_EXPIRE_S says (that keeps read-only links).
  */
-export const WRITE_SIG_MAX_S = 3600;
+const WRITE_SIG_MAX_S = 3600;
 
 /** Bucket named in v4 signatures when COS_BUCKET is unset (local sandbox only). */
-export const LOCAL_DEV_BUCKET = 'edu-local';
+const LOCAL_DEV_BUCKET = 'edu-local';
 
-export interface CosSignInput {
+interface CosSignInput {
   /** 0: multi-effect (reusable, expires after COS_SIG_EXPIRE_S); 1: once (single use, bound to file_path). */
   type: 0 | 1;
   bucket?: string;

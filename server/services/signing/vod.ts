@@ -10,14 +10,14 @@ import { vodV2Sign, vodV2SignSource, type SignatureMethod, type V2Method } from 
 import { clientUploadSign } from '../../integrations/vod/client-upload-sign';
 import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from '../../integrations/vod/v2-params';
 
-export interface VodApiSignInput {
+interface VodApiSignInput {
   method: V2Method;
   host: string;
   path: string;
   params: V2ParamsInput;
 }
 
-export interface VodApiSignReply {
+interface VodApiSignReply {
   /** Raw base64 signature (the client URL-encodes it when sending). */
   sign: string;
   SecretId: string;
