@@ -12,6 +12,7 @@ import {
   type SecretName,
 } from './secrets';
 import { systemClock, type Clock } from './clock';
+import { systemRandom, type Random } from './random';
 import { createLogger, type Logger } from './logger';
 import { ConfigError } from './errors';
 import { createIm } from './integrations/im';
@@ -25,6 +26,8 @@ export interface ServiceCtx {
   env: Env;
   db: Db;
   clock: Clock;
+  /** Non-secret randomness (IM message seq/random, signature nonces); tests pin it. */
+  random: Random;
   log: Logger;
   im: ImProvider;
   /** Signs UserSigs for users (login) with IM_SECRET_KEY. */
@@ -84,6 +87,7 @@ export function resolveSecrets(env: Env): ResolvedSecrets {
 export interface CtxOverrides {
   db?: Db;
   clock?: Clock;
+  random?: Random;
   log?: Logger;
   im?: ImProvider;
   storage?: StorageProvider;
@@ -94,13 +98,14 @@ export interface CtxOverrides {
 export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): ServiceCtx {
   const log = overrides.log ?? createLogger(env.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? systemRandom;
   const db = overrides.db ?? openDb(databasePath(env.DATABASE_URL));
   const { imSecretKey, cloud, source: secretsSource } = resolveSecrets(env);
   const usersig = createUserSigSigner(env.SDKAPPID, imSecretKey, env.USERSIG_EXPIRE_S);
-  const im = overrides.im ?? createIm(env, db, clock, log, usersig);
+  const im = overrides.im ?? createIm(env, db, clock, random, log, usersig);
   const vod = overrides.vod ?? createVod(env, db);
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
-  return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage };
+  return { env, db, clock, random, log, im, usersig, cloud, secretsSource, vod, storage };
 }
 
 /** One line per integration at start: which provider, which secrets came from the secrets file, callback auth. */

@@ -133,7 +133,7 @@ async function settleEndImseq(ctx: ServiceCtx, roomnum: number, hostUid: string,
     seq = (
       await ctx.im.sendGroupCustom(
         String(roomnum),
-        imPayload(IM_MSG.COURSE_ENDED, now, { uid: hostUid, reason: 'timeout' }),
+        imPayload(ctx, IM_MSG.COURSE_ENDED, now, { uid: hostUid, reason: 'timeout' }),
       )
     ).msgSeq;
   } catch (e) {

@@ -85,9 +85,14 @@ function assertPlannedStart(at: number, now: number): void {
   if (at > now + PLANNED_START_BOUNDS.FUTURE_S) throw new AppError('BAD_INPUT', 'plannedStart: must be within a year');
 }
 
-/** The payload of the custom IM messages the server sends (TIMCustomElem.Data). */
-export function imPayload(type: number, timestamp: number, value: Record<string, unknown>): Record<string, unknown> {
-  return { type, seq: Math.floor(Math.random() * 2 ** 31), timestamp, value };
+/** The payload of the custom IM messages the server sends (TIMCustomElem.Data); `seq` from ctx.random. */
+export function imPayload(
+  ctx: Pick<ServiceCtx, 'random'>,
+  type: number,
+  timestamp: number,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  return { type, seq: ctx.random.int(2 ** 31), timestamp, value };
 }
 
 async function sendIm(ctx: ServiceCtx, groupId: string, data: Record<string, unknown>, from?: string): Promise<number> {
@@ -116,7 +121,7 @@ export async function startCourse(
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
-    imPayload(IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
+    imPayload(ctx, IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
     caller.uid,
   );
   const now = ctx.clock.nowS();
@@ -211,7 +216,7 @@ export async function endCourse(
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
-    imPayload(IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
+    imPayload(ctx, IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
     caller.uid,
   );
   const now = ctx.clock.nowS();

@@ -228,7 +228,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
   };
   let seq: number;
   try {
-    seq = await sendCourseIm(ctx, String(course.roomnum), imPayload(IM_MSG.RECORDING_READY, now, value), user.uid);
+    seq = await sendCourseIm(ctx, String(course.roomnum), imPayload(ctx, IM_MSG.RECORDING_READY, now, value), user.uid);
   } catch (e) {
     await ctx.db.delete(recordings).where(eq(recordings.id, claimed.id));
     throw e;

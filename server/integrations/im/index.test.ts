@@ -4,6 +4,7 @@ import { fixedClock } from '../../clock';
 import { loadEnv } from '../../env';
 import { ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
+import { systemRandom } from '../../random';
 import { createTestDb } from '../../testing/test-db';
 import { createUserSigSigner } from '../usersig';
 import { createIm } from '.';
@@ -11,7 +12,14 @@ import { createIm } from '.';
 const build = (vars: Record<string, string>) => {
   const { db, dir } = createTestDb();
   const env = loadEnv({ STORAGE_DIR: `${dir}/storage`, DATABASE_URL: `${dir}/edu.db`, ...vars });
-  return createIm(env, db, fixedClock(1_800_000_000), createLogger('silent'), createUserSigSigner(1400000000, 'k', 60));
+  return createIm(
+    env,
+    db,
+    fixedClock(1_800_000_000),
+    systemRandom,
+    createLogger('silent'),
+    createUserSigSigner(1400000000, 'k', 60),
+  );
 };
 
 describe('createIm', () => {

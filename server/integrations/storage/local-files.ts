@@ -146,8 +146,8 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
       return 0;
     }
     let removed = 0;
-    // File mtimes are the OS clock's, so compare with the OS clock (not the injected one, which tests pin elsewhere).
-    const cutoff = Date.now() - maxAgeMs;
+    // File mtimes are the OS clock's; the injected clock is that clock outside tests (tests move it to age files).
+    const cutoff = clock.nowMs() - maxAgeMs;
     for (const name of names) {
       const p = path.join(dir, name);
       try {

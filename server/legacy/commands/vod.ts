@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { signVodApiRequest, signVodClientUpload } from '../../services/signing/vod';
 import { proxyVodCommand } from '../../services/vod-proxy';
-import { randomUint32 } from '../../services/signing/random';
 import { v2HostInput, v2MethodInput, v2ParamsInput, v2PathInput } from '../../integrations/vod/v2-params';
 import { baseUrlOf, command, type CommandEntry } from '../command';
 
@@ -17,7 +16,7 @@ export const vodCommands: Record<string, CommandEntry> = {
   'vod/get_client_sign': command({
     auth: 'token',
     input: z.object({}),
-    run: (ctx) => signVodClientUpload(ctx, randomUint32),
+    run: (ctx) => signVodClientUpload(ctx),
   }),
   'vod/cmd_proxy': command({
     auth: 'token',

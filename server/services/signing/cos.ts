@@ -99,16 +99,11 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
 }
 
 /**
- * Signs COS access for a client. Caller: legacy cos/get_sign. `random` is injected so tests reproduce vectors.
+ * Signs COS access for a client. Caller: legacy cos/get_sign. The v4 nonce comes from ctx.random (tests pin it).
  * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE see assertWritableKey ·
  * ROOM_NOT_FOUND
  */
-export async function signCosRequest(
-  ctx: ServiceCtx,
-  caller: Caller,
-  input: CosSignInput,
-  random: () => number,
-): Promise<CosSignReply> {
+export async function signCosRequest(ctx: ServiceCtx, caller: Caller, input: CosSignInput): Promise<CosSignReply> {
   if (input.type === 1 && input.filePath === undefined)
     throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
@@ -129,7 +124,7 @@ export async function signCosRequest(
           secretKey,
           expire: now + expiresS,
           now,
-          random: random(),
+          random: ctx.random.int(2 ** 32),
           fileId: filePath,
         })
       : cosV4Sign({
@@ -139,7 +134,7 @@ export async function signCosRequest(
           secretKey,
           expire: 0,
           now,
-          random: random(),
+          random: ctx.random.int(2 ** 32),
           fileId: cosV4FileId(appid, bucket, filePath),
         });
   const reply: CosSignReply = {
