@@ -36,7 +36,7 @@ export interface Child {
   stop(): Promise<number | null>;
 }
 
-export interface ChildOptions {
+interface ChildOptions {
   entry: string;
   args?: string[];
   env: Record<string, string>;

@@ -5,7 +5,7 @@
  */
 import { courseFor } from '../../services/course-access';
 import { memberMoves } from '../../services/course-events';
-import { heartbeatAge } from '../../services/heartbeat-age';
+import { heartbeatAge } from '../../console/heartbeat-age';
 import { countRoomMembersByRole, heartbeatWriteGranularityS, listRoomMembers } from '../../services/members';
 import { teacherProcedure, router } from '../init';
 import { byRoomInput } from './course';
