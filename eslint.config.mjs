@@ -88,9 +88,10 @@ export default tseslint.config(
             {
               group: [
                 '**/server/services/*',
+                '**/server/console/*',
                 '!**/server/services/course-state',
                 '!**/server/services/password-rules',
-                '!**/server/services/heartbeat-age',
+                '!**/server/console/heartbeat-age',
               ],
               message: 'client components use the router output types (app/_trpc/types.ts) or a shared rule module',
             },

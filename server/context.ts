@@ -6,24 +6,31 @@ import { closeDb, openDb, type Db } from '../db/client';
 import { migratePg, openPgPool, pgOptions } from '../db/client-pg';
 import { createPresence, heartbeatWriteGranularityS, type Presence } from './services/presence';
 import { DEV_TENCENT_APPID, secretsFilePath, type Env } from './env';
-import { loadOrCreateSecrets, SecretsFileError, type GeneratedSecrets, type SecretName } from './secrets';
+import {
+  loadOrCreateSecrets,
+  SecretsFileError,
+  type CloudCredentials,
+  type GeneratedSecrets,
+  type SecretName,
+} from './secrets';
 import { systemClock, type Clock } from './clock';
+import { systemRandom, type Random } from './random';
 import { createLogger, type Logger } from './logger';
-import { createMessageLog } from './integrations/im/message-log';
-import { createLocalIm } from './integrations/im/local';
-import { createTencentIm } from './integrations/im/tencent';
+import { ConfigError } from './errors';
+import { createIm } from './integrations/im';
 import type { ImProvider } from './integrations/im/types';
 import { createUserSigSigner, type UserSigSigner } from './integrations/usersig';
 import { createStorage, type StorageProvider } from './integrations/storage';
-import { createLocalVod } from './integrations/vod/local';
+import { createVod } from './integrations/vod';
 import { createMediaFiles } from './services/media-files';
-import { createTencentVod } from './integrations/vod/tencent';
 import type { VodProvider } from './integrations/vod/types';
 
 export interface ServiceCtx {
   env: Env;
   db: Db;
   clock: Clock;
+  /** Non-secret randomness (IM message seq/random, signature nonces); tests pin it. */
+  random: Random;
   log: Logger;
   im: ImProvider;
   /** Signs UserSigs for users (login) with IM_SECRET_KEY. */
@@ -40,15 +47,7 @@ export interface ServiceCtx {
   presence: Presence;
 }
 
-export interface CloudCredentials {
-  appid: number;
-  secretId: string;
-  secretKey: string;
-  /** True when no TENCENT_SECRET_ID/KEY are configured and the generated local pair (secrets file) signs instead. */
-  isDev: boolean;
-}
-
-export interface SecretsSource {
+interface SecretsSource {
   file: string;
   /** Secrets taken from the file (not set in the environment). */
   fromFile: SecretName[];
@@ -57,13 +56,11 @@ export interface SecretsSource {
 }
 
 /** The secrets the server signs with: each from the environment when set, else from the secrets file. */
-export interface ResolvedSecrets {
+interface ResolvedSecrets {
   imSecretKey: string;
   cloud: CloudCredentials;
   source: SecretsSource;
 }
-
-export class ConfigError extends Error {}
 
 /**
  * Resolves IM_SECRET_KEY and the TENCENT_SECRET_ID/KEY pair. Anything unset comes from the secrets file (created
@@ -95,6 +92,7 @@ export function resolveSecrets(env: Env): ResolvedSecrets {
 export interface CtxOverrides {
   db?: Db;
   clock?: Clock;
+  random?: Random;
   log?: Logger;
   im?: ImProvider;
   storage?: StorageProvider;
@@ -105,11 +103,12 @@ export interface CtxOverrides {
 export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): ServiceCtx {
   const log = overrides.log ?? createLogger(env.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? systemRandom;
   const db = overrides.db ?? openDatabase(env, log);
   const { imSecretKey, cloud, source: secretsSource } = resolveSecrets(env);
   const usersig = createUserSigSigner(env.SDKAPPID, imSecretKey, env.USERSIG_EXPIRE_S);
-  const im = overrides.im ?? createIm(env, db, clock, log, usersig);
-  const vod = overrides.vod ?? createVod(env, db);
+  const im = overrides.im ?? createIm(env, db, clock, random, log, usersig);
+  const vod = overrides.vod ?? createVod(env, createMediaFiles(db));
   const storage = overrides.storage ?? createStorage(env, db, clock, cloud);
   const presence = createPresence({
     db,
@@ -117,7 +116,7 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
     granularityS: heartbeatWriteGranularityS(env),
     onError: (e) => log.error({ err: e }, 'presence flush failed (beats kept for the next one)'),
   });
-  return { env, db, clock, log, im, usersig, cloud, secretsSource, vod, storage, presence };
+  return { env, db, clock, random, log, im, usersig, cloud, secretsSource, vod, storage, presence };
 }
 
 /** Writes the buffered heartbeats and closes the database (graceful shutdown, tests). */
@@ -144,37 +143,6 @@ function openDatabase(env: Env, log: Logger): Db {
     return openPgPool(pgOptions(env), { onIdleError: (e) => log.warn({ err: e }, 'idle PostgreSQL connection lost') });
   }
   return openDb(env.database.file);
-}
-
-function createIm(env: Env, db: Db, clock: Clock, log: Logger, usersig: UserSigSigner): ImProvider {
-  const messageLog = createMessageLog(db);
-  const provider = env.IM_PROVIDER ?? 'local';
-  if (provider === 'local') return createLocalIm(messageLog, clock, env.IM_ADMIN);
-  if (!env.IM_SECRET_KEY) {
-    throw new ConfigError('IM_PROVIDER=tencent needs IM_SECRET_KEY (the IM app key) and SDKAPPID; refusing to start.');
-  }
-  return createTencentIm(
-    { apiBase: env.IM_API_BASE, sdkappid: env.SDKAPPID, admin: env.IM_ADMIN, signer: usersig },
-    messageLog,
-    log,
-  );
-}
-
-function createVod(env: Env, db: Db): VodProvider {
-  if ((env.VOD_PROVIDER ?? 'local') === 'local') return createLocalVod(createMediaFiles(db));
-  if (!env.TENCENT_SECRET_ID || !env.TENCENT_SECRET_KEY) {
-    throw new ConfigError('VOD_PROVIDER=tencent needs TENCENT_SECRET_ID and TENCENT_SECRET_KEY; refusing to start.');
-  }
-  try {
-    return createTencentVod({
-      secretId: env.TENCENT_SECRET_ID,
-      secretKey: env.TENCENT_SECRET_KEY,
-      region: env.VOD_REGION,
-      endpoint: env.VOD_ENDPOINT,
-    });
-  } catch (e) {
-    throw new ConfigError(`VOD_PROVIDER=tencent: ${(e as Error).message}`);
-  }
 }
 
 /** One line per integration at start: which provider, which secrets came from the secrets file, callback auth. */

@@ -1,6 +1,8 @@
 /**
  * The only reader of process.env. Parsed once with zod; everything else receives a typed `Env`.
- * Must not log secrets: `describeEnv` is the only thing that prints configuration, and it masks keys.
+ * Must not log secrets: configuration reaches the log only through context.ts `logProviders` (provider names, hosts,
+ * which secrets came from the secrets file — names, never values), and an invalid setting is reported by name and
+ * reason (EnvError), never by its value.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -25,7 +27,7 @@ const csv = (def: string[]) =>
     );
 
 /** Read-only VOD API v2 actions a logged-in client may get signed by default. */
-export const DEFAULT_VOD_SIGN_ACTIONS = [
+const DEFAULT_VOD_SIGN_ACTIONS = [
   'DescribeVodInfo',
   'DescribeVodPlayInfo',
   'DescribeVodPlayUrls',

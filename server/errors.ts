@@ -63,3 +63,6 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return typeof e === 'object' && e !== null && (e as { isAppError?: unknown }).isAppError === true;
 }
+
+/** The configuration cannot work (a chosen provider lacks its settings, the secrets file is unusable): stop at start. */
+export class ConfigError extends Error {}

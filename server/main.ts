@@ -78,7 +78,7 @@ function isBareBaseLegacy(method: string | undefined, url: URL): boolean {
   return url.pathname === '/' && (method === 'POST' || method === 'OPTIONS') && url.searchParams.has('svc');
 }
 
-export interface StartOptions {
+interface StartOptions {
   dev: boolean;
   /** Serve only the legacy protocol (no Next): used by the bench and protocol tests for a fast start. */
   legacyOnly?: boolean;

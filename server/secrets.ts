@@ -14,6 +14,15 @@ export const SECRET_NAMES = ['IM_SECRET_KEY', 'TENCENT_SECRET_ID', 'TENCENT_SECR
 export type SecretName = (typeof SECRET_NAMES)[number];
 export type GeneratedSecrets = Record<SecretName, string>;
 
+/** Cloud API credentials for COS/VOD signing (ServiceCtx.cloud; resolved in context.ts resolveSecrets). */
+export interface CloudCredentials {
+  appid: number;
+  secretId: string;
+  secretKey: string;
+  /** True when no TENCENT_SECRET_ID/KEY are configured and the generated local pair (secrets file) signs instead. */
+  isDev: boolean;
+}
+
 /** The secrets file is missing pieces, unreadable or not ours: the message says which file and what to do. */
 export class SecretsFileError extends Error {}
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from './context';
+import { ConfigError } from './errors';
 import { EnvError, loadEnv } from './env';
 import { startServer } from './main';
 

@@ -12,7 +12,7 @@ import type { DayStat } from '../_trpc/types';
 const W = 600;
 const H = 160;
 /** Rendered size of the axis labels, in CSS pixels. */
-export const LABEL_PX = 12;
+const LABEL_PX = 12;
 
 /** Rendered width of the SVG (CSS px), followed as the layout changes; W until measured. */
 function useRenderedWidth(ref: React.RefObject<SVGSVGElement | null>): number {

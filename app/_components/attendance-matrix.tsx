@@ -13,7 +13,7 @@ import { useTRPC } from '../_trpc/client';
 import type { AttendanceStatus } from '../_trpc/types';
 import { ErrorMessage } from './error-message';
 
-export const STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early', 'absent'];
+const STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early', 'absent'];
 
 export function StatusLabel({ status }: { status: AttendanceStatus }) {
   const { t } = useI18n();

@@ -17,7 +17,7 @@ interface ErrorData {
 }
 
 /** What the teacher was doing when the server refused: picks the COURSE_STATE sentence. */
-export type CourseAction = 'edit' | 'delete' | 'start' | 'end' | 'files' | 'publish';
+type CourseAction = 'edit' | 'delete' | 'start' | 'end' | 'files' | 'publish';
 
 const COURSE_STATE_BY_ACTION: Record<CourseAction, MessageKey> = {
   edit: 'error.COURSE_STATE.edit',

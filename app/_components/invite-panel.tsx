@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../_i18n/provider';
 
 /** The student page a link opens: /class/<roomnum> on this origin. */
-export function inviteUrl(origin: string, roomnum: number): string {
+function inviteUrl(origin: string, roomnum: number): string {
   return new URL(`/class/${roomnum}`, origin).toString();
 }
 

@@ -13,13 +13,13 @@ import { formatDuration } from '../_lib/format';
 import { coveredTarget, type Segment } from '../_lib/seek';
 import { silenceDuration } from '../_lib/silence';
 
-export interface PlayerSegment extends Segment {
+interface PlayerSegment extends Segment {
   recordingId: number;
   videoUrl: string;
 }
 
 /** The timeline items the server sends (services/playback.ts TimelineItem), as far as the player needs them. */
-export interface PlayerTimelineItem {
+interface PlayerTimelineItem {
   kind: 'start' | 'join' | 'leave' | 'recording' | 'courseware_bound' | 'courseware_unbound' | 'end';
   at: number;
   uid: string;

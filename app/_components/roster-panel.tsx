@@ -1,7 +1,7 @@
 'use client';
 /**
  * Live roster: who is in the room (teachers counted apart from students), role, join time, how long ago the last
- * heartbeat was (as the honest range server/services/heartbeat-age.ts gives: beats are stored coalesced), the
+ * heartbeat was (as the honest range server/console/heartbeat-age.ts gives: beats are stored coalesced), the
  * course's elapsed time, and the newest comings and goings.
  *
  * Why polling and not a tRPC subscription over SSE: an SSE stream holds one connection per open page through
@@ -12,13 +12,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { isLive, isTeacher } from '@/server/services/course-state';
-import { heartbeatAge } from '@/server/services/heartbeat-age';
+import { heartbeatAge } from '@/server/console/heartbeat-age';
 import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 
-export const ROSTER_POLL_MS = 2_000;
+const ROSTER_POLL_MS = 2_000;
 
 export function RosterPanel({ roomnum }: { roomnum: number }) {
   const { t, time, number } = useI18n();

@@ -6,7 +6,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 
-export const TOAST_MS = 3000;
+const TOAST_MS = 3000;
 
 const ToastContext = createContext<(message: string) => void>(() => {});
 

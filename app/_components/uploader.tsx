@@ -17,7 +17,7 @@ import { useTRPC } from '../_trpc/client';
 import { appCodeOf, UploadError, useErrorText } from './error-message';
 
 /** How long a finished upload row stays before it clears itself. */
-export const DONE_CLEAR_MS = 4000;
+const DONE_CLEAR_MS = 4000;
 
 export interface FinishedUpload {
   key: string;

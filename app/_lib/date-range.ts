@@ -3,7 +3,7 @@
  * start of its day, `to` the end of its day. Pure, so the range rules are tested without a browser.
  */
 
-export function dayInputValue(d: Date): string {
+function dayInputValue(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }

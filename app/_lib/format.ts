@@ -25,7 +25,7 @@ export function formatDuration(totalS: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-export type PreviewKind = 'pdf' | 'image' | 'video' | null;
+type PreviewKind = 'pdf' | 'image' | 'video' | null;
 
 /** What the browser can show inline, by MIME when known, else by the URL's extension. */
 export function previewKind(mime: string, url: string): PreviewKind {

@@ -2,7 +2,7 @@
  * PUT a file to a presigned URL with XMLHttpRequest, because fetch() still cannot report upload progress.
  * Resolves on 2xx; rejects with a reason the UI can translate.
  */
-export type UploadFailure = 'network' | 'rejected' | 'aborted';
+type UploadFailure = 'network' | 'rejected' | 'aborted';
 
 export function putWithProgress(
   ticket: { url: string; method: 'PUT'; headers: Record<string, string> },

@@ -7,7 +7,7 @@ import { cookies } from 'next/headers';
 import { getRuntime } from '@/server/runtime';
 import type { ServiceCtx } from '@/server/context';
 import type { Caller } from '@/server/services/schemas';
-import { resolveConsoleSession } from '@/server/services/sessions';
+import { resolveConsoleSession } from '@/server/console/sessions';
 import { SESSION_COOKIE } from '@/server/trpc/session-cookie';
 
 export function serviceCtx(): ServiceCtx {

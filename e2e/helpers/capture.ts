@@ -10,7 +10,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { SCREENSHOT_DIR } from './server-env';
 
-export const VIEWPORTS = [
+const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
 ] as const;

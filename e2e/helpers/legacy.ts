@@ -6,7 +6,7 @@
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { E2E_SDKAPPID, signedCallbackFields } from './server-env';
 
-export interface Envelope<T = Record<string, unknown>> {
+interface Envelope<T = Record<string, unknown>> {
   errorCode: number;
   errorInfo: string;
   data?: T;

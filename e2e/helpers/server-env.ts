@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE = `http://127.0.0.1:${E2E_PORT}`;
 
 export function e2eDataDir(): string {
@@ -18,7 +18,7 @@ export function e2eDataDir(): string {
 }
 
 /** The live-callback key of the e2e server: the spec signs Tencent's recording callback with it, as Tencent would. */
-export const E2E_LIVE_CALLBACK_KEY = 'e2e-live-callback-key';
+const E2E_LIVE_CALLBACK_KEY = 'e2e-live-callback-key';
 
 /**
  * A class whose teacher is silent this long is ended by the sweeper: short, so a test can watch it happen (and see

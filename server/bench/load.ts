@@ -77,3 +77,47 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         : null,
   };
 }
+
+/**
+ * The same load spread over several instances of the server, as a balancer would: one autocannon per instance, all
+ * at once in this process, the connections split between them (so the total stays `connections`, as for one
+ * instance), each instance given its own share of the bodies (a client keeps its connection to one instance).
+ * Why parallel autocannons rather than one round-robin client: autocannon aims at one origin, and a round-robin
+ * proxy in between would be a process of its own competing for the same two cores. Merged: requests add up,
+ * p50/p99/max are the worst instance's, server CPU is all instances' together (`cpuMs` sums them).
+ */
+export async function runLoadSpread(spec: LoadSpec & { urls: string[] }): Promise<LoadResult> {
+  const n = spec.urls.length;
+  if (n === 1) return runLoad({ ...spec, url: spec.urls[0]! });
+  const cpuBefore = spec.cpuMs?.() ?? null;
+  const parts = await Promise.all(
+    spec.urls.map((url, i) =>
+      runLoad({
+        ...spec,
+        url,
+        cpuMs: undefined,
+        connections: Math.max(1, Math.round(spec.connections / n)),
+        bodies: spec.bodies.filter((_, j) => j % n === i),
+      }),
+    ),
+  );
+  const cpuAfter = spec.cpuMs?.() ?? null;
+  const total = parts.reduce((s, r) => s + r.total, 0);
+  const durationS = Math.max(...parts.map((r) => r.durationS));
+  const worst = (f: (r: LoadResult) => number) => Math.max(...parts.map(f));
+  const sum = (f: (r: LoadResult) => number) => parts.reduce((s, r) => s + f(r), 0);
+  return {
+    name: spec.name,
+    reqPerSec: Math.round(sum((r) => r.reqPerSec)),
+    p50Ms: worst((r) => r.p50Ms),
+    p99Ms: worst((r) => r.p99Ms),
+    maxMs: worst((r) => r.maxMs),
+    total,
+    non2xx: sum((r) => r.non2xx),
+    badReplies: sum((r) => r.badReplies),
+    errors: sum((r) => r.errors),
+    durationS,
+    serverCpuUsPerReq:
+      cpuAfter !== null && cpuBefore !== null && total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / total) : null,
+  };
+}

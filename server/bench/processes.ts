@@ -30,10 +30,13 @@ export interface Child {
   output(): string;
   /** CPU time (user + system) the child has used so far, in ms; null where /proc is unavailable. */
   cpuMs(): number | null;
+  /** Resolves when the process has exited: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after 10 s; the exit code. */
   stop(): Promise<number | null>;
 }
 
-export interface ChildOptions {
+interface ChildOptions {
   entry: string;
   args?: string[];
   env: Record<string, string>;
@@ -60,7 +63,9 @@ export async function startChild(opts: ChildOptions): Promise<Child> {
   let out = '';
   proc.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const child: Child = {
     proc,
@@ -68,11 +73,12 @@ export async function startChild(opts: ChildOptions): Promise<Child> {
     url,
     output: () => out,
     cpuMs: () => (proc.pid === undefined ? null : procCpuMs(proc.pid)),
+    exited,
     async stop() {
-      if (proc.exitCode !== null) return proc.exitCode;
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       proc.kill('SIGTERM');
       const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      const code = await exited;
+      const { code } = await exited;
       clearTimeout(t);
       return code;
     },
@@ -81,7 +87,7 @@ export async function startChild(opts: ChildOptions): Promise<Child> {
   return child;
 }
 
-async function waitReady(child: Child, exited: Promise<number | null>): Promise<void> {
+async function waitReady(child: Child, exited: Child['exited']): Promise<void> {
   let dead = false;
   void exited.then(() => (dead = true));
   const deadline = Date.now() + 60_000;

@@ -9,10 +9,10 @@ import { isAppError } from '../errors';
 import { LOCALE_COOKIE } from '../i18n/locales';
 import { negotiateLocale } from '../i18n/negotiate';
 import { CATALOGS, translate } from '../i18n/translate';
-import { attachmentDisposition, attendanceCsv } from '../services/attendance-csv';
+import { attachmentDisposition, attendanceCsv } from '../console/attendance-csv';
 import { courseFor } from '../services/course-access';
 import { courseAttendance } from '../services/course-events';
-import { resolveConsoleSession } from '../services/sessions';
+import { resolveConsoleSession } from '../console/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 
 export function plain(status: number, text: string): Response {

@@ -8,10 +8,10 @@ import { isAppError } from '../errors';
 import { LOCALE_COOKIE } from '../i18n/locales';
 import { negotiateLocale } from '../i18n/negotiate';
 import { CATALOGS, translate } from '../i18n/translate';
-import { attachmentDisposition, matrixCsv } from '../services/attendance-csv';
-import { attendanceMatrix } from '../services/attendance-matrix';
+import { attachmentDisposition, matrixCsv } from '../console/attendance-csv';
+import { attendanceMatrix } from '../console/attendance-matrix';
 import { ROLE } from '../services/course-state';
-import { resolveConsoleSession } from '../services/sessions';
+import { resolveConsoleSession } from '../console/sessions';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 import { plain, timeZoneOf } from './attendance-csv';
 

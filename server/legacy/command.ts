@@ -8,7 +8,7 @@ import type { Caller } from '../services/schemas';
 import { requestBaseUrl } from '../integrations/storage/stored-ref';
 
 /** Fields every non-callback command carries (validated by handle.ts before the entry's own schema). */
-export interface CommonFields {
+interface CommonFields {
   appid: number;
   timeStamp: number;
 }
@@ -34,12 +34,12 @@ interface BaseEntry<S extends z.ZodType> {
   logLevel?: 'info' | 'debug';
 }
 
-export interface TokenEntry<S extends z.ZodType> extends BaseEntry<S> {
+interface TokenEntry<S extends z.ZodType> extends BaseEntry<S> {
   auth: 'token';
   run(ctx: ServiceCtx, input: z.infer<S>, caller: Caller, meta: CommandMeta): unknown;
 }
 
-export interface PublicEntry<S extends z.ZodType> extends BaseEntry<S> {
+interface PublicEntry<S extends z.ZodType> extends BaseEntry<S> {
   /** 'none': requires appid/timeStamp but no token. 'callback': Tencent calls it: no appid, no token. */
   auth: 'none' | 'callback';
   run(ctx: ServiceCtx, input: z.infer<S>, caller: null, meta: CommandMeta): unknown;

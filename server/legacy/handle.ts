@@ -13,7 +13,7 @@ import { LEGACY, LEGACY_CODE_OF } from './codes';
 import type { CommandEntry, CommandMeta, ReplyKind } from './command';
 import { COMMANDS } from './commands';
 
-export interface LegacyRequest {
+interface LegacyRequest {
   method: string;
   svc: string | null;
   cmd: string | null;
@@ -26,13 +26,13 @@ export interface LegacyRequest {
   protocol?: string;
 }
 
-export interface LegacyReply {
+interface LegacyReply {
   status: number;
   headers: Record<string, string>;
   body: string;
 }
 
-export const CORS_HEADERS: Record<string, string> = {
+const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type',

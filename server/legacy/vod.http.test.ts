@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { courseEvents, courses, recordings } from '../../db/schema';
-import { ConfigError } from '../context';
+import { ConfigError } from '../errors';
 import { unixToIso } from '../integrations/vod/v2-time';
 import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-server';
 import { createCourse, signUp } from '../testing/legacy-fixtures';

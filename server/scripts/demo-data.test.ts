@@ -10,7 +10,7 @@ import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { createRequestListener } from '../main';
 import { createRuntime } from '../runtime';
-import { loginConsole } from '../services/sessions';
+import { loginConsole } from '../console/sessions';
 import { callerFor } from '../trpc/testing';
 import { tempDir } from '../testing/test-db';
 import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';

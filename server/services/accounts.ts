@@ -13,7 +13,7 @@ import { dummyPasswordHash, hashGate, hashPassword, verifyPassword } from './pas
 import type { Caller } from './schemas';
 import { hashSecret, newSecret } from './tokens';
 
-export type TokenKind = 'legacy' | 'console';
+type TokenKind = 'legacy' | 'console';
 
 /**
  * How stale `last_used_at` may get before a request rewrites it. Refreshing on every request would turn every

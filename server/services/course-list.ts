@@ -15,7 +15,7 @@ import { preparedFor } from './prepared';
 import { COURSE_STATE, ENDED_STATES } from './course-state';
 import { versionedCache } from './versioned-cache';
 
-export interface CourseListFilter {
+interface CourseListFilter {
   index: number;
   size: number;
   roomnum?: number;
@@ -69,7 +69,7 @@ export async function listCourses(ctx: ServiceCtx, f: CourseListFilter): Promise
   return listCache(ctx).get(key, () => queryCourses(ctx, f));
 }
 
-export interface CourseList {
+interface CourseList {
   total: number;
   rooms: readonly CourseListItem[];
 }

@@ -60,7 +60,7 @@ export async function announceSilentCourseEnd(ctx: ServiceCtx, c: SilentCourse, 
     seq = (
       await ctx.im.sendGroupCustom(
         String(c.roomnum),
-        imPayload(IM_MSG.COURSE_ENDED, now, { uid: c.hostUid, reason: 'timeout' }),
+        imPayload(ctx, IM_MSG.COURSE_ENDED, now, { uid: c.hostUid, reason: 'timeout' }),
       )
     ).msgSeq;
   } catch (e) {

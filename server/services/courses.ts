@@ -1,7 +1,9 @@
 /**
- * Courses: create, start, end, edit, delete. The rules (who may start, what each state allows) live here and nowhere
- * else; the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The list
- * (`live/roomlist`) is in course-list.ts.
+ * Courses: create, start, end (closeCourseTx, which the sweeper shares), edit, delete, each written once for both
+ * doors: the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The state
+ * names and what each state allows are in schemas.ts (COURSE_STATE, hasEnded, canEditFiles); an ended course becomes
+ * PLAYBACK when its index is built (jobs/build-playback-index.ts, playback.ts). The list (`live/roomlist`) is in
+ * course-list.ts.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
@@ -71,9 +73,14 @@ function assertPlannedStart(at: number, now: number): void {
   if (at > now + PLANNED_START_BOUNDS.FUTURE_S) throw new AppError('BAD_INPUT', 'plannedStart: must be within a year');
 }
 
-/** The payload of the custom IM messages the server sends (TIMCustomElem.Data). */
-export function imPayload(type: number, timestamp: number, value: Record<string, unknown>): Record<string, unknown> {
-  return { type, seq: Math.floor(Math.random() * 2 ** 31), timestamp, value };
+/** The payload of the custom IM messages the server sends (TIMCustomElem.Data); `seq` from ctx.random. */
+export function imPayload(
+  ctx: Pick<ServiceCtx, 'random'>,
+  type: number,
+  timestamp: number,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  return { type, seq: ctx.random.int(2 ** 31), timestamp, value };
 }
 
 async function sendIm(ctx: ServiceCtx, groupId: string, data: Record<string, unknown>, from?: string): Promise<number> {
@@ -102,7 +109,7 @@ export async function startCourse(
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
-    imPayload(IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
+    imPayload(ctx, IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
     caller.uid,
   );
   const now = ctx.clock.nowS();
@@ -183,7 +190,7 @@ export async function endCourse(
   const seq = await sendIm(
     ctx,
     String(c.roomnum),
-    imPayload(IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
+    imPayload(ctx, IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
     caller.uid,
   );
   const now = ctx.clock.nowS();

@@ -25,7 +25,7 @@ import { AppError, isAppError } from '../errors';
 
 export const LOGIN_WINDOW_S = 600;
 export const LOGIN_MAX_ATTEMPTS = 10;
-export const REGISTER_WINDOW_S = 600;
+const REGISTER_WINDOW_S = 600;
 /** The default of REGISTER_LIMIT_PER_IP (server/env.ts); tests count against it. */
 export const REGISTER_MAX_PER_IP = 20;
 

@@ -72,7 +72,7 @@ export async function reportMember(
     await sendCourseIm(
       ctx,
       String(c.roomnum),
-      imPayload(IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }),
+      imPayload(ctx, IM_MSG.MEMBER_ENTERED, input.timeStamp, { uid: caller.uid }),
       caller.uid,
     );
     const now = ctx.clock.nowS();
@@ -109,7 +109,7 @@ export async function reportMember(
   });
 }
 
-export interface RoomMember {
+interface RoomMember {
   uid: string;
   role: number;
   joinedAt: number;

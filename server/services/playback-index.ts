@@ -11,7 +11,7 @@ import { publicUrlOf } from '../integrations/storage/stored-ref';
 import { timelineFrom, timelineWithUrls, type TimelineItem } from './playback';
 import { listRecordings } from './recordings';
 
-export const PLAYBACK_INDEX_VERSION = 1;
+const PLAYBACK_INDEX_VERSION = 1;
 
 type SnakeTimelineItem = Record<string, string | number>;
 

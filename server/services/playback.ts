@@ -47,7 +47,7 @@ export type TimelineItem =
   /** `silentS` (timeout only): how long the teacher had been silent when the sweeper ended it; null if unknown. */
   | { kind: 'end'; at: number; uid: string; reason: 'teacher' | 'timeout'; silentS: number | null };
 
-export interface CourseTimeline {
+interface CourseTimeline {
   roomnum: number;
   title: string;
   hostUid: string;
@@ -192,7 +192,7 @@ export async function requeuePlaybackIndex(
   return { indexStatus: 'pending', indexDueAt: now };
 }
 
-export interface ReplayIndexCallback {
+interface ReplayIndexCallback {
   roomnum: number;
   errorCode: number;
   errorInfo: string;

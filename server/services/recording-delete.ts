@@ -23,7 +23,7 @@ import { type Caller } from './schemas';
  * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
  * serves under /storage/ (rows from before references); null for anything else (Tencent URLs).
  */
-export function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
+function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
   if (ctx.storage.name !== 'local') return null;
   const stored = keyOfStoredRef(url);
   if (stored !== null) return stored;

@@ -23,7 +23,7 @@ import { userIdInput } from './schemas';
 export const LIVE_EVENT = { STREAM_ENDED: 0, STREAM_STARTED: 1, RECORDING_READY: 100, SNAPSHOT_READY: 200 } as const;
 
 /** How far in the future a callback's `t` (its expiry) may lie; Tencent signs notices valid for minutes. */
-export const CALLBACK_MAX_TTL_S = 3600;
+const CALLBACK_MAX_TTL_S = 3600;
 
 /**
  * Checks a live callback's signature: `sign` must equal md5(LIVE_CALLBACK_KEY + t) (lower-case hex, over `t` exactly
@@ -122,7 +122,7 @@ export const recordingReadyInput = z
     duration: intField,
   })
   .refine((r) => r.end_time >= r.start_time, { message: 'must not be before start_time', path: ['end_time'] });
-export type RecordingReadyInput = z.infer<typeof recordingReadyInput>;
+type RecordingReadyInput = z.infer<typeof recordingReadyInput>;
 
 /**
  * The push URL's query string as the 2017 clients built it: `groupid=<room number>&userid=<base64 of uid>`.
@@ -151,7 +151,7 @@ export function parseStreamParam(streamParam: string | undefined): { roomnum: nu
   return out;
 }
 
-export type RecordingOutcome =
+type RecordingOutcome =
   | { stored: true; recordingId: number; imSeq: number }
   | { stored: false; reason: 'duplicate' | 'unknown_course' | 'unknown_user' };
 
@@ -229,7 +229,7 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
   };
   let seq: number;
   try {
-    seq = await sendCourseIm(ctx, String(course.roomnum), imPayload(IM_MSG.RECORDING_READY, now, value), user.uid);
+    seq = await sendCourseIm(ctx, String(course.roomnum), imPayload(ctx, IM_MSG.RECORDING_READY, now, value), user.uid);
   } catch (e) {
     await ctx.db.delete(recordings).where(eq(recordings.id, claimed.id));
     throw e;

@@ -38,7 +38,7 @@ export const roleInput = z.union([z.literal(ROLE.STUDENT), z.literal(ROLE.TEACHE
  * A string of `min`–`max` characters counted as code points (what a user calls characters: 128 emoji or CJK
  * characters fit in 128), with a UTF-16 ceiling first so a huge string is refused before it is walked.
  */
-export function textInput(min: number, max: number) {
+function textInput(min: number, max: number) {
   const size = (s: string) => [...s].length;
   return z
     .string()
@@ -63,7 +63,7 @@ export const plannedStartInput = z
   .int()
   .min(1_577_836_800, 'must be after 2020')
   .max(4_102_444_800, 'must be before 2100');
-export const PLANNED_MINUTES = { MIN: 5, MAX: 600 } as const;
+const PLANNED_MINUTES = { MIN: 5, MAX: 600 } as const;
 export const plannedMinutesInput = z
   .number()
   .int()

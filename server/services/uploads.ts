@@ -20,7 +20,7 @@ import { type Caller } from './schemas';
 /** bound_files.type: 0 courseware document/image, 1 video (as the legacy clients use it). */
 export const FILE_TYPE = { COURSEWARE: 0, VIDEO: 1 } as const;
 
-export type FileKind = 'pdf' | 'ppt' | 'doc' | 'image' | 'video';
+type FileKind = 'pdf' | 'ppt' | 'doc' | 'image' | 'video';
 
 interface TypeRule {
   kind: FileKind;
@@ -42,7 +42,7 @@ export const UPLOAD_TYPES: Readonly<Record<string, TypeRule>> = {
   mp4: { kind: 'video', mimes: ['video/mp4'] },
 };
 
-export type UploadPurpose = 'courseware' | 'cover';
+type UploadPurpose = 'courseware' | 'cover';
 
 /** What the console tells a teacher about uploads: each kind with its extensions (from UPLOAD_TYPES), and the limit. */
 export interface UploadRules {
@@ -64,13 +64,13 @@ export function uploadRules(ctx: ServiceCtx): UploadRules {
 /** A presigned upload is valid this long: enough for 500 MB on a slow line. */
 const UPLOAD_URL_TTL_S = 2 * 3600;
 
-export function extensionOf(fileName: string): string {
+function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
 }
 
 /** The file's kind, if its extension and declared MIME agree and the purpose allows it. Throws BAD_INPUT. */
-export function classifyFile(fileName: string, mime: string, purpose: UploadPurpose): FileKind {
+function classifyFile(fileName: string, mime: string, purpose: UploadPurpose): FileKind {
   const ext = extensionOf(fileName);
   const rule = UPLOAD_TYPES[ext];
   if (!rule) throw new AppError('BAD_INPUT', `file type .${ext || '?'} is not allowed`, { reason: 'type' });

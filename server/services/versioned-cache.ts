@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../db/client';
 
-export interface VersionedCache<V> {
+interface VersionedCache<V> {
   /** The cached value for `key` at the counter's current value, or computes, stores and returns it. */
   get(key: string, compute: () => Promise<V>): Promise<V>;
 }

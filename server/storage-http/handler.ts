@@ -256,4 +256,3 @@ export function createStorageHandler(ctx: ServiceCtx) {
     return refuseBody(req, res, 405, 'MethodNotAllowed', `${method} is not allowed on objects here`, `/${key}`);
   };
 }
-export type StorageHandler = ReturnType<typeof createStorageHandler>;

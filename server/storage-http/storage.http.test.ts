@@ -333,10 +333,13 @@ describe('storage route', () => {
     it('stale temp files (a crashed upload) are swept when the route starts', async () => {
       const tmp = path.join(s.ctx.env.STORAGE_DIR, '.tmp', 'orphan');
       fs.writeFileSync(tmp, 'half an upload');
-      const old = new Date(Date.now() - 7200_000);
+      // Ages are read on the injected clock (the OS clock outside tests): mtimes are set relative to it.
+      const now = s.ctx.clock.nowMs();
+      const old = new Date(now - 7200_000);
       const fresh = path.join(s.ctx.env.STORAGE_DIR, '.tmp', 'in-progress');
       fs.writeFileSync(fresh, 'an upload still running');
       fs.utimesSync(tmp, old, old);
+      fs.utimesSync(fresh, new Date(now), new Date(now));
       const { createStorageHandler } = await import('./handler');
       createStorageHandler(s.ctx);
       await expect.poll(() => fs.existsSync(tmp)).toBe(false);

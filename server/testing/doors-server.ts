@@ -29,7 +29,7 @@ async function trpcBridge(ctx: ServiceCtx, req: http.IncomingMessage, res: http.
   res.end(Buffer.from(await r.arrayBuffer()));
 }
 
-export interface TrpcReply {
+interface TrpcReply {
   status: number;
   headers: Headers;
   body: {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyV5Request } from '../integrations/storage/cos-v5-auth';
 
-export interface FakeCosRequest {
+interface FakeCosRequest {
   method: string;
   key: string;
   host: string;
@@ -20,7 +20,7 @@ export interface FakeCosRequest {
   errorCode?: string;
 }
 
-export interface FakeCosObject {
+interface FakeCosObject {
   body: Buffer;
   contentType: string;
 }

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeUserSig, verifyUserSig, type DecodedUserSig } from '../integrations/usersig';
 
-export interface FakeImOptions {
+interface FakeImOptions {
   sdkappid: number;
   /** The App administrator account: the only identifier allowed to call the REST API. */
   admin: string;
@@ -21,7 +21,7 @@ export interface FakeImOptions {
   nowS?: () => number;
 }
 
-export interface StoredMessage {
+interface StoredMessage {
   MsgSeq: number;
   MsgTimeStamp: number;
   MsgRandom: number;
@@ -29,7 +29,7 @@ export interface StoredMessage {
   MsgBody: unknown[];
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   command: string;
   query: Record<string, string>;
   /** Parsed JSON body, or the raw text when it was not JSON. */
@@ -41,7 +41,7 @@ export interface RecordedRequest {
   reply?: Record<string, unknown>;
 }
 
-export interface FailureRule {
+interface FailureRule {
   /** Tencent ErrorCode to answer with (e.g. 10002 internal error), or an HTTP status with `http`. */
   errorCode?: number;
   errorInfo?: string;

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MediaInfo } from 'tencentcloud-sdk-nodejs-vod/tencentcloud/services/vod/v20180717/vod_models';
 
-export interface FakeVodRequest {
+interface FakeVodRequest {
   action: string;
   body: Record<string, unknown>;
   /** Tencent error code the fake answered with, or '' on success. */

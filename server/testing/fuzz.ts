@@ -54,7 +54,7 @@ export function randomText(r: Rng, maxLen: number, odd: readonly string[], pOdd:
 }
 
 /** One fuzz request: the command and the exact body text sent. */
-export interface FuzzCase {
+interface FuzzCase {
   svcCmd: string;
   body: string;
 }

@@ -122,6 +122,6 @@ export function createFailableImCtx(
     },
   };
   const ctx = createTestCtx(envOverrides, { im });
-  inner = createLocalIm(createMessageLog(ctx.db), ctx.clock, ctx.env.IM_ADMIN);
+  inner = createLocalIm(createMessageLog(ctx.db), ctx.clock, ctx.random, ctx.env.IM_ADMIN);
   return Object.assign(ctx, { im });
 }

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 
-export interface LogCapture {
+interface LogCapture {
   /** Every line written so far, parsed, in order. */
   lines: Record<string, unknown>[];
   sink: Writable;

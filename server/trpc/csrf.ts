@@ -9,7 +9,7 @@
 export const CSRF_HEADER = 'x-console-csrf';
 export const CSRF_VALUE = '1';
 
-export type CsrfVerdict = { ok: true } | { ok: false; reason: 'missing-header' | 'cross-origin' | 'cross-site' };
+type CsrfVerdict = { ok: true } | { ok: false; reason: 'missing-header' | 'cross-origin' | 'cross-site' };
 
 /**
  * `origin`: where the request was addressed (`proto://host[:port]`), as server/http/client-address.ts resolved it:

@@ -5,9 +5,9 @@
 import { TRPCError } from '@trpc/server';
 import type { AppError, AppErrorCode } from '../errors';
 
-export type TRPCCode = TRPCError['code'];
+type TRPCCode = TRPCError['code'];
 
-export const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
+const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
   BAD_INPUT: 'BAD_REQUEST',
   USER_EXISTS: 'CONFLICT',
   // The console never tells which half of a login was wrong (sessions.loginConsole folds both into WRONG_PASSWORD).

@@ -9,7 +9,7 @@ import { GUARD_REPLY_HEADERS, MAX_REQUEST_BODY_BYTES, readBoundedBody } from '..
 import { createConsoleContext } from './init';
 import { appRouter } from './root';
 
-export const TRPC_ENDPOINT = '/api/trpc';
+const TRPC_ENDPOINT = '/api/trpc';
 
 export async function handleTrpcRequest(ctx: ServiceCtx, raw: Request): Promise<Response> {
   // Bounded before tRPC reads it: under `next start` without server/main.ts nothing else limits the body.

@@ -14,7 +14,7 @@ import type { ClientAddress } from '../http/client-address';
 import type { Locale } from '../i18n/locales';
 import { ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
-import { resolveConsoleSession } from '../services/sessions';
+import { resolveConsoleSession } from '../console/sessions';
 import { checkCsrf } from './csrf';
 import { toTRPCError } from './error-map';
 import { readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
@@ -22,7 +22,7 @@ import { negotiateLocale } from '../i18n/negotiate';
 import { LOCALE_COOKIE } from '../i18n/locales';
 
 /** What a procedure sees of the HTTP request. */
-export interface RequestInfo {
+interface RequestInfo {
   headers: Headers;
   url: string;
   /** Client IP for the per-IP limits (http/client-address.ts); null when unknown. */
@@ -32,7 +32,7 @@ export interface RequestInfo {
 }
 
 /** Sets or clears the session cookie on the response (the fetch adapter's resHeaders; a recorder in tests). */
-export interface SessionCookieJar {
+interface SessionCookieJar {
   set(secret: string): void;
   clear(): void;
 }
@@ -71,7 +71,7 @@ export function createConsoleContext(
   };
 }
 
-export interface ErrorShapeData {
+interface ErrorShapeData {
   appCode: string | null;
   retryAfterS: number | null;
   zodError: ReturnType<typeof z.flattenError> | null;

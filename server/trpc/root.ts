@@ -1,4 +1,8 @@
-/** The console's tRPC API: appRouter (wiring only), its type for the client, and createCaller for tests/RSC. */
+/**
+ * The console's tRPC API: appRouter (wiring only), its type for the client, and createCaller for the router tests
+ * (trpc/testing.ts). Server components call no procedure: they resolve the session (app/_trpc/server.ts) and read
+ * services directly.
+ */
 import { authRouter } from './routers/auth';
 import { classListRouter } from './routers/class-list';
 import { courseRouter } from './routers/course';

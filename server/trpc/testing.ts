@@ -7,21 +7,21 @@ import { TRPCError } from '@trpc/server';
 import type { ServiceCtx } from '../context';
 import { fetchClientAddress, trustedProxies } from '../http/client-address';
 import { createAccount } from '../services/accounts';
-import { loginConsole } from '../services/sessions';
+import { loginConsole } from '../console/sessions';
 import { CSRF_HEADER, CSRF_VALUE } from './csrf';
 import { createConsoleContext } from './init';
 import { createCaller } from './root';
 import { SESSION_COOKIE } from './session-cookie';
 
 export const TEST_ORIGIN = 'http://console.test';
-export const TEST_URL = `${TEST_ORIGIN}/api/trpc`;
+const TEST_URL = `${TEST_ORIGIN}/api/trpc`;
 
 /** base64 of the UTF-8 bytes, as the mobile clients and the console form send passwords. */
 export function clientPwd(plain: string): string {
   return Buffer.from(plain, 'utf8').toString('base64');
 }
 
-export interface TestCaller {
+interface TestCaller {
   api: ReturnType<typeof createCaller>;
   /** Set-Cookie values the procedures produced. */
   setCookies: string[];

@@ -6,7 +6,7 @@
 import { redirect } from 'next/navigation';
 import { isAppError } from '@/server/errors';
 import { isTeacher } from '@/server/services/course-state';
-import { studentCourseCard, type StudentCourseCard } from '@/server/services/student-course';
+import { studentCourseCard, type StudentCourseCard } from '@/server/console/student-course';
 import { AppShell } from '../../_components/app-shell';
 import { ClassCourseView } from '../../_components/class-course-view';
 import { roomnumParam } from '../../_lib/params';

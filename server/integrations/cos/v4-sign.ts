@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-export interface CosV4SignInput {
+interface CosV4SignInput {
   appid: number;
   /** Bucket short name (no `-appid` suffix). */
   bucket: string;

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../clock';
 import { createLogger } from '../../logger';
+import { systemRandom } from '../../random';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
 import { createTestDb } from '../../testing/test-db';
 import { createUserSigSigner } from '../usersig';
@@ -42,7 +43,7 @@ const setups: ProviderSetup[] = [
     afterAll: async () => {},
     make() {
       const { db } = createTestDb();
-      const im = createLocalIm(createMessageLog(db), fixedClock(1_800_000_000), ADMIN);
+      const im = createLocalIm(createMessageLog(db), fixedClock(1_800_000_000), systemRandom, ADMIN);
       // The local provider fails when its database does (disk full, closed handle).
       return { im, breakIt: () => db.$client.close(), done: () => db.$client.open && db.$client.close() };
     },
@@ -62,6 +63,7 @@ const setups: ProviderSetup[] = [
           sdkappid: SDKAPPID,
           admin: ADMIN,
           signer: createUserSigSigner(SDKAPPID, KEY, 86400),
+          random: systemRandom,
           timeoutMs: 1000,
         },
         createMessageLog(db),

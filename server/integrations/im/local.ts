@@ -2,17 +2,17 @@
  * Offline IM: the group message log lives in the database and assigns a strictly increasing MsgSeq per group.
  * A product feature (everything works without a Tencent account), not a mock.
  */
-import { randomInt } from 'node:crypto';
 import type { Clock } from '../../clock';
+import type { Random } from '../../random';
 import { customElem, type MessageLog } from './message-log';
 import type { ImProvider } from './types';
 
-export function createLocalIm(log: MessageLog, clock: Clock, admin: string): ImProvider {
+export function createLocalIm(log: MessageLog, clock: Clock, random: Random, admin: string): ImProvider {
   return {
     name: 'local',
     async sendGroupCustom(groupId, data, opts) {
       const msgTime = clock.nowS();
-      const msgSeq = log.append(groupId, msgTime, opts?.fromAccount ?? admin, randomInt(0, 2 ** 32), customElem(data));
+      const msgSeq = log.append(groupId, msgTime, opts?.fromAccount ?? admin, random.int(2 ** 32), customElem(data));
       return { msgSeq, msgTime };
     },
     async groupMessages(groupId, fromSeq, toSeq) {

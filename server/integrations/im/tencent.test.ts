@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../db/client';
 import { createLogger } from '../../logger';
+import { fixedRandom, systemRandom, type Random } from '../../random';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
 import { createTestDb } from '../../testing/test-db';
 import { createUserSigSigner, verifyUserSig, type UserSigSigner } from '../usersig';
@@ -25,7 +26,14 @@ let gid = 0;
 const newGroup = () => `t${++gid}`;
 
 function provider(
-  over: { signer?: UserSigSigner; admin?: string; sdkappid?: number; apiBase?: string; timeoutMs?: number } = {},
+  over: {
+    signer?: UserSigSigner;
+    admin?: string;
+    sdkappid?: number;
+    apiBase?: string;
+    timeoutMs?: number;
+    random?: Random;
+  } = {},
 ): ImProvider {
   return createTencentIm(
     {
@@ -33,6 +41,7 @@ function provider(
       sdkappid: over.sdkappid ?? SDKAPPID,
       admin: over.admin ?? ADMIN,
       signer: over.signer ?? createUserSigSigner(SDKAPPID, KEY, 86400),
+      random: over.random ?? systemRandom,
       timeoutMs: over.timeoutMs ?? 1000,
     },
     log,
@@ -177,6 +186,16 @@ describe('tencent provider: our own message log', () => {
       random: number;
     };
     expect(row.random).toBe(stored.MsgRandom);
+  });
+
+  it('draws the query random and the message Random from the injected source', async () => {
+    const im = provider({ random: fixedRandom(11, 4_000_000_000) });
+    const g = newGroup();
+    await im.sendGroupCustom(g, { type: 1001 });
+    const req = fake.requests.filter((r) => r.command === 'send_group_msg').at(-1)!;
+    expect(req.query.random).toBe('4000000000');
+    expect((req.body as { Random: number }).Random).toBe(11);
+    expect(fake.groups.get(g)![0]!.MsgRandom).toBe(11);
   });
 
   it('mirrors nothing when the send fails', async () => {

@@ -2,17 +2,19 @@
  * Tencent IM REST v4 (`/v4/group_open_http_svc/*`), signed with the admin's UserSig, regenerated per call so it never
  * expires under a long-running process. The base URL comes from config only (IM_API_BASE), never from a request.
  */
-import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Random } from '../../random';
 import type { UserSigSigner } from '../usersig';
 import { customElem, type MessageLog } from './message-log';
 import { ImError, type GroupMessage, type ImProvider, type TimElem } from './types';
 
-export interface TencentImConfig {
+interface TencentImConfig {
   apiBase: string;
   sdkappid: number;
   admin: string;
   signer: UserSigSigner;
+  /** The REST `random` query parameter and each message's Random. */
+  random: Random;
   timeoutMs?: number;
 }
 
@@ -32,7 +34,7 @@ export function createTencentIm(cfg: TencentImConfig, log: MessageLog, logger: L
       sdkappid: String(cfg.sdkappid),
       identifier: cfg.admin,
       usersig: cfg.signer.sign(cfg.admin),
-      random: String(randomInt(0, 2 ** 32)),
+      random: String(cfg.random.int(2 ** 32)),
       contenttype: 'json',
     });
     const url = `${cfg.apiBase.replace(/\/+$/, '')}/v4/group_open_http_svc/${command}?${qs.toString()}`;
@@ -63,7 +65,7 @@ export function createTencentIm(cfg: TencentImConfig, log: MessageLog, logger: L
   return {
     name: 'tencent',
     async sendGroupCustom(groupId, data, opts) {
-      const random = randomInt(0, 2 ** 32);
+      const random = cfg.random.int(2 ** 32);
       const msgBody = customElem(data);
       const body: Record<string, unknown> = { GroupId: groupId, Random: random, MsgBody: msgBody };
       if (opts?.fromAccount) body.From_Account = opts.fromAccount;

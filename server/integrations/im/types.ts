@@ -10,14 +10,13 @@ export const IM_MSG = {
   MEMBER_ENTERED: 1003,
   RECORDING_READY: 1004,
 } as const;
-export type ImMsgType = (typeof IM_MSG)[keyof typeof IM_MSG];
 
 export interface TimElem {
   MsgType: string;
   MsgContent: Record<string, unknown>;
 }
 
-export interface SentMessage {
+interface SentMessage {
   msgSeq: number;
   msgTime: number;
 }
@@ -29,7 +28,7 @@ export interface GroupMessage {
   msgBody: TimElem[];
 }
 
-export interface GroupHistory {
+interface GroupHistory {
   messages: GroupMessage[];
   /** False when the provider could not return the whole range (e.g. an AVChatRoom keeps no history). */
   complete: boolean;

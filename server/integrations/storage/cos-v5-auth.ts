@@ -9,7 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Headers COS lets a signature cover (besides any name containing x-cos- or x-ci-). */
-export const SIGNABLE_HEADERS = new Set([
+const SIGNABLE_HEADERS = new Set([
   'cache-control',
   'content-disposition',
   'content-encoding',
@@ -29,13 +29,13 @@ export const SIGNABLE_HEADERS = new Set([
   'pic-operations',
 ]);
 
-export function isSignableHeader(name: string): boolean {
+function isSignableHeader(name: string): boolean {
   const n = name.toLowerCase();
   return SIGNABLE_HEADERS.has(n) || n.includes('x-cos-') || n.includes('x-ci-');
 }
 
 /** encodeURIComponent with ! ' ( ) * escaped too, as COS encodes. */
-export function cosEncode(s: string): string {
+function cosEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -50,7 +50,7 @@ function canonical(entries: [string, string][], keysEncoded = false): { text: st
 const sha1Hex = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
 const hmacSha1Hex = (key: string, s: string) => createHmac('sha1', key).update(s, 'utf8').digest('hex');
 
-export interface V5SignInput {
+interface V5SignInput {
   secretId: string;
   secretKey: string;
   method: string;
@@ -113,15 +113,15 @@ export interface V5Request {
   headers: IncomingHttpHeaders;
 }
 
-export type V5Failure = {
+type V5Failure = {
   ok: false;
   status: 403 | 400;
   code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'InvalidArgument';
   message: string;
 };
-export type V5Result = { ok: true; secretId: string; expiresAt: number; signedHeaders: string[] } | V5Failure;
+type V5Result = { ok: true; secretId: string; expiresAt: number; signedHeaders: string[] } | V5Failure;
 
-export interface V5VerifyOptions {
+interface V5VerifyOptions {
   /** SecretKey of a SecretId, or undefined when unknown. */
   secretKeyOf(secretId: string): string | undefined;
   nowS: number;

@@ -1,6 +1,7 @@
 /** Provider selection: local by default; tencent refuses to start without its settings, naming what is missing. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createServiceCtx } from '../../context';
+import { createServiceCtx } from '../../context';
+import { ConfigError } from '../../errors';
 import { loadEnv } from '../../env';
 import { createTestDb } from '../../testing/test-db';
 import { createLogger } from '../../logger';

@@ -4,16 +4,15 @@
  */
 import type { Db } from '../../../db/client';
 import type { Clock } from '../../clock';
-import { ConfigError, type CloudCredentials } from '../../context';
+import { ConfigError } from '../../errors';
+import type { CloudCredentials } from '../../secrets';
 import { publicBaseUrl, type Env } from '../../env';
 import { createCosStorage } from './cos';
 import { createLocalFiles } from './local-files';
 import { createLocalStorage } from './local';
 import type { StorageProvider } from './types';
 
-export type { StorageProvider, PresignedPut } from './types';
-export { StorageError } from './types';
-export { safeObjectKey } from './keys';
+export type { StorageProvider } from './types';
 export { localFilesOf } from './local';
 
 export function createStorage(env: Env, db: Db, clock: Clock, cloud: CloudCredentials): StorageProvider {

@@ -18,7 +18,7 @@ import { contentTypeOf } from './mime';
 /** Temp files live inside STORAGE_DIR so the final rename stays on one filesystem (atomic). Keys cannot start with '.'. */
 const TMP = '.tmp';
 
-export interface WrittenObject {
+interface WrittenObject {
   size: number;
   /** Hex MD5 of the body (the ETag COS would return). */
   md5: string;
@@ -146,8 +146,8 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
       return 0;
     }
     let removed = 0;
-    // File mtimes are the OS clock's, so compare with the OS clock (not the injected one, which tests pin elsewhere).
-    const cutoff = Date.now() - maxAgeMs;
+    // File mtimes are the OS clock's; the injected clock is that clock outside tests (tests move it to age files).
+    const cutoff = clock.nowMs() - maxAgeMs;
     for (const name of names) {
       const p = path.join(dir, name);
       try {

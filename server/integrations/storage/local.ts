@@ -6,16 +6,16 @@
  */
 import COS from 'cos-nodejs-sdk-v5';
 import type { Clock } from '../../clock';
-import type { CloudCredentials } from '../../context';
+import type { CloudCredentials } from '../../secrets';
 import { AppError } from '../../errors';
 import { encodeKeyPath, safeObjectKey } from './keys';
 import type { LocalFiles } from './local-files';
 import type { StorageProvider } from './types';
 
 /** Longest presigned upload this server issues (COS itself allows long-lived signatures; a week is plenty). */
-export const MAX_PRESIGN_S = 7 * 86400;
+const MAX_PRESIGN_S = 7 * 86400;
 
-export interface LocalStorageConfig {
+interface LocalStorageConfig {
   files: LocalFiles;
   /** Base URL clients reach this server at (no trailing slash). */
   publicBaseUrl: string;

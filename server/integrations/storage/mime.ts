@@ -32,7 +32,7 @@ const BY_EXT: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 export function contentTypeOf(key: string): string {
   return BY_EXT[path.posix.extname(key).toLowerCase()] ?? DEFAULT_CONTENT_TYPE;

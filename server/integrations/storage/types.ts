@@ -27,7 +27,11 @@ export interface StorageProvider {
   stat(key: string): Promise<{ size: number; contentType: string } | null>;
 }
 
-/** A storage backend failed (network, disk, COS error). Services turn it into their own AppError. */
+/**
+ * A storage backend failed (network, disk, COS error). Deliberately not an AppError: the caller did nothing wrong, so
+ * no service maps it; the doors answer it as an internal error and log it (legacy handle.ts toReject: LEGACY.INTERNAL;
+ * tRPC: INTERNAL_SERVER_ERROR with the message hidden), and the playback index job records it and retries.
+ */
 export class StorageError extends Error {
   constructor(
     message: string,

@@ -8,7 +8,7 @@ import { stringify } from 'node:querystring';
 /** Tencent refuses signatures valid for longer than 90 days. */
 export const MAX_CLIENT_SIGN_LIFETIME_S = 7_776_000;
 
-export interface ClientUploadSignInput {
+interface ClientUploadSignInput {
   secretId: string;
   secretKey: string;
   now: number;

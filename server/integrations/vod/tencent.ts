@@ -21,7 +21,7 @@ import {
   type VodProvider,
 } from './types';
 
-export interface TencentVodConfig {
+interface TencentVodConfig {
   secretId: string;
   secretKey: string;
   region: string;

@@ -27,7 +27,7 @@ export interface GetVideoInfoQuery {
 }
 
 export const VIDEO_INFO_FILTERS = ['basicInfo', 'metaData', 'transcodeInfo'] as const;
-export type VideoInfoFilter = (typeof VIDEO_INFO_FILTERS)[number];
+type VideoInfoFilter = (typeof VIDEO_INFO_FILTERS)[number];
 
 /** One entry of DescribeVodInfo's `fileSet` (v2 numbers are strings, times `YYYY-MM-DD HH:MM:SS` Beijing time). */
 export interface V2FileSetItem {

@@ -1,7 +1,6 @@
 /** `cos/*` commands: get_sign (COS v4 signature, plus v5 authorization and upload URL for a named file). */
 import { z } from 'zod';
 import { signCosRequest } from '../../services/signing/cos';
-import { randomUint32 } from '../../services/signing/random';
 import { command, type CommandEntry } from '../command';
 
 /** COS bucket names: lowercase letters, digits and '-', optionally with the `-<appid>` suffix. */
@@ -18,12 +17,6 @@ export const cosCommands: Record<string, CommandEntry> = {
       file_path: z.string().max(1024, 'at most 1024 characters').optional(),
     }),
     run: (ctx, input, caller) =>
-      signCosRequest(
-        ctx,
-        caller,
-        { type: input.type, bucket: input.bucket, filePath: input.file_path },
-        'legacy',
-        randomUint32,
-      ),
+      signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, 'legacy'),
   }),
 };

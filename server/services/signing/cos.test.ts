@@ -7,7 +7,11 @@ import COS from 'cos-nodejs-sdk-v5';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
-import { checkFilePath } from './cos';
+import { cosV4Plain } from '../../integrations/cos/v4-sign';
+import { fixedRandom } from '../../random';
+import { createTestCtx, T0 } from '../../testing/test-ctx';
+import { checkFilePath, signCosRequest } from './cos';
+import { signVodClientUpload } from './vod';
 
 const enc = (x: string) =>
   encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -133,5 +137,42 @@ describe('checkFilePath', () => {
     expect((e as AppError).code).toBe('BAD_INPUT');
     expect((e as AppError).message).toMatch(/^file_path: /);
     if (msg) expect((e as AppError).message).toContain(msg);
+  });
+});
+
+describe('signature nonces come from ctx.random', () => {
+  const plainOf = (sign: string) => Buffer.from(sign, 'base64').subarray(20).toString('utf8');
+  const teacher = { uid: 'teach', role: 1, appid: 1400000000 };
+
+  it('cos/get_sign: the v4 `r` is the pinned value, the time the pinned clock', async () => {
+    const ctx = createTestCtx({}, { random: fixedRandom(4_000_000_001) });
+    const reply = await signCosRequest(
+      ctx,
+      { ...teacher, appid: ctx.env.SDKAPPID },
+      { type: 0, filePath: '/users/teach/a.pdf' },
+      'legacy',
+    );
+    const { appid, secretId } = ctx.cloud;
+    const bucket = reply.bucket;
+    const expire = T0 + Math.min(ctx.env.COS_SIG_EXPIRE_S, 3600);
+    expect(plainOf(reply.sign)).toBe(
+      cosV4Plain({
+        appid,
+        bucket,
+        secretId,
+        secretKey: '',
+        expire,
+        now: T0,
+        random: 4_000_000_001,
+        fileId: '/users/teach/a.pdf',
+      }),
+    );
+  });
+
+  it('vod/get_client_sign: `random` is the pinned value', () => {
+    const ctx = createTestCtx({}, { random: fixedRandom(31337) });
+    const params = new URLSearchParams(plainOf(signVodClientUpload(ctx).sign));
+    expect(params.get('random')).toBe('31337');
+    expect(params.get('currentTimeStamp')).toBe(String(T0));
   });
 });

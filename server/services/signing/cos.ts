@@ -24,12 +24,12 @@ import { type Caller } from '../schemas';
  * Longest life of anything cos/get_sign returns. Every v4 multi-effect signature grants reads AND writes on COS, so
  * all of them are write credentials: an hour at most, whatever COS_SIG_EXPIRE_S says (that keeps read-only links).
  */
-export const WRITE_SIG_MAX_S = 3600;
+const WRITE_SIG_MAX_S = 3600;
 
 /** Bucket named in v4 signatures when COS_BUCKET is unset (local sandbox only). */
-export const LOCAL_DEV_BUCKET = 'edu-local';
+const LOCAL_DEV_BUCKET = 'edu-local';
 
-export interface CosSignInput {
+interface CosSignInput {
   /** 0: multi-effect (reusable, expires after COS_SIG_EXPIRE_S); 1: once (single use, bound to file_path). */
   type: 0 | 1;
   bucket?: string;
@@ -100,7 +100,7 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
 }
 
 /**
- * Signs COS access for a client. Caller: legacy cos/get_sign. `random` is injected so tests reproduce vectors.
+ * Signs COS access for a client. Caller: legacy cos/get_sign. The v4 nonce comes from ctx.random (tests pin it).
  * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE see assertWritableKey ·
  * ROOM_NOT_FOUND
  */
@@ -109,7 +109,6 @@ export async function signCosRequest(
   caller: Caller,
   input: CosSignInput,
   door: Door,
-  random: () => number,
 ): Promise<CosSignReply> {
   if (input.type === 1 && input.filePath === undefined)
     throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
@@ -131,7 +130,7 @@ export async function signCosRequest(
           secretKey,
           expire: now + expiresS,
           now,
-          random: random(),
+          random: ctx.random.int(2 ** 32),
           fileId: filePath,
         })
       : cosV4Sign({
@@ -141,7 +140,7 @@ export async function signCosRequest(
           secretKey,
           expire: 0,
           now,
-          random: random(),
+          random: ctx.random.int(2 ** 32),
           fileId: cosV4FileId(appid, bucket, filePath),
         });
   const reply: CosSignReply = {

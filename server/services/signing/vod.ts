@@ -8,16 +8,16 @@ import type { ServiceCtx } from '../../context';
 import { AppError } from '../../errors';
 import { vodV2Sign, vodV2SignSource, type SignatureMethod, type V2Method } from '../../integrations/vod/api-v2-sign';
 import { clientUploadSign } from '../../integrations/vod/client-upload-sign';
-import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
+import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from '../../integrations/vod/v2-params';
 
-export interface VodApiSignInput {
+interface VodApiSignInput {
   method: V2Method;
   host: string;
   path: string;
   params: V2ParamsInput;
 }
 
-export interface VodApiSignReply {
+interface VodApiSignReply {
   /** Raw base64 signature (the client URL-encodes it when sending). */
   sign: string;
   SecretId: string;
@@ -53,9 +53,9 @@ export function signVodApiRequest(ctx: ServiceCtx, input: VodApiSignInput): VodA
 
 /**
  * The VOD client-upload signature, valid COS_SIG_EXPIRE_S (capped at Tencent's 90 days), with the configured task
- * flow / class. Caller: legacy vod/get_client_sign. `random` is injected so tests reproduce vectors.
+ * flow / class. Caller: legacy vod/get_client_sign. The nonce comes from ctx.random (tests pin it).
  */
-export function signVodClientUpload(ctx: ServiceCtx, random: () => number): { sign: string; SecretId: string } {
+export function signVodClientUpload(ctx: ServiceCtx): { sign: string; SecretId: string } {
   const options: Record<string, string | number> = {};
   if (ctx.env.VOD_UPLOAD_PROCEDURE !== undefined) options.procedure = ctx.env.VOD_UPLOAD_PROCEDURE;
   if (ctx.env.VOD_UPLOAD_CLASS_ID !== undefined) options.classId = ctx.env.VOD_UPLOAD_CLASS_ID;
@@ -64,7 +64,7 @@ export function signVodClientUpload(ctx: ServiceCtx, random: () => number): { si
     secretKey: ctx.cloud.secretKey,
     now: ctx.clock.nowS(),
     lifetimeS: ctx.env.COS_SIG_EXPIRE_S,
-    random: random(),
+    random: ctx.random.int(2 ** 32),
     options,
   });
   return { sign, SecretId: ctx.cloud.secretId };

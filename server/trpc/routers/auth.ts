@@ -1,10 +1,10 @@
 /**
  * authRouter: who am I, teacher registration, login, logout, password change and reset by code.
- * Sessions live in services/sessions.ts, password rules in services/password-change.ts.
+ * Sessions live in console/sessions.ts, password rules in services/password-change.ts.
  */
 import { z } from 'zod';
 import { newConsolePasswordInput, passwordInput, userIdInput } from '../../services/schemas';
-import { loginConsole, logoutConsole, registerTeacher } from '../../services/sessions';
+import { loginConsole, logoutConsole, registerTeacher } from '../../console/sessions';
 import { changePassword, resetCodeInput, resetWithCode } from '../../services/password-change';
 import { authedProcedure, publicProcedure, router } from '../init';
 

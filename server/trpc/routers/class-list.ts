@@ -1,9 +1,9 @@
 /**
  * classListRouter: the teacher's class list (add by id, remove, CSV import) and attendance across their courses
- * (matrix, one student's history). Thin: every rule is in services/class-list.ts and services/attendance-matrix.ts.
+ * (matrix, one student's history). Thin: every rule is in console/class-list.ts and console/attendance-matrix.ts.
  */
 import { z } from 'zod';
-import { attendanceMatrix, studentHistory } from '../../services/attendance-matrix';
+import { attendanceMatrix, studentHistory } from '../../console/attendance-matrix';
 import {
   addClassStudents,
   CLASS_ADD_MAX,
@@ -11,7 +11,7 @@ import {
   importClassCsv,
   listClassStudents,
   removeClassStudent,
-} from '../../services/class-list';
+} from '../../console/class-list';
 import { unixTimeInput, userIdInput } from '../../services/schemas';
 import { router, teacherProcedure } from '../init';
 

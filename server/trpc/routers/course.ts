@@ -32,7 +32,7 @@ const coverUploadInput = z.object({
   mime: z.string().min(1).max(255),
 });
 
-export const courseListInput = z.object({
+const courseListInput = z.object({
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(50).default(10),
   state: courseStateInput.optional(),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
 import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
-import { attachLibraryFile, listLibrary } from '../../services/library';
+import { attachLibraryFile, listLibrary } from '../../console/library';
 import { bindUpload, requestUpload, uploadRules } from '../../services/uploads';
 import { bindFileInput, roomnumInput } from '../../services/schemas';
 import { teacherProcedure, router, type ConsoleContext } from '../init';
@@ -46,7 +46,7 @@ export const coursewareRouter = router({
     .query(async ({ ctx, input }) => {
       const index = (input.page - 1) * input.pageSize;
       if (input.roomnum === LIBRARY) {
-        // The library shows the teacher's files from every course as well as the library's own (services/library.ts).
+        // The library shows the teacher's files from every course as well as the library's own (console/library.ts).
         const lib = await listLibrary(ctx.ctx, ctx.caller, { index, size: input.pageSize });
         return {
           total: lib.total,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyStats, localDay } from '../../services/dashboard';
+import { dailyStats, localDay } from '../../console/dashboard';
 import { reportMember } from '../../services/members';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';

@@ -1,6 +1,6 @@
-/** dashboardRouter: the console home (services/dashboard.ts). */
+/** dashboardRouter: the console home (console/dashboard.ts). */
 import { z } from 'zod';
-import { teacherDashboard } from '../../services/dashboard';
+import { teacherDashboard } from '../../console/dashboard';
 import { teacherProcedure, router } from '../init';
 
 export const dashboardRouter = router({

@@ -5,7 +5,7 @@
  */
 import { courseFor } from '../../services/course-access';
 import { memberMoves } from '../../services/course-events';
-import { heartbeatAge } from '../../services/heartbeat-age';
+import { heartbeatAge } from '../../console/heartbeat-age';
 import { countRoomMembersByRole, listRoomMembers } from '../../services/members';
 import { heartbeatWriteGranularityS } from '../../services/presence';
 import { teacherProcedure, router } from '../init';

@@ -2,15 +2,15 @@
  * Console sessions: teacher registration, login (rate limited), session resolution and logout. A session is an
  * `auth_tokens` row of kind 'console', separate from legacy tokens, so a console login never signs a phone out.
  * The password is the same string the mobile clients send (base64 of the UTF-8 password), so one password works
- * everywhere. Callers: tRPC auth router and context, the attendance CSV route.
+ * everywhere. Callers: tRPC auth router and context (trpc/init.ts, app/_trpc/server.ts), the CSV routes (console-http).
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from './accounts';
-import { ROLE } from './course-state';
-import { type Caller } from './schemas';
+import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from '../services/accounts';
+import { ROLE } from '../services/course-state';
+import { type Caller } from '../services/schemas';
 
-export interface ConsoleLogin {
+interface ConsoleLogin {
   secret: string;
   caller: Caller;
 }

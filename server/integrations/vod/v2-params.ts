@@ -8,15 +8,10 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import {
-  normalizeV2Params,
-  type FlatParams,
-  type ParamValue,
-  type SignatureMethod,
-} from '../../integrations/vod/api-v2-sign';
+import { normalizeV2Params, type FlatParams, type ParamValue, type SignatureMethod } from './api-v2-sign';
 
 /** Most flattened parameters one request may carry (v2 requests have a few dozen at most). */
-export const MAX_V2_PARAMS = 100;
+const MAX_V2_PARAMS = 100;
 
 const keyInput = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'parameter names are 1-64 letters, digits, _ . or -');
 

@@ -6,9 +6,9 @@
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { getCourse } from './course-access';
-import { getViewablePlayback } from './playback-access';
-import type { Caller } from './schemas';
+import { getCourse } from '../services/course-access';
+import { getViewablePlayback } from '../services/playback-access';
+import type { Caller } from '../services/schemas';
 
 export interface StudentCourseCard {
   roomnum: number;

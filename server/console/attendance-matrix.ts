@@ -12,19 +12,19 @@ import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { listClassStudents } from './class-list';
-import { memberStays, type MemberStays } from './course-events';
-import { isTeacher, ROLE } from './course-state';
-import { type Caller } from './schemas';
+import { memberStays, type MemberStays } from '../services/course-events';
+import { isTeacher, ROLE } from '../services/course-state';
+import { type Caller } from '../services/schemas';
 
 export const GRACE_S = 5 * 60;
 /** The longest range a matrix covers, and the most courses it shows (the most recent ones). */
-export const MATRIX_MAX_RANGE_S = 366 * 86_400;
-export const MATRIX_MAX_COURSES = 200;
-export const DEFAULT_RANGE_S = 30 * 86_400;
+const MATRIX_MAX_RANGE_S = 366 * 86_400;
+const MATRIX_MAX_COURSES = 200;
+const DEFAULT_RANGE_S = 30 * 86_400;
 
 export type AttendanceStatus = 'present' | 'late' | 'left_early' | 'absent';
 
-export interface MatrixCourse {
+interface MatrixCourse {
   roomnum: number;
   title: string;
   state: number;
@@ -33,12 +33,12 @@ export interface MatrixCourse {
   endTime: number;
 }
 
-export interface MatrixCell {
+interface MatrixCell {
   status: AttendanceStatus;
   secondsPresent: number;
 }
 
-export interface MatrixRow {
+interface MatrixRow {
   uid: string;
   /** On the class list (else only seen in a course). */
   listed: boolean;
@@ -58,7 +58,7 @@ export interface AttendanceMatrix {
 }
 
 /** Pure: one member's status in one course (stays undefined = never entered). */
-export function cellFor(course: MatrixCourse, stays: MemberStays | undefined, now: number): MatrixCell {
+function cellFor(course: MatrixCourse, stays: MemberStays | undefined, now: number): MatrixCell {
   const sessions = stays?.sessions ?? [];
   if (sessions.length === 0) return { status: 'absent', secondsPresent: 0 };
   const end = course.endTime > 0 ? course.endTime : now;
@@ -71,11 +71,7 @@ export function cellFor(course: MatrixCourse, stays: MemberStays | undefined, no
 }
 
 /** The range to use: defaults to the last 30 days, swapped when reversed, clamped to MATRIX_MAX_RANGE_S back from `to`. */
-export function normalizeRange(
-  now: number,
-  from?: number,
-  to?: number,
-): { from: number; to: number; swapped: boolean } {
+function normalizeRange(now: number, from?: number, to?: number): { from: number; to: number; swapped: boolean } {
   let f = from ?? (to ?? now) - DEFAULT_RANGE_S;
   let t = to ?? now;
   const swapped = f > t;

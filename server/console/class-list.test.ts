@@ -1,6 +1,6 @@
 /** The class list over a real temp database: who can be added, per-line CSV results, bounds, and parsing. */
 import { describe, expect, it } from 'vitest';
-import { createAccount } from './accounts';
+import { createAccount } from '../services/accounts';
 import {
   addClassStudents,
   CLASS_CSV_MAX_CHARS,
@@ -9,7 +9,7 @@ import {
   parseClassCsv,
   removeClassStudent,
 } from './class-list';
-import type { Caller } from './schemas';
+import type { Caller } from '../services/schemas';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 async function setup() {

@@ -1,39 +1,18 @@
 /**
- * The legacy VOD command channel (vod/cmd_proxy): a client names a VOD API v2 request, the server carries it out with
- * its own credentials through ctx.vod and returns the v2-shaped answer. Only `vod.api.qcloud.com` + /v2/index.php and
- * the read-only actions DescribeVodInfo / GetVideoInfo are accepted: the request always goes to the configured VOD
- * endpoint, never to a host the caller chose. Parsing of the v2 parameters into typed queries lives here.
+ * The VOD API v2 read requests the 2017 clients send through vod/cmd_proxy (DescribeVodInfo, GetVideoInfo), parsed
+ * from their flat v2 parameters into the typed queries a VodProvider answers (types.ts). Bounds follow what VOD
+ * accepts (SearchMedia: at most 10 file ids, Offset + Limit ≤ 5000); a malformed field is BAD_INPUT naming
+ * `params.<field>`, so nothing malformed reaches a provider.
  */
 import { z } from 'zod';
-import type { ServiceCtx } from '../../context';
 import { AppError } from '../../errors';
-import type { FlatParams, V2Method } from '../../integrations/vod/api-v2-sign';
-import {
-  VIDEO_INFO_FILTERS,
-  VodUpstreamError,
-  type DescribeVodInfoQuery,
-  type GetVideoInfoQuery,
-  type V2DescribeVodInfoReply,
-  type V2GetVideoInfoReply,
-} from '../../integrations/vod/types';
-import { parseV2Time } from '../../integrations/vod/v2-time';
-import { visibleMedia } from '../playback-access';
-import type { Caller } from '../schemas';
-import { flattenV2Params, readSignatureMethod, V2_PATH, type V2ParamsInput } from './v2-params';
-
-export const VOD_PROXY_HOST = 'vod.api.qcloud.com';
-export const VOD_PROXY_ACTIONS = ['DescribeVodInfo', 'GetVideoInfo'] as const;
+import type { FlatParams } from './api-v2-sign';
+import { VIDEO_INFO_FILTERS, type DescribeVodInfoQuery, type GetVideoInfoQuery } from './types';
+import { parseV2Time } from './v2-time';
 
 /** SearchMedia takes at most 10 file ids and Offset + Limit ≤ 5000; the local provider keeps the same bounds. */
 const MAX_FILE_IDS = 10;
 const MAX_WINDOW = 5000;
-
-export interface VodProxyInput {
-  method: V2Method;
-  host: string;
-  path: string;
-  params: V2ParamsInput;
-}
 
 const fileIdInput = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'file ids are 1-64 letters, digits, _ or -');
 const uintText = (max: number) =>
@@ -125,43 +104,4 @@ export function parseGetVideoInfo(flat: FlatParams): GetVideoInfoQuery {
     numberedList(flat, 'infoFilter'),
   );
   return { fileId, filters: filters.length ? [...new Set(filters)] : [...VIDEO_INFO_FILTERS] };
-}
-
-/**
- * Carries out an allowed VOD v2 read through ctx.vod, answering only with media the caller may see (visibleMedia);
- * URLs of this server's files are built at `base`. Caller: legacy vod/cmd_proxy.
- * @throws NO_PRIVILEGE other host, path or action · BAD_INPUT malformed params · UPSTREAM_ERROR Tencent failed
- *   (data {code, message})
- */
-export async function proxyVodCommand(
-  ctx: ServiceCtx,
-  caller: Caller,
-  input: VodProxyInput,
-  base?: string,
-): Promise<V2DescribeVodInfoReply | V2GetVideoInfoReply> {
-  if (input.host.toLowerCase() !== VOD_PROXY_HOST)
-    throw new AppError('NO_PRIVILEGE', `only ${VOD_PROXY_HOST} can be proxied`);
-  if (input.path !== V2_PATH) throw new AppError('NO_PRIVILEGE', `only ${V2_PATH} can be proxied`);
-  const flat = flattenV2Params(input.params);
-  const action = flat.get('Action') ?? '';
-  if (action !== 'DescribeVodInfo' && action !== 'GetVideoInfo') {
-    throw new AppError(
-      'NO_PRIVILEGE',
-      `action ${action || '(none)'} cannot be proxied (${VOD_PROXY_ACTIONS.join(', ')} only)`,
-    );
-  }
-  readSignatureMethod(flat);
-  // The params are parsed (BAD_INPUT) before the provider is called, so malformed requests never reach Tencent.
-  const query = action === 'DescribeVodInfo' ? parseDescribeVodInfo(flat) : parseGetVideoInfo(flat);
-  // Only the caller's own media (the playback rule, playback-access.ts), whatever the VOD account holds.
-  const view = await visibleMedia(ctx, caller, base);
-  try {
-    return 'fileId' in query ? await ctx.vod.getVideoInfo(query, view) : await ctx.vod.describeVodInfo(query, view);
-  } catch (e) {
-    if (e instanceof VodUpstreamError) {
-      ctx.log.warn({ action, code: e.code, err: e.detail ?? e.message }, 'VOD upstream error');
-      throw new AppError('UPSTREAM_ERROR', `VOD ${action}: ${e.code}`, { code: e.code, message: e.message });
-    }
-    throw e;
-  }
 }

@@ -1,11 +1,11 @@
 /** What an invite link shows a student: the course card, and playback only when getViewablePlayback allows it. */
 import { describe, expect, it } from 'vitest';
-import { createAccount } from './accounts';
-import { createCourse, endCourse, startCourse } from './courses';
-import { reportMember } from './members';
-import { setPlaybackPublished } from './playback-access';
-import { recordRecording } from './recordings';
-import type { Caller } from './schemas';
+import { createAccount } from '../services/accounts';
+import { createCourse, endCourse, startCourse } from '../services/courses';
+import { reportMember } from '../services/members';
+import { setPlaybackPublished } from '../services/playback-access';
+import { recordRecording } from '../services/recordings';
+import type { Caller } from '../services/schemas';
 import { studentCourseCard } from './student-course';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 

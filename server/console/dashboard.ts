@@ -6,12 +6,12 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { memsizeColumn } from './course-list';
-import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, ROLE } from './course-state';
-import { type Caller } from './schemas';
+import { memsizeColumn } from '../services/course-list';
+import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from '../services/playback-status';
+import { COURSE_STATE, ROLE } from '../services/course-state';
+import { type Caller } from '../services/schemas';
 
-export const DASHBOARD_DAYS = 30;
+const DASHBOARD_DAYS = 30;
 const LIST_LIMIT = 5;
 const DAY_S = 86400;
 

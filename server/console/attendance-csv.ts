@@ -4,12 +4,12 @@
  * Pure: the headers (already translated) and rows come in, the bytes go out. Caller: the attendance CSV route.
  */
 import type { AttendanceMatrix, AttendanceStatus } from './attendance-matrix';
-import type { AttendanceRow } from './course-events';
-import { isTeacher } from './course-state';
+import type { AttendanceRow } from '../services/course-events';
+import { isTeacher } from '../services/course-state';
 
 export const CSV_BOM = '\uFEFF';
 
-export interface AttendanceCsvLabels {
+interface AttendanceCsvLabels {
   uid: string;
   role: string;
   firstJoin: string;

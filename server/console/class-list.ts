@@ -10,8 +10,8 @@ import { inTransaction } from '../../db/client';
 import { classStudents, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { ROLE } from './course-state';
-import { userIdInput, type Caller } from './schemas';
+import { ROLE } from '../services/course-state';
+import { userIdInput, type Caller } from '../services/schemas';
 
 /** What happened to one id: stored, already on the list, no such account, a teacher's account, not an id at all. */
 export type AddResult = 'added' | 'listed' | 'unknown' | 'teacher' | 'invalid';
@@ -25,7 +25,7 @@ export interface ImportLine {
 
 /** Bounds on an imported file: checked before it is parsed. */
 export const CLASS_CSV_MAX_CHARS = 100_000;
-export const CLASS_CSV_MAX_LINES = 1000;
+const CLASS_CSV_MAX_LINES = 1000;
 /** At most this many ids per add call (the form sends one, the import up to the line bound). */
 export const CLASS_ADD_MAX = CLASS_CSV_MAX_LINES;
 

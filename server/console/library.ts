@@ -9,12 +9,12 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { courseFor, type Door } from './course-access';
-import { bindFileTo, LIBRARY } from './courseware';
-import type { Caller } from './schemas';
+import { courseFor, type Door } from '../services/course-access';
+import { bindFileTo, LIBRARY } from '../services/courseware';
+import type { Caller } from '../services/schemas';
 
 /** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
-export interface LibraryFile extends BoundFile {
+interface LibraryFile extends BoundFile {
   /** Kept in the library itself (roomnum 0), not only in courses. */
   inLibrary: boolean;
   courseCount: number;

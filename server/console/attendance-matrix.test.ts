@@ -4,12 +4,12 @@
  * teacher's courses and students never show.
  */
 import { describe, expect, it } from 'vitest';
-import { createAccount } from './accounts';
+import { createAccount } from '../services/accounts';
 import { attendanceMatrix, GRACE_S, studentHistory } from './attendance-matrix';
 import { addClassStudents } from './class-list';
-import { createCourse, endCourse, startCourse } from './courses';
-import { reportMember } from './members';
-import type { Caller } from './schemas';
+import { createCourse, endCourse, startCourse } from '../services/courses';
+import { reportMember } from '../services/members';
+import type { Caller } from '../services/schemas';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 
 type Ctx = ReturnType<typeof createTestCtx>;

@@ -1,0 +1,41 @@
+/**
+ * The bench's PostgreSQL pieces against a real throwaway cluster (skipped when PostgreSQL is not installed): the
+ * cluster starts as a non-root owner and leaves nothing behind, each scenario gets its own empty database, and the
+ * write counter counts exactly the transactions that wrote (reads are free), which is what the bench reports as
+ * "DB writes/s" to show coalesced presence.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { psql } from '../testing/psql';
+import { openBenchCluster } from './bench-database';
+
+const installed =
+  fs.existsSync('/usr/lib/postgresql') &&
+  fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+
+describe.skipIf(!installed || process.env.PG_BENCH_URL || process.env.PG_TEST_URL)('bench PostgreSQL', () => {
+  it('a throwaway cluster: fresh databases, an exact write-transaction counter, nothing left after stop', async () => {
+    const before = fs.readdirSync('/tmp').filter((f) => f.startsWith('edu-bench-pg-'));
+    const cluster = await openBenchCluster();
+    try {
+      expect(cluster.describe).toMatch(/^throwaway cluster at 127\.0\.0\.1:\d+$/);
+      const a = await cluster.database();
+      const b = await cluster.database();
+      expect(a.url).not.toBe(b.url);
+      expect(a.engine).toBe('pg');
+      await psql(a.url, 'CREATE TABLE t (x int)');
+      expect((await psql(b.url, "SELECT count(*) FROM pg_tables WHERE tablename = 't'")).trim()).toBe('0');
+
+      const w0 = await a.writeTransactions();
+      for (let i = 0; i < 4; i++) await psql(a.url, `INSERT INTO t VALUES (${i})`);
+      await psql(a.url, 'BEGIN; INSERT INTO t VALUES (9); UPDATE t SET x = x + 1; COMMIT;');
+      for (let i = 0; i < 3; i++) await psql(a.url, 'SELECT count(*) FROM t');
+      const w1 = await a.writeTransactions();
+      expect(w1! - w0!).toBe(5);
+      expect(await a.writeTransactions()).toBe(w1);
+    } finally {
+      await cluster.stop();
+    }
+    expect(fs.readdirSync('/tmp').filter((f) => f.startsWith('edu-bench-pg-'))).toEqual(before);
+  });
+});
