@@ -2,9 +2,9 @@
  * Accounts and credentials: registration, login (legacy tokens and console sessions), logout, token resolution.
  * Callers: legacy `account/*` commands and every token command (resolveToken); tRPC auth router and context.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { inTransaction } from '../../db/client';
-import { greatest } from '../../db/dialect';
+import { rawWrite } from '../../db/dialect';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -153,14 +153,24 @@ const RECENT_USE_MAX = 10_000;
 async function flushRecentUse(ctx: ServiceCtx, recent: Map<number, number>): Promise<void> {
   const uses = [...recent];
   await inTransaction(ctx.db, async (tx) => {
-    for (const [id, at] of uses)
-      await tx
-        .update(authTokens)
-        .set({ lastUsedAt: greatest(tx, authTokens.lastUsedAt, at) })
-        .where(eq(authTokens.id, id));
+    for (let i = 0; i < uses.length; i += ROWS_PER_STATEMENT)
+      await rawWrite(tx, touchAtLeast(uses.slice(i, i + ROWS_PER_STATEMENT)));
   });
   // Requests that came in meanwhile stay remembered.
   for (const [id, at] of uses) if (recent.get(id) === at) recent.delete(id);
+}
+
+/** 2 parameters a row: well under both engines' parameter limits. */
+const ROWS_PER_STATEMENT = 2000;
+
+/** One statement for many tokens (a VALUES list names its columns column1, column2 on both engines). */
+function touchAtLeast(uses: [number, number][]): SQL {
+  const values = sql.join(
+    uses.map(([id, at]) => sql`(cast(${id} as bigint), cast(${at} as bigint))`),
+    sql`, `,
+  );
+  return sql`update ${authTokens} set last_used_at = v.column2 from (values ${values}) as v
+    where ${authTokens.id} = v.column1 and ${authTokens.lastUsedAt} < v.column2`;
 }
 
 const statements = preparedFor((db) => ({
