@@ -19,7 +19,7 @@ async function seeded(): Promise<Db> {
     await tx
       .insert(users)
       .values(['t1', 's1', 's2', 's3'].map((uid) => ({ uid, pwdHash: 'h', role: 0, createdAt: 1 })));
-    [{ roomnum: ROOM }] = await tx
+    const [course] = await tx
       .insert(courses)
       .values({
         appid: 1,
@@ -31,6 +31,7 @@ async function seeded(): Promise<Db> {
         lastHeartbeat: 100,
       })
       .returning({ roomnum: courses.roomnum });
+    ROOM = course!.roomnum;
     await tx.insert(members).values(
       ['t1', 's1', 's2', 's3'].map((uid) => ({
         roomnum: ROOM,
