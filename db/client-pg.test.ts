@@ -5,6 +5,8 @@
  * step), room numbers start at 10001 and are never reissued, int8 comes back as an exact JS number or not at all,
  * and the pool carries the statement / idle-in-transaction timeouts.
  */
+/* eslint-disable no-restricted-syntax -- an engine-level test: it checks the drivers themselves (raw pool queries,
+   the SQLite connection beside them), which services must never reach. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, getTableColumns, is, sql } from 'drizzle-orm';
