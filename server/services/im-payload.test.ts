@@ -2,7 +2,9 @@
  * The custom IM messages the server sends take their `seq` from ctx.random and their time from the caller's
  * timeStamp, and the local IM's Random comes from ctx.random too: with both pinned, a course start is reproducible.
  */
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { imMessages } from '../../db/schema';
 import { fixedRandom } from '../random';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createAccount } from './accounts';
@@ -32,9 +34,10 @@ describe('IM payloads through ctx.random', () => {
     const data = JSON.parse((messages[0]!.msgBody[0]!.MsgContent as { Data: string }).Data) as Record<string, unknown>;
     expect(data).toEqual({ type: 1001, seq: 7, timestamp: T0 + 5, value: { uid: 'teach' } });
     expect(messages[0]!.msgTime).toBe(T0);
-    const row = ctx.db.$client
-      .prepare('SELECT random FROM im_messages WHERE group_id = ? AND msg_seq = ?')
-      .get(String(roomnum), messages[0]!.msgSeq) as { random: number };
-    expect(row.random).toBe(99);
+    const [row] = await ctx.db
+      .select({ random: imMessages.random })
+      .from(imMessages)
+      .where(and(eq(imMessages.groupId, String(roomnum)), eq(imMessages.msgSeq, messages[0]!.msgSeq)));
+    expect(row!.random).toBe(99);
   });
 });
