@@ -2,11 +2,12 @@
  * Who may see a course's playback (its index URL, recordings, timeline), and the teacher's publish switch. THE rule
  * (mayViewPlayback), for both doors: the course's teacher always; anyone else only when the course has ended, its
  * playback is published and they attended (a member_enter event in the course log, which outlives the membership
- * rows). Attendance is asked only for rooms where it decides, in one prepared query per call (viewableRooms).
+ * rows). Attendance is asked only for rooms where it decides, in one query per call (viewableRooms).
  * Used by the console's playback pages (refusals look like ROOM_NOT_FOUND), `live/roomlist` (others get
  * playback_idx_url "") and `vod/cmd_proxy` (which recordings a caller may list).
  */
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
 import { boundFiles, courseEvents, courses, recordings, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -16,7 +17,6 @@ import { LIBRARY } from './courseware';
 import { FILE_TYPE } from './uploads';
 import { courseFor, getCourse, type Door } from './course-access';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
-import { preparedFor } from './prepared';
 import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
 import { listRecordings } from './recordings';
 import { hasEnded } from './course-state';
@@ -30,20 +30,6 @@ export function mayViewPlayback(c: Omit<PlaybackFacts, 'roomnum'>, uid: string, 
   return c.hostUid === uid || (c.playbackPublished && hasEnded(c) && attended);
 }
 
-const attendance = preparedFor((db) =>
-  db
-    .selectDistinct({ roomnum: courseEvents.roomnum })
-    .from(courseEvents)
-    .where(
-      and(
-        eq(courseEvents.uid, sql.placeholder('uid')),
-        eq(courseEvents.kind, 'member_enter'),
-        sql`${courseEvents.roomnum} IN (SELECT value FROM json_each(${sql.placeholder('rooms')}))`,
-      ),
-    )
-    .prepare(),
-);
-
 /** The rooms `uid` ever entered (a member_enter event: the log outlives membership rows), as a subquery. */
 function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
   return ctx.db
@@ -54,9 +40,14 @@ function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
 
 /**
  * Which of `rooms` the caller may see the playback of. Rooms the rule decides without attendance (the caller's own;
- * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them.
+ * unpublished or not ended) cost nothing; the others' attendance is one query for all of them (not a prepared one:
+ * the room list varies in length, and binding it as one array parameter would need engine-specific SQL).
  */
-export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly PlaybackFacts[]): Set<number> {
+export async function viewableRooms(
+  ctx: ServiceCtx,
+  caller: Caller,
+  rooms: readonly PlaybackFacts[],
+): Promise<Set<number>> {
   const ok = new Set<number>();
   const ask: PlaybackFacts[] = [];
   for (const c of rooms) {
@@ -65,11 +56,20 @@ export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly P
     else if (mayViewPlayback(c, caller.uid, true)) ask.push(c);
   }
   if (ask.length > 0) {
-    const entered = new Set(
-      attendance(ctx)
-        .all({ uid: caller.uid, rooms: JSON.stringify(ask.map((c) => c.roomnum)) })
-        .map((r) => r.roomnum),
-    );
+    const rows = await ctx.db
+      .selectDistinct({ roomnum: courseEvents.roomnum })
+      .from(courseEvents)
+      .where(
+        and(
+          eq(courseEvents.uid, caller.uid),
+          eq(courseEvents.kind, 'member_enter'),
+          inArray(
+            courseEvents.roomnum,
+            ask.map((c) => c.roomnum),
+          ),
+        ),
+      );
+    const entered = new Set(rows.map((r) => r.roomnum));
     for (const c of ask) if (entered.has(c.roomnum)) ok.add(c.roomnum);
   }
   return ok;
@@ -89,7 +89,7 @@ export async function getViewablePlayback(
     if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended yet');
     return { course: c, isTeacher: true };
   }
-  if (!viewableRooms(ctx, caller, [c]).has(c.roomnum)) throw new AppError('ROOM_NOT_FOUND');
+  if (!(await viewableRooms(ctx, caller, [c])).has(c.roomnum)) throw new AppError('ROOM_NOT_FOUND');
   return { course: c, isTeacher: false };
 }
 
@@ -110,7 +110,9 @@ export async function setPlaybackPublished(
   if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
     throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');
   }
-  await ctx.db.update(courses).set({ playbackPublished: published }).where(eq(courses.roomnum, c.roomnum));
+  await inTransaction(ctx.db, (tx) =>
+    tx.update(courses).set({ playbackPublished: published }).where(eq(courses.roomnum, c.roomnum)),
+  );
 }
 
 export interface AttendedPlayback {
@@ -195,19 +197,19 @@ export async function playbackForViewer(
 
 /**
  * The playback index URL each listed course shows this caller (`live/roomlist`): built at `base` for rooms the rule
- * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when the
- * page holds published playbacks of others' courses.
+ * lets them see, '' for the rest. Runs after the cached page; costs one attendance query, and only when the page
+ * holds published playbacks of others' courses.
  */
-export function playbackUrlsFor(
+export async function playbackUrlsFor(
   ctx: ServiceCtx,
   caller: Caller,
   rooms: readonly (PlaybackFacts & Pick<Course, 'playbackIdxUrl'>)[],
   base?: string,
-): Map<number, string> {
+): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const withIndex = rooms.filter((c) => c.playbackIdxUrl !== '');
   if (withIndex.length === 0) return out;
-  const ok = viewableRooms(ctx, caller, withIndex);
+  const ok = await viewableRooms(ctx, caller, withIndex);
   for (const c of withIndex)
     if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
   return out;
@@ -231,13 +233,13 @@ export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: strin
     .where(
       and(eq(courses.appid, ctx.env.SDKAPPID), or(eq(courses.hostUid, caller.uid), inArray(courses.roomnum, entered))),
     );
-  const viewable = [...viewableRooms(ctx, caller, candidates)];
+  const viewable = [...(await viewableRooms(ctx, caller, candidates))];
   const taught = candidates.filter((c) => c.hostUid === caller.uid).map((c) => c.roomnum);
   const recs = viewable.length
     ? await ctx.db
         .select({ fileId: recordings.fileId, videoId: recordings.videoId, url: recordings.videoUrl })
         .from(recordings)
-        .where(sql`${recordings.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(viewable)}))`)
+        .where(inArray(recordings.roomnum, viewable))
     : [];
   const videos = await ctx.db
     .selectDistinct({ url: boundFiles.url })
@@ -247,7 +249,7 @@ export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: strin
         eq(boundFiles.type, FILE_TYPE.VIDEO),
         or(
           and(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid)),
-          sql`${boundFiles.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(taught)}))`,
+          inArray(boundFiles.roomnum, taught),
         ),
       ),
     );
