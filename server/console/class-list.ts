@@ -54,45 +54,52 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
   if (ids.length > CLASS_ADD_MAX) throw new AppError('BAD_INPUT', `at most ${CLASS_ADD_MAX} ids at once`);
   const valid = [...new Set(ids.filter((id) => userIdInput.safeParse(id).success))];
   const now = ctx.clock.nowS();
-  return inTransaction(ctx.db, (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const roles = new Map<string, number>();
     const listed = new Set<string>();
     // Chunks keep each IN list under SQLite's variable limit.
     for (let i = 0; i < valid.length; i += 500) {
       const chunk = valid.slice(i, i + 500);
-      for (const u of tx
+      for (const u of await tx
         .select({ uid: users.uid, role: users.role })
         .from(users)
-        .where(inArray(users.uid, chunk))
-        .all())
+        .where(inArray(users.uid, chunk)))
         roles.set(u.uid, u.role);
-      for (const r of tx
+      for (const r of await tx
         .select({ uid: classStudents.studentUid })
         .from(classStudents)
-        .where(and(eq(classStudents.teacherUid, caller.uid), inArray(classStudents.studentUid, chunk)))
-        .all())
+        .where(and(eq(classStudents.teacherUid, caller.uid), inArray(classStudents.studentUid, chunk))))
         listed.add(r.uid);
     }
-    return ids.map((id): AddResult => {
+    // Decided in memory first, then inserted: the callback may run again on PostgreSQL, so nothing outside it changes.
+    const results = ids.map((id): AddResult => {
       if (!userIdInput.safeParse(id).success) return 'invalid';
       const role = roles.get(id);
       if (role === undefined) return 'unknown';
       if (role !== ROLE.STUDENT) return 'teacher';
       if (listed.has(id)) return 'listed';
-      tx.insert(classStudents).values({ teacherUid: caller.uid, studentUid: id, addedAt: now }).run();
       listed.add(id);
       return 'added';
     });
+    const added = ids.filter((_, i) => results[i] === 'added');
+    for (let i = 0; i < added.length; i += 500)
+      await tx
+        .insert(classStudents)
+        .values(added.slice(i, i + 500).map((id) => ({ teacherUid: caller.uid, studentUid: id, addedAt: now })));
+    return results;
   });
 }
 
 /** Removes one id from the caller's list; false when it was not there. */
 export async function removeClassStudent(ctx: ServiceCtx, caller: Caller, uid: string): Promise<boolean> {
   assertTeacher(caller);
-  const r = await ctx.db
-    .delete(classStudents)
-    .where(and(eq(classStudents.teacherUid, caller.uid), eq(classStudents.studentUid, uid)));
-  return r.changes > 0;
+  const r = await inTransaction(ctx.db, (tx) =>
+    tx
+      .delete(classStudents)
+      .where(and(eq(classStudents.teacherUid, caller.uid), eq(classStudents.studentUid, uid)))
+      .returning({ uid: classStudents.studentUid }),
+  );
+  return r.length > 0;
 }
 
 /**

@@ -2,8 +2,9 @@
  * Accounts and credentials: registration, login (legacy tokens and console sessions), logout, token resolution.
  * Callers: legacy `account/*` commands and every token command (resolveToken); tRPC auth router and context.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { inTransaction } from '../../db/client';
+import { rawWrite } from '../../db/dialect';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -39,11 +40,14 @@ export async function registerUser(
 /** Creates an account without any rate limit. Throws BUSY, USER_EXISTS. Callers: registerUser, demo data, tests. */
 export async function createAccount(ctx: ServiceCtx, input: { id: string; pwd: string; role: number }): Promise<void> {
   const pwdHash = await hashPassword(input.pwd);
-  const r = await ctx.db
-    .insert(users)
-    .values({ uid: input.id, pwdHash, role: input.role, createdAt: ctx.clock.nowS() })
-    .onConflictDoNothing();
-  if (r.changes === 0) throw new AppError('USER_EXISTS');
+  const r = await inTransaction(ctx.db, (tx) =>
+    tx
+      .insert(users)
+      .values({ uid: input.id, pwdHash, role: input.role, createdAt: ctx.clock.nowS() })
+      .onConflictDoNothing()
+      .returning({ uid: users.uid }),
+  );
+  if (r.length === 0) throw new AppError('USER_EXISTS');
 }
 
 /**
@@ -78,9 +82,9 @@ async function checkPassword(ctx: ServiceCtx, id: string, pwd: string): Promise<
 export async function issueToken(ctx: ServiceCtx, uid: string, kind: TokenKind, appid: number): Promise<string> {
   const secret = newSecret();
   const now = ctx.clock.nowS();
-  await ctx.db
-    .insert(authTokens)
-    .values({ tokenHash: hashSecret(secret), kind, uid, appid, createdAt: now, lastUsedAt: now });
+  await inTransaction(ctx.db, (tx) =>
+    tx.insert(authTokens).values({ tokenHash: hashSecret(secret), kind, uid, appid, createdAt: now, lastUsedAt: now }),
+  );
   return secret;
 }
 
@@ -100,22 +104,26 @@ export async function loginLegacy(
 
 /** Revokes one credential. Throws ALREADY_LOGGED_OUT when unknown or already revoked. Callers: `account/logout`, console logout. */
 export async function revokeToken(ctx: ServiceCtx, secret: string, kind: TokenKind): Promise<void> {
-  const r = await ctx.db
-    .update(authTokens)
-    .set({ revokedAt: ctx.clock.nowS() })
-    .where(and(eq(authTokens.tokenHash, hashSecret(secret)), eq(authTokens.kind, kind), isNull(authTokens.revokedAt)));
-  if (r.changes === 0) throw new AppError('ALREADY_LOGGED_OUT');
+  const r = await inTransaction(ctx.db, (tx) =>
+    tx
+      .update(authTokens)
+      .set({ revokedAt: ctx.clock.nowS() })
+      .where(and(eq(authTokens.tokenHash, hashSecret(secret)), eq(authTokens.kind, kind), isNull(authTokens.revokedAt)))
+      .returning({ id: authTokens.id }),
+  );
+  if (r.length === 0) throw new AppError('ALREADY_LOGGED_OUT');
 }
 
 /**
  * Resolves a credential to its caller and refreshes its idle timer (coarsely, see refreshGranularityS).
  * Throws TOKEN_INVALID (unknown, revoked, idle-expired) or TOKEN_APPID_MISMATCH.
  * Callers: legacy auth (every token command, including the hot heartbeat path: prepared statements only),
- * tRPC context (console sessions).
+ * tRPC context (console sessions). One prepared read; a write (one short transaction) only once per refresh
+ * granularity per token.
  */
-export function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, appid: number): Caller {
+export async function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, appid: number): Promise<Caller> {
   const q = statements(ctx);
-  const row = q.byHash.get({ hash: hashSecret(secret), kind });
+  const [row] = await q.byHash.execute({ hash: hashSecret(secret), kind });
   const now = ctx.clock.nowS();
   const idle = ctx.env.TOKEN_IDLE_EXPIRE_S;
   if (!row || row.revokedAt !== null) throw new AppError('TOKEN_INVALID');
@@ -123,11 +131,13 @@ export function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, a
   if (now - Math.max(row.lastUsedAt, recent.get(row.id) ?? 0) > idle) throw new AppError('TOKEN_INVALID');
   if (row.appid !== appid) throw new AppError('TOKEN_APPID_MISMATCH');
   if (now - row.lastUsedAt >= refreshGranularityS(idle)) {
-    q.touch.run({ id: row.id, now });
     recent.delete(row.id);
+    await inTransaction(ctx.db, (tx) =>
+      tx.update(authTokens).set({ lastUsedAt: now }).where(eq(authTokens.id, row.id)),
+    );
   } else {
     recent.set(row.id, Math.max(now, recent.get(row.id) ?? 0));
-    if (recent.size > RECENT_USE_MAX) flushRecentUse(ctx, recent);
+    if (recent.size > RECENT_USE_MAX) await flushRecentUse(ctx, recent);
   }
   return { uid: row.uid, role: row.role, appid: row.appid };
 }
@@ -140,12 +150,27 @@ const recentUse = preparedFor(() => new Map<number, number>());
 /** Bound on remembered tokens (tokens used once and never again would otherwise stay): beyond it, all are written. */
 const RECENT_USE_MAX = 10_000;
 
-function flushRecentUse(ctx: ServiceCtx, recent: Map<number, number>): void {
-  const q = statements(ctx);
-  inTransaction(ctx.db, () => {
-    for (const [id, at] of recent) q.touchAtLeast.run({ id, at });
+async function flushRecentUse(ctx: ServiceCtx, recent: Map<number, number>): Promise<void> {
+  const uses = [...recent];
+  await inTransaction(ctx.db, async (tx) => {
+    for (let i = 0; i < uses.length; i += ROWS_PER_STATEMENT)
+      await rawWrite(tx, touchAtLeast(uses.slice(i, i + ROWS_PER_STATEMENT)));
   });
-  recent.clear();
+  // Requests that came in meanwhile stay remembered.
+  for (const [id, at] of uses) if (recent.get(id) === at) recent.delete(id);
+}
+
+/** 2 parameters a row: well under both engines' parameter limits. */
+const ROWS_PER_STATEMENT = 2000;
+
+/** One statement for many tokens (a VALUES list names its columns column1, column2 on both engines). */
+function touchAtLeast(uses: [number, number][]): SQL {
+  const values = sql.join(
+    uses.map(([id, at]) => sql`(cast(${id} as bigint), cast(${at} as bigint))`),
+    sql`, `,
+  );
+  return sql`update ${authTokens} set last_used_at = v.column2 from (values ${values}) as v
+    where ${authTokens.id} = v.column1 and ${authTokens.lastUsedAt} < v.column2`;
 }
 
 const statements = preparedFor((db) => ({
@@ -161,16 +186,6 @@ const statements = preparedFor((db) => ({
     .from(authTokens)
     .innerJoin(users, eq(users.uid, authTokens.uid))
     .where(and(eq(authTokens.tokenHash, sql.placeholder('hash')), eq(authTokens.kind, sql.placeholder('kind'))))
-    .prepare(),
-  touch: db
-    .update(authTokens)
-    .set({ lastUsedAt: sql`${sql.placeholder('now')}` })
-    .where(eq(authTokens.id, sql.placeholder('id')))
-    .prepare(),
-  touchAtLeast: db
-    .update(authTokens)
-    .set({ lastUsedAt: sql`max(${authTokens.lastUsedAt}, ${sql.placeholder('at')})` })
-    .where(eq(authTokens.id, sql.placeholder('id')))
     .prepare(),
 }));
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { callerFor, signedIn } from '../trpc/testing';
+import { inTransaction } from '../../db/client';
 import { courses, users } from '../../db/schema';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { courseFor, type CourseAsk, type CourseNeed, type Door } from './course-access';
@@ -18,10 +19,11 @@ async function world() {
   const owner: Caller = { uid: 'owner', role: 1, appid };
   const otherTeacher: Caller = { uid: 'other', role: 1, appid };
   const student: Caller = { uid: 'stu', role: 0, appid };
-  ctx.db
-    .insert(users)
-    .values([owner, otherTeacher, student].map((c) => ({ uid: c.uid, pwdHash: 'x', role: c.role, createdAt: T0 })))
-    .run();
+  await inTransaction(ctx.db, (tx) =>
+    tx
+      .insert(users)
+      .values([owner, otherTeacher, student].map((c) => ({ uid: c.uid, pwdHash: 'x', role: c.role, createdAt: T0 }))),
+  );
   const { roomnum } = await createCourse(ctx, owner, { title: 'Algebra' });
   return { ctx, owner, otherTeacher, student, roomnum };
 }
@@ -88,14 +90,15 @@ describe('courseFor', () => {
 
   it("the owner's course under another appid is missing at both doors", async () => {
     const w = await world();
-    const foreign = w.ctx.db
-      .insert(courses)
-      .values({ appid: w.ctx.env.SDKAPPID + 1, hostUid: 'owner', title: 'elsewhere', createdAt: T0, listTime: T0 })
-      .returning()
-      .get();
+    const [foreign] = await inTransaction(w.ctx.db, (tx) =>
+      tx
+        .insert(courses)
+        .values({ appid: w.ctx.env.SDKAPPID + 1, hostUid: 'owner', title: 'elsewhere', createdAt: T0, listTime: T0 })
+        .returning(),
+    );
     for (const door of ['legacy', 'console'] as const)
       for (const need of ['teach', 'read'] as const)
-        expect(await outcome(courseFor(w.ctx, w.owner, foreign.roomnum, { need, door }))).toBe('ROOM_NOT_FOUND');
+        expect(await outcome(courseFor(w.ctx, w.owner, foreign!.roomnum, { need, door }))).toBe('ROOM_NOT_FOUND');
   });
 });
 

@@ -10,23 +10,21 @@ import type { ServiceCtx } from '../context';
 export type CourseEventKind = CourseEvent['kind'];
 
 /** Appends events inside the caller's transaction. */
-export function appendEvents(
+export async function appendEvents(
   tx: Tx,
   events: { roomnum: number; at: number; kind: CourseEventKind; uid?: string; role?: number; detail?: unknown }[],
-): void {
+): Promise<void> {
   if (events.length === 0) return;
-  tx.insert(courseEvents)
-    .values(
-      events.map((e) => ({
-        roomnum: e.roomnum,
-        at: e.at,
-        kind: e.kind,
-        uid: e.uid ?? '',
-        role: e.role ?? 0,
-        detail: e.detail === undefined ? '' : JSON.stringify(e.detail),
-      })),
-    )
-    .run();
+  await tx.insert(courseEvents).values(
+    events.map((e) => ({
+      roomnum: e.roomnum,
+      at: e.at,
+      kind: e.kind,
+      uid: e.uid ?? '',
+      role: e.role ?? 0,
+      detail: e.detail === undefined ? '' : JSON.stringify(e.detail),
+    })),
+  );
 }
 
 export async function listCourseEvents(ctx: ServiceCtx, roomnum: number): Promise<CourseEvent[]> {
@@ -92,7 +90,7 @@ export function memberStays(events: CourseEvent[]): MemberStays[] {
       if (last && last.leave === null) last.leave = Math.max(last.join, memberLeftAt(e));
     }
   }
-  return [...byUid.values()];
+  return Array.from(byUid, ([, m]) => m);
 }
 
 /** Pure: attendance from an ordered event list, one row per member, in order of first join. */

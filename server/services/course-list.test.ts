@@ -1,6 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { courses, users } from '../../db/schema';
+import { inTransaction } from '../../db/client';
+import { rawRows } from '../../db/dialect';
+import { courses, members, users } from '../../db/schema';
+import { openSecondHandle } from '../testing/test-db';
 import { createTestCtx } from '../testing/test-ctx';
 import { listCourses } from './course-list';
 
@@ -8,51 +11,55 @@ import { listCourses } from './course-list';
 describe('course_counts triggers', () => {
   it('stay equal to count(*) through inserts, state/host changes and deletes, for every filter', async () => {
     const ctx = createTestCtx();
-    for (const uid of ['t1', 't2']) ctx.db.insert(users).values({ uid, pwdHash: 'x', role: 1, createdAt: 1 }).run();
     const appid = ctx.env.SDKAPPID;
-    for (let i = 0; i < 30; i++) {
-      ctx.db
+    await inTransaction(ctx.db, async (tx) => {
+      for (const uid of ['t1', 't2']) await tx.insert(users).values({ uid, pwdHash: 'x', role: 1, createdAt: 1 });
+      for (let i = 0; i < 30; i++) {
+        await tx
+          .insert(courses)
+          .values({ appid, hostUid: i % 3 ? 't1' : 't2', title: `c${i}`, state: i % 4, createdAt: i, listTime: i });
+      }
+      await tx
         .insert(courses)
-        .values({ appid, hostUid: i % 3 ? 't1' : 't2', title: `c${i}`, state: i % 4, createdAt: i, listTime: i })
-        .run();
-    }
-    ctx.db
-      .insert(courses)
-      .values({ appid: appid + 1, hostUid: 't1', title: 'other app', createdAt: 1, listTime: 1 })
-      .run();
-    ctx.db.update(courses).set({ state: 3 }).where(eq(courses.state, 2)).run();
-    ctx.db.update(courses).set({ hostUid: 't2' }).where(eq(courses.title, 'c1')).run();
-    ctx.db.update(courses).set({ title: 'renamed' }).where(eq(courses.title, 'c4')).run();
-    ctx.db.delete(courses).where(eq(courses.title, 'c5')).run();
+        .values({ appid: appid + 1, hostUid: 't1', title: 'other app', createdAt: 1, listTime: 1 });
+    });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.update(courses).set({ state: 3 }).where(eq(courses.state, 2));
+      await tx.update(courses).set({ hostUid: 't2' }).where(eq(courses.title, 'c1'));
+      await tx.update(courses).set({ title: 'renamed' }).where(eq(courses.title, 'c4'));
+      await tx.delete(courses).where(eq(courses.title, 'c5'));
+    });
 
-    const real = (where: string, ...args: (string | number)[]) =>
-      (
-        ctx.db.$client.prepare(`SELECT COUNT(*) AS n FROM courses WHERE appid = ? ${where}`).get(appid, ...args) as {
-          n: number;
-        }
-      ).n;
-    expect((await listCourses(ctx, { index: 0, size: 0 })).total).toBe(real(''));
+    const real = async (where: SQL = sql``) =>
+      Number(
+        (
+          await rawRows<{ n: number }>(ctx.db, sql`SELECT COUNT(*) AS n FROM courses WHERE appid = ${appid} ${where}`)
+        )[0]!.n,
+      );
+    expect((await listCourses(ctx, { index: 0, size: 0 })).total).toBe(await real());
     for (const state of [0, 1, 2, 3]) {
-      expect((await listCourses(ctx, { index: 0, size: 0, state })).total).toBe(real('AND state = ?', state));
+      expect((await listCourses(ctx, { index: 0, size: 0, state })).total).toBe(await real(sql`AND state = ${state}`));
       for (const hostUid of ['t1', 't2']) {
         expect((await listCourses(ctx, { index: 0, size: 0, state, hostUid })).total).toBe(
-          real('AND state = ? AND host_uid = ?', state, hostUid),
+          await real(sql`AND state = ${state} AND host_uid = ${hostUid}`),
         );
       }
     }
-    expect(real('AND state = 2')).toBe(0);
+    expect(await real(sql`AND state = 2`)).toBe(0);
     // No zero rows linger.
-    expect(ctx.db.$client.prepare('SELECT COUNT(*) AS n FROM course_counts WHERE n <= 0').get()).toEqual({ n: 0 });
+    const zero = await rawRows<{ n: number }>(ctx.db, sql`SELECT COUNT(*) AS n FROM course_counts WHERE n <= 0`);
+    expect(Number(zero[0]!.n)).toBe(0);
   });
 
   it('pages newest first with member counts per page', async () => {
     const ctx = createTestCtx();
-    ctx.db.insert(users).values({ uid: 't1', pwdHash: 'x', role: 1, createdAt: 1 }).run();
-    for (let i = 0; i < 25; i++)
-      ctx.db
-        .insert(courses)
-        .values({ appid: ctx.env.SDKAPPID, hostUid: 't1', title: `c${i}`, createdAt: i, listTime: i % 5 })
-        .run();
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(users).values({ uid: 't1', pwdHash: 'x', role: 1, createdAt: 1 });
+      for (let i = 0; i < 25; i++)
+        await tx
+          .insert(courses)
+          .values({ appid: ctx.env.SDKAPPID, hostUid: 't1', title: `c${i}`, createdAt: i, listTime: i % 5 });
+    });
     const all = await listCourses(ctx, { index: 0, size: 50 });
     const paged = [
       ...(await listCourses(ctx, { index: 0, size: 10 })).rooms,
@@ -69,42 +76,45 @@ describe('course_counts triggers', () => {
 describe('roomlist page cache', () => {
   it('serves repeated reads from cache yet shows every change at once, also one made through another connection', async () => {
     const a = createTestCtx();
-    const { openDb } = await import('../../db/client');
-    const b = { ...a, db: openDb(`${a.dir}/edu.db`) }; // a second "process" on the same file
-    a.db.insert(users).values({ uid: 't1', pwdHash: 'x', role: 1, createdAt: 1 }).run();
-    a.db
-      .insert(courses)
-      .values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'first', createdAt: 1, listTime: 1 })
-      .run();
+    const b = openSecondHandle({ url: a.dbUrl }); // a second "process" on the same database
+    await inTransaction(a.db, async (tx) => {
+      await tx.insert(users).values({ uid: 't1', pwdHash: 'x', role: 1, createdAt: 1 });
+      await tx
+        .insert(courses)
+        .values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'first', createdAt: 1, listTime: 1 });
+    });
     const first = await listCourses(a, { index: 0, size: 10 });
     expect(await listCourses(a, { index: 0, size: 10 })).toBe(first); // the same frozen object: a hit
     expect(Object.isFrozen(first.rooms[0])).toBe(true);
 
-    b.db
-      .insert(courses)
-      .values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'second', createdAt: 2, listTime: 2 })
-      .run();
+    await inTransaction(b, (tx) =>
+      tx.insert(courses).values({ appid: a.env.SDKAPPID, hostUid: 't1', title: 'second', createdAt: 2, listTime: 2 }),
+    );
     const afterInsert = await listCourses(a, { index: 0, size: 10 });
     expect(afterInsert.total).toBe(2);
     expect(afterInsert.rooms.map((r) => r.title)).toEqual(['second', 'first']);
 
     const roomnum = afterInsert.rooms[0]!.roomnum;
-    b.db.$client
-      .prepare('INSERT INTO members (roomnum, uid, role, joined_at, last_heartbeat) VALUES (?, ?, 0, 5, 5)')
-      .run(roomnum, 's1');
+    await inTransaction(b, (tx) =>
+      tx.insert(members).values({ roomnum, uid: 's1', role: 0, joinedAt: 5, lastHeartbeat: 5 }),
+    );
     expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]!.memsize).toBe(1);
 
     // A heartbeat is not something roomlist shows: it must not invalidate the cache.
     const cached = await listCourses(a, { index: 0, size: 10 });
-    b.db.$client.prepare('UPDATE members SET last_heartbeat = 99 WHERE uid = ?').run('s1');
-    b.db.$client.prepare('UPDATE courses SET last_heartbeat = 99 WHERE roomnum = ?').run(roomnum);
+    await inTransaction(b, async (tx) => {
+      await tx.update(members).set({ lastHeartbeat: 99 }).where(eq(members.uid, 's1'));
+      await tx.update(courses).set({ lastHeartbeat: 99 }).where(eq(courses.roomnum, roomnum));
+    });
     expect(await listCourses(a, { index: 0, size: 10 })).toBe(cached);
 
-    b.db.$client.prepare('UPDATE members SET exited_at = 100 WHERE uid = ?').run('s1');
+    await inTransaction(b, (tx) => tx.update(members).set({ exitedAt: 100 }).where(eq(members.uid, 's1')));
     expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]!.memsize).toBe(0);
-    b.db.$client.prepare("UPDATE courses SET title = 'renamed', state = 1 WHERE roomnum = ?").run(roomnum);
+    await inTransaction(b, (tx) =>
+      tx.update(courses).set({ title: 'renamed', state: 1 }).where(eq(courses.roomnum, roomnum)),
+    );
     expect((await listCourses(a, { index: 0, size: 10 })).rooms[0]).toMatchObject({ title: 'renamed', state: 1 });
-    b.db.$client.prepare('DELETE FROM courses WHERE roomnum = ?').run(roomnum);
+    await inTransaction(b, (tx) => tx.delete(courses).where(eq(courses.roomnum, roomnum)));
     expect((await listCourses(a, { index: 0, size: 10 })).total).toBe(1);
   });
 });

@@ -4,8 +4,9 @@
  * trigger-maintained course_counts, pages from prepared statements, and whole results from a cache keyed by the
  * trigger-bumped 'course_list' data version (exact across processes; heartbeats do not move it).
  */
-import { and, desc, eq, getTableColumns, gte, inArray, lte, not, sql, type SQL, asc } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, not, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { containsIgnoringCase } from '../../db/dialect';
 import { courseCounts, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -84,7 +85,7 @@ function listWhere(ctx: ServiceCtx, f: Omit<CourseListFilter, 'index' | 'size'>)
   if (f.toTime !== undefined) where.push(lte(courses.listTime, f.toTime));
   if (f.hostUid !== undefined) where.push(eq(courses.hostUid, f.hostUid));
   if (f.state !== undefined) where.push(eq(courses.state, f.state));
-  if (f.titleLike) where.push(sql`instr(lower(${courses.title}), lower(${f.titleLike})) > 0`);
+  if (f.titleLike) where.push(containsIgnoringCase(ctx.db, courses.title, f.titleLike));
   if (f.playbackReady === true) where.push(playbackReadyWhere()!);
   if (f.playbackReady === false) where.push(and(inArray(courses.state, ENDED_STATES), not(playbackReadyWhere()!))!);
   return and(...where);
@@ -101,11 +102,7 @@ export async function countCoursesByState(
   f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>,
 ): Promise<StateCounts> {
   const shown = sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
-  const rows = await ctx.db
-    .select({ state: shown, n: sql<number>`count(*)` })
-    .from(courses)
-    .where(listWhere(ctx, f))
-    .groupBy(shown);
+  const rows = await ctx.db.select({ state: shown, n: count() }).from(courses).where(listWhere(ctx, f)).groupBy(shown);
   const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const r of rows) {
     const k = String(r.state) as keyof StateCounts;
@@ -122,7 +119,7 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
     // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
     const shape =
       listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
-    const rooms = shape.all({
+    const rooms = await shape.execute({
       appid: ctx.env.SDKAPPID,
       host: f.hostUid ?? '',
       state: f.state ?? 0,
@@ -132,9 +129,9 @@ async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<Cours
     return { total, rooms };
   }
   // Time, title or room filters: the same query, prepared for this call.
-  const rooms = pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort)
+  const rooms = await pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort)
     .prepare()
-    .all({ size: f.size, index: f.index });
+    .execute({ size: f.size, index: f.index });
   return { total, rooms };
 }
 
@@ -222,14 +219,12 @@ async function countCourses(ctx: ServiceCtx, f: CourseListFilter, cond: SQL | un
     if (f.hostUid !== undefined) by.push(eq(courseCounts.hostUid, f.hostUid));
     if (f.state !== undefined) by.push(eq(courseCounts.state, f.state));
     const [row] = await ctx.db
-      .select({ total: sql<number>`coalesce(sum(${courseCounts.n}), 0)` })
+      // PostgreSQL sums into numeric (text to node-postgres): read as a number on both engines.
+      .select({ total: sql<number>`coalesce(sum(${courseCounts.n}), 0)`.mapWith(Number) })
       .from(courseCounts)
       .where(and(...by));
     return row?.total ?? 0;
   }
-  const [row] = await ctx.db
-    .select({ total: sql<number>`count(*)` })
-    .from(courses)
-    .where(cond);
+  const [row] = await ctx.db.select({ total: count() }).from(courses).where(cond);
   return row?.total ?? 0;
 }

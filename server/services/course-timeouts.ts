@@ -5,7 +5,7 @@
  * the same change twice. The job decides the order, the batches and the logging.
  */
 import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
-import { inTransaction } from '../../db/client';
+import { first, inTransaction } from '../../db/client';
 import { courses, members } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { lastLoggedSeq } from '../integrations/im/message-log';
@@ -33,18 +33,20 @@ export async function findSilentCourses(ctx: ServiceCtx, cutoff: number, limit: 
  * heartbeat, so the console can say how long the silence was) — in one transaction, only if it is still live and
  * still silent. True when this call ended it: only the process that won goes on to announce it.
  */
-export function endSilentCourse(ctx: ServiceCtx, c: SilentCourse, cutoff: number, now: number): boolean {
-  return inTransaction(ctx.db, (tx) => {
-    const still = tx
-      .select({ lastHeartbeat: courses.lastHeartbeat })
-      .from(courses)
-      .where(
-        and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE), lt(courses.lastHeartbeat, cutoff)),
-      )
-      .get();
+export async function endSilentCourse(ctx: ServiceCtx, c: SilentCourse, cutoff: number, now: number): Promise<boolean> {
+  return inTransaction(ctx.db, async (tx) => {
+    const still = first(
+      await tx
+        .select({ lastHeartbeat: courses.lastHeartbeat })
+        .from(courses)
+        .where(
+          and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE), lt(courses.lastHeartbeat, cutoff)),
+        )
+        .limit(1),
+    );
     return (
       still !== undefined &&
-      closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0, { lastHeartbeat: still.lastHeartbeat })
+      (await closeCourseTx(tx, ctx, c, now, 'ended_by_sweeper', 0, { lastHeartbeat: still.lastHeartbeat }))
     );
   });
 }
@@ -75,7 +77,7 @@ export async function announceSilentCourseEnd(ctx: ServiceCtx, c: SilentCourse, 
     });
     seq = Math.max(logged, row?.beginImseq ?? 0);
   }
-  await ctx.db.update(courses).set({ endImseq: seq }).where(eq(courses.roomnum, c.roomnum));
+  await inTransaction(ctx.db, (tx) => tx.update(courses).set({ endImseq: seq }).where(eq(courses.roomnum, c.roomnum)));
 }
 
 /**
@@ -83,9 +85,14 @@ export async function announceSilentCourseEnd(ctx: ServiceCtx, c: SilentCourse, 
  * business: findSilentCourses), in one transaction: each leaves the room (leaveRoomTx, reason timeout). Returns how
  * many left; fewer than `limit` means none are left.
  */
-export function timeOutSilentMembers(ctx: ServiceCtx, cutoff: number, now: number, limit: number): number {
-  return inTransaction(ctx.db, (tx) => {
-    const silent = tx
+export async function timeOutSilentMembers(
+  ctx: ServiceCtx,
+  cutoff: number,
+  now: number,
+  limit: number,
+): Promise<number> {
+  return inTransaction(ctx.db, async (tx) => {
+    const silent = await tx
       .select({ roomnum: members.roomnum, uid: members.uid })
       .from(members)
       .innerJoin(courses, eq(courses.roomnum, members.roomnum))
@@ -97,20 +104,21 @@ export function timeOutSilentMembers(ctx: ServiceCtx, cutoff: number, now: numbe
           ne(members.uid, courses.hostUid),
         ),
       )
-      .limit(limit)
-      .all();
+      .limit(limit);
     let left = 0;
-    for (const m of silent) left += leaveRoomTx(tx, m.roomnum, { uid: m.uid }, now, 'timeout').length;
+    for (const m of silent) left += (await leaveRoomTx(tx, m.roomnum, { uid: m.uid }, now, 'timeout')).length;
     return left;
   });
 }
 
 /** Deletes the membership rows of courses that ended before `endedBefore` (the event log keeps the history). */
 export async function deleteOldMemberships(ctx: ServiceCtx, endedBefore: number): Promise<number> {
-  const old = ctx.db
-    .select({ roomnum: courses.roomnum })
-    .from(courses)
-    .where(and(inArray(courses.state, ENDED_STATES), sql`${courses.endTime} > 0`, lt(courses.endTime, endedBefore)));
-  const del = await ctx.db.delete(members).where(inArray(members.roomnum, old));
-  return del.changes;
+  return inTransaction(ctx.db, async (tx) => {
+    const old = tx
+      .select({ roomnum: courses.roomnum })
+      .from(courses)
+      .where(and(inArray(courses.state, ENDED_STATES), sql`${courses.endTime} > 0`, lt(courses.endTime, endedBefore)));
+    const del = await tx.delete(members).where(inArray(members.roomnum, old)).returning({ roomnum: members.roomnum });
+    return del.length;
+  });
 }

@@ -5,8 +5,9 @@
  * PLAYBACK when its index is built (jobs/build-playback-index.ts, playback.ts). The list (`live/roomlist`) is in
  * course-list.ts.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import { inTransaction, type Tx } from '../../db/client';
+import { and, eq } from 'drizzle-orm';
+import { first, inTransaction, type Tx } from '../../db/client';
+import { greatest } from '../../db/dialect';
 import { boundFiles, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -42,8 +43,9 @@ export async function createCourse(
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers can create courses');
   const now = ctx.clock.nowS();
   if (input.plannedStart !== undefined) assertPlannedStart(input.plannedStart, now);
-  const roomnum = inTransaction(ctx.db, (tx) => {
-    const row = tx
+  const roomnum = await inTransaction(ctx.db, async (tx) => {
+    // The room number is the table's identity / autoincrement: never reissued, even after a delete.
+    const [row] = await tx
       .insert(courses)
       .values({
         appid: ctx.env.SDKAPPID,
@@ -55,10 +57,9 @@ export async function createCourse(
         plannedStart: input.plannedStart ?? null,
         plannedMinutes: input.plannedMinutes ?? null,
       })
-      .returning({ roomnum: courses.roomnum })
-      .get();
-    appendEvents(tx, [{ roomnum: row.roomnum, at: now, kind: 'created', uid: caller.uid, role: caller.role }]);
-    return row.roomnum;
+      .returning({ roomnum: courses.roomnum });
+    await appendEvents(tx, [{ roomnum: row!.roomnum, at: now, kind: 'created', uid: caller.uid, role: caller.role }]);
+    return row!.roomnum;
   });
   return { roomnum, groupid: String(roomnum) };
 }
@@ -113,21 +114,22 @@ export async function startCourse(
     caller.uid,
   );
   const now = ctx.clock.nowS();
-  inTransaction(ctx.db, (tx) => {
-    const r = tx
+  await inTransaction(ctx.db, async (tx) => {
+    const r = await tx
       .update(courses)
       .set({
         state: COURSE_STATE.LIVE,
         beginTime: now,
         beginImseq: seq,
         lastHeartbeat: now,
-        listTime: sql`max(${courses.createdAt}, ${now})`,
+        listTime: greatest(tx, courses.createdAt, now),
       })
       .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
-      .run();
+      .returning({ roomnum: courses.roomnum });
     // Another request started it between our read and this write (the IM message went out twice; Tencent allows it).
-    if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
-    tx.insert(members)
+    if (r.length === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
+    await tx
+      .insert(members)
       .values({
         roomnum: c.roomnum,
         uid: caller.uid,
@@ -139,9 +141,8 @@ export async function startCourse(
       .onConflictDoUpdate({
         target: [members.roomnum, members.uid],
         set: { role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null },
-      })
-      .run();
-    appendEvents(tx, [
+      });
+    await appendEvents(tx, [
       { roomnum: c.roomnum, at: now, kind: 'started', uid: caller.uid, role: memberRole(c, caller.uid) },
       { roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: memberRole(c, caller.uid) },
     ]);
@@ -153,7 +154,7 @@ export async function startCourse(
  * the course queued for playback indexing. Returns false if the course was not live (someone else ended it).
  * Shared by the teacher's `endCourse` and the sweeper, so both end a course the same way.
  */
-export function closeCourseTx(
+export async function closeCourseTx(
   tx: Tx,
   ctx: ServiceCtx,
   c: { roomnum: number; hostUid: string },
@@ -162,16 +163,16 @@ export function closeCourseTx(
   endImseq: number,
   /** Kept with the end event; the sweeper records the teacher's last heartbeat (why it ended: course-events.ts endingOf). */
   detail?: { lastHeartbeat: number },
-): boolean {
-  const r = tx
+): Promise<boolean> {
+  const r = await tx
     .update(courses)
     .set({ state: COURSE_STATE.ENDED, endTime: at, endImseq })
     .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.LIVE)))
-    .run();
-  if (r.changes === 0) return false;
-  queueIndexTx(tx, c.roomnum, at + ctx.env.REPLAY_INDEX_DELAY_S);
-  leaveRoomTx(tx, c.roomnum, 'everyone', at, 'exit');
-  appendEvents(tx, [{ roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER, detail }]);
+    .returning({ roomnum: courses.roomnum });
+  if (r.length === 0) return false;
+  await queueIndexTx(tx, c.roomnum, at + ctx.env.REPLAY_INDEX_DELAY_S);
+  await leaveRoomTx(tx, c.roomnum, 'everyone', at, 'exit');
+  await appendEvents(tx, [{ roomnum: c.roomnum, at, kind, uid: c.hostUid, role: ROLE.TEACHER, detail }]);
   return true;
 }
 
@@ -194,8 +195,8 @@ export async function endCourse(
     caller.uid,
   );
   const now = ctx.clock.nowS();
-  inTransaction(ctx.db, (tx) => {
-    if (!closeCourseTx(tx, ctx, c, now, 'ended', seq))
+  await inTransaction(ctx.db, async (tx) => {
+    if (!(await closeCourseTx(tx, ctx, c, now, 'ended', seq)))
       throw new AppError('COURSE_STATE', 'course was ended concurrently');
   });
 }
@@ -226,12 +227,15 @@ export async function updateCourse(
   }
   if (input.plannedMinutes !== undefined) set.plannedMinutes = input.plannedMinutes;
   if (Object.keys(set).length === 0) return c;
-  const row = await ctx.db
-    .update(courses)
-    .set(set)
-    .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
-    .returning()
-    .get();
+  const row = await inTransaction(ctx.db, async (tx) =>
+    first(
+      await tx
+        .update(courses)
+        .set(set)
+        .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
+        .returning(),
+    ),
+  );
   if (!row) throw new AppError('COURSE_STATE', 'course was started concurrently');
   return row;
 }
@@ -244,12 +248,12 @@ export async function updateCourse(
 export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<void> {
   const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
-  inTransaction(ctx.db, (tx) => {
-    const r = tx
+  await inTransaction(ctx.db, async (tx) => {
+    const r = await tx
       .delete(courses)
       .where(and(eq(courses.roomnum, c.roomnum), eq(courses.state, COURSE_STATE.CREATED)))
-      .run();
-    if (r.changes === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
-    tx.delete(boundFiles).where(eq(boundFiles.roomnum, c.roomnum)).run();
+      .returning({ roomnum: courses.roomnum });
+    if (r.length === 0) throw new AppError('COURSE_STATE', 'course was started concurrently');
+    await tx.delete(boundFiles).where(eq(boundFiles.roomnum, c.roomnum));
   });
 }

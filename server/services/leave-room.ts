@@ -18,14 +18,14 @@ export type LeaveReason = 'exit' | 'timeout';
  * event for each (a timeout keeps the member's last heartbeat: when they really left, course-events.ts memberLeftAt).
  * Returns who left now: empty when nobody was in the room (never entered, or already left).
  */
-export function leaveRoomTx(
+export async function leaveRoomTx(
   tx: Tx,
   roomnum: number,
   who: { uid: string } | 'everyone',
   at: number,
   reason: LeaveReason,
-): { uid: string; role: number }[] {
-  const left = tx
+): Promise<{ uid: string; role: number }[]> {
+  const left = await tx
     .update(members)
     .set({ exitedAt: at })
     .where(
@@ -35,9 +35,8 @@ export function leaveRoomTx(
         isNull(members.exitedAt),
       ),
     )
-    .returning({ uid: members.uid, role: members.role, lastHeartbeat: members.lastHeartbeat })
-    .all();
-  appendEvents(
+    .returning({ uid: members.uid, role: members.role, lastHeartbeat: members.lastHeartbeat });
+  await appendEvents(
     tx,
     left.map((m) => ({
       roomnum,

@@ -56,7 +56,7 @@ describe('login limit', () => {
     for (let i = 0; i < 5; i++) await attempt(ctx, { uid: 'owner', ip: '8.8.8.8' }, 'wrong');
     // The owner gets in from the spraying address: their id is forgiven, the address keeps its 9 failures.
     expect(await attempt(ctx, { uid: 'owner', ip: '9.9.9.9' }, 'ok')).toBeNull();
-    const rows = ctx.db.select().from(loginFailures).all();
+    const rows = await ctx.db.select().from(loginFailures);
     expect(rows.filter((r) => r.subject === 'uid:owner')).toHaveLength(0);
     expect(rows.filter((r) => r.subject === 'ip:9.9.9.9')).toHaveLength(LOGIN_MAX_ATTEMPTS - 1);
     expect(rows.filter((r) => r.subject === 'ip:8.8.8.8')).toHaveLength(5);
@@ -70,16 +70,10 @@ describe('login limit', () => {
     const ctx = createTestCtx();
     for (let i = 0; i < 3 * LOGIN_MAX_ATTEMPTS; i++)
       expect(await attempt(ctx, { uid: 'b', ip: '5.5.5.5' }, 'busy')).toBeNull();
-    expect(ctx.db.select().from(loginFailures).all()).toEqual([]);
+    expect(await ctx.db.select().from(loginFailures)).toEqual([]);
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
       expect(await attempt(ctx, { uid: `n${i}`, ip: null }, 'wrong')).toBeNull();
-    expect(
-      ctx.db
-        .select()
-        .from(loginFailures)
-        .all()
-        .every((r) => r.subject.startsWith('uid:')),
-    ).toBe(true);
+    expect((await ctx.db.select().from(loginFailures)).every((r) => r.subject.startsWith('uid:'))).toBe(true);
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++) await attempt(ctx, { uid: 'n0', ip: null }, 'wrong');
     expect(await attempt(ctx, { uid: 'n0', ip: null }, 'ok')).toBeGreaterThan(0);
   });

@@ -4,9 +4,10 @@
  * doors, processes and restarts.
  *
  * Logins: at most LOGIN_MAX_ATTEMPTS counted attempts per account id and per client IP within LOGIN_WINDOW_S.
- * An attempt is counted BEFORE the password is checked: `guardLogin` reserves it (count + insert in one IMMEDIATE
- * transaction: atomic within a process because it is synchronous, and across processes because SQLite serializes
- * IMMEDIATE writers), so N parallel guesses cannot all read "under the limit" and then all check a password.
+ * An attempt is counted BEFORE the password is checked: `guardLogin` reserves it (count + insert in one transaction:
+ * on SQLite an IMMEDIATE one, writers one at a time; on PostgreSQL a SERIALIZABLE one, where two reservations that
+ * read each other's counters conflict and one is retried), so N parallel guesses cannot all read "under the limit"
+ * and then all check a password.
  * What happens to the reserved attempt:
  *  - wrong password / unknown id: it stays (failures keep counting);
  *  - success: every row of the id is forgiven (the owner got in), and this attempt's IP row is removed too, so a
@@ -46,39 +47,41 @@ interface Reservation {
 
 /**
  * Counts `subjects`' rows in the window and, when every subject is under `max`, inserts one row for each; all in one
- * IMMEDIATE transaction. Throws RATE_LIMITED with the wait until the limiting subject's oldest counted row ages out.
+ * transaction. Throws RATE_LIMITED with the wait until the limiting subject's oldest counted row ages out.
  */
-function reserve(ctx: ServiceCtx, subjects: string[], max: number, windowS: number, what: string): Reservation {
+async function reserve(
+  ctx: ServiceCtx,
+  subjects: string[],
+  max: number,
+  windowS: number,
+  what: string,
+): Promise<Reservation> {
   const now = ctx.clock.nowS();
   const since = now - windowS; // rows at `since` or before have left the window
-  return inTransaction(ctx.db, (tx) => {
-    tx.delete(loginFailures)
-      .where(and(inArray(loginFailures.subject, subjects), lte(loginFailures.at, since)))
-      .run();
+  return inTransaction(ctx.db, async (tx) => {
+    await tx.delete(loginFailures).where(and(inArray(loginFailures.subject, subjects), lte(loginFailures.at, since)));
     let wait = 0;
     for (const subject of subjects) {
-      const recent = tx
+      const recent = await tx
         .select({ at: loginFailures.at })
         .from(loginFailures)
         .where(and(eq(loginFailures.subject, subject), gt(loginFailures.at, since)))
         .orderBy(desc(loginFailures.at))
-        .limit(max)
-        .all();
+        .limit(max);
       // The max-th most recent row: once it leaves the window, one attempt fits again.
       if (recent.length >= max) wait = Math.max(wait, recent[max - 1]!.at + windowS - now);
     }
     if (wait > 0) throw new AppError('RATE_LIMITED', `too many ${what}, retry in ${wait} s`, { retryAfterS: wait });
-    const rows = tx
+    const rows = await tx
       .insert(loginFailures)
       .values(subjects.map((subject) => ({ subject, at: now })))
-      .returning({ id: loginFailures.id })
-      .all();
+      .returning({ id: loginFailures.id });
     return { ids: rows.map((r) => r.id) };
   });
 }
 
-function release(ctx: ServiceCtx, r: Reservation): void {
-  ctx.db.delete(loginFailures).where(inArray(loginFailures.id, r.ids)).run();
+async function release(ctx: ServiceCtx, r: Reservation): Promise<void> {
+  await inTransaction(ctx.db, (tx) => tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids)));
 }
 
 /** Errors that are a verdict on the credentials: the attempt was made and keeps counting. */
@@ -92,19 +95,17 @@ function isVerdict(e: unknown, codes: readonly string[]): boolean {
  */
 export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () => Promise<T>): Promise<T> {
   const subjects = s.ip === null ? [uidSubject(s.uid)] : [uidSubject(s.uid), ipSubject(s.ip)];
-  const r = reserve(ctx, subjects, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S, 'login attempts');
+  const r = await reserve(ctx, subjects, LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S, 'login attempts');
   let result: T;
   try {
     result = await check();
   } catch (e) {
-    if (!isVerdict(e, ['WRONG_PASSWORD', 'USER_NOT_FOUND'])) release(ctx, r);
+    if (!isVerdict(e, ['WRONG_PASSWORD', 'USER_NOT_FOUND'])) await release(ctx, r);
     throw e;
   }
-  inTransaction(ctx.db, (tx) => {
-    tx.delete(loginFailures)
-      .where(eq(loginFailures.subject, uidSubject(s.uid)))
-      .run();
-    tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids)).run();
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.delete(loginFailures).where(eq(loginFailures.subject, uidSubject(s.uid)));
+    await tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids));
   });
   return result;
 }
@@ -112,11 +113,17 @@ export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () 
 /** Runs `register` as one counted registration from `ip`. Throws RATE_LIMITED before calling it when over the limit. */
 export async function guardRegistration<T>(ctx: ServiceCtx, ip: string | null, register: () => Promise<T>): Promise<T> {
   if (ip === null) return register();
-  const r = reserve(ctx, [registerSubject(ip)], ctx.env.REGISTER_LIMIT_PER_IP, REGISTER_WINDOW_S, 'registrations');
+  const r = await reserve(
+    ctx,
+    [registerSubject(ip)],
+    ctx.env.REGISTER_LIMIT_PER_IP,
+    REGISTER_WINDOW_S,
+    'registrations',
+  );
   try {
     return await register();
   } catch (e) {
-    if (!isVerdict(e, ['USER_EXISTS'])) release(ctx, r);
+    if (!isVerdict(e, ['USER_EXISTS'])) await release(ctx, r);
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { inTransaction } from '../../db/client';
 import { courses, members, users } from '../../db/schema';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createCourse, startCourse } from './courses';
@@ -9,25 +10,26 @@ import type { Caller } from './schemas';
 
 async function liveCourse() {
   const ctx = createTestCtx();
-  ctx.db
-    .insert(users)
-    .values([
+  await inTransaction(ctx.db, (tx) =>
+    tx.insert(users).values([
       { uid: 'teacher', pwdHash: 'x', role: 1, createdAt: 1 },
       { uid: 'stu', pwdHash: 'x', role: 0, createdAt: 1 },
-    ])
-    .run();
+    ]),
+  );
   const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
   const stu: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
   const { roomnum } = await createCourse(ctx, teacher, { title: 'hb' });
   await startCourse(ctx, teacher, { roomnum, timeStamp: 1 }, 'legacy');
   await reportMember(ctx, stu, { roomnum, operate: 0, timeStamp: 1 });
-  const memberBeat = (uid: string) =>
-    ctx.db
-      .select()
-      .from(members)
-      .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
-      .get()!.lastHeartbeat;
-  const courseBeat = () => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!.lastHeartbeat;
+  const memberBeat = async (uid: string) =>
+    (
+      await ctx.db
+        .select()
+        .from(members)
+        .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
+    )[0]!.lastHeartbeat;
+  const courseBeat = async () =>
+    (await ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)))[0]!.lastHeartbeat;
   return { ctx, teacher, stu, roomnum, memberBeat, courseBeat };
 }
 
@@ -40,29 +42,29 @@ describe('recordHeartbeat', () => {
 
   it('writes a student beat only once the stored one is a granule old', async () => {
     const { ctx, stu, roomnum, memberBeat } = await liveCourse();
-    expect(memberBeat('stu')).toBe(T0);
+    expect(await memberBeat('stu')).toBe(T0);
     ctx.clock.advance(9);
-    recordHeartbeat(ctx, stu, roomnum);
-    expect(memberBeat('stu')).toBe(T0); // 9 s old: fresh enough, nothing written
+    await recordHeartbeat(ctx, stu, roomnum);
+    expect(await memberBeat('stu')).toBe(T0); // 9 s old: fresh enough, nothing written
     ctx.clock.advance(1);
-    recordHeartbeat(ctx, stu, roomnum);
-    expect(memberBeat('stu')).toBe(T0 + 10);
+    await recordHeartbeat(ctx, stu, roomnum);
+    expect(await memberBeat('stu')).toBe(T0 + 10);
   });
 
   it("refreshes the host's member row and the course together", async () => {
     const { ctx, teacher, roomnum, memberBeat, courseBeat } = await liveCourse();
     ctx.clock.advance(30);
-    recordHeartbeat(ctx, teacher, roomnum);
-    expect(memberBeat('teacher')).toBe(T0 + 30);
-    expect(courseBeat()).toBe(T0 + 30);
+    await recordHeartbeat(ctx, teacher, roomnum);
+    expect(await memberBeat('teacher')).toBe(T0 + 30);
+    expect(await courseBeat()).toBe(T0 + 30);
   });
 
   it('never revives an exited member, and refuses an unknown room', async () => {
     const { ctx, stu, roomnum, memberBeat } = await liveCourse();
     await reportMember(ctx, stu, { roomnum, operate: 1, timeStamp: 1 });
     ctx.clock.advance(60);
-    recordHeartbeat(ctx, stu, roomnum);
-    expect(memberBeat('stu')).toBe(T0);
-    expect(() => recordHeartbeat(ctx, stu, 999_999)).toThrow(expect.objectContaining({ code: 'ROOM_NOT_FOUND' }));
+    await recordHeartbeat(ctx, stu, roomnum);
+    expect(await memberBeat('stu')).toBe(T0);
+    await expect(recordHeartbeat(ctx, stu, 999_999)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
   });
 });

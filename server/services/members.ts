@@ -2,8 +2,8 @@
  * Room membership: heartbeats (the hottest path: every client, every 3 s), enter/exit reports, the member list.
  * Callers: `live/heartbeat`, `live/reportmemid`, `live/roomidlist`, console roster.
  */
-import { and, asc, desc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { inTransaction } from '../../db/client';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { first, inTransaction } from '../../db/client';
 import { courses, members } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -59,11 +59,13 @@ export async function reportMember(
   if (input.operate === 1 && hasEnded(c)) {
     // A leave racing the teacher's exitroom: ending the course recorded every member's leave already, so a member
     // of the room gets 0 (the 2017 PC client stays in the room on any other code); someone never in it, 10107.
-    const member = await ctx.db
-      .select({ uid: members.uid })
-      .from(members)
-      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
-      .get();
+    const member = first(
+      await ctx.db
+        .select({ uid: members.uid })
+        .from(members)
+        .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+        .limit(1),
+    );
     if (!member) throw new AppError('NOT_IN_ROOM');
     return;
   }
@@ -77,34 +79,39 @@ export async function reportMember(
     );
     const now = ctx.clock.nowS();
     const role = memberRole(c, caller.uid);
-    inTransaction(ctx.db, (tx) => {
-      const prev = tx
-        .select({ exitedAt: members.exitedAt })
-        .from(members)
-        .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
-        .get();
+    await inTransaction(ctx.db, async (tx) => {
+      const prev = first(
+        await tx
+          .select({ exitedAt: members.exitedAt })
+          .from(members)
+          .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+          .limit(1),
+      );
       const wasIn = prev !== undefined && prev.exitedAt === null;
-      tx.insert(members)
+      await tx
+        .insert(members)
         .values({ roomnum: c.roomnum, uid: caller.uid, role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
         .onConflictDoUpdate({
           target: [members.roomnum, members.uid],
           // Already in the room: keep the join time; back after leaving: a new stay starts now.
           set: wasIn ? { role, lastHeartbeat: now } : { role, joinedAt: now, lastHeartbeat: now, exitedAt: null },
-        })
-        .run();
-      if (!wasIn) appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role }]);
+        });
+      if (!wasIn)
+        await appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role }]);
     });
     return;
   }
   const now = ctx.clock.nowS();
-  inTransaction(ctx.db, (tx) => {
-    if (leaveRoomTx(tx, c.roomnum, { uid: caller.uid }, now, 'exit').length > 0) return;
+  await inTransaction(ctx.db, async (tx) => {
+    if ((await leaveRoomTx(tx, c.roomnum, { uid: caller.uid }, now, 'exit')).length > 0) return;
     // Nobody left: a repeated exit is fine, an exit of a room never entered is not.
-    const member = tx
-      .select({ uid: members.uid })
-      .from(members)
-      .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
-      .get();
+    const member = first(
+      await tx
+        .select({ uid: members.uid })
+        .from(members)
+        .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
+        .limit(1),
+    );
     if (!member) throw new AppError('NOT_IN_ROOM');
   });
 }
@@ -123,10 +130,7 @@ export async function listRoomMembers(
 ): Promise<{ total: number; members: RoomMember[] }> {
   const c = await getCourse(ctx, input.roomnum);
   const inRoom = and(eq(members.roomnum, c.roomnum), isNull(members.exitedAt));
-  const [{ total }] = (await ctx.db
-    .select({ total: sql<number>`count(*)` })
-    .from(members)
-    .where(inRoom)) as [{ total: number }];
+  const [{ total }] = (await ctx.db.select({ total: count() }).from(members).where(inRoom)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, members: [] };
   const rows = await ctx.db
     .select({ uid: members.uid, role: members.role, joinedAt: members.joinedAt, lastHeartbeat: members.lastHeartbeat })
@@ -144,7 +148,7 @@ export async function countRoomMembersByRole(
   roomnum: number,
 ): Promise<{ teachers: number; students: number }> {
   const rows = await ctx.db
-    .select({ role: members.role, n: sql<number>`count(*)` })
+    .select({ role: members.role, n: count() })
     .from(members)
     .where(and(eq(members.roomnum, roomnum), isNull(members.exitedAt)))
     .groupBy(members.role);

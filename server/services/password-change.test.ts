@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { passwordResetCodes, users } from '../../db/schema';
 import { createTestCtx } from '../testing/test-ctx';
 import { checkLogin, issueToken, createAccount, resolveToken } from './accounts';
 import { LOGIN_MAX_ATTEMPTS } from './login-rate-limit';
@@ -25,9 +27,9 @@ async function withUser() {
   const current = await issueToken(ctx, 't1', 'console', appid);
   const other = await issueToken(ctx, 't1', 'console', appid);
   const legacy = await issueToken(ctx, 't1', 'legacy', appid);
-  const alive = (secret: string, kind: 'console' | 'legacy') => {
+  const alive = async (secret: string, kind: 'console' | 'legacy') => {
     try {
-      resolveToken(ctx, secret, kind, appid);
+      await resolveToken(ctx, secret, kind, appid);
       return true;
     } catch {
       return false;
@@ -62,9 +64,9 @@ describe('changePassword', () => {
       role: 1,
     });
     expect(await errCode(checkLogin(ctx, { id: 't1', pwd: b64('old-password'), ip: null }))).toBe('WRONG_PASSWORD');
-    expect(alive(current, 'console')).toBe(true);
-    expect(alive(other, 'console')).toBe(false);
-    expect(alive(legacy, 'legacy')).toBe(false);
+    expect(await alive(current, 'console')).toBe(true);
+    expect(await alive(other, 'console')).toBe(false);
+    expect(await alive(legacy, 'legacy')).toBe(false);
   });
 
   it('refuses a wrong current password, changes nothing and counts it as a failed login', async () => {
@@ -94,9 +96,9 @@ describe('changePassword', () => {
       ),
     ).toBe('RATE_LIMITED');
     // Unchanged: the stored hash still verifies the old password (read directly: logins are limited for this id now).
-    const row = ctx.db.$client.prepare("SELECT pwd_hash AS h FROM users WHERE uid = 't1'").get() as { h: string };
-    expect(await verifyPassword(b64('old-password'), row.h)).toBe(true);
-    expect(alive(other, 'console')).toBe(true);
+    const [row] = await ctx.db.select({ h: users.pwdHash }).from(users).where(eq(users.uid, 't1'));
+    expect(await verifyPassword(b64('old-password'), row!.h)).toBe(true);
+    expect(await alive(other, 'console')).toBe(true);
   });
 });
 
@@ -107,9 +109,9 @@ describe('reset codes', () => {
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){3}$/);
     expect(expiresAt).toBe(ctx.clock.nowS() + RESET_CODE_TTL_S);
     // Only the hash is stored.
-    const rows = ctx.db.$client.prepare('SELECT code_hash FROM password_reset_codes').all() as { code_hash: string }[];
+    const rows = await ctx.db.select({ codeHash: passwordResetCodes.codeHash }).from(passwordResetCodes);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.code_hash).not.toContain(code.replace(/-/g, ''));
+    expect(rows[0]!.codeHash).not.toContain(code.replace(/-/g, ''));
 
     // Typed back in lower case without dashes still works.
     await resetWithCode(ctx, {
@@ -119,8 +121,8 @@ describe('reset codes', () => {
       ip: IP,
     });
     await expect(checkLogin(ctx, { id: 't1', pwd: b64('brand-new-pass'), ip: null })).resolves.toBeTruthy();
-    expect(alive(current, 'console')).toBe(false);
-    expect(alive(legacy, 'legacy')).toBe(false);
+    expect(await alive(current, 'console')).toBe(false);
+    expect(await alive(legacy, 'legacy')).toBe(false);
 
     expect(await errCode(resetWithCode(ctx, { id: 't1', code, pwd: b64('another-pass'), ip: IP }))).toBe(
       'WRONG_PASSWORD',

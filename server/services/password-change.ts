@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { inTransaction, type Tx } from '../../db/client';
+import { first, inTransaction, type Tx } from '../../db/client';
 import { authTokens, passwordResetCodes, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -45,13 +45,19 @@ function normalizeCode(code: string): string {
 
 export const resetCodeInput = z.string().min(1, 'must not be empty').max(64, 'too long');
 
-function setPasswordRevoking(tx: Tx, uid: string, pwdHash: string, now: number, keepTokenHash: string | null): void {
-  tx.update(users).set({ pwdHash }).where(eq(users.uid, uid)).run();
+async function setPasswordRevoking(
+  tx: Tx,
+  uid: string,
+  pwdHash: string,
+  now: number,
+  keepTokenHash: string | null,
+): Promise<void> {
+  await tx.update(users).set({ pwdHash }).where(eq(users.uid, uid));
   const live = and(eq(authTokens.uid, uid), isNull(authTokens.revokedAt));
-  tx.update(authTokens)
+  await tx
+    .update(authTokens)
     .set({ revokedAt: now })
-    .where(keepTokenHash === null ? live : and(live, ne(authTokens.tokenHash, keepTokenHash)))
-    .run();
+    .where(keepTokenHash === null ? live : and(live, ne(authTokens.tokenHash, keepTokenHash)));
 }
 
 /**
@@ -66,7 +72,9 @@ export async function changePassword(
   await checkLogin(ctx, { id: input.uid, pwd: input.current, ip: input.ip });
   const pwdHash = await hashPassword(input.next);
   const now = ctx.clock.nowS();
-  inTransaction(ctx.db, (tx) => setPasswordRevoking(tx, input.uid, pwdHash, now, hashSecret(input.keepSessionSecret)));
+  await inTransaction(ctx.db, (tx) =>
+    setPasswordRevoking(tx, input.uid, pwdHash, now, hashSecret(input.keepSessionSecret)),
+  );
 }
 
 /**
@@ -77,16 +85,16 @@ export async function issueResetCode(ctx: ServiceCtx, uid: string): Promise<{ co
   const code = newResetCode();
   const now = ctx.clock.nowS();
   const expiresAt = now + RESET_CODE_TTL_S;
-  inTransaction(ctx.db, (tx) => {
-    const user = tx.select({ uid: users.uid }).from(users).where(eq(users.uid, uid)).get();
+  await inTransaction(ctx.db, async (tx) => {
+    const user = first(await tx.select({ uid: users.uid }).from(users).where(eq(users.uid, uid)).limit(1));
     if (!user) throw new AppError('USER_NOT_FOUND');
-    tx.update(passwordResetCodes)
+    await tx
+      .update(passwordResetCodes)
       .set({ usedAt: now })
-      .where(and(eq(passwordResetCodes.uid, uid), isNull(passwordResetCodes.usedAt)))
-      .run();
-    tx.insert(passwordResetCodes)
-      .values({ uid, codeHash: hashSecret(normalizeCode(code)), createdAt: now, expiresAt })
-      .run();
+      .where(and(eq(passwordResetCodes.uid, uid), isNull(passwordResetCodes.usedAt)));
+    await tx
+      .insert(passwordResetCodes)
+      .values({ uid, codeHash: hashSecret(normalizeCode(code)), createdAt: now, expiresAt });
   });
   return { code, expiresAt };
 }
@@ -102,12 +110,12 @@ export async function resetWithCode(
 ): Promise<void> {
   // One counted login attempt (login-rate-limit.ts): a wrong code keeps counting, a success forgives the id.
   await guardLogin(ctx, { uid: input.id, ip: input.ip }, async () => {
-    // Hashed before the transaction (scrypt is slow and asynchronous; the transaction is synchronous).
+    // Hashed before the transaction (scrypt is slow: the transaction would hold the writer meanwhile).
     const pwdHash = await hashPassword(input.pwd);
     const now = ctx.clock.nowS();
     const codeHash = hashSecret(normalizeCode(input.code));
-    const ok = inTransaction(ctx.db, (tx) => {
-      const spent = tx
+    const ok = await inTransaction(ctx.db, async (tx) => {
+      const [spent] = await tx
         .update(passwordResetCodes)
         .set({ usedAt: now })
         .where(
@@ -117,10 +125,9 @@ export async function resetWithCode(
             isNull(passwordResetCodes.usedAt),
           ),
         )
-        .returning({ expiresAt: passwordResetCodes.expiresAt })
-        .get();
+        .returning({ expiresAt: passwordResetCodes.expiresAt });
       if (!spent || spent.expiresAt <= now) return false;
-      setPasswordRevoking(tx, input.id, pwdHash, now, null);
+      await setPasswordRevoking(tx, input.id, pwdHash, now, null);
       return true;
     });
     if (!ok) throw new AppError('WRONG_PASSWORD', 'wrong id or reset code (codes work once, for 30 minutes)');

@@ -85,7 +85,7 @@ export function createPresence(opts: PresenceOptions): Presence {
   async function flushNow(): Promise<number> {
     // One flush at a time: a slow one is followed by the next, never overlapped (the rows would race each other).
     while (flushing) await flushing;
-    const m = [...memberBeats.values()];
+    const m = Array.from(memberBeats, ([, b]) => b);
     const h = [...hostBeats.entries()];
     memberBeats = new Map();
     hostBeats = new Map();

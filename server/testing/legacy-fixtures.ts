@@ -6,6 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { inTransaction } from '../../db/client';
 import { imMessages, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { createLocalIm } from '../integrations/im/local';
@@ -39,10 +40,11 @@ export async function signUp(s: LegacyTestServer, id: string, role: 0 | 1, pwd =
 export async function seedAccounts(ctx: ServiceCtx, ids: string[], role: 0 | 1): Promise<Map<string, string>> {
   const pwdHash = await hashPassword(PWD);
   const now = ctx.clock.nowS();
-  ctx.db
-    .insert(users)
-    .values(ids.map((uid) => ({ uid, pwdHash, role, createdAt: now })))
-    .run();
+  await inTransaction(ctx.db, async (tx) => {
+    // Chunks keep each statement under SQLite's parameter limit.
+    for (let i = 0; i < ids.length; i += 1000)
+      await tx.insert(users).values(ids.slice(i, i + 1000).map((uid) => ({ uid, pwdHash, role, createdAt: now })));
+  });
   const tokens = new Map<string, string>();
   for (const id of ids) tokens.set(id, await issueToken(ctx, id, 'legacy', ctx.env.SDKAPPID));
   return tokens;
@@ -73,23 +75,22 @@ export interface GroupPayload {
 }
 
 /** The custom payloads sent to a course's group, in MsgSeq order; each message must be one TIMCustomElem. */
-export function groupPayloads(ctx: ServiceCtx, roomnum: number): GroupPayload[] {
-  return ctx.db
+export async function groupPayloads(ctx: ServiceCtx, roomnum: number): Promise<GroupPayload[]> {
+  const rows = await ctx.db
     .select()
     .from(imMessages)
     .where(eq(imMessages.groupId, String(roomnum)))
-    .orderBy(imMessages.msgSeq)
-    .all()
-    .map((m) => {
-      const body = JSON.parse(m.msgBody) as { MsgType: string; MsgContent: { Data: string } }[];
-      expect(body).toHaveLength(1);
-      expect(body[0]!.MsgType).toBe('TIMCustomElem');
-      return {
-        seq: m.msgSeq,
-        from: m.fromAccount,
-        data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown>,
-      };
-    });
+    .orderBy(imMessages.msgSeq);
+  return rows.map((m) => {
+    const body = JSON.parse(m.msgBody) as { MsgType: string; MsgContent: { Data: string } }[];
+    expect(body).toHaveLength(1);
+    expect(body[0]!.MsgType).toBe('TIMCustomElem');
+    return {
+      seq: m.msgSeq,
+      from: m.fromAccount,
+      data: JSON.parse(body[0]!.MsgContent.Data) as Record<string, unknown>,
+    };
+  });
 }
 
 /** An IM provider a test can make fail: while `failing` is set, sends reject like an unreachable Tencent would. */
