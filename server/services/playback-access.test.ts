@@ -32,17 +32,18 @@ describe('viewableRooms', () => {
     await inTransaction(ctx.db, (tx) =>
       tx.insert(users).values([{ uid: 'host', pwdHash: 'x', role: 1, createdAt: T0 }]),
     );
-    const rows = [
-      { roomnum: 10001, state: 3, playbackPublished: true },
-      { roomnum: 10002, state: 3, playbackPublished: true },
-      { roomnum: 10003, state: 3, playbackPublished: false },
-      { roomnum: 10004, state: 1, playbackPublished: false },
+    const shapes = [
+      { state: 3, playbackPublished: true },
+      { state: 3, playbackPublished: true },
+      { state: 3, playbackPublished: false },
+      { state: 1, playbackPublished: false },
     ];
-    await inTransaction(ctx.db, (tx) =>
+    // Room numbers are the database's to give (PostgreSQL's identity is GENERATED ALWAYS).
+    const rooms = await inTransaction(ctx.db, (tx) =>
       tx
         .insert(courses)
         .values(
-          rows.map((r) => ({
+          shapes.map((r) => ({
             ...r,
             appid: ctx.env.SDKAPPID,
             hostUid: 'host',
@@ -50,23 +51,23 @@ describe('viewableRooms', () => {
             createdAt: T0,
             listTime: T0,
           })),
-        ),
+        )
+        .returning({ roomnum: courses.roomnum }),
     );
-    // stu attended 10001 and 10003; 10002 only had someone else.
+    const [r1, r2, r3, r4] = rooms.map((r) => r.roomnum) as [number, number, number, number];
+    // stu attended r1 and r3; r2 only had someone else.
     await inTransaction(ctx.db, (tx) =>
       tx.insert(courseEvents).values([
-        { roomnum: 10001, at: T0, kind: 'member_enter', uid: 'stu', role: 0 },
-        { roomnum: 10003, at: T0, kind: 'member_enter', uid: 'stu', role: 0 },
-        { roomnum: 10002, at: T0, kind: 'member_enter', uid: 'other', role: 0 },
-        { roomnum: 10002, at: T0, kind: 'member_exit', uid: 'stu', role: 0 },
+        { roomnum: r1, at: T0, kind: 'member_enter', uid: 'stu', role: 0 },
+        { roomnum: r3, at: T0, kind: 'member_enter', uid: 'stu', role: 0 },
+        { roomnum: r2, at: T0, kind: 'member_enter', uid: 'other', role: 0 },
+        { roomnum: r2, at: T0, kind: 'member_exit', uid: 'stu', role: 0 },
       ]),
     );
-    const facts = rows.map((r) => ({ ...r, hostUid: 'host' }));
+    const facts = shapes.map((r, i) => ({ ...r, roomnum: rooms[i]!.roomnum, hostUid: 'host' }));
     const stu = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
-    expect([...(await viewableRooms(ctx, stu, facts))]).toEqual([10001]);
-    expect([...(await viewableRooms(ctx, { ...stu, uid: 'host', role: 1 }, facts))].sort()).toEqual([
-      10001, 10002, 10003, 10004,
-    ]);
+    expect([...(await viewableRooms(ctx, stu, facts))]).toEqual([r1]);
+    expect([...(await viewableRooms(ctx, { ...stu, uid: 'host', role: 1 }, facts))].sort()).toEqual([r1, r2, r3, r4]);
     expect([...(await viewableRooms(ctx, { ...stu, uid: 'teacher2', role: 1 }, facts))]).toEqual([]);
   });
 });
