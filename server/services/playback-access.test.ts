@@ -70,4 +70,42 @@ describe('viewableRooms', () => {
     expect([...(await viewableRooms(ctx, { ...stu, uid: 'host', role: 1 }, facts))].sort()).toEqual([r1, r2, r3, r4]);
     expect([...(await viewableRooms(ctx, { ...stu, uid: 'teacher2', role: 1 }, facts))]).toEqual([]);
   });
+  it('asks any number of rooms: padded to a prepared size, more than 64 in chunks', async () => {
+    const ctx = createTestCtx();
+    await inTransaction(ctx.db, (tx) =>
+      tx.insert(users).values([{ uid: 'host', pwdHash: 'x', role: 1, createdAt: T0 }]),
+    );
+    const rooms = (
+      await inTransaction(ctx.db, (tx) =>
+        tx
+          .insert(courses)
+          .values(
+            Array.from({ length: 70 }, () => ({
+              appid: ctx.env.SDKAPPID,
+              hostUid: 'host',
+              title: 't',
+              state: 3,
+              playbackPublished: true,
+              createdAt: T0,
+              listTime: T0,
+            })),
+          )
+          .returning({ roomnum: courses.roomnum }),
+      )
+    ).map((r) => r.roomnum);
+    // stu entered every seventh room, the last one among them (it lies in the second chunk).
+    const attended = rooms.filter((_, i) => i % 7 === 6);
+    await inTransaction(ctx.db, (tx) =>
+      tx
+        .insert(courseEvents)
+        .values(attended.map((roomnum) => ({ roomnum, at: T0, kind: 'member_enter' as const, uid: 'stu', role: 0 }))),
+    );
+    const facts = rooms.map((roomnum) => ({ roomnum, hostUid: 'host', state: 3, playbackPublished: true }));
+    const stu = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
+    const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+    expect(sorted(await viewableRooms(ctx, stu, facts))).toEqual(attended);
+    // Three rooms (padded to four), one attended.
+    expect(sorted(await viewableRooms(ctx, stu, facts.slice(4, 7)))).toEqual([rooms[6]]);
+    expect(sorted(await viewableRooms(ctx, stu, facts.slice(0, 3)))).toEqual([]);
+  });
 });

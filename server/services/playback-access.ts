@@ -2,11 +2,11 @@
  * Who may see a course's playback (its index URL, recordings, timeline), and the teacher's publish switch. THE rule
  * (mayViewPlayback), for both doors: the course's teacher always; anyone else only when the course has ended, its
  * playback is published and they attended (a member_enter event in the course log, which outlives the membership
- * rows). Attendance is asked only for rooms where it decides, in one query per call (viewableRooms).
+ * rows). Attendance is asked only for rooms where it decides, in one prepared query per call (viewableRooms).
  * Used by the console's playback pages (refusals look like ROOM_NOT_FOUND), `live/roomlist` (others get
  * playback_idx_url "") and `vod/cmd_proxy` (which recordings a caller may list).
  */
-import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../../db/client';
 import { boundFiles, courseEvents, courses, recordings, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
@@ -17,6 +17,7 @@ import { LIBRARY } from './courseware';
 import { FILE_TYPE } from './uploads';
 import { courseFor, getCourse, type Door } from './course-access';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
+import { preparedFor } from './prepared';
 import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
 import { listRecordings } from './recordings';
 import { hasEnded } from './course-state';
@@ -30,6 +31,45 @@ export function mayViewPlayback(c: Omit<PlaybackFacts, 'roomnum'>, uid: string, 
   return c.hostUid === uid || (c.playbackPublished && hasEnded(c) && attended);
 }
 
+/**
+ * The attendance query, prepared once per handle for each list size 1, 2, 4 … 64: a room list cannot be one portable
+ * parameter, and building the query per call would cost more than running it (roomlist pages run it). A list is
+ * padded to its size with its last room; a longer one goes in chunks.
+ */
+const ATTENDANCE_SIZES = [1, 2, 4, 8, 16, 32, 64] as const;
+const ATTENDANCE_MAX = 64;
+const attendance = ATTENDANCE_SIZES.map((n) =>
+  preparedFor((db) =>
+    db
+      .selectDistinct({ roomnum: courseEvents.roomnum })
+      .from(courseEvents)
+      .where(
+        and(
+          eq(courseEvents.uid, sql.placeholder('uid')),
+          eq(courseEvents.kind, 'member_enter'),
+          inArray(
+            courseEvents.roomnum,
+            Array.from({ length: n }, (_, i) => sql.placeholder(`r${i}`)),
+          ),
+        ),
+      )
+      .prepare(),
+  ),
+);
+
+/** Which of `rooms` `uid` entered (a member_enter event), through the prepared attendance statements. */
+async function roomsAttended(ctx: ServiceCtx, uid: string, rooms: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < rooms.length; i += ATTENDANCE_MAX) {
+    const chunk = rooms.slice(i, i + ATTENDANCE_MAX);
+    const size = ATTENDANCE_SIZES.findIndex((n) => n >= chunk.length);
+    const params: Record<string, string | number> = { uid };
+    for (let j = 0; j < ATTENDANCE_SIZES[size]!; j++) params[`r${j}`] = chunk[Math.min(j, chunk.length - 1)]!;
+    for (const r of await attendance[size]!(ctx).execute(params)) out.add(r.roomnum);
+  }
+  return out;
+}
+
 /** The rooms `uid` ever entered (a member_enter event: the log outlives membership rows), as a subquery. */
 function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
   return ctx.db
@@ -40,8 +80,8 @@ function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
 
 /**
  * Which of `rooms` the caller may see the playback of. Rooms the rule decides without attendance (the caller's own;
- * unpublished or not ended) cost nothing; the others' attendance is one query for all of them (not a prepared one:
- * the room list varies in length, and binding it as one array parameter would need engine-specific SQL).
+ * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them (a roomlist
+ * page; more than 64 rooms take one per 64).
  */
 export async function viewableRooms(
   ctx: ServiceCtx,
@@ -56,20 +96,11 @@ export async function viewableRooms(
     else if (mayViewPlayback(c, caller.uid, true)) ask.push(c);
   }
   if (ask.length > 0) {
-    const rows = await ctx.db
-      .selectDistinct({ roomnum: courseEvents.roomnum })
-      .from(courseEvents)
-      .where(
-        and(
-          eq(courseEvents.uid, caller.uid),
-          eq(courseEvents.kind, 'member_enter'),
-          inArray(
-            courseEvents.roomnum,
-            ask.map((c) => c.roomnum),
-          ),
-        ),
-      );
-    const entered = new Set(rows.map((r) => r.roomnum));
+    const entered = await roomsAttended(
+      ctx,
+      caller.uid,
+      ask.map((c) => c.roomnum),
+    );
     for (const c of ask) if (entered.has(c.roomnum)) ok.add(c.roomnum);
   }
   return ok;
@@ -197,8 +228,8 @@ export async function playbackForViewer(
 
 /**
  * The playback index URL each listed course shows this caller (`live/roomlist`): built at `base` for rooms the rule
- * lets them see, '' for the rest. Runs after the cached page; costs one attendance query, and only when the page
- * holds published playbacks of others' courses.
+ * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when
+ * the page holds published playbacks of others' courses.
  */
 export async function playbackUrlsFor(
   ctx: ServiceCtx,
