@@ -36,7 +36,7 @@ export async function serveAttendanceCsv(ctx: ServiceCtx, req: Request, rawRoomn
   const cookie = req.headers.get('cookie');
   const locale = negotiateLocale(readCookie(cookie, LOCALE_COOKIE), req.headers.get('accept-language'));
   const m = CATALOGS[locale];
-  const caller = resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
+  const caller = await resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
   if (!caller) return plain(401, translate(m, 'error.UNAUTHORIZED'));
   if (!/^[1-9]\d{0,15}$/.test(rawRoomnum) || !Number.isSafeInteger(Number(rawRoomnum)))
     return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));

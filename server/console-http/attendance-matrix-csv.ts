@@ -25,7 +25,7 @@ export async function serveAttendanceMatrixCsv(ctx: ServiceCtx, req: Request): P
   const cookie = req.headers.get('cookie');
   const locale = negotiateLocale(readCookie(cookie, LOCALE_COOKIE), req.headers.get('accept-language'));
   const m = CATALOGS[locale];
-  const caller = resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
+  const caller = await resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
   if (!caller) return plain(401, translate(m, 'error.UNAUTHORIZED'));
   if (caller.role !== ROLE.TEACHER) return plain(403, translate(m, 'error.FORBIDDEN'));
   const q = new URL(req.url).searchParams;

@@ -129,7 +129,7 @@ export async function attendanceMatrix(
   const listed = new Set((await listClassStudents(ctx, caller)).map((s) => s.uid));
   const uids = new Set(listed);
   // Anyone who entered as a student; the teacher's own stays (role 1) are not attendance.
-  for (const m of stays) for (const s of m.values()) if (!isTeacher(s) && s.uid !== caller.uid) uids.add(s.uid);
+  for (const m of stays) for (const [, s] of m) if (!isTeacher(s) && s.uid !== caller.uid) uids.add(s.uid);
 
   const rows = [...uids].sort().map((uid) => ({
     uid,

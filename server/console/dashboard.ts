@@ -2,7 +2,7 @@
  * The console home: a teacher's courses live now, upcoming drafts, recently ready playbacks, and per-day teaching
  * minutes and student attendance over the last 30 days. Read-only. Caller: tRPC dashboard router.
  */
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -61,7 +61,7 @@ export function dailyStats(
     s.teachingMinutes += Math.max(0, Math.round((end - r.beginTime) / 60));
     s.attendance += r.students;
   }
-  return [...out.values()];
+  return Array.from(out, ([, s]) => s);
 }
 
 /** Everything the home page shows. `eastMin`: the browser's offset east of UTC in minutes (China: 480). */
@@ -148,7 +148,7 @@ export async function teacherDashboard(
   const attendance = new Map<number, number>();
   if (started.length > 0) {
     const rows = await ctx.db
-      .select({ roomnum: courseEvents.roomnum, n: sql<number>`count(distinct ${courseEvents.uid})` })
+      .select({ roomnum: courseEvents.roomnum, n: countDistinct(courseEvents.uid) })
       .from(courseEvents)
       .where(
         and(

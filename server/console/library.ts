@@ -5,7 +5,7 @@
  * course lists it too. The legacy `live/querybind` with roomnum 0 still lists only the library rows (the 2017 meaning).
  * Caller: tRPC courseware router.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, countDistinct, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -31,17 +31,21 @@ export async function listLibrary(
 ): Promise<{ total: number; files: LibraryFile[] }> {
   const mine = eq(boundFiles.ownerUid, caller.uid);
   const [{ total }] = (await ctx.db
-    .select({ total: sql<number>`count(distinct ${boundFiles.url})` })
+    .select({ total: countDistinct(boundFiles.url) })
     .from(boundFiles)
     .where(mine)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, files: [] };
-  const lastId = sql<number>`max(${boundFiles.id})`;
+  // Aggregates read as numbers on both engines (PostgreSQL returns int8 or numeric).
+  const lastId = sql<number>`max(${boundFiles.id})`.mapWith(Number);
   const groups = await ctx.db
     .select({
       id: lastId,
-      lastAt: sql<number>`max(${boundFiles.createdAt})`,
-      libraryRows: sql<number>`sum(case when ${boundFiles.roomnum} = ${LIBRARY} then 1 else 0 end)`,
-      courseCount: sql<number>`count(distinct case when ${boundFiles.roomnum} <> ${LIBRARY} then ${boundFiles.roomnum} end)`,
+      lastAt: sql<number>`max(${boundFiles.createdAt})`.mapWith(Number),
+      libraryRows: sql<number>`sum(case when ${boundFiles.roomnum} = ${LIBRARY} then 1 else 0 end)`.mapWith(Number),
+      courseCount:
+        sql<number>`count(distinct case when ${boundFiles.roomnum} <> ${LIBRARY} then ${boundFiles.roomnum} end)`.mapWith(
+          Number,
+        ),
     })
     .from(boundFiles)
     .where(mine)

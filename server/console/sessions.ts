@@ -53,10 +53,13 @@ export async function registerTeacher(
 }
 
 /** The caller of a console session secret, or null when it is unknown, revoked or idle-expired. */
-export function resolveConsoleSession(ctx: ServiceCtx, secret: string | undefined | null): Caller | null {
+export async function resolveConsoleSession(
+  ctx: ServiceCtx,
+  secret: string | undefined | null,
+): Promise<Caller | null> {
   if (!secret) return null;
   try {
-    return resolveToken(ctx, secret, 'console', ctx.env.SDKAPPID);
+    return await resolveToken(ctx, secret, 'console', ctx.env.SDKAPPID);
   } catch (e) {
     if (isAppError(e) && (e.code === 'TOKEN_INVALID' || e.code === 'TOKEN_APPID_MISMATCH')) return null;
     throw e;

@@ -2,8 +2,8 @@
  * Courseware / video binding to a course or to a teacher's library (roomnum 0).
  * Callers: `live/reportbind`, `live/querybind`, console courseware pages.
  */
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import { inTransaction } from '../../db/client';
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { first, inTransaction } from '../../db/client';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -77,25 +77,26 @@ export async function bindFileTo(
   const { roomnum } = to;
   const file = { ...input, url: storedRefOfUrl(ctx.storage, ctx.env, input.url, base) };
   const now = ctx.clock.nowS();
-  return inTransaction(ctx.db, (tx) => {
-    const row = tx
-      .insert(boundFiles)
-      .values({
-        ownerUid: caller.uid,
-        roomnum,
-        type: file.type,
-        fileName: file.file_name,
-        url: file.url,
-        size: meta.size ?? 0,
-        mime: meta.mime ?? '',
-        createdAt: now,
-      })
-      .onConflictDoNothing()
-      .returning()
-      .get();
+  return inTransaction(ctx.db, async (tx) => {
+    const row = first(
+      await tx
+        .insert(boundFiles)
+        .values({
+          ownerUid: caller.uid,
+          roomnum,
+          type: file.type,
+          fileName: file.file_name,
+          url: file.url,
+          size: meta.size ?? 0,
+          mime: meta.mime ?? '',
+          createdAt: now,
+        })
+        .onConflictDoNothing()
+        .returning(),
+    );
     if (!row) throw new AppError('FILE_ALREADY_BOUND');
     if (roomnum !== LIBRARY) {
-      appendEvents(tx, [
+      await appendEvents(tx, [
         {
           roomnum,
           at: now,
@@ -123,15 +124,16 @@ export async function unbindFile(
   if (to.course) assertFilesEditable(to.course);
   const url = storedRefOfUrl(ctx.storage, ctx.env, sentUrl, base);
   const now = ctx.clock.nowS();
-  inTransaction(ctx.db, (tx) => {
-    const gone = tx
-      .delete(boundFiles)
-      .where(and(eq(boundFiles.ownerUid, caller.uid), eq(boundFiles.roomnum, roomnum), eq(boundFiles.url, url)))
-      .returning()
-      .get();
+  await inTransaction(ctx.db, async (tx) => {
+    const gone = first(
+      await tx
+        .delete(boundFiles)
+        .where(and(eq(boundFiles.ownerUid, caller.uid), eq(boundFiles.roomnum, roomnum), eq(boundFiles.url, url)))
+        .returning(),
+    );
     if (!gone) throw new AppError('FILE_NOT_BOUND');
     if (roomnum !== LIBRARY) {
-      appendEvents(tx, [
+      await appendEvents(tx, [
         {
           roomnum,
           at: now,
@@ -169,10 +171,7 @@ export async function listBoundFiles(
   if (input.fromTime !== undefined) where.push(gte(boundFiles.createdAt, input.fromTime));
   if (input.toTime !== undefined) where.push(lte(boundFiles.createdAt, input.toTime));
   const cond = and(...where);
-  const [{ total }] = (await ctx.db
-    .select({ total: sql<number>`count(*)` })
-    .from(boundFiles)
-    .where(cond)) as [{ total: number }];
+  const [{ total }] = (await ctx.db.select({ total: count() }).from(boundFiles).where(cond)) as [{ total: number }];
   if (input.size === 0 || total <= input.index) return { total, files: [] };
   const files = await ctx.db
     .select()

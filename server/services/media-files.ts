@@ -7,6 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { rawRows } from '../../db/dialect';
 import {
   LOCAL_VIDEO_PREFIX,
   type LocalVodFile,
@@ -15,46 +16,64 @@ import {
   type LocalVodVisible,
 } from '../integrations/vod/local';
 
-/** Every file the server knows, as one relation (recordings ∪ distinct bound video URLs). */
+/**
+ * Every file the server knows, as one relation (recordings ∪ distinct bound video URLs). Portable SQL for both
+ * engines: the camelCase aliases are quoted (PostgreSQL folds unquoted names to lower case), numbers are cast before
+ * being concatenated and the prefix parameter is typed (PostgreSQL does not guess an operator for an untyped one).
+ * A URL bound several times is one file, named as its first binding (PostgreSQL has no bare columns in a GROUP BY).
+ */
 const FILES = sql`
-  SELECT file_id AS fileId, 'room' || roomnum || '_' || uid || '_' || start_time AS name, video_url AS url,
-         file_size AS size, duration, created_at AS createdAt, 'Record' AS source
+  SELECT file_id AS "fileId",
+         'room' || cast(roomnum AS text) || '_' || uid || '_' || cast(start_time AS text) AS name,
+         video_url AS url, file_size AS size, duration, created_at AS "createdAt", 'Record' AS source
     FROM recordings
   UNION ALL
-  SELECT ${LOCAL_VIDEO_PREFIX} || min(id), file_name, url, max(size), 0, min(created_at), 'Upload'
-    FROM bound_files WHERE type = 1 GROUP BY url`;
+  SELECT cast(${LOCAL_VIDEO_PREFIX} AS text) || cast(b.id AS text), b.file_name, b.url, g.size, 0, g.created_at,
+         'Upload'
+    FROM bound_files b
+    JOIN (SELECT min(id) AS id, max(size) AS size, min(created_at) AS created_at
+            FROM bound_files WHERE type = 1 GROUP BY url) g ON b.id = g.id`;
+
+/** `expr IN (values…)`, false for an empty list (as drizzle's inArray). */
+function inList(expr: SQL, values: readonly string[]): SQL {
+  if (values.length === 0) return sql`false`;
+  return sql`${expr} IN (${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
+}
 
 /** The visible set as a condition over the FILES relation. */
 function visibleIn(v: LocalVodVisible): SQL {
-  return sql`(fileId IN (SELECT value FROM json_each(${JSON.stringify(v.fileIds)})) OR url IN (SELECT value FROM json_each(${JSON.stringify(v.refs)})))`;
+  return sql`(${inList(sql`"fileId"`, v.fileIds)} OR ${inList(sql`url`, v.refs)})`;
 }
 
 export function createMediaFiles(db: Db): LocalVodFiles {
   return {
     async page(q: LocalVodFileQuery) {
       const conds: SQL[] = [visibleIn(q.visible)];
-      if (q.fileIds.length > 0)
-        conds.push(
-          sql`fileId IN (${sql.join(
-            q.fileIds.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        );
-      if (q.from !== undefined) conds.push(sql`createdAt >= ${q.from}`);
-      if (q.to !== undefined) conds.push(sql`createdAt <= ${q.to}`);
+      if (q.fileIds.length > 0) conds.push(inList(sql`"fileId"`, q.fileIds));
+      if (q.from !== undefined) conds.push(sql`"createdAt" >= ${q.from}`);
+      if (q.to !== undefined) conds.push(sql`"createdAt" <= ${q.to}`);
       const where = sql`WHERE ${sql.join(conds, sql` AND `)}`;
       const dir = q.order === 'asc' ? sql`ASC` : sql`DESC`;
-      const total = await db.get<{ n: number }>(sql`WITH files AS (${FILES}) SELECT count(*) AS n FROM files ${where}`);
-      const files = await db.all<LocalVodFile>(
-        sql`WITH files AS (${FILES}) SELECT * FROM files ${where} ORDER BY createdAt ${dir}, fileId ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
+      const [total] = await rawRows<{ n: number | string }>(
+        db,
+        sql`WITH files AS (${FILES}) SELECT count(*) AS n FROM files ${where}`,
       );
-      return { total: total?.n ?? 0, files };
+      const files = await rawRows<LocalVodFile>(
+        db,
+        sql`WITH files AS (${FILES}) SELECT * FROM files ${where} ORDER BY "createdAt" ${dir}, "fileId" ${dir} LIMIT ${q.limit} OFFSET ${q.offset}`,
+      );
+      return { total: Number(total?.n ?? 0), files };
     },
 
     async find(fileId: string, visible: LocalVodVisible) {
-      return db.get<LocalVodFile | undefined>(
-        sql`WITH files AS (${FILES}) SELECT * FROM files WHERE fileId = ${fileId} AND ${visibleIn(visible)} LIMIT 1`,
+      const rows = await rawRows<LocalVodFile>(
+        db,
+        sql`WITH files AS (${FILES}) SELECT * FROM files WHERE "fileId" = ${fileId} AND ${visibleIn(visible)} LIMIT 1`,
       );
+      return rows[0];
     },
   };
 }

@@ -7,6 +7,7 @@
  * playback_idx_url "") and `vod/cmd_proxy` (which recordings a caller may list).
  */
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { inTransaction } from '../../db/client';
 import { boundFiles, courseEvents, courses, recordings, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -30,19 +31,44 @@ export function mayViewPlayback(c: Omit<PlaybackFacts, 'roomnum'>, uid: string, 
   return c.hostUid === uid || (c.playbackPublished && hasEnded(c) && attended);
 }
 
-const attendance = preparedFor((db) =>
-  db
-    .selectDistinct({ roomnum: courseEvents.roomnum })
-    .from(courseEvents)
-    .where(
-      and(
-        eq(courseEvents.uid, sql.placeholder('uid')),
-        eq(courseEvents.kind, 'member_enter'),
-        sql`${courseEvents.roomnum} IN (SELECT value FROM json_each(${sql.placeholder('rooms')}))`,
-      ),
-    )
-    .prepare(),
+/**
+ * The attendance query, prepared once per handle for each list size 1, 2, 4 … 64: a room list cannot be one portable
+ * parameter, and building the query per call would cost more than running it (roomlist pages run it). A list is
+ * padded to its size with its last room; a longer one goes in chunks.
+ */
+const ATTENDANCE_SIZES = [1, 2, 4, 8, 16, 32, 64] as const;
+const ATTENDANCE_MAX = 64;
+const attendance = ATTENDANCE_SIZES.map((n) =>
+  preparedFor((db) =>
+    db
+      .selectDistinct({ roomnum: courseEvents.roomnum })
+      .from(courseEvents)
+      .where(
+        and(
+          eq(courseEvents.uid, sql.placeholder('uid')),
+          eq(courseEvents.kind, 'member_enter'),
+          inArray(
+            courseEvents.roomnum,
+            Array.from({ length: n }, (_, i) => sql.placeholder(`r${i}`)),
+          ),
+        ),
+      )
+      .prepare(),
+  ),
 );
+
+/** Which of `rooms` `uid` entered (a member_enter event), through the prepared attendance statements. */
+async function roomsAttended(ctx: ServiceCtx, uid: string, rooms: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < rooms.length; i += ATTENDANCE_MAX) {
+    const chunk = rooms.slice(i, i + ATTENDANCE_MAX);
+    const size = ATTENDANCE_SIZES.findIndex((n) => n >= chunk.length);
+    const params: Record<string, string | number> = { uid };
+    for (let j = 0; j < ATTENDANCE_SIZES[size]!; j++) params[`r${j}`] = chunk[Math.min(j, chunk.length - 1)]!;
+    for (const r of await attendance[size]!(ctx).execute(params)) out.add(r.roomnum);
+  }
+  return out;
+}
 
 /** The rooms `uid` ever entered (a member_enter event: the log outlives membership rows), as a subquery. */
 function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
@@ -54,9 +80,14 @@ function roomsEnteredBy(ctx: ServiceCtx, uid: string) {
 
 /**
  * Which of `rooms` the caller may see the playback of. Rooms the rule decides without attendance (the caller's own;
- * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them.
+ * unpublished or not ended) cost nothing; the others' attendance is one prepared query for all of them (a roomlist
+ * page; more than 64 rooms take one per 64).
  */
-export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly PlaybackFacts[]): Set<number> {
+export async function viewableRooms(
+  ctx: ServiceCtx,
+  caller: Caller,
+  rooms: readonly PlaybackFacts[],
+): Promise<Set<number>> {
   const ok = new Set<number>();
   const ask: PlaybackFacts[] = [];
   for (const c of rooms) {
@@ -65,10 +96,10 @@ export function viewableRooms(ctx: ServiceCtx, caller: Caller, rooms: readonly P
     else if (mayViewPlayback(c, caller.uid, true)) ask.push(c);
   }
   if (ask.length > 0) {
-    const entered = new Set(
-      attendance(ctx)
-        .all({ uid: caller.uid, rooms: JSON.stringify(ask.map((c) => c.roomnum)) })
-        .map((r) => r.roomnum),
+    const entered = await roomsAttended(
+      ctx,
+      caller.uid,
+      ask.map((c) => c.roomnum),
     );
     for (const c of ask) if (entered.has(c.roomnum)) ok.add(c.roomnum);
   }
@@ -89,7 +120,7 @@ export async function getViewablePlayback(
     if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'the course has not ended yet');
     return { course: c, isTeacher: true };
   }
-  if (!viewableRooms(ctx, caller, [c]).has(c.roomnum)) throw new AppError('ROOM_NOT_FOUND');
+  if (!(await viewableRooms(ctx, caller, [c])).has(c.roomnum)) throw new AppError('ROOM_NOT_FOUND');
   return { course: c, isTeacher: false };
 }
 
@@ -110,7 +141,9 @@ export async function setPlaybackPublished(
   if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
     throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');
   }
-  await ctx.db.update(courses).set({ playbackPublished: published }).where(eq(courses.roomnum, c.roomnum));
+  await inTransaction(ctx.db, (tx) =>
+    tx.update(courses).set({ playbackPublished: published }).where(eq(courses.roomnum, c.roomnum)),
+  );
 }
 
 export interface AttendedPlayback {
@@ -195,19 +228,19 @@ export async function playbackForViewer(
 
 /**
  * The playback index URL each listed course shows this caller (`live/roomlist`): built at `base` for rooms the rule
- * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when the
- * page holds published playbacks of others' courses.
+ * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when
+ * the page holds published playbacks of others' courses.
  */
-export function playbackUrlsFor(
+export async function playbackUrlsFor(
   ctx: ServiceCtx,
   caller: Caller,
   rooms: readonly (PlaybackFacts & Pick<Course, 'playbackIdxUrl'>)[],
   base?: string,
-): Map<number, string> {
+): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const withIndex = rooms.filter((c) => c.playbackIdxUrl !== '');
   if (withIndex.length === 0) return out;
-  const ok = viewableRooms(ctx, caller, withIndex);
+  const ok = await viewableRooms(ctx, caller, withIndex);
   for (const c of withIndex)
     if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
   return out;
@@ -231,13 +264,13 @@ export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: strin
     .where(
       and(eq(courses.appid, ctx.env.SDKAPPID), or(eq(courses.hostUid, caller.uid), inArray(courses.roomnum, entered))),
     );
-  const viewable = [...viewableRooms(ctx, caller, candidates)];
+  const viewable = [...(await viewableRooms(ctx, caller, candidates))];
   const taught = candidates.filter((c) => c.hostUid === caller.uid).map((c) => c.roomnum);
   const recs = viewable.length
     ? await ctx.db
         .select({ fileId: recordings.fileId, videoId: recordings.videoId, url: recordings.videoUrl })
         .from(recordings)
-        .where(sql`${recordings.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(viewable)}))`)
+        .where(inArray(recordings.roomnum, viewable))
     : [];
   const videos = await ctx.db
     .selectDistinct({ url: boundFiles.url })
@@ -247,7 +280,7 @@ export async function visibleMedia(ctx: ServiceCtx, caller: Caller, base?: strin
         eq(boundFiles.type, FILE_TYPE.VIDEO),
         or(
           and(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid)),
-          sql`${boundFiles.roomnum} IN (SELECT value FROM json_each(${JSON.stringify(taught)}))`,
+          inArray(boundFiles.roomnum, taught),
         ),
       ),
     );

@@ -7,7 +7,7 @@
  * A leaf module (no service imports) so courses.ts, recordings.ts and playback.ts can all use it without a cycle.
  */
 import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { inTransaction, type Tx } from '../../db/client';
+import { first, inTransaction, type Tx } from '../../db/client';
 import { courses, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { COURSE_STATE, ENDED_STATES } from './course-state';
@@ -23,15 +23,20 @@ export type IndexQueueScope = 'ended' | 'built';
  * Queues the course's playback index for (re)building at `dueAt` with a fresh attempt budget, inside the caller's
  * transaction. False when the course is not in `scope` (nothing changed).
  */
-export function queueIndexTx(tx: Tx, roomnum: number, dueAt: number, scope: IndexQueueScope = 'ended'): boolean {
+export async function queueIndexTx(
+  tx: Tx,
+  roomnum: number,
+  dueAt: number,
+  scope: IndexQueueScope = 'ended',
+): Promise<boolean> {
   const conds: SQL[] = [eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)];
   if (scope === 'built') conds.push(inArray(courses.indexStatus, ['ready', 'failed']));
-  const r = tx
+  const r = await tx
     .update(courses)
     .set({ indexStatus: 'pending', indexDueAt: dueAt, indexAttempts: 0, indexError: '' })
     .where(and(...conds))
-    .run();
-  return r.changes > 0;
+    .returning({ roomnum: courses.roomnum });
+  return r.length > 0;
 }
 
 /**
@@ -39,15 +44,15 @@ export function queueIndexTx(tx: Tx, roomnum: number, dueAt: number, scope: Inde
  * inside the caller's transaction. With `lease` (our own job), only while that build still holds the course: a build
  * re-queued or resolved meanwhile is left alone. False when nothing changed.
  */
-export function markPlaybackReadyTx(tx: Tx, roomnum: number, idxRef: string, lease?: number): boolean {
+export async function markPlaybackReadyTx(tx: Tx, roomnum: number, idxRef: string, lease?: number): Promise<boolean> {
   const conds: SQL[] = [eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)];
   if (lease !== undefined) conds.push(eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease));
-  const r = tx
+  const r = await tx
     .update(courses)
     .set({ state: COURSE_STATE.PLAYBACK, playbackIdxUrl: idxRef, indexStatus: 'ready', indexError: '' })
     .where(and(...conds))
-    .run();
-  return r.changes > 0;
+    .returning({ roomnum: courses.roomnum });
+  return r.length > 0;
 }
 
 /** Up to `limit` ended courses whose pending index is due at `now`, longest overdue first. */
@@ -73,23 +78,26 @@ export async function claimIndexBuild(
   now: number,
   lease: number,
 ): Promise<Course | undefined> {
-  return ctx.db
-    .update(courses)
-    .set({ indexDueAt: lease, indexAttempts: sql`${courses.indexAttempts} + 1` })
-    .where(
-      and(
-        eq(courses.roomnum, roomnum),
-        eq(courses.indexStatus, 'pending'),
-        lte(courses.indexDueAt, now),
-        inArray(courses.state, ENDED_STATES),
-      ),
-    )
-    .returning()
-    .get();
+  return inTransaction(ctx.db, async (tx) =>
+    first(
+      await tx
+        .update(courses)
+        .set({ indexDueAt: lease, indexAttempts: sql`${courses.indexAttempts} + 1` })
+        .where(
+          and(
+            eq(courses.roomnum, roomnum),
+            eq(courses.indexStatus, 'pending'),
+            lte(courses.indexDueAt, now),
+            inArray(courses.state, ENDED_STATES),
+          ),
+        )
+        .returning(),
+    ),
+  );
 }
 
 /** A claimed build succeeded: the playback is ready at `idxRef`, unless the course was re-queued meanwhile (false). */
-export function completeIndexBuild(ctx: ServiceCtx, roomnum: number, lease: number, idxRef: string): boolean {
+export function completeIndexBuild(ctx: ServiceCtx, roomnum: number, lease: number, idxRef: string): Promise<boolean> {
   return inTransaction(ctx.db, (tx) => markPlaybackReadyTx(tx, roomnum, idxRef, lease));
 }
 
@@ -104,10 +112,12 @@ export async function recordIndexBuildFailure(
   error: string,
   retryAt: number | null,
 ): Promise<void> {
-  await ctx.db
-    .update(courses)
-    .set(retryAt === null ? { indexStatus: 'failed', indexError: error } : { indexError: error, indexDueAt: retryAt })
-    .where(and(eq(courses.roomnum, roomnum), eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease)));
+  await inTransaction(ctx.db, (tx) =>
+    tx
+      .update(courses)
+      .set(retryAt === null ? { indexStatus: 'failed', indexError: error } : { indexError: error, indexDueAt: retryAt })
+      .where(and(eq(courses.roomnum, roomnum), eq(courses.indexStatus, 'pending'), eq(courses.indexDueAt, lease))),
+  );
 }
 
 /**
@@ -115,8 +125,10 @@ export async function recordIndexBuildFailure(
  * job still builds the index). Only on an ended course.
  */
 export async function noteIndexError(ctx: ServiceCtx, roomnum: number, error: string): Promise<void> {
-  await ctx.db
-    .update(courses)
-    .set({ indexError: error })
-    .where(and(eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES)));
+  await inTransaction(ctx.db, (tx) =>
+    tx
+      .update(courses)
+      .set({ indexError: error })
+      .where(and(eq(courses.roomnum, roomnum), inArray(courses.state, ENDED_STATES))),
+  );
 }

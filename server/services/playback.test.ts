@@ -1,6 +1,7 @@
 /** Playback service: the timeline, the index document (validated against its JSON Schema), retry, the idx callback. */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { inTransaction } from '../../db/client';
 import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
@@ -167,10 +168,12 @@ describe('requeuePlaybackIndex', () => {
   it('only the teacher, only after the end; resets attempts and makes it due now', async () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
-    await ctx.db
-      .update(courses)
-      .set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' })
-      .where(eq(courses.roomnum, lesson.roomnum));
+    await inTransaction(ctx.db, (tx) =>
+      tx
+        .update(courses)
+        .set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' })
+        .where(eq(courses.roomnum, lesson.roomnum)),
+    );
     await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum, 'legacy')).rejects.toMatchObject({
       code: 'NO_PRIVILEGE',
     });

@@ -187,7 +187,7 @@ export async function requeuePlaybackIndex(
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }
   const now = ctx.clock.nowS();
-  const queued = inTransaction(ctx.db, (tx) => queueIndexTx(tx, roomnum, now));
+  const queued = await inTransaction(ctx.db, (tx) => queueIndexTx(tx, roomnum, now));
   if (!queued) throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   return { indexStatus: 'pending', indexDueAt: now };
 }
@@ -211,7 +211,7 @@ export async function applyReplayIndexCallback(ctx: ServiceCtx, input: ReplayInd
   if (input.errorCode === 0) {
     if (!input.replayIndex) throw new AppError('BAD_INPUT', 'ReplayIndex: required when ErrorCode is 0');
     const fileUrl = input.replayIndex.fileUrl;
-    if (!inTransaction(ctx.db, (tx) => markPlaybackReadyTx(tx, c.roomnum, fileUrl)))
+    if (!(await inTransaction(ctx.db, (tx) => markPlaybackReadyTx(tx, c.roomnum, fileUrl))))
       throw new AppError('COURSE_STATE', 'the course has not ended');
     ctx.log.info({ roomnum: c.roomnum, fileUrl }, 'replay index callback: playback ready');
     return;

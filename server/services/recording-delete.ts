@@ -7,7 +7,7 @@
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
  */
 import { and, eq } from 'drizzle-orm';
-import { inTransaction } from '../../db/client';
+import { first, inTransaction } from '../../db/client';
 import { recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -48,14 +48,15 @@ export async function deleteRecording(
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
   const now = ctx.clock.nowS();
-  const rec = inTransaction(ctx.db, (tx) => {
-    const row = tx
-      .delete(recordings)
-      .where(and(eq(recordings.id, input.recordingId), eq(recordings.roomnum, c.roomnum)))
-      .returning()
-      .get();
+  const rec = await inTransaction(ctx.db, async (tx) => {
+    const row = first(
+      await tx
+        .delete(recordings)
+        .where(and(eq(recordings.id, input.recordingId), eq(recordings.roomnum, c.roomnum)))
+        .returning(),
+    );
     if (!row) throw new AppError('NOT_FOUND', 'no such recording in this course');
-    appendEvents(tx, [
+    await appendEvents(tx, [
       {
         roomnum: c.roomnum,
         at: now,
@@ -66,7 +67,7 @@ export async function deleteRecording(
       },
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
-    queueIndexTx(tx, c.roomnum, now);
+    await queueIndexTx(tx, c.roomnum, now);
     return row;
   });
   const key = ownStorageKey(ctx, rec.videoUrl);

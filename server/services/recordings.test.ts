@@ -2,12 +2,13 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client';
+import { closeDb, inTransaction } from '../../db/client';
 import { callbackNonces, courseEvents, courses, imMessages, recordings } from '../../db/schema';
 import { isAppError } from '../errors';
 import { createFailableImCtx } from '../testing/legacy-fixtures';
 import { recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
+import { openSecondHandle } from '../testing/test-db';
 import {
   listRecordings,
   parseStreamParam,
@@ -16,9 +17,9 @@ import {
   verifyLiveCallbackSign,
 } from './recordings';
 
-function appCode(f: () => unknown): string | false {
+async function appCode(f: () => Promise<unknown>): Promise<string | false> {
   try {
-    f();
+    await f();
     return false;
   } catch (e) {
     return isAppError(e) && e.code;
@@ -26,95 +27,97 @@ function appCode(f: () => unknown): string | false {
 }
 
 describe('verifyLiveCallbackSign', () => {
-  it('matches the worked example: md5("live-callback-key1700000600")', () => {
+  it('matches the worked example: md5("live-callback-key1700000600")', async () => {
     expect(createHash('md5').update('live-callback-key1700000600').digest('hex')).toBe(
       'f320f994ee91b246bc37719af4f0abdf',
     );
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
       false,
     );
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF', {}))).toBe(
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'F320F994EE91B246BC37719AF4F0ABDF', {}))).toBe(
       false,
     );
     ctx.clock.set(1700000600);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}))).toBe(
       false,
     );
   });
 
-  it('refuses a wrong sign, a changed t, a passed t, a missing t or sign', () => {
+  it('refuses a wrong sign, a changed t, a passed t, a missing t or sign', async () => {
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
     const good = 'f320f994ee91b246bc37719af4f0abdf';
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.replace('f3', '00'), {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000601', good, {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'short', {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, undefined, good, {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', undefined, {}))).toBe('NO_PRIVILEGE');
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.replace('f3', '00'), {}))).toBe(
+      'NO_PRIVILEGE',
+    );
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000601', good, {}))).toBe('NO_PRIVILEGE');
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', 'short', {}))).toBe('NO_PRIVILEGE');
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, undefined, good, {}))).toBe('NO_PRIVILEGE');
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', undefined, {}))).toBe('NO_PRIVILEGE');
     ctx.clock.set(1700000601);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, {}))).toBe('NO_PRIVILEGE');
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, {}))).toBe('NO_PRIVILEGE');
   });
 
-  it('refuses every callback when no key is configured, unless LIVE_CALLBACK_ALLOW_UNSIGNED=1', () => {
-    expect(appCode(() => verifyLiveCallbackSign(createTestCtx(), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
+  it('refuses every callback when no key is configured, unless LIVE_CALLBACK_ALLOW_UNSIGNED=1', async () => {
+    expect(await appCode(() => verifyLiveCallbackSign(createTestCtx(), undefined, undefined, {}))).toBe('NO_PRIVILEGE');
     expect(
-      appCode(() => verifyLiveCallbackSign(createTestCtx(), '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {})),
+      await appCode(() =>
+        verifyLiveCallbackSign(createTestCtx(), '1700000600', 'f320f994ee91b246bc37719af4f0abdf', {}),
+      ),
     ).toBe('NO_PRIVILEGE');
     expect(
-      appCode(() =>
+      await appCode(() =>
         verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '0' }), undefined, undefined, {}),
       ),
     ).toBe('NO_PRIVILEGE');
     expect(
-      appCode(() =>
+      await appCode(() =>
         verifyLiveCallbackSign(createTestCtx({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), undefined, undefined, {}),
       ),
     ).toBe(false);
   });
 
-  it('refuses a t more than an hour ahead (a long-lived signature)', () => {
+  it('refuses a t more than an hour ahead (a long-lived signature)', async () => {
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     const now = 1700000000;
     ctx.clock.set(now);
     const sign = (t: number) => createHash('md5').update(`live-callback-key${t}`).digest('hex');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, String(now + 3601), sign(now + 3601), {}))).toBe('NO_PRIVILEGE');
-    expect(appCode(() => verifyLiveCallbackSign(ctx, String(now + 3600), sign(now + 3600), {}))).toBe(false);
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, String(now + 3601), sign(now + 3601), {}))).toBe(
+      'NO_PRIVILEGE',
+    );
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, String(now + 3600), sign(now + 3600), {}))).toBe(false);
   });
 
-  it('accepts a retry of the same notice; refuses the same (t, sign) with another body, until t passes', () => {
+  it('accepts a retry of the same notice; refuses the same (t, sign) with another body, until t passes', async () => {
     const ctx = createTestCtx({ LIVE_CALLBACK_KEY: 'live-callback-key' });
     ctx.clock.set(1700000000);
     const good = 'f320f994ee91b246bc37719af4f0abdf';
     const notice = { event_type: 100, video_id: 'v1' };
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, notice))).toBe(false);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.toUpperCase(), { ...notice }))).toBe(false);
-    expect(appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, notice))).toBe(false);
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good.toUpperCase(), { ...notice }))).toBe(
+      false,
+    );
+    expect(await appCode(() => verifyLiveCallbackSign(ctx, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
       'NO_PRIVILEGE',
     );
     // A second connection (another process sharing the database) sees the same pairs.
     const other = createTestCtx(
-      { LIVE_CALLBACK_KEY: 'live-callback-key', DATABASE_URL: `${ctx.dir}/edu.db` },
-      { db: openDb(`${ctx.dir}/edu.db`) },
+      { LIVE_CALLBACK_KEY: 'live-callback-key', DATABASE_URL: ctx.dbUrl },
+      { db: openSecondHandle({ url: ctx.dbUrl }) },
     );
     other.clock.set(1700000000);
-    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
+    expect(await appCode(() => verifyLiveCallbackSign(other, '1700000600', good, { ...notice, video_id: 'v2' }))).toBe(
       'NO_PRIVILEGE',
     );
-    expect(appCode(() => verifyLiveCallbackSign(other, '1700000600', good, notice))).toBe(false);
+    expect(await appCode(() => verifyLiveCallbackSign(other, '1700000600', good, notice))).toBe(false);
     // Pairs are forgotten once t has passed (the sign is refused as expired anyway), so the table stays small.
     ctx.clock.set(1700000601);
     const t2 = '1700001000';
-    verifyLiveCallbackSign(ctx, t2, createHash('md5').update(`live-callback-key${t2}`).digest('hex'), notice);
-    expect(
-      ctx.db
-        .select()
-        .from(callbackNonces)
-        .all()
-        .map((r) => r.expiresAt),
-    ).toEqual([1700001000]);
-    other.db.$client.close();
+    await verifyLiveCallbackSign(ctx, t2, createHash('md5').update(`live-callback-key${t2}`).digest('hex'), notice);
+    expect((await ctx.db.select().from(callbackNonces)).map((r) => r.expiresAt)).toEqual([1700001000]);
+    await closeDb(other.db);
   });
 });
 
@@ -266,7 +269,9 @@ describe('recordRecording', () => {
   it('a recording arriving after the index was built re-queues the index', async () => {
     const ctx = createTestCtx();
     const lesson = await runLesson(ctx);
-    await ctx.db.update(courses).set({ indexStatus: 'ready', state: 3 }).where(eq(courses.roomnum, lesson.roomnum));
+    await inTransaction(ctx.db, (tx) =>
+      tx.update(courses).set({ indexStatus: 'ready', state: 3 }).where(eq(courses.roomnum, lesson.roomnum)),
+    );
     await recordRecording(ctx, recordingReadyInput.parse(recordingCallback(lesson.roomnum, 'teacher1')));
     const c = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
     expect(c).toMatchObject({

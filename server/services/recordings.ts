@@ -7,9 +7,10 @@
  */
 import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { inTransaction } from '../../db/client';
+import { first, inTransaction } from '../../db/client';
+import { greatest } from '../../db/dialect';
 import { callbackNonces, courses, recordings, users, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -32,12 +33,12 @@ const CALLBACK_MAX_TTL_S = 3600;
  * replayed signature. Without a key every callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local
  * experiments; logged at start). `body` is the notice as received. Throws NO_PRIVILEGE.
  */
-export function verifyLiveCallbackSign(
+export async function verifyLiveCallbackSign(
   ctx: ServiceCtx,
   t: string | undefined,
   sign: string | undefined,
   body: unknown,
-): void {
+): Promise<void> {
   const key = ctx.env.LIVE_CALLBACK_KEY;
   if (!key) {
     if (ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) return;
@@ -58,7 +59,7 @@ export function verifyLiveCallbackSign(
   if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
   if (expiry > now + CALLBACK_MAX_TTL_S)
     throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
-  rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, noticeHash(body), expiry);
+  await rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, noticeHash(body), expiry);
 }
 
 /** Hash of the notice without its t and sign (already the pair's key; a retry may send t as a number or a string). */
@@ -73,16 +74,29 @@ function noticeHash(body: unknown): string {
 }
 
 /** Records a (t, sign) pair with its body hash, or compares with the one recorded; prunes pairs whose t has passed. */
-function rememberCallbackSign(ctx: ServiceCtx, signT: string, bodyHash: string, expiresAt: number): void {
+async function rememberCallbackSign(
+  ctx: ServiceCtx,
+  signT: string,
+  bodyHash: string,
+  expiresAt: number,
+): Promise<void> {
   const now = ctx.clock.nowS();
-  const seen = inTransaction(ctx.db, (tx) => {
-    tx.delete(callbackNonces).where(lt(callbackNonces.expiresAt, now)).run();
-    tx.insert(callbackNonces).values({ signT, bodyHash, expiresAt }).onConflictDoNothing().run();
-    return tx
-      .select({ bodyHash: callbackNonces.bodyHash })
-      .from(callbackNonces)
-      .where(eq(callbackNonces.signT, signT))
-      .get();
+  const seen = await inTransaction(ctx.db, async (tx) => {
+    await tx.delete(callbackNonces).where(lt(callbackNonces.expiresAt, now));
+    const inserted = await tx
+      .insert(callbackNonces)
+      .values({ signT, bodyHash, expiresAt })
+      .onConflictDoNothing()
+      .returning({ bodyHash: callbackNonces.bodyHash });
+    if (inserted.length > 0) return inserted[0];
+    // Already recorded: the pair's first body decides.
+    return first(
+      await tx
+        .select({ bodyHash: callbackNonces.bodyHash })
+        .from(callbackNonces)
+        .where(eq(callbackNonces.signT, signT))
+        .limit(1),
+    );
   });
   if (seen?.bodyHash !== bodyHash) throw new AppError('NO_PRIVILEGE', 'callback sign: already used for another notice');
 }
@@ -193,25 +207,28 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
   // Tencent's own URL is kept as is; a URL of this server's storage (demo data, local tests) is stored as its key.
   const videoRef = storedRefOfUrl(ctx.storage, ctx.env, input.video_url);
   const now = ctx.clock.nowS();
-  const claimed = await ctx.db
-    .insert(recordings)
-    .values({
-      roomnum: course.roomnum,
-      uid: user.uid,
-      fileId,
-      videoId: input.video_id,
-      videoUrl: videoRef,
-      startTime: input.start_time,
-      endTime: input.end_time,
-      mediaStartTime: input.media_start_time,
-      fileSize: input.file_size,
-      duration: input.duration,
-      imSeq: 0,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: recordings.id })
-    .get();
+  const claimed = await inTransaction(ctx.db, async (tx) =>
+    first(
+      await tx
+        .insert(recordings)
+        .values({
+          roomnum: course.roomnum,
+          uid: user.uid,
+          fileId,
+          videoId: input.video_id,
+          videoUrl: videoRef,
+          startTime: input.start_time,
+          endTime: input.end_time,
+          mediaStartTime: input.media_start_time,
+          fileSize: input.file_size,
+          duration: input.duration,
+          imSeq: 0,
+          createdAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: recordings.id }),
+    ),
+  );
   if (!claimed) {
     log.info('recording callback repeated: already stored');
     return { stored: false, reason: 'duplicate' };
@@ -231,18 +248,18 @@ export async function recordRecording(ctx: ServiceCtx, input: RecordingReadyInpu
   try {
     seq = await sendCourseIm(ctx, String(course.roomnum), imPayload(ctx, IM_MSG.RECORDING_READY, now, value), user.uid);
   } catch (e) {
-    await ctx.db.delete(recordings).where(eq(recordings.id, claimed.id));
+    await inTransaction(ctx.db, (tx) => tx.delete(recordings).where(eq(recordings.id, claimed.id)));
     throw e;
   }
 
-  inTransaction(ctx.db, (tx) => {
-    tx.update(recordings).set({ imSeq: seq }).where(eq(recordings.id, claimed.id)).run();
-    tx.update(courses)
-      .set({ lastRecImseq: sql`max(${courses.lastRecImseq}, ${seq})` })
-      .where(eq(courses.roomnum, course.roomnum))
-      .run();
-    queueIndexTx(tx, course.roomnum, now + ctx.env.REPLAY_INDEX_DELAY_S, 'built');
-    appendEvents(tx, [
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.update(recordings).set({ imSeq: seq }).where(eq(recordings.id, claimed.id));
+    await tx
+      .update(courses)
+      .set({ lastRecImseq: greatest(tx, courses.lastRecImseq, seq) })
+      .where(eq(courses.roomnum, course.roomnum));
+    await queueIndexTx(tx, course.roomnum, now + ctx.env.REPLAY_INDEX_DELAY_S, 'built');
+    await appendEvents(tx, [
       {
         roomnum: course.roomnum,
         at: now,
