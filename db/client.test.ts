@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb } from '../server/testing/test-db';
+import { createTestDb, openSecondHandle } from '../server/testing/test-db';
 import { testEngine } from '../server/testing/test-engine';
 import { closeDb, first, inTransaction, type Db } from './client';
 import { users } from './schema';
@@ -77,6 +77,29 @@ describe(`inTransaction (${testEngine()})`, () => {
     if (testEngine() === 'sqlite') expect(log).toEqual(['x:begin', 'x:end', 'y:begin', 'y:end', 'z:begin', 'z:end']);
     else expect(log.toSorted()).toEqual(['x:begin', 'x:end', 'y:begin', 'y:end', 'z:begin', 'z:end']);
     expect(await uids(db)).toHaveLength(9);
+  });
+
+  it('two handles on one database in one process (the two worlds of one server): neither blocks the other', async () => {
+    const t = createTestDb();
+    opened.push(t.db);
+    const other = openSecondHandle(t);
+    opened.push(other);
+    const order: string[] = [];
+    const first = inTransaction(t.db, async (tx) => {
+      await tx.insert(users).values(user('a'));
+      order.push('a wrote');
+      await new Promise((r) => setTimeout(r, 100)); // holds the write lock across a real wait
+      order.push('a commits');
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    const second = inTransaction(other, async (tx) => {
+      order.push('b begins');
+      await tx.insert(users).values(user('b'));
+    });
+    await Promise.all([first, second]);
+    // SQLite: b waits (asynchronously) for a's commit; PostgreSQL: b runs beside a.
+    if (testEngine() === 'sqlite') expect(order).toEqual(['a wrote', 'a commits', 'b begins']);
+    expect(await uids(t.db)).toEqual(['a', 'b']);
   });
 
   it('a failed transaction does not stop the ones queued behind it', async () => {

@@ -100,6 +100,9 @@ export function closeDb(db: Db | Tx): Promise<void> {
 /** Resolved from the working directory: Next's bundler rewrites __dirname, and every entry runs from the project root. */
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), 'db/migrations');
 
+/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens (creating if needed) a SQLite file: WAL, a busy timeout so concurrent processes wait instead of failing,
  * foreign keys on. Applies committed migrations before returning unless `migrate: false`.
@@ -108,7 +111,7 @@ export function openDb(file: string, opts: { migrate?: boolean } = {}): SqliteDb
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the last commits).
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -135,6 +138,30 @@ function sqliteRunner(db: SqliteDb): TxRunner {
   const commit = db.$client.prepare('COMMIT');
   const rollback = db.$client.prepare('ROLLBACK');
   const tx = markTx(Object.create(db) as Tx);
+  // SQLite applies PRAGMA busy_timeout when the statement is compiled, so it cannot be a reusable prepared statement.
+  const busyTimeout = (ms: number) => db.$client.pragma(`busy_timeout = ${ms}`);
+
+  /**
+   * Takes the write lock without blocking the event loop. Another connection may hold it across awaits of its own
+   * transaction — another process, or another handle in this one (the custom server and Next's bundle each open the
+   * file) — and better-sqlite3's busy handler would wait synchronously, so that transaction could never finish: try
+   * once, and on SQLITE_BUSY wait asynchronously and retry, for as long as the busy timeout allows.
+   */
+  async function beginImmediate(): Promise<void> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      busyTimeout(0);
+      try {
+        begin.run();
+        return;
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      } finally {
+        busyTimeout(BUSY_TIMEOUT_MS);
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
   // Transactions started and not yet settled, and the promise the next one waits for.
   let pending = 0;
   let tail: Promise<void> = Promise.resolve();
@@ -143,7 +170,7 @@ function sqliteRunner(db: SqliteDb): TxRunner {
   };
 
   async function runOne<T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> {
-    begin.run();
+    await beginImmediate();
     try {
       const result = await fn(tx);
       commit.run();
