@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { checkLogin, createAccount } from '../services/accounts';
 import { resetWithCode } from '../services/password-change';
 import { createTestCtx } from '../testing/test-ctx';
+import { rawRows } from '../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 const run = promisify(execFile);
 const TSX = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -34,7 +36,7 @@ describe('npm run reset-password', () => {
     ctx.clock.set(Math.floor(Date.now() / 1000));
     await resetWithCode(ctx, { id: 'forgetful', code: code!, pwd: b64('found-password'), ip: '127.0.0.1' });
     await expect(checkLogin(ctx, { id: 'forgetful', pwd: b64('found-password'), ip: null })).resolves.toBeTruthy();
-    const stored = ctx.db.$client.prepare('SELECT code_hash, used_at FROM password_reset_codes').all() as {
+    const stored = (await rawRows(ctx.db, sql`SELECT code_hash, used_at FROM password_reset_codes`)) as {
       code_hash: string;
       used_at: number | null;
     }[];
@@ -51,6 +53,6 @@ describe('npm run reset-password', () => {
     const usage = await resetPassword(ctx.dir, []);
     expect(usage.rc).toBe(2);
     expect(usage.stderr).toContain('usage');
-    expect(ctx.db.$client.prepare('SELECT COUNT(*) AS n FROM password_reset_codes').get()).toEqual({ n: 0 });
+    expect((await rawRows(ctx.db, sql`SELECT COUNT(*) AS n FROM password_reset_codes`))[0]).toEqual({ n: 0 });
   }, 60_000);
 });
