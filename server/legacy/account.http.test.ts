@@ -11,6 +11,7 @@ import { hashSecret } from '../services/tokens';
 import { verifyPassword } from '../services/passwords';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
+import { secretsFilePath } from '../env';
 import { first } from '../../db/client';
 import { rawRows } from '../../db/dialect';
 
@@ -114,7 +115,7 @@ describe('account/* over HTTP', () => {
       expect(sig['TLS.sdkappid']).toBe(ctx.env.SDKAPPID);
       expect(sig['TLS.expire']).toBe(86400);
       // No IM_SECRET_KEY configured: the key generated into the secrets file beside the test database signs.
-      const generated = (JSON.parse(fs.readFileSync(`${ctx.dir}/secrets.json`, 'utf8')) as { IM_SECRET_KEY: string })
+      const generated = (JSON.parse(fs.readFileSync(secretsFilePath(ctx.env), 'utf8')) as { IM_SECRET_KEY: string })
         .IM_SECRET_KEY;
       expect(generated.length).toBeGreaterThanOrEqual(43);
       expect(

@@ -13,6 +13,7 @@ import { createCourse, seedAccounts, startCourse } from '../testing/legacy-fixtu
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
 import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
 import { first } from '../../db/client';
 
 const STUDENTS = 200;
@@ -101,7 +102,9 @@ describe('concurrency over HTTP', () => {
     expect(await events(room, 'member_exit')).toHaveLength(STUDENTS);
   });
 
-  it('100 parallel creates → 100 distinct, consecutive room numbers, each with its created event', async () => {
+  // SQLite hands out consecutive numbers; PostgreSQL's identity may skip numbers a retried transaction drew (never
+  // reissuing one), so there only distinct and increasing is asserted.
+  it('100 parallel creates → 100 distinct room numbers (consecutive on SQLite), each with its created event', async () => {
     const replies = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         s.call<{ roomnum: number; groupid: string }>('live/create', { token: teacher, title: `c${i}` }),
@@ -114,7 +117,8 @@ describe('concurrency over HTTP', () => {
     });
     expect(new Set(nums).size).toBe(100);
     const sorted = [...nums].sort((a, b) => a - b);
-    expect(sorted.at(-1)! - sorted[0]!).toBe(99);
+    if (testEngine() === 'sqlite') expect(sorted.at(-1)! - sorted[0]!).toBe(99);
+    else expect(sorted[0]).toBeGreaterThanOrEqual(10001);
     for (const n of nums) expect(await events(n, 'created'), String(n)).toHaveLength(1);
   });
 

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client';
+import { closeDb } from '../../db/client';
 import { closeServiceCtx, createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
@@ -12,23 +12,24 @@ import { createRequestListener } from '../main';
 import { createRuntime } from '../runtime';
 import { loginConsole } from '../console/sessions';
 import { callerFor } from '../trpc/testing';
-import { tempDir } from '../testing/test-db';
+import { createTestDb } from '../testing/test-db';
 import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';
 import { rawRows } from '../../db/dialect';
 import { sql } from 'drizzle-orm';
 
 describe('npm run demo-data', () => {
   it('fills a fresh database with courses in every state, a recording and a valid ready playback index', async () => {
-    const dir = tempDir();
+    const t = createTestDb();
+    const dir = t.dir;
     const env = loadEnv({
-      DATABASE_URL: path.join(dir, 'edu.db'),
+      DATABASE_URL: t.url,
       STORAGE_DIR: path.join(dir, 'storage'),
       PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     });
     const now = 1_800_000_000;
     const demo = await seedDemoData(env, now);
     expect(demo).not.toBeNull();
-    const db = openDb(path.join(dir, 'edu.db'));
+    const db = t.db;
     const states = (await rawRows(db, sql`SELECT state, COUNT(*) AS n FROM courses GROUP BY state ORDER BY state`)) as {
       state: number;
       n: number;
@@ -86,14 +87,15 @@ describe('npm run demo-data', () => {
     )[0] as { n: number };
     expect(enters.n).toBe(7);
     expect(await seedDemoData(env, now)).toBeNull();
+    await closeDb(db);
   });
 
   it('served on another port without PUBLIC_BASE_URL, roomlist and the console hand out URLs at that port that play', async () => {
-    const dir = tempDir();
-    const env = loadEnv({ DATABASE_URL: path.join(dir, 'edu.db'), STORAGE_DIR: path.join(dir, 'storage') });
+    const t = createTestDb();
+    const env = loadEnv({ DATABASE_URL: t.url, STORAGE_DIR: path.join(t.dir, 'storage') });
     expect(env.PUBLIC_BASE_URL).toBeUndefined();
     const demo = (await seedDemoData(env, Math.floor(Date.now() / 1000)))!;
-    const ctx = createServiceCtx(env, { log: createLogger('silent') });
+    const ctx = createServiceCtx(env, { db: t.db, log: createLogger('silent') });
     const server = http.createServer(createRequestListener(createRuntime(ctx), null));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -116,11 +116,14 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
     await inTransaction(ctx.db, async (tx) => {
       await tx.insert(users).values({ uid: 'teacher1', pwdHash: 'x', role: 1, createdAt: T0 });
     });
-    await inTransaction(ctx.db, async (tx) => {
-      await tx
+    // The first room number on a fresh database (both engines), which the file names above carry.
+    const [course] = await inTransaction(ctx.db, async (tx) =>
+      tx
         .insert(courses)
-        .values({ roomnum: 10001, appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 });
-    });
+        .values({ appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 })
+        .returning({ roomnum: courses.roomnum }),
+    );
+    expect(course!.roomnum).toBe(10001);
     for (const f of FILES.filter((x) => x.recording)) {
       const start = Number(f.name.split('_').pop());
       await inTransaction(ctx.db, async (tx) => {
