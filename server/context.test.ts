@@ -6,13 +6,21 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createServiceCtx, logProviders, resolveSecrets } from './context';
+import { closeDb, first, inTransaction, type Db } from '../db/client';
+import { PG_MIGRATIONS_DIR } from '../db/client-pg';
+import { courses } from '../db/schema';
+import { closeServiceCtx, createServiceCtx, logProviders, resolveSecrets } from './context';
 import { ConfigError } from './errors';
 import { verifyUserSig } from './integrations/usersig';
 import { loadEnv, secretsFilePath } from './env';
 import { createLogger } from './logger';
-import { tempDir } from './testing/test-db';
+import { startInstances } from './testing/instances';
+import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from './testing/pg-test-db';
+import { psql } from './testing/psql';
+import { createTestDb, tempDir } from './testing/test-db';
+import { testEngine } from './testing/test-engine';
 
 function envFor(over: Record<string, string>) {
   return loadEnv({ DATABASE_URL: path.join(tempDir(), 'edu.db'), LOG_LEVEL: 'silent', ...over });
@@ -47,19 +55,49 @@ function runStart(
   });
 }
 
+/** One legacy command on a running server, with the default appid; the parsed reply. */
+async function call<T = unknown>(
+  url: string,
+  svcCmd: string,
+  body: Record<string, unknown>,
+): Promise<{ errorCode: number; errorInfo: string; data?: T }> {
+  const [svc, cmd] = svcCmd.split('/') as [string, string];
+  const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ appid: loadEnv({}).SDKAPPID, timeStamp: 1, ...body }),
+  });
+  return (await res.json()) as { errorCode: number; errorInfo: string; data?: T };
+}
+
+/** The course's stored host heartbeat. */
+async function storedBeat(db: Db, roomnum: number): Promise<number | undefined> {
+  const row = first(
+    await db.select({ at: courses.lastHeartbeat }).from(courses).where(eq(courses.roomnum, roomnum)).limit(1),
+  );
+  return row?.at;
+}
+
+function pgJournalEntries(): number {
+  const journal = JSON.parse(fs.readFileSync(path.join(PG_MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  return journal.entries.length;
+}
+
 describe('IM provider selection', () => {
-  it('defaults to local', () => {
+  it('defaults to local', async () => {
     const ctx = createServiceCtx(envFor({}));
     expect(ctx.im.name).toBe('local');
-    ctx.db.$client.close();
+    await closeServiceCtx(ctx);
   });
 
-  it('uses tencent when asked and configured', () => {
+  it('uses tencent when asked and configured', async () => {
     const ctx = createServiceCtx(
       envFor({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: 'k', IM_API_BASE: 'http://127.0.0.1:9' }),
     );
     expect(ctx.im.name).toBe('tencent');
-    ctx.db.$client.close();
+    await closeServiceCtx(ctx);
   });
 
   it('refuses IM_PROVIDER=tencent without IM_SECRET_KEY, naming the setting', () => {
@@ -70,7 +108,7 @@ describe('IM provider selection', () => {
     expect(() => createServiceCtx(envFor({ IM_PROVIDER: 'tencent', IM_SECRET_KEY: '   ' }))).toThrow(ConfigError);
   });
 
-  it('logs which provider each integration uses, which secrets were generated (names only) and that callbacks are refused', () => {
+  it('logs which provider each integration uses, which secrets were generated (names only) and that callbacks are refused', async () => {
     const lines: Record<string, unknown>[] = [];
     const log = createLogger('info', {
       write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
@@ -96,11 +134,11 @@ describe('IM provider selection', () => {
     logProviders(again);
     expect(lines.find((l) => l.msg === 'secrets loaded from the secrets file')).toMatchObject({ secretsFile: file });
     expect(again.cloud).toEqual(ctx.cloud);
-    ctx.db.$client.close();
-    again.db.$client.close();
+    await closeServiceCtx(ctx);
+    await closeServiceCtx(again);
   });
 
-  it('warns loudly when unsigned callbacks are allowed', () => {
+  it('warns loudly when unsigned callbacks are allowed', async () => {
     const lines: Record<string, unknown>[] = [];
     const log = createLogger('info', {
       write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>),
@@ -108,12 +146,12 @@ describe('IM provider selection', () => {
     const ctx = createServiceCtx(envFor({ LIVE_CALLBACK_ALLOW_UNSIGNED: '1' }), { log });
     logProviders(ctx);
     expect(lines.find((l) => /UNSIGNED callbacks from ANYONE/.test(String(l.msg)))).toMatchObject({ level: 40 });
-    ctx.db.$client.close();
+    await closeServiceCtx(ctx);
   });
 });
 
 describe('secrets', () => {
-  it('never uses the keys once published in the source; generated keys persist across restarts', () => {
+  it('never uses the keys once published in the source; generated keys persist across restarts', async () => {
     const env = envFor({});
     const a = createServiceCtx(env);
     expect(a.cloud.secretId).not.toBe('AKIDLOCALDEVELOPMENTONLY');
@@ -137,8 +175,8 @@ describe('secrets', () => {
         nowS: Math.floor(Date.now() / 1000),
       }),
     ).toBe(true);
-    a.db.$client.close();
-    b.db.$client.close();
+    await closeServiceCtx(a);
+    await closeServiceCtx(b);
   });
 
   it('configured keys are used as given and no secrets file is written', () => {
@@ -208,21 +246,74 @@ describe('npm start', () => {
     expect(r.stderr).toContain('IM_PROVIDER');
   });
 
-  it('DATABASE_URL=postgres://… is refused clearly (not yet served) instead of becoming a folder named postgres:', async () => {
-    const root = path.resolve(__dirname, '..');
-    const secrets = path.join(tempDir(), 'secrets.json');
-    const r = await runStart({
-      DATABASE_URL: 'postgres://edu@127.0.0.1:9/edu',
-      SECRETS_FILE: secrets,
-      PORT: '0',
-      HOST: '127.0.0.1',
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('DATABASE_URL selects PostgreSQL');
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(fs.existsSync(path.join(root, 'postgres:'))).toBe(false);
-    expect(fs.existsSync(secrets)).toBe(false);
-  });
+  it.skipIf(!PG_TEST_URL)(
+    `serves PostgreSQL: a fresh database is migrated at start and answers the protocol${PG_TEST_URL ? '' : ` (${PG_SKIP_REASON})`}`,
+    async () => {
+      const pgdb = await createPgTestDatabase();
+      try {
+        const group = await startInstances({ count: 1, databaseUrl: pgdb.url, dir: tempDir() });
+        try {
+          const url = group.urls[0]!;
+          expect(await call(url, 'account/regist', { id: 'pg_teacher', pwd: 'cHdk', role: 1 })).toEqual({
+            errorCode: 0,
+            errorInfo: '',
+          });
+          const login = await call<{ token: string }>(url, 'account/login', { id: 'pg_teacher', pwd: 'cHdk' });
+          expect(login).toMatchObject({ errorCode: 0, data: { token: expect.any(String) } });
+          const created = await call<{ roomnum: number }>(url, 'live/create', {
+            token: login.data!.token,
+            title: 'on PostgreSQL',
+          });
+          // Room numbers start at 10001 on PostgreSQL too (the migrations' identity).
+          expect(created).toMatchObject({ errorCode: 0, data: { roomnum: 10001 } });
+        } finally {
+          expect(await group.stop()).toEqual([0]);
+        }
+        // The start applied every migration of db/migrations-pg.
+        const applied = await psql(pgdb.url, 'SELECT count(*) FROM drizzle.__drizzle_migrations');
+        expect(Number(applied.trim())).toBe(pgJournalEntries());
+      } finally {
+        await pgdb.drop();
+      }
+    },
+    60_000,
+  );
+
+  it(`SIGTERM writes the buffered heartbeats before exiting (${testEngine()})`, async () => {
+    const t = createTestDb();
+    try {
+      // A minute between flushes: the beat below can only reach the database through the shutdown.
+      const group = await startInstances({
+        count: 1,
+        databaseUrl: t.url,
+        dir: t.dir,
+        env: { PRESENCE_FLUSH_MS: '60000', LOG_LEVEL: 'warn' },
+      });
+      const url = group.urls[0]!;
+      let exit: number | null = null;
+      try {
+        expect((await call(url, 'account/regist', { id: 'beat_t', pwd: 'cHdk', role: 1 })).errorCode).toBe(0);
+        const token = (await call<{ token: string }>(url, 'account/login', { id: 'beat_t', pwd: 'cHdk' })).data!.token;
+        const roomnum = (await call<{ roomnum: number }>(url, 'live/create', { token, title: 'beat' })).data!.roomnum;
+        expect((await call(url, 'live/startcourse', { token, roomnum })).errorCode).toBe(0);
+        // An old stored beat, so the next one is due to be written (not within the write granularity).
+        await inTransaction(t.db, async (tx) => {
+          await tx.update(courses).set({ lastHeartbeat: 5 }).where(eq(courses.roomnum, roomnum));
+        });
+        const before = Math.floor(Date.now() / 1000);
+        expect(await call(url, 'live/heartbeat', { token, roomnum })).toEqual({ errorCode: 0, errorInfo: '' });
+        // Acknowledged but still in the instance's memory.
+        expect(await storedBeat(t.db, roomnum)).toBe(5);
+        exit = (await group.kill(0, 'SIGTERM')).code;
+        expect(await storedBeat(t.db, roomnum)).toBeGreaterThanOrEqual(before);
+      } finally {
+        await group.stop();
+      }
+      expect(exit).toBe(0);
+    } finally {
+      await closeDb(t.db);
+    }
+  }, 60_000);
 
   it('exits with a clear message (no stack) when the secrets file is corrupt', async () => {
     const dir = tempDir();

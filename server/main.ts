@@ -118,7 +118,7 @@ export async function startServer(
     server,
     port: actualPort,
     close: async () => {
-      scheduler?.stop();
+      await scheduler?.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

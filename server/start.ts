@@ -1,6 +1,7 @@
 /**
- * `npm start`: builds the console if there is no build yet, applies migrations (opening the database does), and
- * serves on PORT. Exits with a clear message when the configuration is invalid.
+ * `npm start`: builds the console if there is no build yet, applies migrations (startServer does, on either engine),
+ * and serves on PORT until SIGTERM/SIGINT, which it answers with a graceful stop. Exits with a clear message when the
+ * configuration is invalid.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +24,19 @@ async function main() {
   }
   (process.env as Record<string, string>).NODE_ENV = 'production';
   const s = await startServer({ dev: false, legacyOnly });
-  const stop = () => void s.close().then(() => process.exit(0));
+  // Graceful stop: the process exits only once close() has stopped the jobs, written the buffered heartbeats and
+  // closed the database (a beat acknowledged to a client is not lost to a deploy). A second signal does not start
+  // a second close; a close that fails is reported and exits non-zero.
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= s.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error('shutdown failed:', e);
+        process.exit(1);
+      },
+    );
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client';
+import { closeDb, inTransaction } from '../../db/client';
 import { courses, type Course } from '../../db/schema';
 import { createServiceCtx } from '../context';
 import { createLogger } from '../logger';
@@ -15,6 +15,8 @@ import { recordingReadyInput, recordRecording } from '../services/recordings';
 import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server';
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
+import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import {
   buildPlaybackIndexes,
@@ -29,6 +31,13 @@ import { JOBS } from './scheduler';
 type Ctx = ReturnType<typeof createTestCtx>;
 const courseOf = async (ctx: Ctx, roomnum: number): Promise<Course> =>
   (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, roomnum) }))!;
+
+/** Sets columns of a course directly (a state another process left behind). */
+async function setCourse(ctx: Ctx, roomnum: number, values: Partial<Course>): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.update(courses).set(values).where(eq(courses.roomnum, roomnum));
+  });
+}
 
 /** Reads an index the local provider wrote, from the course's stored reference. */
 function readLocalIndex(ctx: Ctx, stored: string): PlaybackIndex {
@@ -157,10 +166,7 @@ describe('build-playback-index job', () => {
     const lesson = await runLesson(ctx);
     const now = ctx.clock.nowS();
     // Simulate a process that claimed the course and died.
-    await ctx.db
-      .update(courses)
-      .set({ indexDueAt: now + INDEX_LEASE_S, indexAttempts: 1 })
-      .where(eq(courses.roomnum, lesson.roomnum));
+    await setCourse(ctx, lesson.roomnum, { indexDueAt: now + INDEX_LEASE_S, indexAttempts: 1 });
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([]);
     ctx.clock.advance(INDEX_LEASE_S);
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
@@ -170,19 +176,21 @@ describe('build-playback-index job', () => {
   it('does not build before end_imseq is settled (the sweeper writes it just after ending)', async () => {
     const ctx = createTestCtx({ REPLAY_INDEX_DELAY_S: '0' });
     const lesson = await runLesson(ctx);
-    await ctx.db.update(courses).set({ endImseq: 0 }).where(eq(courses.roomnum, lesson.roomnum));
+    await setCourse(ctx, lesson.roomnum, { endImseq: 0 });
     expect((await buildPlaybackIndexes(ctx)).retrying).toEqual([lesson.roomnum]);
     expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
       state: 2,
       indexStatus: 'pending',
       indexError: 'end_imseq is not settled yet',
     });
-    await ctx.db.update(courses).set({ endImseq: 4 }).where(eq(courses.roomnum, lesson.roomnum));
+    await setCourse(ctx, lesson.roomnum, { endImseq: 4 });
     ctx.clock.advance(indexBackoffS(1));
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
   });
 
-  it('two processes over one database file build each course exactly once', async () => {
+  // A second instance: a second pool on PostgreSQL; on SQLite the same connection (see sweep-dead-rooms.test.ts: a
+  // second connection in one process cannot interleave transactions; processes are multi-instance.http.test.ts).
+  it('two instances over one database build each course exactly once', async () => {
     const a = createTestCtx({ REPLAY_INDEX_DELAY_S: '0' });
     const rooms: number[] = [];
     for (let i = 0; i < 6; i++) rooms.push((await runLesson(a, { title: `lesson ${i}` })).roomnum);
@@ -192,14 +200,14 @@ describe('build-playback-index job', () => {
       name: inner.name,
       putObject: async (k, b, o) => (puts++, inner.putObject(k, b, o)),
     });
-    const dbB = openDb(`${a.dir}/edu.db`);
+    const dbB = testEngine() === 'pg' ? openSecondHandle({ url: a.dbUrl }) : a.db;
     const b = createServiceCtx(a.env, { db: dbB, clock: a.clock, log: createLogger('silent') });
     const ctxA = { ...a, storage: counting(a.storage) };
     const ctxB = { ...b, storage: counting(b.storage) };
     const [ra, rb] = await Promise.all([buildPlaybackIndexes(ctxA), buildPlaybackIndexes(ctxB)]);
     expect([...ra.built, ...rb.built].sort()).toEqual(rooms.sort());
     expect(puts).toBe(6);
-    dbB.$client.close();
+    if (dbB !== a.db) await closeDb(dbB);
   });
 
   describe('with Tencent IM that keeps no history (AVChatRoom)', () => {

@@ -74,7 +74,7 @@ async function buildOne(ctx: ServiceCtx, roomnum: number, now: number): Promise<
     const index = await assemblePlaybackIndex(ctx, claimed);
     const key = playbackIndexKey(roomnum, claimed.playbackIdxUrl);
     await ctx.storage.putObject(key, Buffer.from(JSON.stringify(index)), { contentType: 'application/json' });
-    if (!completeIndexBuild(ctx, roomnum, lease, storedRefOfKey(key))) {
+    if (!(await completeIndexBuild(ctx, roomnum, lease, storedRefOfKey(key)))) {
       ctx.log.info({ roomnum }, 'playback index built but the course was re-queued or resolved meanwhile; leaving it');
       return null;
     }

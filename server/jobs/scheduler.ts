@@ -2,7 +2,12 @@
  * In-process job scheduler: every SWEEP_INTERVAL_S each job runs once, single-flight (a run still going when the
  * next tick comes is not started again). Started once per process, whichever entry (custom server or Next's
  * instrumentation) gets there first. A job is `(ctx) → what changed`; tests call jobs directly with a fixed clock.
+ *
+ * Several instances: each run goes through withJobLock (db/job-lock.ts). On PostgreSQL only the instance holding the
+ * job's advisory lock runs it, the others skip that tick; on SQLite (one machine) the jobs' conditional claims keep
+ * concurrent runs from applying a change twice.
  */
+import { withJobLock } from '../../db/job-lock';
 import type { ServiceCtx } from '../context';
 import { buildPlaybackIndexes } from './build-playback-index';
 import { sweepDeadRooms } from './sweep-dead-rooms';
@@ -19,28 +24,33 @@ export const JOBS: Job[] = [
 
 const STARTED = Symbol.for('edu-classroom.scheduler');
 
-export function startScheduler(ctx: ServiceCtx, jobs: Job[] = JOBS): { stop(): void } | null {
+export function startScheduler(ctx: ServiceCtx, jobs: Job[] = JOBS): { stop(): Promise<void> } | null {
   const g = globalThis as { [STARTED]?: boolean };
   if (g[STARTED]) return null;
   g[STARTED] = true;
-  const running = new Set<string>();
+  // Runs in flight, by job name: single-flight per job, and what stop() waits for.
+  const running = new Map<string, Promise<void>>();
   const tick = () => {
     for (const job of jobs) {
       if (running.has(job.name)) continue;
-      running.add(job.name);
-      job
-        .run(ctx)
+      const run = withJobLock(ctx.db, job.name, () => job.run(ctx))
+        .then((r) => {
+          if (!r.ran) ctx.log.debug({ job: job.name }, 'job skipped: running elsewhere');
+        })
         .catch((e: unknown) => ctx.log.error({ err: e, job: job.name }, 'job failed'))
         .finally(() => running.delete(job.name));
+      running.set(job.name, run);
     }
   };
   const timer = setInterval(tick, Math.max(1, ctx.env.SWEEP_INTERVAL_S) * 1000);
   timer.unref();
   ctx.log.info({ intervalS: ctx.env.SWEEP_INTERVAL_S, jobs: jobs.map((j) => j.name) }, 'scheduler started');
   return {
-    stop() {
+    /** No new runs; resolves when the runs in flight are done (shutdown closes the database after this). */
+    async stop() {
       clearInterval(timer);
       g[STARTED] = false;
+      await Promise.all(Array.from(running, ([, run]) => run));
     },
   };
 }

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
+import { first } from '../../db/client';
 import { courseEvents, courses, members } from '../../db/schema';
-import { createServiceCtx, type ServiceCtx } from '../context';
+import { closeServiceCtx, createServiceCtx, type ServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { courseAttendance } from '../services/course-events';
@@ -21,6 +22,8 @@ import {
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { captureLogs } from '../testing/log-capture';
 import { createTestCtx, T0 } from '../testing/test-ctx';
+import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
 const COURSE_DEAD_S = 300;
@@ -66,12 +69,14 @@ describe('sweepDeadRooms', () => {
     for (const uid of students) await ok('live/reportmemid', { token: t(uid), roomnum: room, operate: 0 });
     return room;
   };
-  const course = (roomnum: number) => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!;
-  const roomMembers = (roomnum: number) => ctx.db.select().from(members).where(eq(members.roomnum, roomnum)).all();
-  const events = (roomnum: number) =>
-    ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id).all();
-  const imTypes = (roomnum: number) =>
-    groupPayloads(ctx, roomnum).map(({ seq, data }) => ({ seq, type: data.type as number }));
+  const course = async (roomnum: number) =>
+    first(await ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).limit(1))!;
+  const roomMembers = async (roomnum: number) =>
+    await ctx.db.select().from(members).where(eq(members.roomnum, roomnum));
+  const events = async (roomnum: number) =>
+    await ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id);
+  const imTypes = async (roomnum: number) =>
+    (await groupPayloads(ctx, roomnum)).map(({ seq, data }) => ({ seq, type: data.type as number }));
 
   it('ends a live course whose teacher was silent longer than COURSE_DEAD_S, as if the teacher had ended it', async () => {
     ctx.clock.set(T0);
@@ -83,31 +88,27 @@ describe('sweepDeadRooms', () => {
     }
     ctx.clock.set(T0 + COURSE_DEAD_S - 1);
     expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
-    expect(course(room).state).toBe(1);
+    expect((await course(room)).state).toBe(1);
 
     const now = T0 + COURSE_DEAD_S + 1;
     ctx.clock.set(now);
     lines.length = 0;
     expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [room], membersTimedOut: 0, membershipsDeleted: 0 });
-    const im = imTypes(room);
+    const im = await imTypes(room);
     expect(im.map((m) => m.type)).toEqual([1001, 1003, 1003, 1002]);
-    expect(course(room)).toMatchObject({
+    expect(await course(room)).toMatchObject({
       state: 2,
       endTime: now,
       endImseq: im[3]!.seq,
       indexStatus: 'pending',
       indexDueAt: now + ctx.env.REPLAY_INDEX_DELAY_S,
     });
-    expect(
-      roomMembers(room)
-        .map((m) => [m.uid, m.exitedAt])
-        .sort(),
-    ).toEqual([
+    expect((await roomMembers(room)).map((m) => [m.uid, m.exitedAt]).sort()).toEqual([
       ['stu0', now],
       ['stu1', now],
       ['teacher1', now],
     ]);
-    const ev = events(room).map((e) => [e.kind, e.uid, e.at]);
+    const ev = (await events(room)).map((e) => [e.kind, e.uid, e.at]);
     expect(ev.slice(0, 5)).toEqual([
       ['created', 'teacher1', T0],
       ['started', 'teacher1', T0],
@@ -141,11 +142,11 @@ describe('sweepDeadRooms', () => {
     expect((await s.call('live/exitroom', { token: t('teacher1'), roomnum: room })).errorCode).toBe(10102);
 
     // A second run changes nothing and logs nothing.
-    const before = { course: course(room), events: events(room), im: imTypes(room) };
+    const before = { course: await course(room), events: await events(room), im: await imTypes(room) };
     lines.length = 0;
     ctx.clock.advance(1000);
     expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
-    expect({ course: course(room), events: events(room), im: imTypes(room) }).toEqual(before);
+    expect({ course: await course(room), events: await events(room), im: await imTypes(room) }).toEqual(before);
     expect(lines.filter((l) => l.msg === 'sweep')).toEqual([]);
   });
 
@@ -169,10 +170,10 @@ describe('sweepDeadRooms', () => {
         expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
       }
     }
-    expect(course(room).state).toBe(1);
-    const m = Object.fromEntries(roomMembers(room).map((r) => [r.uid, r.exitedAt]));
+    expect((await course(room)).state).toBe(1);
+    const m = Object.fromEntries((await roomMembers(room)).map((r) => [r.uid, r.exitedAt]));
     expect(m).toEqual({ teacher1: null, stu0: null, stu1: t1 + MEMBER_DEAD_S + 1, stu2: t1 + MEMBER_DEAD_S + 1 });
-    const timeouts = events(room).filter((e) => e.kind === 'member_timeout');
+    const timeouts = (await events(room)).filter((e) => e.kind === 'member_timeout');
     expect(timeouts.map((e) => [e.uid, e.role, e.at, JSON.parse(e.detail)]).sort()).toEqual([
       ['stu1', 0, t1 + MEMBER_DEAD_S + 1, { lastHeartbeat: t1 }],
       ['stu2', 0, t1 + MEMBER_DEAD_S + 1, { lastHeartbeat: t1 }],
@@ -200,22 +201,26 @@ describe('sweepDeadRooms', () => {
     ctx.clock.set(t2 + 30 * DAY);
     const recent = await liveCourse('teacher2', ['stu12']);
     await ok('live/exitroom', { token: t('teacher2'), roomnum: recent });
-    const oldEvents = events(old);
+    const oldEvents = await events(old);
 
     ctx.clock.set(t2 + 60 * DAY - 1);
     expect((await sweepDeadRooms(ctx)).membershipsDeleted).toBe(0);
-    expect(roomMembers(old)).toHaveLength(3);
+    expect(await roomMembers(old)).toHaveLength(3);
 
     ctx.clock.set(t2 + 60 * DAY + 1);
     expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 3 });
-    expect(roomMembers(old)).toEqual([]);
-    expect(roomMembers(recent)).toHaveLength(2);
-    expect(course(old).state).toBe(2);
-    expect(events(old)).toEqual(oldEvents);
+    expect(await roomMembers(old)).toEqual([]);
+    expect(await roomMembers(recent)).toHaveLength(2);
+    expect((await course(old)).state).toBe(2);
+    expect(await events(old)).toEqual(oldEvents);
     expect(await sweepDeadRooms(ctx)).toEqual({ coursesEnded: [], membersTimedOut: 0, membershipsDeleted: 0 });
   });
 
-  it('two connections sweeping the same file at once apply each change exactly once', async () => {
+  // Two instances: on PostgreSQL a second pool; on SQLite the same connection (a second connection in one process
+  // would block the event loop in BEGIN IMMEDIATE's busy wait while the first holds its transaction across awaits;
+  // processes on one SQLite file are legacy/multi-instance.http.test.ts). The sweeps interleave between their
+  // transactions either way, so each change must still be applied once by the conditional claims.
+  it('two instances sweeping the same database at once apply each change exactly once', async () => {
     const t3 = T0 + 1000 * DAY;
     ctx.clock.set(t3);
     const dead: number[] = [];
@@ -226,13 +231,15 @@ describe('sweepDeadRooms', () => {
     await ok('live/heartbeat', { token: t('teacher1'), roomnum: alive });
     ctx.clock.set(t3 + COURSE_DEAD_S + 5);
 
+    const secondDb = testEngine() === 'pg' ? openSecondHandle({ url: ctx.dbUrl }) : ctx.db;
     const other: ServiceCtx = createServiceCtx(
       loadEnv({
-        DATABASE_URL: `${ctx.dir}/edu.db`,
+        DATABASE_URL: ctx.dbUrl,
+        STORAGE_DIR: `${ctx.dir}/storage`,
         COURSE_DEAD_S: String(COURSE_DEAD_S),
         MEMBER_DEAD_S: String(MEMBER_DEAD_S),
       }),
-      { clock: ctx.clock, log: createLogger('silent') },
+      { db: secondDb, clock: ctx.clock, log: createLogger('silent') },
     );
     try {
       const results = await Promise.all([
@@ -245,34 +252,35 @@ describe('sweepDeadRooms', () => {
       expect([...ended].sort()).toEqual([...dead].sort());
       expect(results.reduce((n, r) => n + r.membersTimedOut, 0)).toBe(aliveStudents.length);
       for (const room of dead) {
-        const ev = events(room);
+        const ev = await events(room);
         expect(
           ev.filter((e) => e.kind === 'ended_by_sweeper'),
           String(room),
         ).toHaveLength(1);
         expect(ev.filter((e) => e.kind === 'member_exit')).toHaveLength(2);
         expect(ev.filter((e) => e.kind === 'member_timeout')).toHaveLength(0);
-        expect(imTypes(room).filter((m) => m.type === 1002)).toHaveLength(1);
-        expect(course(room)).toMatchObject({ state: 2, endTime: t3 + COURSE_DEAD_S + 5, indexStatus: 'pending' });
-        expect(course(room).endImseq).toBe(imTypes(room).at(-1)!.seq);
+        expect((await imTypes(room)).filter((m) => m.type === 1002)).toHaveLength(1);
+        expect(await course(room)).toMatchObject({ state: 2, endTime: t3 + COURSE_DEAD_S + 5, indexStatus: 'pending' });
+        expect((await course(room)).endImseq).toBe((await imTypes(room)).at(-1)!.seq);
       }
-      const aliveEvents = events(alive);
+      const aliveEvents = await events(alive);
       expect(aliveEvents.filter((e) => e.kind === 'member_timeout')).toHaveLength(aliveStudents.length);
       expect(new Set(aliveEvents.filter((e) => e.kind === 'member_timeout').map((e) => e.uid))).toEqual(
         new Set(aliveStudents),
       );
-      expect(course(alive).state).toBe(1);
+      expect((await course(alive)).state).toBe(1);
       expect(
-        ctx.db
-          .select()
-          .from(members)
-          .where(and(eq(members.roomnum, alive)))
-          .all()
+        (
+          await ctx.db
+            .select()
+            .from(members)
+            .where(and(eq(members.roomnum, alive)))
+        )
           .filter((m) => m.exitedAt === null)
           .map((m) => m.uid),
       ).toEqual(['teacher1']);
     } finally {
-      other.db.$client.close();
+      if (secondDb !== ctx.db) await closeServiceCtx(other);
     }
   });
 
@@ -293,7 +301,7 @@ describe('sweepDeadRooms', () => {
       const attempts = failing.im.attempts;
       expect((await sweepDeadRooms(failing)).coursesEnded).toEqual([room]);
       expect(failing.im.attempts).toBe(attempts + 1);
-      const c = failing.db.select().from(courses).where(eq(courses.roomnum, room)).get()!;
+      const c = first(await failing.db.select().from(courses).where(eq(courses.roomnum, room)).limit(1))!;
       expect(c).toMatchObject({
         state: 2,
         endTime: failing.clock.nowS(),

@@ -32,7 +32,7 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
     if (dead.length === 0) break;
     for (const c of dead) {
       // Claim first (conditional on still being silent), then announce: only the process that won sends IM 1002.
-      if (!endSilentCourse(ctx, c, courseCutoff, now)) continue;
+      if (!(await endSilentCourse(ctx, c, courseCutoff, now))) continue;
       result.coursesEnded.push(c.roomnum);
       await announceSilentCourseEnd(ctx, c, now);
     }
@@ -42,7 +42,7 @@ export async function sweepDeadRooms(ctx: ServiceCtx): Promise<SweepResult> {
   // 2. Students silent for MEMBER_DEAD_S in live courses: marked exited, one transaction per batch.
   const memberCutoff = now - ctx.env.MEMBER_DEAD_S;
   for (;;) {
-    const changed = timeOutSilentMembers(ctx, memberCutoff, now, BATCH);
+    const changed = await timeOutSilentMembers(ctx, memberCutoff, now, BATCH);
     result.membersTimedOut += changed;
     if (changed < BATCH) break;
   }

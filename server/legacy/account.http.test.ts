@@ -3,7 +3,7 @@
  * and tokens are stored, several logins per account, the UserSig a login hands out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { sql, eq } from 'drizzle-orm';
 import { authTokens, users } from '../../db/schema';
 import { decodeUserSig, verifyUserSig } from '../integrations/usersig';
 import fs from 'node:fs';
@@ -11,6 +11,9 @@ import { hashSecret } from '../services/tokens';
 import { verifyPassword } from '../services/passwords';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
+import { secretsFilePath } from '../env';
+import { first } from '../../db/client';
+import { rawRows } from '../../db/dialect';
 
 type Login = { token: string; userSig: string; role: number };
 
@@ -32,7 +35,7 @@ describe('account/* over HTTP', () => {
         errorCode: 0,
         errorInfo: '',
       });
-      const rows = ctx.db.select().from(users).all();
+      const rows = await ctx.db.select().from(users);
       expect(rows.map((u) => [u.uid, u.role]).sort()).toEqual([
         ['Teacher-1', 1],
         ['stu_1', 0],
@@ -44,8 +47,8 @@ describe('account/* over HTTP', () => {
       const pwd = 'cGFzc3dvcmQ=';
       await s.call('account/regist', { id: 'hashcheck1', pwd, role: 0 });
       await s.call('account/regist', { id: 'hashcheck2', pwd, role: 0 });
-      const a = ctx.db.select().from(users).where(eq(users.uid, 'hashcheck1')).get()!;
-      const b = ctx.db.select().from(users).where(eq(users.uid, 'hashcheck2')).get()!;
+      const a = first(await ctx.db.select().from(users).where(eq(users.uid, 'hashcheck1')).limit(1))!;
+      const b = first(await ctx.db.select().from(users).where(eq(users.uid, 'hashcheck2')).limit(1))!;
       expect(a.pwdHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       expect(a.pwdHash).not.toContain(pwd);
       expect(a.pwdHash).not.toContain('password');
@@ -54,7 +57,7 @@ describe('account/* over HTTP', () => {
       // The base64 string is the password; its decoded form is not.
       expect(await verifyPassword('password', a.pwdHash)).toBe(false);
       // No column of the database holds the plain value.
-      const dump = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM users').all());
+      const dump = JSON.stringify(await rawRows(ctx.db, sql`SELECT * FROM users`));
       expect(dump).not.toContain(pwd);
     });
 
@@ -65,7 +68,7 @@ describe('account/* over HTTP', () => {
         errorInfo: expect.any(String),
       });
       expect((await s.call('account/login', { id: 'dup', pwd: 'Zmlyc3Q=' })).errorCode).toBe(0);
-      expect(ctx.db.select().from(users).where(eq(users.uid, 'dup')).get()!.role).toBe(0);
+      expect(first(await ctx.db.select().from(users).where(eq(users.uid, 'dup')).limit(1))!.role).toBe(0);
     });
 
     it('accepts ids of exactly 1 and 32 allowed characters', async () => {
@@ -96,7 +99,7 @@ describe('account/* over HTTP', () => {
     ])('bad %s → 10003 naming it: %j', async (field, body) => {
       const r = await s.call('account/regist', body);
       expect(r).toEqual({ errorCode: 10003, errorInfo: expect.stringContaining(field) });
-      expect(ctx.db.select().from(users).where(eq(users.uid, 'okid')).get()).toBeUndefined();
+      expect(first(await ctx.db.select().from(users).where(eq(users.uid, 'okid')).limit(1))).toBeUndefined();
     });
   });
 
@@ -112,7 +115,7 @@ describe('account/* over HTTP', () => {
       expect(sig['TLS.sdkappid']).toBe(ctx.env.SDKAPPID);
       expect(sig['TLS.expire']).toBe(86400);
       // No IM_SECRET_KEY configured: the key generated into the secrets file beside the test database signs.
-      const generated = (JSON.parse(fs.readFileSync(`${ctx.dir}/secrets.json`, 'utf8')) as { IM_SECRET_KEY: string })
+      const generated = (JSON.parse(fs.readFileSync(secretsFilePath(ctx.env), 'utf8')) as { IM_SECRET_KEY: string })
         .IM_SECRET_KEY;
       expect(generated.length).toBeGreaterThanOrEqual(43);
       expect(
@@ -144,14 +147,16 @@ describe('account/* over HTTP', () => {
         expect(t).toMatch(/^[A-Za-z0-9_-]+$/);
         expect(Buffer.from(t, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
         expect(t).not.toContain('stu_1');
-        const row = ctx.db
-          .select()
-          .from(authTokens)
-          .where(eq(authTokens.tokenHash, hashSecret(t)))
-          .get()!;
+        const row = first(
+          await ctx.db
+            .select()
+            .from(authTokens)
+            .where(eq(authTokens.tokenHash, hashSecret(t)))
+            .limit(1),
+        )!;
         expect(row).toMatchObject({ uid: 'stu_1', kind: 'legacy', appid: ctx.env.SDKAPPID, revokedAt: null });
       }
-      const dump = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM auth_tokens').all());
+      const dump = JSON.stringify(await rawRows(ctx.db, sql`SELECT * FROM auth_tokens`));
       for (const t of tokens) expect(dump).not.toContain(t);
     });
 
@@ -191,11 +196,13 @@ describe('account/* over HTTP', () => {
       expect(await s.call('account/logout', { token: a })).toEqual({ errorCode: 0, errorInfo: '' });
       expect((await s.call('live/roomlist', { token: a, index: 0, size: 1 })).errorCode).toBe(10009);
       expect((await s.call('live/roomlist', { token: b, index: 0, size: 1 })).errorCode).toBe(0);
-      const row = ctx.db
-        .select()
-        .from(authTokens)
-        .where(eq(authTokens.tokenHash, hashSecret(a)))
-        .get()!;
+      const row = first(
+        await ctx.db
+          .select()
+          .from(authTokens)
+          .where(eq(authTokens.tokenHash, hashSecret(a)))
+          .limit(1),
+      )!;
       expect(row.revokedAt).toBe(ctx.clock.nowS());
     });
   });

@@ -6,12 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { courseEvents, courses, imMessages, members } from '../../db/schema';
-import { createServiceCtx } from '../context';
+import { closeServiceCtx, createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { createCourse, seedAccounts, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
+import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
+import { first } from '../../db/client';
 
 const STUDENTS = 200;
 
@@ -33,12 +36,11 @@ describe('concurrency over HTTP', () => {
   });
   afterAll(() => s.close());
 
-  const events = (roomnum: number, kind: string) =>
-    ctx.db
+  const events = async (roomnum: number, kind: string) =>
+    await ctx.db
       .select()
       .from(courseEvents)
-      .where(and(eq(courseEvents.roomnum, roomnum), eq(courseEvents.kind, kind as 'member_enter')))
-      .all();
+      .where(and(eq(courseEvents.roomnum, roomnum), eq(courseEvents.kind, kind as 'member_enter')));
 
   it(`${STUDENTS} students entering and beating in parallel: nobody lost`, async () => {
     const room = await createCourse(s, teacher, 'crowd');
@@ -62,19 +64,20 @@ describe('concurrency over HTTP', () => {
     });
     expect(list.data!.total).toBe(STUDENTS + 1);
     expect(list.data!.idlist[0]).toEqual({ id: 'teacher1', role: 1 });
-    const rows = ctx.db.select().from(members).where(eq(members.roomnum, room)).all();
+    const rows = await ctx.db.select().from(members).where(eq(members.roomnum, room));
     expect(rows).toHaveLength(STUDENTS + 1);
     expect(rows.every((m) => m.exitedAt === null)).toBe(true);
     expect(rows.filter((m) => m.uid !== 'teacher1').every((m) => m.lastHeartbeat === ctx.clock.nowS())).toBe(true);
-    const entered = events(room, 'member_enter').filter((e) => e.uid !== 'teacher1');
+    const entered = (await events(room, 'member_enter')).filter((e) => e.uid !== 'teacher1');
     expect(entered).toHaveLength(STUDENTS);
     expect(new Set(entered.map((e) => e.uid)).size).toBe(STUDENTS);
     // Every enter announced once, each with its own MsgSeq, no gaps: 1 is the start, then 2..201.
-    const seqs = ctx.db
-      .select({ seq: imMessages.msgSeq })
-      .from(imMessages)
-      .where(eq(imMessages.groupId, String(room)))
-      .all()
+    const seqs = (
+      await ctx.db
+        .select({ seq: imMessages.msgSeq })
+        .from(imMessages)
+        .where(eq(imMessages.groupId, String(room)))
+    )
       .map((m) => m.seq)
       .sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: STUDENTS + 1 }, (_, i) => i + 1));
@@ -96,10 +99,12 @@ describe('concurrency over HTTP', () => {
       (await s.call<{ total: number }>('live/roomidlist', { token: teacher, roomnum: room, index: 0, size: 50 })).data!
         .total,
     ).toBe(1);
-    expect(events(room, 'member_exit')).toHaveLength(STUDENTS);
+    expect(await events(room, 'member_exit')).toHaveLength(STUDENTS);
   });
 
-  it('100 parallel creates → 100 distinct, consecutive room numbers, each with its created event', async () => {
+  // SQLite hands out consecutive numbers; PostgreSQL's identity may skip numbers a retried transaction drew (never
+  // reissuing one), so there only distinct and increasing is asserted.
+  it('100 parallel creates → 100 distinct room numbers (consecutive on SQLite), each with its created event', async () => {
     const replies = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         s.call<{ roomnum: number; groupid: string }>('live/create', { token: teacher, title: `c${i}` }),
@@ -112,12 +117,14 @@ describe('concurrency over HTTP', () => {
     });
     expect(new Set(nums).size).toBe(100);
     const sorted = [...nums].sort((a, b) => a - b);
-    expect(sorted.at(-1)! - sorted[0]!).toBe(99);
-    for (const n of nums) expect(events(n, 'created'), String(n)).toHaveLength(1);
+    if (testEngine() === 'sqlite') expect(sorted.at(-1)! - sorted[0]!).toBe(99);
+    else expect(sorted[0]).toBeGreaterThanOrEqual(10001);
+    for (const n of nums) expect(await events(n, 'created'), String(n)).toHaveLength(1);
   });
 
   it('creates racing on two servers over one database file never share a room number', async () => {
-    const other = createServiceCtx(loadEnv({ DATABASE_URL: `${ctx.dir}/edu.db` }), {
+    const other = createServiceCtx(loadEnv({ DATABASE_URL: ctx.dbUrl, STORAGE_DIR: `${ctx.dir}/storage` }), {
+      db: openSecondHandle({ url: ctx.dbUrl }),
       clock: ctx.clock,
       log: createLogger('silent'),
     });
@@ -130,16 +137,10 @@ describe('concurrency over HTTP', () => {
       );
       expect(replies.every((r) => r.errorCode === 0)).toBe(true);
       expect(new Set(replies.map((r) => r.data!.roomnum)).size).toBe(100);
-      expect(
-        ctx.db
-          .select()
-          .from(courses)
-          .all()
-          .filter((c) => c.title.startsWith('twin')),
-      ).toHaveLength(100);
+      expect((await ctx.db.select().from(courses)).filter((c) => c.title.startsWith('twin'))).toHaveLength(100);
     } finally {
       await s2.close();
-      other.db.$client.close();
+      await closeServiceCtx(other);
     }
   });
 
@@ -150,15 +151,15 @@ describe('concurrency over HTTP', () => {
     );
     expect(starts.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(starts.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);
-    expect(events(room, 'started')).toHaveLength(1);
-    const c = ctx.db.select().from(courses).where(eq(courses.roomnum, room)).get()!;
+    expect(await events(room, 'started')).toHaveLength(1);
+    const c = first(await ctx.db.select().from(courses).where(eq(courses.roomnum, room)).limit(1))!;
     expect(c.state).toBe(1);
     const ends = await Promise.all(
       Array.from({ length: 50 }, () => s.call('live/exitroom', { token: teacher, roomnum: room })),
     );
     expect(ends.filter((r) => r.errorCode === 0)).toHaveLength(1);
     expect(ends.filter((r) => r.errorCode !== 0).every((r) => r.errorCode === 10102)).toBe(true);
-    expect(events(room, 'ended')).toHaveLength(1);
+    expect(await events(room, 'ended')).toHaveLength(1);
   });
 
   it('the same id registered by 8 requests at once exists once; 8 parallel logins get 8 working tokens', async () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, err, OK, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
+import { rawRows } from '../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 type Files = { total: number; bind_files: { type: number; file_name: string; url: string }[] };
 const file = (n: number, type: 0 | 1 = 0) => ({ type, file_name: `file${n}.pdf`, url: `http://cdn.example/f${n}` });
@@ -40,7 +42,7 @@ describe('courseware binding over HTTP', () => {
     const external = 'https://files.example/storage/uploads/teacher3/x.pdf';
     expect(await bind({ bind_file: { type: 0, file_name: 'notes.pdf', url: ours } }, t3)).toEqual(OK);
     expect(await bind({ bind_file: { type: 0, file_name: 'x.pdf', url: external } }, t3)).toEqual(OK);
-    const rows = ctx.db.$client.prepare("SELECT url FROM bound_files WHERE owner_uid = 'teacher3' ORDER BY id").all();
+    const rows = await rawRows(ctx.db, sql`SELECT url FROM bound_files WHERE owner_uid = 'teacher3' ORDER BY id`);
     expect(rows).toEqual([{ url: 'storage:uploads/teacher3/notes v1.pdf' }, { url: external }]);
     const listed = (await query({}, t3)).data!.bind_files.map((f) => f.url).sort();
     expect(listed).toEqual([ours, external].sort());
@@ -54,7 +56,7 @@ describe('courseware binding over HTTP', () => {
     );
     // A cover (live/create) follows the same rule.
     const covered = await createCourse(s, t3, 'covered', { cover: `${s.url}/storage/uploads/teacher3/c.png` });
-    expect(ctx.db.$client.prepare('SELECT cover FROM courses WHERE roomnum = ?').get(covered)).toEqual({
+    expect((await rawRows(ctx.db, sql`SELECT cover FROM courses WHERE roomnum = ${covered}`))[0]).toEqual({
       cover: 'storage:uploads/teacher3/c.png',
     });
     const rooms = (

@@ -337,7 +337,7 @@ describe('fuzz: malformed bodies against every command', () => {
     { timeout: 240_000 },
     async () => {
       const r = prng(SEED);
-      const before = { users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() };
+      const before = { users: await ctx.db.select().from(users), courses: await ctx.db.select().from(courses) };
       const cases = Array.from({ length: CASES }, () => {
         const spec = r.pick(SPECS);
         return { svcCmd: spec.svcCmd, body: fuzzBody(r, spec, teacher, room, ctx.env.SDKAPPID) };
@@ -357,7 +357,7 @@ describe('fuzz: malformed bodies against every command', () => {
       const ms = Date.now() - started;
       // The mix reached past the parser into every kind of refusal.
       expect([...codes.keys()].sort()).toEqual(expect.arrayContaining([10002, 10003, 10009]));
-      expect({ users: ctx.db.select().from(users).all(), courses: ctx.db.select().from(courses).all() }).toEqual(
+      expect({ users: await ctx.db.select().from(users), courses: await ctx.db.select().from(courses) }).toEqual(
         before,
       );
       // Still answering normal requests.

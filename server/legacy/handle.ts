@@ -129,7 +129,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
       token = body.token;
     }
     const input: unknown = (entry.input as z.ZodType).parse(body);
-    if (token !== undefined) caller = resolveToken(ctx, token, 'legacy', meta.common.appid);
+    if (token !== undefined) caller = await resolveToken(ctx, token, 'legacy', meta.common.appid);
     return entry.auth === 'token' ? entry.run(ctx, input, caller!, meta) : entry.run(ctx, input, null, meta);
   }
 

@@ -17,6 +17,7 @@ import {
 } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { T0 } from '../testing/test-ctx';
+import { first } from '../../db/client';
 
 describe('live course commands over HTTP', () => {
   const ctx = createFailableImCtx();
@@ -36,14 +37,18 @@ describe('live course commands over HTTP', () => {
   });
   afterAll(() => s.close());
 
-  const course = (roomnum: number) => ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).get()!;
-  const member = (roomnum: number, uid: string) =>
-    ctx.db
-      .select()
-      .from(members)
-      .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
-      .get();
-  const events = (roomnum: number) => ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).all();
+  const course = async (roomnum: number) =>
+    first(await ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum)).limit(1))!;
+  const member = async (roomnum: number, uid: string) =>
+    first(
+      await ctx.db
+        .select()
+        .from(members)
+        .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
+        .limit(1),
+    );
+  const events = async (roomnum: number) =>
+    await ctx.db.select().from(courseEvents).where(eq(courseEvents.roomnum, roomnum)).orderBy(courseEvents.id);
   const imLog = (roomnum: number) => groupPayloads(ctx, roomnum);
   const create = (title = 'course', tok = teacher) => createCourse(s, tok, title);
   const start = (roomnum: number, tok = teacher) => startCourse(s, tok, roomnum);
@@ -59,7 +64,7 @@ describe('live course commands over HTTP', () => {
         ...OK,
         data: { roomnum: 10002, groupid: '10002' },
       });
-      expect(course(10001)).toMatchObject({
+      expect(await course(10001)).toMatchObject({
         appid: ctx.env.SDKAPPID,
         hostUid: 'teacher1',
         title: '数学 第一课',
@@ -69,8 +74,8 @@ describe('live course commands over HTTP', () => {
         beginTime: 0,
         endTime: 0,
       });
-      expect(course(10002).cover).toBe('');
-      expect(events(10001).map((e) => [e.kind, e.uid, e.role, e.at])).toEqual([['created', 'teacher1', 1, T0]]);
+      expect((await course(10002)).cover).toBe('');
+      expect((await events(10001)).map((e) => [e.kind, e.uid, e.role, e.at])).toEqual([['created', 'teacher1', 1, T0]]);
     });
 
     it('accepts a 128-character title and a 512-character cover', async () => {
@@ -81,9 +86,9 @@ describe('live course commands over HTTP', () => {
     });
 
     it('students → 10101 (nothing created)', async () => {
-      const before = ctx.db.select().from(courses).all().length;
+      const before = (await ctx.db.select().from(courses)).length;
       expect(await s.call('live/create', { token: stu, title: 'mine' })).toEqual(err(10101));
-      expect(ctx.db.select().from(courses).all().length).toBe(before);
+      expect((await ctx.db.select().from(courses)).length).toBe(before);
     });
 
     it.each([
@@ -112,7 +117,7 @@ describe('live course commands over HTTP', () => {
         roomnum: room,
       });
       expect(r.json).toEqual(OK);
-      const im = imLog(room);
+      const im = await imLog(room);
       expect(im).toHaveLength(1);
       expect(im[0]!.from).toBe('teacher1');
       expect(im[0]!.data).toEqual({
@@ -122,10 +127,10 @@ describe('live course commands over HTTP', () => {
         value: { uid: 'teacher1' },
       });
       expect(Number.isInteger(im[0]!.data.seq)).toBe(true);
-      const c = course(room);
+      const c = await course(room);
       expect(c).toMatchObject({ state: 1, beginTime: T0 + 10, beginImseq: im[0]!.seq, lastHeartbeat: T0 + 10 });
-      expect(member(room, 'teacher1')).toMatchObject({ role: 1, joinedAt: T0 + 10, exitedAt: null });
-      expect(events(room).map((e) => e.kind)).toEqual(['created', 'started', 'member_enter']);
+      expect(await member(room, 'teacher1')).toMatchObject({ role: 1, joinedAt: T0 + 10, exitedAt: null });
+      expect((await events(room)).map((e) => e.kind)).toEqual(['created', 'started', 'member_enter']);
     });
 
     it('10010 unknown course; 10101 student or another teacher; 10102 unless state 0', async () => {
@@ -133,12 +138,12 @@ describe('live course commands over HTTP', () => {
       expect(await s.call('live/startcourse', { token: teacher, roomnum: 99999 })).toEqual(err(10010));
       expect(await s.call('live/startcourse', { token: stu, roomnum: room })).toEqual(err(10101));
       expect(await s.call('live/startcourse', { token: teacher2, roomnum: room })).toEqual(err(10101));
-      expect(course(room).state).toBe(0);
+      expect((await course(room)).state).toBe(0);
       await start(room);
       expect(await s.call('live/startcourse', { token: teacher, roomnum: room })).toEqual(err(10102));
       expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(OK);
       expect(await s.call('live/startcourse', { token: teacher, roomnum: room })).toEqual(err(10102));
-      expect(imLog(room).map((m) => m.data.type)).toEqual([1001, 1002]);
+      expect((await imLog(room)).map((m) => m.data.type)).toEqual([1001, 1002]);
     });
 
     it.each([[undefined], ['10001'], [0], [-5], [1.5], [null], [true], [[10001]], [2 ** 53]])(
@@ -152,17 +157,17 @@ describe('live course commands over HTTP', () => {
 
     it('IM failure → 10103 and nothing changes', async () => {
       const room = await create();
-      const before = { course: course(room), events: events(room) };
+      const before = { course: await course(room), events: await events(room) };
       ctx.im.failing = true;
       try {
         expect(await s.call('live/startcourse', { token: teacher, roomnum: room })).toEqual(err(10103));
       } finally {
         ctx.im.failing = false;
       }
-      expect(course(room)).toEqual(before.course);
-      expect(events(room)).toEqual(before.events);
-      expect(member(room, 'teacher1')).toBeUndefined();
-      expect(imLog(room)).toEqual([]);
+      expect(await course(room)).toEqual(before.course);
+      expect(await events(room)).toEqual(before.events);
+      expect(await member(room, 'teacher1')).toBeUndefined();
+      expect(await imLog(room)).toEqual([]);
       // It can still be started once IM is back.
       await start(room);
     });
@@ -182,7 +187,7 @@ describe('live course commands over HTTP', () => {
         roomnum: room,
       });
       expect(r.json).toEqual(OK);
-      const im = imLog(room);
+      const im = await imLog(room);
       expect(im.map((m) => m.data.type)).toEqual([1001, 1003, 1003, 1002]);
       expect(im[3]!.data).toEqual({
         type: 1002,
@@ -191,14 +196,14 @@ describe('live course commands over HTTP', () => {
         value: { uid: 'teacher1' },
       });
       const now = ctx.clock.nowS();
-      expect(course(room)).toMatchObject({
+      expect(await course(room)).toMatchObject({
         state: 2,
         endTime: now,
         endImseq: im[3]!.seq,
         indexStatus: 'pending',
         indexDueAt: now + ctx.env.REPLAY_INDEX_DELAY_S,
       });
-      for (const uid of ['teacher1', 'stu1', 'stu2']) expect(member(room, uid)!.exitedAt, uid).toBe(now);
+      for (const uid of ['teacher1', 'stu1', 'stu2']) expect((await member(room, uid))!.exitedAt, uid).toBe(now);
       expect((await s.call('live/roomidlist', { token: stu, roomnum: room, index: 0, size: 50 })).data).toEqual({
         total: 0,
         idlist: [],
@@ -212,7 +217,7 @@ describe('live course commands over HTTP', () => {
       await start(room);
       expect(await s.call('live/exitroom', { token: stu, roomnum: room })).toEqual(err(10101));
       expect(await s.call('live/exitroom', { token: teacher2, roomnum: room })).toEqual(err(10101));
-      expect(course(room).state).toBe(1);
+      expect((await course(room)).state).toBe(1);
       for (const bad of [0, -1, String(room), 1.5, null]) {
         expect(await s.call('live/exitroom', { token: teacher, roomnum: bad }), String(bad)).toEqual(
           err(10003, 'roomnum'),
@@ -226,17 +231,17 @@ describe('live course commands over HTTP', () => {
       const room = await create();
       await start(room);
       await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 });
-      const before = { course: course(room), events: events(room), im: imLog(room) };
+      const before = { course: await course(room), events: await events(room), im: await imLog(room) };
       ctx.im.failing = true;
       try {
         expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(err(10103));
       } finally {
         ctx.im.failing = false;
       }
-      expect(course(room)).toEqual(before.course);
-      expect(events(room)).toEqual(before.events);
-      expect(imLog(room)).toEqual(before.im);
-      expect(member(room, 'stu1')!.exitedAt).toBeNull();
+      expect(await course(room)).toEqual(before.course);
+      expect(await events(room)).toEqual(before.events);
+      expect(await imLog(room)).toEqual(before.im);
+      expect((await member(room, 'stu1'))!.exitedAt).toBeNull();
     });
   });
 
@@ -248,21 +253,21 @@ describe('live course commands over HTTP', () => {
       const t1 = ctx.clock.nowS();
       ctx.clock.advance(30);
       expect(await s.call('live/heartbeat', { token: stu, roomnum: String(room) })).toEqual(OK);
-      expect(member(room, 'stu1')!.lastHeartbeat).toBe(t1 + 30);
-      expect(course(room).lastHeartbeat).toBe(t1);
-      expect(member(room, 'teacher1')!.lastHeartbeat).toBe(t1);
+      expect((await member(room, 'stu1'))!.lastHeartbeat).toBe(t1 + 30);
+      expect((await course(room)).lastHeartbeat).toBe(t1);
+      expect((await member(room, 'teacher1'))!.lastHeartbeat).toBe(t1);
       ctx.clock.advance(30);
       expect(await s.call('live/heartbeat', { token: teacher, roomnum: room })).toEqual(OK);
-      expect(course(room).lastHeartbeat).toBe(t1 + 60);
-      expect(member(room, 'teacher1')!.lastHeartbeat).toBe(t1 + 60);
-      expect(member(room, 'stu1')!.lastHeartbeat).toBe(t1 + 30);
+      expect((await course(room)).lastHeartbeat).toBe(t1 + 60);
+      expect((await member(room, 'teacher1'))!.lastHeartbeat).toBe(t1 + 60);
+      expect((await member(room, 'stu1'))!.lastHeartbeat).toBe(t1 + 30);
     });
 
     it('a heartbeat from someone not in the room answers 0 and seats no one', async () => {
       const room = await create();
       await start(room);
       expect(await s.call('live/heartbeat', { token: stu3, roomnum: room })).toEqual(OK);
-      expect(member(room, 'stu3')).toBeUndefined();
+      expect(await member(room, 'stu3')).toBeUndefined();
     });
 
     it('10010 for an unknown course; 10003 for a roomnum that is neither a positive integer nor a numeric string', async () => {
@@ -310,8 +315,8 @@ describe('live course commands over HTTP', () => {
         operate: 0,
       });
       expect(r.json).toEqual(OK);
-      expect(member(room, 'stu1')).toMatchObject({ role: 0, joinedAt: t, lastHeartbeat: t, exitedAt: null });
-      const im = imLog(room);
+      expect(await member(room, 'stu1')).toMatchObject({ role: 0, joinedAt: t, lastHeartbeat: t, exitedAt: null });
+      const im = await imLog(room);
       expect(im.at(-1)!.data).toEqual({
         type: 1003,
         seq: expect.any(Number),
@@ -322,20 +327,16 @@ describe('live course commands over HTTP', () => {
       ctx.clock.advance(5);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
       // Still in the room: the stay goes on (join time kept), heartbeat refreshed.
-      expect(member(room, 'stu1')).toMatchObject({ joinedAt: t, lastHeartbeat: t + 5, exitedAt: null });
+      expect(await member(room, 'stu1')).toMatchObject({ joinedAt: t, lastHeartbeat: t + 5, exitedAt: null });
       ctx.clock.advance(5);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(OK);
-      expect(member(room, 'stu1')!.exitedAt).toBe(t + 10);
+      expect((await member(room, 'stu1'))!.exitedAt).toBe(t + 10);
       ctx.clock.advance(5);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: String(room), operate: 1 })).toEqual(OK);
-      expect(member(room, 'stu1')!.exitedAt).toBe(t + 10);
+      expect((await member(room, 'stu1'))!.exitedAt).toBe(t + 10);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(OK);
-      expect(member(room, 'stu1')).toMatchObject({ joinedAt: t + 15, exitedAt: null });
-      expect(
-        events(room)
-          .filter((e) => e.uid === 'stu1')
-          .map((e) => [e.kind, e.at]),
-      ).toEqual([
+      expect(await member(room, 'stu1')).toMatchObject({ joinedAt: t + 15, exitedAt: null });
+      expect((await events(room)).filter((e) => e.uid === 'stu1').map((e) => [e.kind, e.at])).toEqual([
         ['member_enter', t],
         ['member_exit', t + 10],
         ['member_enter', t + 15],
@@ -349,7 +350,7 @@ describe('live course commands over HTTP', () => {
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(err(10102));
       await start(room);
       expect(await s.call('live/reportmemid', { token: stu2, roomnum: room, operate: 1 })).toEqual(err(10107));
-      expect(member(room, 'stu2')).toBeUndefined();
+      expect(await member(room, 'stu2')).toBeUndefined();
       for (const operate of [undefined, 2, -1, '0', 0.5, null, true]) {
         const body: Record<string, unknown> = { token: stu, roomnum: room, operate };
         if (operate === undefined) delete body.operate;
@@ -372,28 +373,28 @@ describe('live course commands over HTTP', () => {
       ctx.clock.advance(7);
       const endAt = ctx.clock.nowS();
       expect(await s.call('live/exitroom', { token: teacher, roomnum: room })).toEqual(OK);
-      const before = events(room).length;
+      const before = (await events(room)).length;
       ctx.clock.advance(2);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(OK);
       expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 1 })).toEqual(OK);
-      expect(member(room, 'stu1')!.exitedAt).toBe(endAt);
-      expect(events(room).length).toBe(before);
+      expect((await member(room, 'stu1'))!.exitedAt).toBe(endAt);
+      expect((await events(room)).length).toBe(before);
       expect(await s.call('live/reportmemid', { token: stu3, roomnum: room, operate: 1 })).toEqual(err(10107));
-      expect(member(room, 'stu3')).toBeUndefined();
+      expect(await member(room, 'stu3')).toBeUndefined();
     });
 
     it('enter with IM down → 10103; no membership, no event', async () => {
       const room = await create();
       await start(room);
-      const before = events(room);
+      const before = await events(room);
       ctx.im.failing = true;
       try {
         expect(await s.call('live/reportmemid', { token: stu, roomnum: room, operate: 0 })).toEqual(err(10103));
       } finally {
         ctx.im.failing = false;
       }
-      expect(member(room, 'stu1')).toBeUndefined();
-      expect(events(room)).toEqual(before);
+      expect(await member(room, 'stu1')).toBeUndefined();
+      expect(await events(room)).toEqual(before);
     });
   });
 
@@ -417,11 +418,11 @@ describe('live course commands over HTTP', () => {
           ],
         },
       });
-      expect(events(room).find((e) => e.kind === 'member_enter' && e.uid === 'teacher2')?.role).toBe(0);
+      expect((await events(room)).find((e) => e.kind === 'member_enter' && e.uid === 'teacher2')?.role).toBe(0);
       // Leaving and coming back keeps role 0.
       await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 1 });
       await s.call('live/reportmemid', { token: teacher2, roomnum: room, operate: 0 });
-      expect(member(room, 'teacher2')?.role).toBe(0);
+      expect((await member(room, 'teacher2'))?.role).toBe(0);
     });
 
     it('current members: the teacher first, then by join time; total counts all; paging; exited ones gone', async () => {
@@ -515,6 +516,6 @@ describe('live course commands over HTTP', () => {
     for (const [svcCmd, body] of cases) {
       expect(await s.call(svcCmd, { ...body, roomnum: String(room) }), svcCmd).toEqual(err(10003, 'roomnum'));
     }
-    expect(course(room).state).toBe(0);
+    expect((await course(room)).state).toBe(0);
   });
 });

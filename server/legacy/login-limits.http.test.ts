@@ -143,7 +143,7 @@ describe('a full password-hash queue', () => {
       await Promise.all(held);
     }
     // Nothing was counted: the refusals were not attempts.
-    expect(ctx.db.select().from(loginFailures).all()).toEqual([]);
+    expect(await ctx.db.select().from(loginFailures)).toEqual([]);
     expect((await s.legacy('account/login', { id: 'c1', pwd: RIGHT })).errorCode).toBe(0);
   });
 });

@@ -276,7 +276,8 @@ describe('three instances on one database', () => {
     const ackedByVictim: Op[] = [];
     const failures: string[] = [];
     let acked = 0;
-    let killed: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null = null;
+    // Typed by its initializer: assigned inside a worker, so control flow must not narrow it to null here.
+    let killed = null as Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null;
     let next = 0;
     const worker = async () => {
       while (next < ops.length) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { eq } from 'drizzle-orm';
 import { authTokens } from '../../db/schema';
-import { createServiceCtx } from '../context';
+import { closeServiceCtx, createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { refreshGranularityS } from '../services/accounts';
@@ -17,6 +17,8 @@ import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '
 import { captureLogs } from '../testing/log-capture';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
+import { closeDb, first } from '../../db/client';
+import { openSecondHandle } from '../testing/test-db';
 
 const IDLE = 1000;
 /** Every command of issue 2, with a body that is valid apart from the token (so only auth can fail). */
@@ -278,18 +280,21 @@ describe('legacy protocol rules over HTTP', () => {
       ctx.clock.advance(IDLE - refreshGranularityS(IDLE));
       expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(0);
       // That request was ≥ granularity after login, so it refreshed last_used_at to now.
-      const row = ctx.db
-        .select()
-        .from(authTokens)
-        .where(eq(authTokens.tokenHash, hashSecret(tok)))
-        .get()!;
+      const row = first(
+        await ctx.db
+          .select()
+          .from(authTokens)
+          .where(eq(authTokens.tokenHash, hashSecret(tok)))
+          .limit(1),
+      )!;
       expect(row.lastUsedAt).toBe(ctx.clock.nowS());
       ctx.clock.advance(IDLE + 1);
       expect((await s.call('live/querybind', { token: tok, index: 0, size: 1 })).errorCode).toBe(10009);
     });
 
     it('a token issued under another appid → 10003 (same database, second server configured with another SDKAPPID)', async () => {
-      const other = createServiceCtx(loadEnv({ SDKAPPID: '1400000999', DATABASE_URL: `${ctx.dir}/edu.db` }), {
+      const other = createServiceCtx(loadEnv({ SDKAPPID: '1400000999', DATABASE_URL: ctx.dbUrl }), {
+        db: openSecondHandle({ url: ctx.dbUrl }),
         clock: ctx.clock,
         log: createLogger('silent'),
       });
@@ -305,7 +310,7 @@ describe('legacy protocol rules over HTTP', () => {
         expect((await s2.call('live/roomlist', { token: mine, index: 0, size: 1 })).errorCode).toBe(10003);
       } finally {
         await s2.close();
-        other.db.$client.close();
+        await closeServiceCtx(other);
       }
     });
   });
@@ -395,7 +400,7 @@ describe('legacy request logs and internal faults', () => {
     const ctx = createTestCtx({}, { log: createLogger('info', sink) });
     await withLegacyServer(ctx, async (s) => {
       const token = (await seedAccounts(ctx, ['teacher1'], 1)).get('teacher1')!;
-      ctx.db.$client.close();
+      await closeDb(ctx.db);
       const r = await s.raw('live', 'roomlist', { appid: ctx.env.SDKAPPID, timeStamp: 1, token, index: 0, size: 1 });
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ errorCode: 90000, errorInfo: 'internal server error' });

@@ -8,6 +8,7 @@ import { courses } from '../../db/schema';
 import { createCourse, signUp, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
+import { inTransaction } from '../../db/client';
 
 type Room = Record<string, unknown> & { roomnum: number };
 type List = { total: number; rooms: Room[] };
@@ -75,16 +76,15 @@ describe('live/roomlist over HTTP', () => {
     ctx.clock.set(T0 + 500);
     R.e = await create('e');
     // A course of another appid in the same database: never listed here.
-    ctx.db
-      .insert(courses)
-      .values({
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(courses).values({
         appid: ctx.env.SDKAPPID + 1,
         hostUid: 'teacher1',
         title: 'foreign',
         createdAt: T0 + 600,
         listTime: T0 + 600,
-      })
-      .run();
+      });
+    });
   });
   afterAll(() => s.close());
 

@@ -16,6 +16,7 @@ import { startFakeVodServer, type FakeVodServer } from '../testing/fake-vod-serv
 import { createCourse, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { createTestCtx, T0 } from '../testing/test-ctx';
+import { inTransaction } from '../../db/client';
 
 const KEYS = { TENCENT_SECRET_ID: 'AKIDEXAMPLE', TENCENT_SECRET_KEY: 'EXAMPLEKEY' };
 const EXAMPLE_PARAMS = {
@@ -222,18 +223,20 @@ describe('vod/get_client_sign', () => {
 
 async function seedRecordings(ctx: ReturnType<typeof createTestCtx>, roomnum: number, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    await ctx.db.insert(recordings).values({
-      roomnum,
-      uid: 'teacher1',
-      fileId: `5285485487985${String(i).padStart(6, '0')}`,
-      videoId: `v${i}`,
-      videoUrl: `http://vod.example/r${i}.mp4`,
-      startTime: T0 + i * 100,
-      endTime: T0 + i * 100 + 90,
-      mediaStartTime: 0,
-      fileSize: 1000 + i,
-      duration: 90,
-      createdAt: T0 + i * 100 + 95,
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(recordings).values({
+        roomnum,
+        uid: 'teacher1',
+        fileId: `5285485487985${String(i).padStart(6, '0')}`,
+        videoId: `v${i}`,
+        videoUrl: `http://vod.example/r${i}.mp4`,
+        startTime: T0 + i * 100,
+        endTime: T0 + i * 100 + 90,
+        mediaStartTime: 0,
+        fileSize: 1000 + i,
+        duration: 90,
+        createdAt: T0 + i * 100 + 95,
+      });
     });
   }
 }
@@ -364,21 +367,27 @@ describe('vod/cmd_proxy, local provider', () => {
         })
       ).errorCode,
     ).toBe(0);
-    await ctx.db.insert(recordings).values({
-      roomnum: room2,
-      uid: 'teacher2',
-      fileId: 'other-rec',
-      videoId: 'ov',
-      videoUrl: 'http://vod.example/other.mp4',
-      startTime: T0,
-      endTime: T0 + 90,
-      mediaStartTime: 0,
-      fileSize: 1,
-      duration: 90,
-      createdAt: T0 + 4000,
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(recordings).values({
+        roomnum: room2,
+        uid: 'teacher2',
+        fileId: 'other-rec',
+        videoId: 'ov',
+        videoUrl: 'http://vod.example/other.mp4',
+        startTime: T0,
+        endTime: T0 + 90,
+        mediaStartTime: 0,
+        fileSize: 1,
+        duration: 90,
+        createdAt: T0 + 4000,
+      });
     });
-    await ctx.db.update(courses).set({ state: 3 }).where(eq(courses.roomnum, room2));
-    await ctx.db.insert(courseEvents).values({ roomnum: room2, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.update(courses).set({ state: 3 }).where(eq(courses.roomnum, room2));
+    });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(courseEvents).values({ roomnum: room2, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    });
     const ids = async (tok: string) =>
       ((await as(tok, { Action: 'DescribeVodInfo', pageSize: 100 })).data!.fileSet ?? []).map((f) => f.fileId);
 
@@ -390,7 +399,9 @@ describe('vod/cmd_proxy, local provider', () => {
     // The student: nothing until teacher2 publishes, then the recording only (not the teacher's bound video).
     expect(await ids(stu)).toEqual([]);
     expect((await as(stu, { Action: 'GetVideoInfo', fileId: 'other-rec' })).data).toMatchObject({ code: 4000 });
-    await ctx.db.update(courses).set({ playbackPublished: true }).where(eq(courses.roomnum, room2));
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.update(courses).set({ playbackPublished: true }).where(eq(courses.roomnum, room2));
+    });
     expect(await ids(stu)).toEqual(['other-rec']);
     expect((await as(stu, { Action: 'GetVideoInfo', fileId: 'other-rec' })).data).toMatchObject({ code: 0 });
     const stranger = await signUp(s, 'stu9', 0);
@@ -519,21 +530,27 @@ describe('vod/cmd_proxy, tencent provider against the fake VOD API 3.0', () => {
     teacherToken = await signUp(s, 'teacher1', 1);
     token = await signUp(s, 'stu1', 0);
     const roomnum = await createCourse(s, teacherToken, 'math');
-    await ctx.db.insert(recordings).values({
-      roomnum,
-      uid: 'teacher1',
-      fileId: '5285485487985271487',
-      videoId: 'v1',
-      videoUrl: 'http://vod.example/1.mp4',
-      startTime: T0,
-      endTime: T0 + 61,
-      mediaStartTime: 0,
-      fileSize: 7865592,
-      duration: 61,
-      createdAt: T0,
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(recordings).values({
+        roomnum,
+        uid: 'teacher1',
+        fileId: '5285485487985271487',
+        videoId: 'v1',
+        videoUrl: 'http://vod.example/1.mp4',
+        startTime: T0,
+        endTime: T0 + 61,
+        mediaStartTime: 0,
+        fileSize: 7865592,
+        duration: 61,
+        createdAt: T0,
+      });
     });
-    await ctx.db.update(courses).set({ state: 3, playbackPublished: true }).where(eq(courses.roomnum, roomnum));
-    await ctx.db.insert(courseEvents).values({ roomnum, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.update(courses).set({ state: 3, playbackPublished: true }).where(eq(courses.roomnum, roomnum));
+    });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(courseEvents).values({ roomnum, at: T0, kind: 'member_enter', uid: 'stu1', role: 0 });
+    });
     expect(
       (
         await s.call('live/reportbind', {

@@ -4,34 +4,38 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client';
-import { createServiceCtx } from '../context';
+import { closeDb } from '../../db/client';
+import { closeServiceCtx, createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { createRequestListener } from '../main';
 import { createRuntime } from '../runtime';
 import { loginConsole } from '../console/sessions';
 import { callerFor } from '../trpc/testing';
-import { tempDir } from '../testing/test-db';
+import { createTestDb } from '../testing/test-db';
 import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';
+import { rawRows } from '../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 describe('npm run demo-data', () => {
   it('fills a fresh database with courses in every state, a recording and a valid ready playback index', async () => {
-    const dir = tempDir();
+    const t = createTestDb();
+    const dir = t.dir;
     const env = loadEnv({
-      DATABASE_URL: path.join(dir, 'edu.db'),
+      DATABASE_URL: t.url,
       STORAGE_DIR: path.join(dir, 'storage'),
       PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     });
     const now = 1_800_000_000;
     const demo = await seedDemoData(env, now);
     expect(demo).not.toBeNull();
-    const db = openDb(path.join(dir, 'edu.db'));
-    const states = db.$client
-      .prepare('SELECT state, COUNT(*) AS n FROM courses GROUP BY state ORDER BY state')
-      .all() as { state: number; n: number }[];
+    const db = t.db;
+    const states = (await rawRows(db, sql`SELECT state, COUNT(*) AS n FROM courses GROUP BY state ORDER BY state`)) as {
+      state: number;
+      n: number;
+    }[];
     expect(states.map((s) => s.state)).toEqual([0, 1, 2, 3]);
-    const teacher = db.$client.prepare('SELECT role, pwd_hash FROM users WHERE uid = ?').get(DEMO_TEACHER) as {
+    const teacher = (await rawRows(db, sql`SELECT role, pwd_hash FROM users WHERE uid = ${DEMO_TEACHER}`))[0] as {
       role: number;
       pwd_hash: string;
     };
@@ -39,9 +43,12 @@ describe('npm run demo-data', () => {
     expect(teacher.pwd_hash).toMatch(/^scrypt\$/);
     expect(teacher.pwd_hash).not.toContain(Buffer.from(demo!.password).toString('base64'));
 
-    const replay = db.$client
-      .prepare('SELECT state, playback_idx_url, playback_published FROM courses WHERE roomnum = ?')
-      .get(demo!.replayRoomnum) as {
+    const replay = (
+      await rawRows(
+        db,
+        sql`SELECT state, playback_idx_url, playback_published FROM courses WHERE roomnum = ${demo!.replayRoomnum}`,
+      )
+    )[0] as {
       state: number;
       playback_idx_url: string;
       playback_published: number;
@@ -65,26 +72,30 @@ describe('npm run demo-data', () => {
     expect(fs.statSync(path.join(dir, 'storage', clipKey)).size).toBe(
       fs.statSync(path.join(process.cwd(), 'e2e/fixtures/demo-clip.mp4')).size,
     );
-    const stored = db.$client.prepare('SELECT video_url FROM recordings').all() as { video_url: string }[];
+    const stored = (await rawRows(db, sql`SELECT video_url FROM recordings`)) as { video_url: string }[];
     expect(stored).toEqual([{ video_url: `storage:${clipKey}` }]);
     expect(
-      db.$client.prepare("SELECT count(*) AS n FROM bound_files WHERE url NOT LIKE 'storage:demo/%'").get(),
+      (await rawRows(db, sql`SELECT count(*) AS n FROM bound_files WHERE url NOT LIKE 'storage:demo/%'`))[0],
     ).toEqual({ n: 0 });
 
     // Attendance exists for the replay course; running again changes nothing.
-    const enters = db.$client
-      .prepare("SELECT COUNT(*) AS n FROM course_events WHERE roomnum = ? AND kind = 'member_enter'")
-      .get(demo!.replayRoomnum) as { n: number };
+    const enters = (
+      await rawRows(
+        db,
+        sql`SELECT COUNT(*) AS n FROM course_events WHERE roomnum = ${demo!.replayRoomnum} AND kind = 'member_enter'`,
+      )
+    )[0] as { n: number };
     expect(enters.n).toBe(7);
     expect(await seedDemoData(env, now)).toBeNull();
+    await closeDb(db);
   });
 
   it('served on another port without PUBLIC_BASE_URL, roomlist and the console hand out URLs at that port that play', async () => {
-    const dir = tempDir();
-    const env = loadEnv({ DATABASE_URL: path.join(dir, 'edu.db'), STORAGE_DIR: path.join(dir, 'storage') });
+    const t = createTestDb();
+    const env = loadEnv({ DATABASE_URL: t.url, STORAGE_DIR: path.join(t.dir, 'storage') });
     expect(env.PUBLIC_BASE_URL).toBeUndefined();
     const demo = (await seedDemoData(env, Math.floor(Date.now() / 1000)))!;
-    const ctx = createServiceCtx(env, { log: createLogger('silent') });
+    const ctx = createServiceCtx(env, { db: t.db, log: createLogger('silent') });
     const server = http.createServer(createRequestListener(createRuntime(ctx), null));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -125,7 +136,7 @@ describe('npm run demo-data', () => {
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      ctx.db.$client.close();
+      await closeServiceCtx(ctx);
     }
   });
 

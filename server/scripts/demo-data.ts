@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock';
-import { createServiceCtx, type ServiceCtx } from '../context';
+import { closeServiceCtx, createServiceCtx, migrateDatabase, type ServiceCtx } from '../context';
 import { loadEnv, publicBaseUrl, type Env } from '../env';
 import { createLogger } from '../logger';
 import { buildPlaybackIndexes } from '../jobs/build-playback-index';
@@ -99,8 +99,10 @@ async function runLesson(
   // A few heartbeats and one student leaving early, so attendance differs per student.
   for (let t = 0; t < l.minutes * 60; t += 600) {
     clock.advance(Math.min(600, l.minutes * 60 - t));
-    recordHeartbeat(ctx, teacher, roomnum);
-    for (const s of attending) recordHeartbeat(ctx, s, roomnum);
+    await recordHeartbeat(ctx, teacher, roomnum);
+    for (const s of attending) await recordHeartbeat(ctx, s, roomnum);
+    // Written now, as the flush timer would have in real time (this clock jumps through the past).
+    await ctx.presence.flush();
     if (t === 1200 && attending[1])
       await reportMember(ctx, attending[1], { roomnum, operate: 1, timeStamp: clock.nowS() });
   }
@@ -119,8 +121,13 @@ export interface DemoSummary {
 /** Seeds the demo; null when the demo teacher already exists (nothing changed). */
 export async function seedDemoData(env: Env, now: number): Promise<DemoSummary | null> {
   const clock = movableClock(now);
+  // PostgreSQL is migrated here (SQLite migrates as it opens), as `npm start` does.
+  await migrateDatabase(env);
   const ctx = createServiceCtx(env, { clock, log: createLogger('warn') });
-  if (await userExists(ctx, DEMO_TEACHER)) return null;
+  if (await userExists(ctx, DEMO_TEACHER)) {
+    await closeServiceCtx(ctx);
+    return null;
+  }
   const password = `demo-${randomBytes(4).toString('hex')}`;
   clock.set(now - 40 * DAY);
   await createAccount(ctx, { id: DEMO_TEACHER, pwd: clientPwd(password), role: ROLE.TEACHER });
@@ -205,10 +212,11 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
     await reportMember(ctx, s, { roomnum: live.roomnum, operate: 0, timeStamp: clock.nowS() });
   }
   clock.set(now);
-  recordHeartbeat(ctx, teacher, live.roomnum);
-  for (const s of students.slice(0, 3)) recordHeartbeat(ctx, s, live.roomnum);
+  await recordHeartbeat(ctx, teacher, live.roomnum);
+  for (const s of students.slice(0, 3)) await recordHeartbeat(ctx, s, live.roomnum);
 
-  ctx.db.$client.close();
+  // Writes the buffered heartbeats, then closes the database.
+  await closeServiceCtx(ctx);
   return {
     password,
     replayRoomnum: replay.roomnum,

@@ -5,14 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { checkLogin, createAccount } from '../services/accounts';
 import { resetWithCode } from '../services/password-change';
 import { createTestCtx } from '../testing/test-ctx';
+import { rawRows } from '../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 const run = promisify(execFile);
 const TSX = path.join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
-/** Runs the script as `npm run reset-password` would, against the test's database file. */
-async function resetPassword(dir: string, args: string[]): Promise<{ rc: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: path.join(dir, 'edu.db'), STORAGE_DIR: path.join(dir, 'storage') };
+/** Runs the script as `npm run reset-password` would, against the test's database (either engine). */
+async function resetPassword(
+  ctx: { dir: string; dbUrl: string },
+  args: string[],
+): Promise<{ rc: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, DATABASE_URL: ctx.dbUrl, STORAGE_DIR: path.join(ctx.dir, 'storage') };
   try {
     const r = await run(TSX, ['server/scripts/reset-password.ts', ...args], { env, cwd: process.cwd() });
     return { rc: 0, ...r };
@@ -26,7 +31,7 @@ describe('npm run reset-password', () => {
   it('prints a one-time code that resets the password of that account', async () => {
     const ctx = createTestCtx();
     await createAccount(ctx, { id: 'forgetful', pwd: b64('lost-password'), role: 1 });
-    const out = await resetPassword(ctx.dir, ['forgetful']);
+    const out = await resetPassword(ctx, ['forgetful']);
     expect(out.rc).toBe(0);
     const code = /Reset code for forgetful: ([A-Z0-9-]+)/.exec(out.stdout)?.[1];
     expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
@@ -34,7 +39,7 @@ describe('npm run reset-password', () => {
     ctx.clock.set(Math.floor(Date.now() / 1000));
     await resetWithCode(ctx, { id: 'forgetful', code: code!, pwd: b64('found-password'), ip: '127.0.0.1' });
     await expect(checkLogin(ctx, { id: 'forgetful', pwd: b64('found-password'), ip: null })).resolves.toBeTruthy();
-    const stored = ctx.db.$client.prepare('SELECT code_hash, used_at FROM password_reset_codes').all() as {
+    const stored = (await rawRows(ctx.db, sql`SELECT code_hash, used_at FROM password_reset_codes`)) as {
       code_hash: string;
       used_at: number | null;
     }[];
@@ -45,12 +50,12 @@ describe('npm run reset-password', () => {
 
   it('exits non-zero for an unknown account or a bad argument, issuing nothing', async () => {
     const ctx = createTestCtx();
-    const unknown = await resetPassword(ctx.dir, ['nobody']);
+    const unknown = await resetPassword(ctx, ['nobody']);
     expect(unknown.rc).toBe(1);
     expect(unknown.stderr).toContain('no account with id nobody');
-    const usage = await resetPassword(ctx.dir, []);
+    const usage = await resetPassword(ctx, []);
     expect(usage.rc).toBe(2);
     expect(usage.stderr).toContain('usage');
-    expect(ctx.db.$client.prepare('SELECT COUNT(*) AS n FROM password_reset_codes').get()).toEqual({ n: 0 });
+    expect((await rawRows(ctx.db, sql`SELECT COUNT(*) AS n FROM password_reset_codes`))[0]).toEqual({ n: 0 });
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * whoever can run commands on the server may reset). The user enters id + code + a new password on the console's
  * login page ("Forgot password?"). The code works once, for RESET_CODE_TTL_S; only its hash is stored.
  */
-import { createServiceCtx } from '../context';
+import { closeServiceCtx, createServiceCtx, migrateDatabase } from '../context';
 import { loadEnv } from '../env';
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
@@ -16,7 +16,10 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: npm run reset-password <account id>');
     return 2;
   }
-  const ctx = createServiceCtx(loadEnv(), { log: createLogger('warn') });
+  const env = loadEnv();
+  // PostgreSQL is migrated first (SQLite migrates as it opens), as `npm start` does.
+  await migrateDatabase(env);
+  const ctx = createServiceCtx(env, { log: createLogger('warn') });
   try {
     const { code } = await issueResetCode(ctx, id.data);
     console.log(
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw e;
+  } finally {
+    await closeServiceCtx(ctx);
   }
 }
 

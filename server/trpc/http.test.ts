@@ -3,6 +3,9 @@ import { registerUser } from '../services/accounts';
 import { createTestCtx } from '../testing/test-ctx';
 import { handleTrpcRequest } from './http';
 import { clientPwd, signedIn } from './testing';
+import { inTransaction } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { rawWrite } from '../../db/dialect';
 
 const BASE = 'http://console.test/api/trpc';
 const browser = {
@@ -211,7 +214,7 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
   it('never echoes an internal error', async () => {
     const ctx = createTestCtx();
     const t = await signedIn(ctx, 'boom');
-    ctx.db.$client.exec('DROP TABLE bound_files');
+    await inTransaction(ctx.db, (tx) => rawWrite(tx, sql`DROP TABLE bound_files`));
     const res = await handleTrpcRequest(
       ctx,
       new Request(`${BASE}/courseware.list?input=${encodeURIComponent(JSON.stringify({ roomnum: 0 }))}`, {

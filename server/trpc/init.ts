@@ -49,18 +49,18 @@ export interface ConsoleContext {
 
 /**
  * Builds the context for one request. `client`: who sent it (the HTTP door resolves it, http/client-address.ts).
- * `setCookie` appends a Set-Cookie value to the response.
+ * `setCookie` appends a Set-Cookie value to the response. Async: resolving the session reads the database.
  */
-export function createConsoleContext(
+export async function createConsoleContext(
   ctx: ServiceCtx,
   req: { headers: Headers; url: string; client: ClientAddress },
   setCookie: (value: string) => void,
-): ConsoleContext {
+): Promise<ConsoleContext> {
   const secret = readCookie(req.headers.get('cookie'), SESSION_COOKIE) ?? null;
   const secure = req.client.origin.startsWith('https:');
   return {
     ctx,
-    caller: resolveConsoleSession(ctx, secret),
+    caller: await resolveConsoleSession(ctx, secret),
     sessionSecret: secret,
     req: { headers: req.headers, url: req.url, ip: req.client.ip, origin: req.client.origin },
     cookies: {

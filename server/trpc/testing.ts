@@ -46,7 +46,10 @@ export function callerFor(
     ip: opts.ip ?? '10.0.0.1',
     origin: fetchClientAddress(headers, TEST_URL, trustedProxies(opts.trusted ?? [])).origin,
   };
-  const api = createCaller(createConsoleContext(ctx, { headers, url: TEST_URL, client }, (v) => setCookies.push(v)));
+  // The session is resolved now, as before the port (one context for every call of this caller); createCaller takes
+  // the pending context through a factory.
+  const context = createConsoleContext(ctx, { headers, url: TEST_URL, client }, (v) => setCookies.push(v));
+  const api = createCaller(() => context);
   return { api, setCookies };
 }
 

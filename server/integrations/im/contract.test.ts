@@ -5,6 +5,7 @@
  * hold for each, so switching IM_PROVIDER never changes behaviour.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeDb } from '../../../db/client';
 import { fixedClock } from '../../clock';
 import { createLogger } from '../../logger';
 import { systemRandom } from '../../random';
@@ -23,8 +24,8 @@ const ADMIN = 'administrator';
 interface Harness {
   im: ImProvider;
   /** Makes the provider's next sends fail the way that provider really fails. */
-  breakIt(): void;
-  done(): void;
+  breakIt(): Promise<void> | void;
+  done(): Promise<void>;
 }
 
 interface ProviderSetup {
@@ -45,7 +46,9 @@ const setups: ProviderSetup[] = [
       const { db } = createTestDb();
       const im = createLocalIm(createMessageLog(db), fixedClock(1_800_000_000), systemRandom, ADMIN);
       // The local provider fails when its database does (disk full, closed handle).
-      return { im, breakIt: () => db.$client.close(), done: () => db.$client.open && db.$client.close() };
+      let closed: Promise<void> | null = null;
+      const close = () => (closed ??= closeDb(db));
+      return { im, breakIt: close, done: close };
     },
   },
   {
@@ -72,7 +75,7 @@ const setups: ProviderSetup[] = [
       return {
         im,
         breakIt: () => fake.fail({ errorCode: 10002, errorInfo: 'internal error' }),
-        done: () => db.$client.close(),
+        done: () => closeDb(db),
       };
     },
   },
@@ -159,7 +162,7 @@ describe.each(setups)('IM provider contract: $name', (setup) => {
   it('rejects when the message is not accepted, and allocates no seq for it', async () => {
     const g = newGroup();
     expect((await h.im.sendGroupCustom(g, { type: 1001 })).msgSeq).toBe(1);
-    h.breakIt();
+    await h.breakIt();
     await expect(h.im.sendGroupCustom(g, { type: 1002 })).rejects.toThrow();
     if (setup.name === 'tencent') {
       fake.reset();

@@ -12,7 +12,13 @@ export function createLocalIm(log: MessageLog, clock: Clock, random: Random, adm
     name: 'local',
     async sendGroupCustom(groupId, data, opts) {
       const msgTime = clock.nowS();
-      const msgSeq = log.append(groupId, msgTime, opts?.fromAccount ?? admin, random.int(2 ** 32), customElem(data));
+      const msgSeq = await log.append(
+        groupId,
+        msgTime,
+        opts?.fromAccount ?? admin,
+        random.int(2 ** 32),
+        customElem(data),
+      );
       return { msgSeq, msgTime };
     },
     async groupMessages(groupId, fromSeq, toSeq) {

@@ -1,37 +1,53 @@
 /**
  * The server's own log of IM messages (table im_messages). The local provider allocates MsgSeq here; the tencent
  * provider mirrors what Tencent acknowledged, so playback indexes never depend on Tencent keeping history.
+ *
+ * Allocating a MsgSeq is read-the-highest-then-insert, in one transaction: under SQLite's single writer (BEGIN
+ * IMMEDIATE, across processes too) nobody else appends in between; under PostgreSQL's SERIALIZABLE two instances that
+ * read the same highest seq of a group conflict, one is aborted (40001) and retried by inTransaction and takes the
+ * next number. Either way the seqs of a group are distinct and increase in commit order. Never called inside another
+ * transaction (IM sends happen outside them).
  */
-import { and, asc, between, eq, max } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { and, asc, between, desc, eq, max } from 'drizzle-orm';
+import { first, inTransaction, type Db } from '../../../db/client';
 import { imMessages } from '../../../db/schema';
 import type { GroupMessage, TimElem } from './types';
 
 export function createMessageLog(db: Db) {
-  // One statement: SQLite's write lock makes MAX()+1 atomic even across processes.
-  const append = db.$client.prepare<[string, number, string, number, string, string], { msg_seq: number }>(
-    `INSERT INTO im_messages (group_id, msg_seq, msg_time, from_account, random, msg_body)
-     SELECT ?, COALESCE(MAX(msg_seq), 0) + 1, ?, ?, ?, ? FROM im_messages WHERE group_id = ?
-     RETURNING msg_seq`,
-  );
   return {
     /** Appends a message with the next MsgSeq of its group; returns that seq. */
-    append(groupId: string, msgTime: number, fromAccount: string, random: number, body: TimElem[]): number {
-      return append.get(groupId, msgTime, fromAccount, random, JSON.stringify(body), groupId)!.msg_seq;
+    append(groupId: string, msgTime: number, fromAccount: string, random: number, body: TimElem[]): Promise<number> {
+      const msgBody = JSON.stringify(body);
+      return inTransaction(db, async (tx) => {
+        // The highest seq through the primary key (group_id, msg_seq): one index probe, not an aggregate scan.
+        const last = first(
+          await tx
+            .select({ seq: imMessages.msgSeq })
+            .from(imMessages)
+            .where(eq(imMessages.groupId, groupId))
+            .orderBy(desc(imMessages.msgSeq))
+            .limit(1),
+        );
+        const msgSeq = (last?.seq ?? 0) + 1;
+        await tx.insert(imMessages).values({ groupId, msgSeq, msgTime, fromAccount, random, msgBody });
+        return msgSeq;
+      });
     },
     /** Records a message whose MsgSeq someone else (Tencent) allocated. Idempotent. */
     async mirror(groupId: string, m: GroupMessage, random: number): Promise<void> {
-      await db
-        .insert(imMessages)
-        .values({
-          groupId,
-          msgSeq: m.msgSeq,
-          msgTime: m.msgTime,
-          fromAccount: m.fromAccount,
-          random,
-          msgBody: JSON.stringify(m.msgBody),
-        })
-        .onConflictDoNothing();
+      await inTransaction(db, async (tx) => {
+        await tx
+          .insert(imMessages)
+          .values({
+            groupId,
+            msgSeq: m.msgSeq,
+            msgTime: m.msgTime,
+            fromAccount: m.fromAccount,
+            random,
+            msgBody: JSON.stringify(m.msgBody),
+          })
+          .onConflictDoNothing();
+      });
     },
     async range(groupId: string, fromSeq: number, toSeq: number): Promise<GroupMessage[]> {
       const rows = await db
@@ -55,11 +71,12 @@ export type MessageLog = ReturnType<typeof createMessageLog>;
  * allocated it. The sweeper's end_imseq when IM 1002 could not be sent.
  */
 export async function lastLoggedSeq(db: Db, groupId: string): Promise<number> {
-  const row = await db
-    .select({ seq: max(imMessages.msgSeq) })
-    .from(imMessages)
-    .where(eq(imMessages.groupId, groupId))
-    .get();
+  const row = first(
+    await db
+      .select({ seq: max(imMessages.msgSeq) })
+      .from(imMessages)
+      .where(eq(imMessages.groupId, groupId)),
+  );
   return row?.seq ?? 0;
 }
 

@@ -3,7 +3,9 @@
  * course's begin_imseq/end_imseq are the MsgSeqs Tencent allocated, every REST call verifies, and when Tencent fails
  * or is unreachable the command answers 10103 and nothing changes.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRows } from '../../../db/dialect';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
 import { startLegacyTestServer, type LegacyTestServer } from '../../testing/legacy-server';
 import { createTestCtx } from '../../testing/test-ctx';
@@ -138,14 +140,16 @@ describe('lifecycle over HTTP with IM_PROVIDER=tencent', () => {
     expect(fake.requests.filter((r) => r.errorCode === 0)).toHaveLength(3);
 
     // Our own log mirrors exactly what Tencent acknowledged from us (not the clients' chat).
-    const mirrored = ctx.db.$client
-      .prepare('SELECT msg_seq FROM im_messages WHERE group_id = ? ORDER BY msg_seq')
-      .all(groupid);
+    const mirrored = await rawRows(
+      ctx.db,
+      sql`SELECT msg_seq FROM im_messages WHERE group_id = ${groupid} ORDER BY msg_seq`,
+    );
     expect(mirrored).toEqual([{ msg_seq: 4 }, { msg_seq: 5 }, { msg_seq: 6 }]);
-    const events = ctx.db.$client
-      .prepare('SELECT kind, uid FROM course_events WHERE roomnum = ? ORDER BY id')
-      .all(roomnum);
-    expect(events.filter((e) => (e as { uid: string }).uid === 'stu2')).toEqual([]);
+    const events = await rawRows<{ kind: string; uid: string }>(
+      ctx.db,
+      sql`SELECT kind, uid FROM course_events WHERE roomnum = ${roomnum} ORDER BY id`,
+    );
+    expect(events.filter((e) => e.uid === 'stu2')).toEqual([]);
   });
 });
 
@@ -173,10 +177,10 @@ describe('IM_PROVIDER=tencent with Tencent unreachable', () => {
       memsize: 0,
     });
     expect(await memberIds(s, teacher.token, roomnum)).toEqual([]);
-    expect(ctx.db.$client.prepare('SELECT kind FROM course_events WHERE roomnum = ?').all(roomnum)).toEqual([
+    expect(await rawRows(ctx.db, sql`SELECT kind FROM course_events WHERE roomnum = ${roomnum}`)).toEqual([
       { kind: 'created' },
     ]);
-    expect(ctx.db.$client.prepare('SELECT count(*) AS n FROM im_messages').get()).toEqual({ n: 0 });
+    expect(await rawRows(ctx.db, sql`SELECT count(*) AS n FROM im_messages`)).toEqual([{ n: 0 }]);
     // The server keeps answering.
     expect((await s.call('live/heartbeat', { token: teacher.token, roomnum })).errorCode).toBe(0);
   });

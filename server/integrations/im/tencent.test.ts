@@ -5,7 +5,9 @@
  * messages with `complete: false` and a note. Failures, timeouts and broken gateways reject.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../db/client';
+import { sql } from 'drizzle-orm';
+import { closeDb, type Db } from '../../../db/client';
+import { rawRows } from '../../../db/dialect';
 import { createLogger } from '../../logger';
 import { fixedRandom, systemRandom, type Random } from '../../random';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
@@ -61,7 +63,7 @@ beforeEach(() => {
   db = createTestDb().db;
   log = createMessageLog(db);
 });
-afterEach(() => db.$client.close());
+afterEach(() => closeDb(db));
 
 describe('tencent provider: requests as Tencent requires them', () => {
   it('signs every call with a fresh admin UserSig and shapes query and body correctly', async () => {
@@ -182,10 +184,11 @@ describe('tencent provider: our own message log', () => {
     const stored = fake.groups.get(g)![1]!;
     const mine = await log.range(g, 1, 10);
     expect(mine).toEqual([{ msgSeq: 2, msgTime: stored.MsgTimeStamp, fromAccount: 't', msgBody: stored.MsgBody }]);
-    const row = db.$client.prepare('SELECT random FROM im_messages WHERE group_id = ? AND msg_seq = 2').get(g) as {
-      random: number;
-    };
-    expect(row.random).toBe(stored.MsgRandom);
+    const [row] = await rawRows<{ random: number }>(
+      db,
+      sql`SELECT random FROM im_messages WHERE group_id = ${g} AND msg_seq = 2`,
+    );
+    expect(row!.random).toBe(stored.MsgRandom);
   });
 
   it('draws the query random and the message Random from the injected source', async () => {

@@ -129,7 +129,7 @@ export function createTencentIm(cfg: TencentImConfig, log: MessageLog, logger: L
         note = `IM history unavailable: ${(e as Error).message}`;
         logger.warn({ groupId, err: (e as Error).message }, 'group history fetch failed; indexing what we have');
       }
-      const messages = [...bySeq.values()].sort((a, b) => a.msgSeq - b.msgSeq);
+      const messages = Array.from(bySeq, ([, m]) => m).sort((a, b) => a.msgSeq - b.msgSeq);
       return note ? { messages, complete, note } : { messages, complete };
     },
   };

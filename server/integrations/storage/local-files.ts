@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import { inTransaction, type Db } from '../../../db/client';
 import { storedObjects } from '../../../db/schema';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
@@ -107,13 +107,15 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
   /** Records (or refreshes) an object row; the owner set by whoever issued the upload is kept. */
   async function record(key: string, size: number, mime: string): Promise<void> {
     const now = clock.nowS();
-    await db
-      .insert(storedObjects)
-      .values({ key, size, mime, createdAt: now })
-      .onConflictDoUpdate({
-        target: storedObjects.key,
-        set: { size: sql`excluded.size`, mime: sql`excluded.mime`, createdAt: sql`excluded.created_at` },
-      });
+    await inTransaction(db, async (tx) => {
+      await tx
+        .insert(storedObjects)
+        .values({ key, size, mime, createdAt: now })
+        .onConflictDoUpdate({
+          target: storedObjects.key,
+          set: { size: sql`excluded.size`, mime: sql`excluded.mime`, createdAt: sql`excluded.created_at` },
+        });
+    });
   }
 
   /** Size, type, mtime of a stored file, or null when there is none. */
@@ -172,7 +174,9 @@ export function createLocalFiles(storageDir: string, db: Db, clock: Clock) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       existed = false;
     }
-    await db.delete(storedObjects).where(eq(storedObjects.key, key));
+    await inTransaction(db, async (tx) => {
+      await tx.delete(storedObjects).where(eq(storedObjects.key, key));
+    });
     return existed;
   }
 

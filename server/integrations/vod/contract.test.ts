@@ -12,6 +12,7 @@ import { createLocalVod, LOCAL_VIDEO_PREFIX } from './local';
 import { createTencentVod } from './tencent';
 import type { DescribeVodInfoQuery, MediaView, VodProvider } from './types';
 import { unixToIso } from './v2-time';
+import { inTransaction } from '../../../db/client';
 
 interface SeedFile {
   fileId: string;
@@ -112,55 +113,66 @@ describe.each(['local', 'tencent'] as const)('VOD provider contract: %s', (kind)
   let vod: VodProvider;
 
   beforeAll(async () => {
-    await ctx.db.insert(users).values({ uid: 'teacher1', pwdHash: 'x', role: 1, createdAt: T0 });
-    await ctx.db
-      .insert(courses)
-      .values({ roomnum: 10001, appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 });
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(users).values({ uid: 'teacher1', pwdHash: 'x', role: 1, createdAt: T0 });
+    });
+    // The first room number on a fresh database (both engines), which the file names above carry.
+    const [course] = await inTransaction(ctx.db, async (tx) =>
+      tx
+        .insert(courses)
+        .values({ appid: 1, hostUid: 'teacher1', title: 't', createdAt: T0, listTime: T0 })
+        .returning({ roomnum: courses.roomnum }),
+    );
+    expect(course!.roomnum).toBe(10001);
     for (const f of FILES.filter((x) => x.recording)) {
       const start = Number(f.name.split('_').pop());
-      await ctx.db.insert(recordings).values({
-        roomnum: 10001,
-        uid: 'teacher1',
-        fileId: f.fileId,
-        videoId: 'v',
-        videoUrl: f.url,
-        startTime: start,
-        endTime: start + f.duration,
-        mediaStartTime: 0,
-        fileSize: f.size,
-        duration: f.duration,
-        createdAt: f.createdAt,
+      await inTransaction(ctx.db, async (tx) => {
+        await tx.insert(recordings).values({
+          roomnum: 10001,
+          uid: 'teacher1',
+          fileId: f.fileId,
+          videoId: 'v',
+          videoUrl: f.url,
+          startTime: start,
+          endTime: start + f.duration,
+          mediaStartTime: 0,
+          fileSize: f.size,
+          duration: f.duration,
+          createdAt: f.createdAt,
+        });
       });
     }
     // The same video bound twice (library and course) is one file.
-    await ctx.db.insert(boundFiles).values([
-      {
-        ownerUid: 'teacher1',
-        roomnum: 0,
-        type: 1,
-        fileName: 'lesson.mp4',
-        url: 'http://cdn.example/lesson.mp4',
-        size: 2048,
-        createdAt: T0 - 1000,
-      },
-      {
-        ownerUid: 'teacher1',
-        roomnum: 10001,
-        type: 1,
-        fileName: 'lesson copy.mp4',
-        url: 'http://cdn.example/lesson.mp4',
-        size: 2048,
-        createdAt: T0 - 500,
-      },
-      {
-        ownerUid: 'teacher1',
-        roomnum: 10001,
-        type: 0,
-        fileName: 'slides.pdf',
-        url: 'http://cdn.example/slides.pdf',
-        createdAt: T0 - 400,
-      },
-    ]);
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.insert(boundFiles).values([
+        {
+          ownerUid: 'teacher1',
+          roomnum: 0,
+          type: 1,
+          fileName: 'lesson.mp4',
+          url: 'http://cdn.example/lesson.mp4',
+          size: 2048,
+          createdAt: T0 - 1000,
+        },
+        {
+          ownerUid: 'teacher1',
+          roomnum: 10001,
+          type: 1,
+          fileName: 'lesson copy.mp4',
+          url: 'http://cdn.example/lesson.mp4',
+          size: 2048,
+          createdAt: T0 - 500,
+        },
+        {
+          ownerUid: 'teacher1',
+          roomnum: 10001,
+          type: 0,
+          fileName: 'slides.pdf',
+          url: 'http://cdn.example/slides.pdf',
+          createdAt: T0 - 400,
+        },
+      ]);
+    });
     fake = await startFakeVodServer({ secretId: 'AKIDEXAMPLE', secretKey: 'EXAMPLEKEY', media: FILES.map(asMedia) });
     vod =
       kind === 'local'

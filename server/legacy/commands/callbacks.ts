@@ -31,7 +31,7 @@ const recEndCall = command({
   reply: 'rec-callback',
   input: liveEventInput,
   run: async (ctx, input, _caller, meta) => {
-    verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
+    await verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
     if (input.event_type !== LIVE_EVENT.RECORDING_READY) {
       ctx.log.info(
         { event_type: input.event_type, stream_id: input.stream_id, ip: meta.ip },
@@ -84,7 +84,7 @@ const idxFileEndCall = command({
     ...callbackAuth,
   }),
   run: async (ctx, input, _caller, meta) => {
-    verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
+    await verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
     await applyReplayIndexCallback(ctx, {
       roomnum: input.SrcRequest,
       errorCode: input.ErrorCode,

@@ -71,7 +71,7 @@ export const liveCommands: Record<string, CommandEntry> = {
       });
       // The list is cached for everyone; playback URLs are per caller (playback-access.ts), built at the request's base.
       const base = baseUrlOf(ctx, meta);
-      const playback = playbackUrlsFor(ctx, caller, r.rooms, base);
+      const playback = await playbackUrlsFor(ctx, caller, r.rooms, base);
       return {
         total: r.total,
         rooms: r.rooms.map((c) => ({

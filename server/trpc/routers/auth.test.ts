@@ -65,7 +65,7 @@ describe('auth router', () => {
     expect(await c.api.auth.login({ id: 'phone1', pwd: clientPwd('pass') })).toEqual({ uid: 'phone1', role: 1 });
     const secret = c.setCookies[0]!.split(';')[0]!.split('=')[1]!;
     await callerFor(ctx, secret).api.auth.logout();
-    expect(resolveToken(ctx, phone.token, 'legacy', ctx.env.SDKAPPID).uid).toBe('phone1');
+    expect((await resolveToken(ctx, phone.token, 'legacy', ctx.env.SDKAPPID)).uid).toBe('phone1');
     // The console session is gone, and the cookie is cleared.
     expect(await callerFor(ctx, secret).api.auth.me()).toBeNull();
   });

@@ -3,6 +3,8 @@ import { withLegacyServer } from '../../testing/legacy-server';
 import { createCourse as legacyCreate, signUp } from '../../testing/legacy-fixtures';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { errOf, signedIn } from '../testing';
+import { rawRows } from '../../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 const H = 3600;
 
@@ -110,9 +112,9 @@ describe('course scheduling', () => {
         plannedStart: T0 + H,
         planned_minutes: 30,
       });
-      const row = ctx.db.$client
-        .prepare('SELECT planned_start, planned_minutes FROM courses WHERE roomnum = ?')
-        .get(roomnum);
+      const row = (
+        await rawRows(ctx.db, sql`SELECT planned_start, planned_minutes FROM courses WHERE roomnum = ${roomnum}`)
+      )[0];
       expect(row).toEqual({ planned_start: null, planned_minutes: null });
       const list = await s.call<{ rooms: Record<string, unknown>[] }>('live/roomlist', { token, index: 0, size: 10 });
       expect(list.errorCode).toBe(0);

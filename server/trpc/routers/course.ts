@@ -106,7 +106,7 @@ export const courseRouter = router({
    */
   beat: teacherProcedure.input(byRoomInput).mutation(async ({ ctx, input }) => {
     const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'teach', door: 'console' });
-    recordHeartbeat(ctx.ctx, ctx.caller, c.roomnum);
+    await recordHeartbeat(ctx.ctx, ctx.caller, c.roomnum);
     return { state: c.state, nextBeatS: hostBeatIntervalS(ctx.ctx.env) };
   }),
 

@@ -3,6 +3,8 @@ import { listBoundFiles, bindFile } from '../../services/courseware';
 import { createTestCtx } from '../../testing/test-ctx';
 import { publicUrlOf } from '../../integrations/storage/stored-ref';
 import { errOf, signedIn, TEST_ORIGIN } from '../testing';
+import { rawRows } from '../../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 const PDF = 'application/pdf';
 
@@ -33,7 +35,7 @@ describe('courseware router', () => {
       url: `${TEST_ORIGIN}/storage/${ticket.key}`,
     });
     // Stored as the key; the URL is built at the host the browser reached (not PUBLIC_BASE_URL's default localhost:3000).
-    expect(ctx.db.$client.prepare('SELECT url FROM bound_files WHERE id = ?').get(bound.id)).toEqual({
+    expect((await rawRows(ctx.db, sql`SELECT url FROM bound_files WHERE id = ${bound.id}`))[0]).toEqual({
       url: `storage:${ticket.key}`,
     });
 

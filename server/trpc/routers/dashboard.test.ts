@@ -4,6 +4,9 @@ import { reportMember } from '../../services/members';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { signedIn } from '../testing';
+import { eq } from 'drizzle-orm';
+import { inTransaction } from '../../../db/client';
+import { courses } from '../../../db/schema';
 
 describe('dashboard router', () => {
   it('shows live courses, drafts, recent playback and 30 days of minutes and attendance', async () => {
@@ -35,7 +38,9 @@ describe('dashboard router', () => {
       file_size: 1000,
       duration: 540,
     });
-    ctx.db.$client.prepare("update courses set state = 3, index_status = 'ready' where roomnum = ?").run(past.roomnum);
+    await inTransaction(ctx.db, async (tx) => {
+      await tx.update(courses).set({ state: 3, indexStatus: 'ready' }).where(eq(courses.roomnum, past.roomnum));
+    });
 
     ctx.clock.advance(86400);
     const live = await t.api.course.create({ title: 'Now' });

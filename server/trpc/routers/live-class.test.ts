@@ -162,7 +162,7 @@ describe('roster: honest heartbeat ages, teachers apart, comings and goings', ()
     const joined = ctx.clock.nowS();
 
     ctx.clock.advance(3);
-    recordHeartbeat(ctx, stu('stu1'), roomnum); // coalesced: nothing written
+    await recordHeartbeat(ctx, stu('stu1'), roomnum); // coalesced: nothing written
     ctx.clock.advance(2);
     let r = await t.api.roster.live({ roomnum });
     let row = r.members.find((m) => m.uid === 'stu1')!;
@@ -175,9 +175,9 @@ describe('roster: honest heartbeat ages, teachers apart, comings and goings', ()
     expect(trueAge()).toBeLessThanOrEqual(row.heartbeatAge.maxS);
 
     ctx.clock.advance(7);
-    recordHeartbeat(ctx, stu('stu1'), roomnum); // 12 s after the stored one: written
+    await recordHeartbeat(ctx, stu('stu1'), roomnum); // 12 s after the stored one: written
     ctx.clock.advance(9);
-    recordHeartbeat(ctx, stu('stu1'), roomnum); // 9 s: coalesced
+    await recordHeartbeat(ctx, stu('stu1'), roomnum); // 9 s: coalesced
     lastBeat = ctx.clock.nowS();
     ctx.clock.advance(14); // silent since
     r = await t.api.roster.live({ roomnum });
@@ -207,7 +207,7 @@ describe('roster: honest heartbeat ages, teachers apart, comings and goings', ()
     for (let i = 0; i < 5; i++) {
       ctx.clock.advance(30);
       await t.api.course.beat({ roomnum });
-      recordHeartbeat(ctx, stu('stu3'), roomnum);
+      await recordHeartbeat(ctx, stu('stu3'), roomnum);
       await sweepDeadRooms(ctx);
     }
 

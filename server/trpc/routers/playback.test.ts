@@ -4,6 +4,9 @@ import { reportMember } from '../../services/members';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { codeOf, signedIn, TEST_ORIGIN } from '../testing';
+import { eq } from 'drizzle-orm';
+import { inTransaction } from '../../../db/client';
+import { courses } from '../../../db/schema';
 
 /** A class: teacher starts at T0, stu1 joins at +60 and leaves at +300, a recording covers +10..+590, end at +600. */
 async function endedClass() {
@@ -64,9 +67,12 @@ describe('playback router', () => {
     const ready = (await teacher.api.playback.review({ roomnum })).index;
     expect(ready.status).toBe('ready');
     expect(ready.url).toMatch(new RegExp(`^${TEST_ORIGIN}/storage/playback/${roomnum}/[0-9a-f]{32}/index\\.json$`));
-    ctx.db.$client
-      .prepare("update courses set index_status = 'failed', index_error = 'boom', index_attempts = 5 where roomnum = ?")
-      .run(roomnum);
+    await inTransaction(ctx.db, async (tx) => {
+      await tx
+        .update(courses)
+        .set({ indexStatus: 'failed', indexError: 'boom', indexAttempts: 5 })
+        .where(eq(courses.roomnum, roomnum));
+    });
     expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({ status: 'failed', error: 'boom' });
     await teacher.api.playback.retryIndex({ roomnum });
     expect((await teacher.api.playback.review({ roomnum })).index).toMatchObject({

@@ -6,6 +6,8 @@ import { listCourseEvents } from '../../services/course-events';
 import { recordRecording } from '../../services/recordings';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { errOf, signedIn } from '../testing';
+import { rawRows } from '../../../db/dialect';
+import { sql } from 'drizzle-orm';
 
 /** An ended course with two recordings: one stored by this server's local storage, one on a Tencent VOD URL. */
 async function twoRecordings() {
@@ -66,7 +68,7 @@ describe('playback.deleteRecording', () => {
     });
     expect(fs.existsSync(file)).toBe(false);
     expect(
-      ctx.db.$client.prepare("SELECT COUNT(*) AS n FROM stored_objects WHERE key = 'rec/local.mp4'").get(),
+      (await rawRows(ctx.db, sql`SELECT COUNT(*) AS n FROM stored_objects WHERE key = 'rec/local.mp4'`))[0],
     ).toEqual({ n: 0 });
     expect((await teacher.api.playback.view({ roomnum })).segments.map((s) => s.recordingId)).toEqual([vod]);
     const events = await listCourseEvents(ctx, roomnum);

@@ -1,0 +1,143 @@
+/**
+ * withJobLock on the suite's engine: two holders of one job at once (one runs, one skips), the lock freed after a
+ * throw; on PostgreSQL also across instances (a second pool on the same database), a holder whose connection dies
+ * losing the lock to another instance, and a pool of one connection not starving the job of its own queries.
+ */
+import { count, sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeDb, type Db } from './client';
+import { openPgPool } from './client-pg';
+import { rawRows } from './dialect';
+import { withJobLock } from './job-lock';
+import { users } from './schema';
+import { createTestDb, openSecondHandle } from '../server/testing/test-db';
+import { testEngine } from '../server/testing/test-engine';
+
+const opened: Db[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => closeDb(db)));
+});
+
+function fresh(): { db: Db; url: string } {
+  const t = createTestDb();
+  opened.push(t.db);
+  return t;
+}
+
+function second(t: { url: string }): Db {
+  const db = openSecondHandle(t);
+  opened.push(db);
+  return db;
+}
+
+/** A promise and its resolve, to hold a job inside its run. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+const isPg = testEngine() === 'pg';
+
+describe(`withJobLock (${testEngine()})`, () => {
+  it('two holders of one job at once: the first runs, the second skips; afterwards the job runs again', async () => {
+    const { db } = fresh();
+    const g = gate();
+    let runs = 0;
+    const first = withJobLock(db, 'sweep', async () => {
+      runs++;
+      await g.wait;
+      return 'done';
+    });
+    // Let the first one take the lock (on PostgreSQL: a pool connection and a query).
+    await new Promise((r) => setTimeout(r, 50));
+    const secondTry = await withJobLock(db, 'sweep', () => {
+      runs++;
+      return Promise.resolve('not me');
+    });
+    expect(secondTry).toEqual({ ran: false });
+    // Another job is not held up by this one.
+    expect(await withJobLock(db, 'index', () => Promise.resolve(7))).toEqual({ ran: true, value: 7 });
+    g.open();
+    expect(await first).toEqual({ ran: true, value: 'done' });
+    expect(runs).toBe(1);
+    expect(await withJobLock(db, 'sweep', () => Promise.resolve('again'))).toEqual({ ran: true, value: 'again' });
+  });
+
+  it('a run that throws rejects with its error and frees the lock', async () => {
+    const t = fresh();
+    const other = isPg ? second(t) : t.db;
+    await expect(withJobLock(t.db, 'sweep', () => Promise.reject(new Error('job broke')))).rejects.toThrow('job broke');
+    expect(await withJobLock(other, 'sweep', () => Promise.resolve(1))).toEqual({ ran: true, value: 1 });
+    expect(await withJobLock(t.db, 'sweep', () => Promise.resolve(2))).toEqual({ ran: true, value: 2 });
+  });
+
+  it.skipIf(!isPg)('PostgreSQL: another instance skips while one runs the job, then gets it', async () => {
+    const t = fresh();
+    const other = second(t);
+    const g = gate();
+    const first = withJobLock(t.db, 'sweep', async () => {
+      await g.wait;
+      return 'a';
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    let ranElsewhere = false;
+    expect(
+      await withJobLock(other, 'sweep', () => {
+        ranElsewhere = true;
+        return Promise.resolve('b');
+      }),
+    ).toEqual({ ran: false });
+    expect(ranElsewhere).toBe(false);
+    g.open();
+    expect(await first).toEqual({ ran: true, value: 'a' });
+    expect(await withJobLock(other, 'sweep', () => Promise.resolve('b'))).toEqual({ ran: true, value: 'b' });
+    // Nothing left locked, and the lock connection went back to the pool.
+    const locks = await rawRows<{ n: number }>(
+      other,
+      sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(locks[0]!.n).toBe(0);
+  });
+
+  it.skipIf(!isPg)(
+    'PostgreSQL: a holder whose connection dies loses the lock; another instance takes over',
+    async () => {
+      const t = fresh();
+      const other = second(t);
+      const g = gate();
+      const first = withJobLock(t.db, 'sweep', async () => {
+        await g.wait;
+        return 'finished anyway';
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await withJobLock(other, 'sweep', () => Promise.resolve('b'))).toEqual({ ran: false });
+      // The instance "crashes" as far as PostgreSQL can tell: the session holding the lock is gone.
+      const killed = await rawRows<{ ok: boolean }>(
+        other,
+        sql`SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(killed).toEqual([{ ok: true }]);
+      let took: { ran: boolean } = { ran: false };
+      for (let i = 0; i < 50 && !took.ran; i++) {
+        took = await withJobLock(other, 'sweep', () => Promise.resolve('b'));
+        if (!took.ran) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(took).toEqual({ ran: true, value: 'b' });
+      // The first holder's run ends normally (its queries use other connections); the dead connection is dropped.
+      g.open();
+      expect(await first).toEqual({ ran: true, value: 'finished anyway' });
+      expect(await withJobLock(t.db, 'sweep', () => Promise.resolve('c'))).toEqual({ ran: true, value: 'c' });
+    },
+  );
+
+  it.skipIf(!isPg)('PostgreSQL: with a pool of one connection the job still gets its queries through', async () => {
+    const t = fresh();
+    const tiny = openPgPool({ url: t.url, poolMax: 1, statementTimeoutMs: 5000 });
+    opened.push(tiny);
+    const r = await withJobLock(tiny, 'sweep', async () => (await tiny.select({ n: count() }).from(users))[0]!.n);
+    expect(r).toEqual({ ran: true, value: 0 });
+  });
+});
