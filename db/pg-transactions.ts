@@ -8,8 +8,13 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool } from 'pg';
 import { attachRunner, markTx, type Tx, type TxRunner } from './client';
 
-/** Attempts per transaction before the conflict is reported to the caller (each waits a little longer). */
-const MAX_ATTEMPTS = 12;
+/**
+ * Attempts per transaction before the conflict is reported to the caller. Every course write also bumps shared
+ * counter rows (course_counts, data_versions: triggers), so under a burst (200 creates at once over several
+ * instances) many transactions conflict at once; full-jitter backoff, growing to 200 ms, spreads them out.
+ */
+const MAX_ATTEMPTS = 40;
+const MAX_BACKOFF_MS = 200;
 const RETRYABLE = new Set(['40001', '40P01']);
 
 export function isRetryableTxError(e: unknown): boolean {
@@ -37,7 +42,7 @@ export function pgRunner(db: NodePgDatabase<Record<string, unknown>>, pool: Pool
         } catch (e) {
           if (attempt >= MAX_ATTEMPTS || !isRetryableTxError(e)) throw e;
           // Jittered backoff: two conflicting retries should not collide again at once.
-          await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 6)));
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS)));
         }
       }
     },

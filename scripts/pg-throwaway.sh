@@ -8,7 +8,8 @@
 #   scripts/pg-throwaway.sh stop                # stops it and deletes the folder ($PG_THROWAWAY_DIR, or pass the folder)
 #
 # stdout of `start` is only the two export lines (made for eval); progress and errors go to stderr.
-# PG_BIN overrides where the binaries are (default: the newest /usr/lib/postgresql/*/bin).
+# PG_BIN overrides where the binaries are (default: the newest /usr/lib/postgresql/*/bin). PG_THROWAWAY_DURABLE=1 keeps
+# PostgreSQL's default durability (fsync on), for measurements.
 set -euo pipefail
 
 MARKER=.pg-throwaway
@@ -79,11 +80,14 @@ start() {
   fi
   rm -f "$dir/pw"
 
+  # Tests throw the data away, so they skip durability; the bench (PG_THROWAWAY_DURABLE=1) pays what production pays.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PG_THROWAWAY_DURABLE:-0}" = 1 ] && durability=""
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 -s \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off \
-        -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >&2; then
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir $durability \
+        -c max_connections=200" start >&2; then
       break
     fi
     [ "$attempt" -eq 5 ] && {

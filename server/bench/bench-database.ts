@@ -10,6 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { psql } from '../testing/psql';
+import { closeDb, openDb, type Db } from '../../db/client';
+import { migratePg, openPgPool } from '../../db/client-pg';
 import { seedDatabase, type Seeded } from './seed';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres';
 
@@ -38,7 +40,7 @@ export function sqliteBenchDatabase(dir: string, name: string): BenchDatabase {
   return {
     engine: 'sqlite',
     url: `file:${file}`,
-    seed: (opts) => seedDatabase(file, opts),
+    seed: (opts) => seedWith(openDb(file), opts),
     writeTransactions: async () => null,
   };
 }
@@ -81,14 +83,18 @@ export async function openBenchCluster(): Promise<BenchCluster> {
   };
 }
 
-/**
- * ── PostgreSQL seeding: the one piece that waits for the PostgreSQL client (db/client-pg.ts). ──
- * To do once the server opens PostgreSQL: open the database with the PostgreSQL client (which applies
- * db/migrations-pg), and insert the same rows as seed.ts through the same drizzle schema objects (seed.ts's body is
- * engine-neutral drizzle apart from openDb and the synchronous transaction).
- */
-async function seedPostgres(_url: string, _opts: SeedOptions): Promise<Seeded> {
-  throw new Error(
-    'PostgreSQL seeding needs the PostgreSQL client (db/client-pg.ts, issue 10), which this branch does not have yet',
-  );
+/** Seeds through the service layer's own handle (opened migrated), then closes it before the servers start. */
+async function seedWith(db: Db, opts: SeedOptions): Promise<Seeded> {
+  try {
+    return await seedDatabase(db, opts);
+  } finally {
+    await closeDb(db);
+  }
+}
+
+/** PostgreSQL: applies db/migrations-pg (as a server start would), then seeds through a pool over the same schema. */
+async function seedPostgres(url: string, opts: SeedOptions): Promise<Seeded> {
+  const o = { url, poolMax: 2, statementTimeoutMs: 0 };
+  await migratePg(o);
+  return seedWith(openPgPool(o), opts);
 }

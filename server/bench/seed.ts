@@ -1,11 +1,11 @@
 /**
- * Bench data, written straight into the (not yet served) SQLite file with the project's own schema and token
+ * Bench data, written straight into the (not yet served) database — SQLite or PostgreSQL — with the project's own schema and token
  * functions: one bench teacher and N students, each with its own legacy token (what `account/login` stores: the
  * SHA-256 of a fresh 256-bit secret), and a catalogue of courses by other teachers for roomlist. Password hashing is
  * done once and shared: logins are not what the bench measures, and N scrypts would dominate its runtime.
  */
 import { authTokens, courses, users } from '../../db/schema';
-import { openDb } from '../../db/client';
+import { inTransaction, type Db } from '../../db/client';
 import { hashPassword } from '../services/passwords';
 import { hashSecret, newSecret } from '../services/tokens';
 
@@ -20,11 +20,11 @@ export interface Seeded {
   catalogue: number;
 }
 
+/** Fills an empty, migrated database (either engine) in one transaction; the caller opens and closes it. */
 export async function seedDatabase(
-  file: string,
+  db: Db,
   opts: { appid: number; students: number; courses: number; nowS: number },
 ): Promise<Seeded> {
-  const db = openDb(file);
   const pwdHash = await hashPassword('YmVuY2g=');
   const now = opts.nowS;
   const teacher: Account = { uid: 'bench_teacher', token: newSecret() };
@@ -34,16 +34,13 @@ export async function seedDatabase(
   }));
   const hosts = Array.from({ length: 20 }, (_, i) => `bench_host_${String(i).padStart(2, '0')}`);
   const CHUNK = 500;
-  db.transaction((tx) => {
+  await inTransaction(db, async (tx) => {
     const people = [
       { uid: teacher.uid, pwdHash, role: 1, createdAt: now },
       ...students.map((s) => ({ uid: s.uid, pwdHash, role: 0, createdAt: now })),
       ...hosts.map((uid) => ({ uid, pwdHash, role: 1, createdAt: now })),
     ];
-    for (let i = 0; i < people.length; i += CHUNK)
-      tx.insert(users)
-        .values(people.slice(i, i + CHUNK))
-        .run();
+    for (let i = 0; i < people.length; i += CHUNK) await tx.insert(users).values(people.slice(i, i + CHUNK));
     const tokens = [teacher, ...students].map((a) => ({
       tokenHash: hashSecret(a.token),
       kind: 'legacy' as const,
@@ -52,10 +49,7 @@ export async function seedDatabase(
       createdAt: now,
       lastUsedAt: now,
     }));
-    for (let i = 0; i < tokens.length; i += CHUNK)
-      tx.insert(authTokens)
-        .values(tokens.slice(i, i + CHUNK))
-        .run();
+    for (let i = 0; i < tokens.length; i += CHUNK) await tx.insert(authTokens).values(tokens.slice(i, i + CHUNK));
     // A past catalogue: mostly ended courses, some not yet started, some with playback; spread over ~100 days.
     const rows = Array.from({ length: opts.courses }, (_, i) => {
       const createdAt = now - 100 * 86400 + Math.floor((i * 100 * 86400) / opts.courses);
@@ -78,11 +72,7 @@ export async function seedDatabase(
         playbackIdxUrl: state === 3 ? `https://example.com/playback/${i}.json` : '',
       };
     });
-    for (let i = 0; i < rows.length; i += CHUNK)
-      tx.insert(courses)
-        .values(rows.slice(i, i + CHUNK))
-        .run();
+    for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(courses).values(rows.slice(i, i + CHUNK));
   });
-  db.$client.close();
   return { teacher, students, catalogue: opts.courses };
 }

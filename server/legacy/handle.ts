@@ -158,8 +158,10 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
       if (req.body.trim() === '') body = {};
       else {
         try {
-          body = JSON.parse(req.body);
-        } catch {
+          // A NUL can only arrive escaped; the precise (slower) check runs only then.
+          body = req.body.includes('\\u0000') ? JSON.parse(req.body, refuseNul) : JSON.parse(req.body);
+        } catch (e) {
+          if (e instanceof Reject) throw e;
           throw new Reject(LEGACY.BAD_JSON, 'request body is not valid JSON');
         }
       }
@@ -182,3 +184,13 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
 }
 
 export type LegacyHandler = ReturnType<typeof createLegacyHandler>;
+
+/**
+ * JSON.parse reviver refusing text with NUL characters (10003, naming the field): PostgreSQL cannot store them in
+ * text, and no client sends them, so both engines answer the same.
+ */
+function refuseNul(key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value.includes('\u0000'))
+    throw new Reject(LEGACY.BAD_DATA, `${key || 'body'}: must not contain NUL characters`);
+  return value;
+}

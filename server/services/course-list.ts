@@ -102,7 +102,12 @@ export async function countCoursesByState(
   f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>,
 ): Promise<StateCounts> {
   const shown = sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
-  const rows = await ctx.db.select({ state: shown, n: count() }).from(courses).where(listWhere(ctx, f)).groupBy(shown);
+  const rows = await ctx.db
+    .select({ state: shown, n: count() })
+    .from(courses)
+    .where(listWhere(ctx, f))
+    // By position: PostgreSQL does not match a GROUP BY expression whose parameters are numbered apart from the SELECT's.
+    .groupBy(sql`1`);
   const counts: StateCounts = { '0': 0, '1': 0, '2': 0, '3': 0 };
   for (const r of rows) {
     const k = String(r.state) as keyof StateCounts;
