@@ -9,7 +9,7 @@
  *  - one instance killed with SIGKILL under a load of creates and enters loses no acknowledged write;
  *  - (second group, short silence limit) the sweeper ends a silent course exactly once (one end event, one IM 1002)
  *    while a course whose teacher beats on rotating instances stays live.
- * Engine: SQLite temp file by default, PostgreSQL when PG_TEST_URL is set (server/testing/fresh-database.ts).
+ * Engine: SQLite temp file by default, PostgreSQL with TEST_ENGINE=pg (server/testing/fresh-database.ts).
  * No fixed sleeps: every wait polls with a deadline.
  */
 import { createHash } from 'node:crypto';

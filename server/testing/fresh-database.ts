@@ -1,7 +1,7 @@
 /**
  * A fresh, empty database for tests that start real server processes (server/testing/instances.ts), on the engine the
  * rest of the suite uses: a SQLite file in a temp folder by default; a new PostgreSQL database on the cluster of
- * `PG_TEST_URL` when that is set. The servers apply migrations themselves at start. `scalar` reads one number back
+ * `PG_TEST_URL` when the suite runs on PostgreSQL (TEST_ENGINE=pg, `npm run test:pg`). The servers apply migrations themselves at start. `scalar` reads one number back
  * for checks the protocol cannot see (IM log, course events), read-only, with `?` placeholders on both engines.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,9 +21,9 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-/** The engine tests run on: PostgreSQL when PG_TEST_URL is set, SQLite otherwise. */
+/** The engine tests run on: PostgreSQL when TEST_ENGINE=pg (with PG_TEST_URL naming the cluster), SQLite otherwise. */
 export function testEngine(): Engine {
-  return process.env.PG_TEST_URL ? 'pg' : 'sqlite';
+  return process.env.TEST_ENGINE === 'pg' ? 'pg' : 'sqlite';
 }
 
 /**
@@ -34,7 +34,7 @@ export function testEngine(): Engine {
  */
 export async function freshDatabase(dir: string): Promise<FreshDatabase> {
   const pgUrl = process.env.PG_TEST_URL;
-  if (!pgUrl) return sqliteDatabase(path.join(dir, 'edu.db'));
+  if (testEngine() === 'sqlite' || !pgUrl) return sqliteDatabase(path.join(dir, 'edu.db'));
   const name = `edu_mi_${randomBytes(6).toString('hex')}`;
   await psql(pgUrl, `CREATE DATABASE ${name}`);
   const url = new URL(pgUrl);
