@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { psql } from './psql';
+import { testEngine, type TestEngine } from './test-engine';
 
-export type Engine = 'sqlite' | 'pg';
+export type Engine = TestEngine;
 
 export interface FreshDatabase {
   engine: Engine;
@@ -19,11 +20,6 @@ export interface FreshDatabase {
   scalar(sql: string, params?: (string | number)[]): Promise<number>;
   /** Deletes the database (the SQLite file goes with its temp folder, which the caller removes). */
   drop(): Promise<void>;
-}
-
-/** The engine tests run on: PostgreSQL when TEST_ENGINE=pg (with PG_TEST_URL naming the cluster), SQLite otherwise. */
-export function testEngine(): Engine {
-  return process.env.TEST_ENGINE === 'pg' ? 'pg' : 'sqlite';
 }
 
 /**
