@@ -75,6 +75,11 @@ const envSchema = z.object({
   MEMBER_DEAD_S: int(120),
   /** Heartbeats are buffered per process and written once per this many ms (0: each beat as it comes); see services/presence.ts. */
   PRESENCE_FLUSH_MS: int(1000),
+  /**
+   * Seconds an instance may reuse a token's row or a room's host on the request path (services/hot-read-cache.ts).
+   * Unset: 0 on SQLite, 10 on PostgreSQL. A token revoked through another instance works there at most this long.
+   */
+  HOT_READ_CACHE_S: z.coerce.number().int().nonnegative().optional(),
   /** Membership rows of courses ended longer ago than this are deleted by the sweeper. */
   MEMBER_RETENTION_S: int(60 * 86400),
 

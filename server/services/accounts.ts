@@ -10,6 +10,7 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { guardLogin, guardRegistration } from './login-rate-limit';
 import { preparedFor } from './prepared';
+import { perCtxCache } from './hot-read-cache';
 import { dummyPasswordHash, hashGate, hashPassword, verifyPassword } from './passwords';
 import type { Caller } from './schemas';
 import { hashSecret, newSecret } from './tokens';
@@ -112,6 +113,16 @@ export async function revokeToken(ctx: ServiceCtx, secret: string, kind: TokenKi
       .returning({ id: authTokens.id }),
   );
   if (r.length === 0) throw new AppError('ALREADY_LOGGED_OUT');
+  tokenRows(ctx).delete(`${kind}:${hashSecret(secret)}`);
+}
+
+type TokenRow = { id: number; uid: string; appid: number; lastUsedAt: number; revokedAt: number | null; role: number };
+/** Token rows this process read recently (hot-read-cache.ts): revocations through this process drop them at once. */
+const tokenRows = perCtxCache<TokenRow>();
+
+/** Forgets every cached token of an account (its password changed: the other sessions were revoked). */
+export function forgetCachedTokens(ctx: ServiceCtx, uid: string): void {
+  tokenRows(ctx).deleteWhere((t) => t.uid === uid);
 }
 
 /**
@@ -123,7 +134,14 @@ export async function revokeToken(ctx: ServiceCtx, secret: string, kind: TokenKi
  */
 export async function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenKind, appid: number): Promise<Caller> {
   const q = statements(ctx);
-  const [row] = await q.byHash.execute({ hash: hashSecret(secret), kind });
+  const hash = hashSecret(secret);
+  const cache = tokenRows(ctx);
+  const key = `${kind}:${hash}`;
+  let row = cache.get(key);
+  if (!row) {
+    [row] = await q.byHash.execute({ hash, kind });
+    if (row) cache.set(key, row);
+  }
   const now = ctx.clock.nowS();
   const idle = ctx.env.TOKEN_IDLE_EXPIRE_S;
   if (!row || row.revokedAt !== null) throw new AppError('TOKEN_INVALID');
@@ -132,9 +150,9 @@ export async function resolveToken(ctx: ServiceCtx, secret: string, kind: TokenK
   if (row.appid !== appid) throw new AppError('TOKEN_APPID_MISMATCH');
   if (now - row.lastUsedAt >= refreshGranularityS(idle)) {
     recent.delete(row.id);
-    await inTransaction(ctx.db, (tx) =>
-      tx.update(authTokens).set({ lastUsedAt: now }).where(eq(authTokens.id, row.id)),
-    );
+    const id = row.id;
+    await inTransaction(ctx.db, (tx) => tx.update(authTokens).set({ lastUsedAt: now }).where(eq(authTokens.id, id)));
+    cache.set(key, { ...row, lastUsedAt: now });
   } else {
     recent.set(row.id, Math.max(now, recent.get(row.id) ?? 0));
     if (recent.size > RECENT_USE_MAX) await flushRecentUse(ctx, recent);

@@ -12,6 +12,7 @@ import { appendEvents } from './course-events';
 import { getCourse } from './course-access';
 import { imPayload, memberRole, sendCourseIm } from './courses';
 import { leaveRoomTx } from './leave-room';
+import { perCtxCache } from './hot-read-cache';
 import { preparedFor } from './prepared';
 import { hasEnded, isLive, isTeacher } from './course-state';
 import { type Caller } from './schemas';
@@ -32,16 +33,24 @@ const courseHost = preparedFor((db) =>
     .prepare(),
 );
 
+/** A room's host as this process read it recently (hot-read-cache.ts; a host never changes). */
+const roomHosts = perCtxCache<{ hostUid: string }>();
+
 /**
  * Refreshes the caller's member heartbeat and, for the host, the course's — the hottest path (every client, every
- * 3 s): one prepared indexed read (the room must exist), then the beat goes to this process's presence buffer, which
+ * 3 s): one prepared indexed read (the room must exist; reused for HOT_READ_CACHE_S), then the beat goes to this process's presence buffer, which
  * writes all beats in one transaction per PRESENCE_FLUSH_MS (services/presence.ts). A member the sweeper or teacher
  * exited meanwhile is not revived. Throws ROOM_NOT_FOUND. A heartbeat from someone not in the room changes nothing
  * (entering is reportmemid's job).
  */
 export async function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<void> {
-  const [c] = await courseHost(ctx).execute({ roomnum, appid: ctx.env.SDKAPPID });
-  if (!c) throw new AppError('ROOM_NOT_FOUND');
+  const hosts = roomHosts(ctx);
+  let c = hosts.get(String(roomnum));
+  if (!c) {
+    [c] = await courseHost(ctx).execute({ roomnum, appid: ctx.env.SDKAPPID });
+    if (!c) throw new AppError('ROOM_NOT_FOUND');
+    hosts.set(String(roomnum), c);
+  }
   await ctx.presence.beat({ roomnum, uid: caller.uid, isHost: c.hostUid === caller.uid, at: ctx.clock.nowS() });
 }
 

@@ -15,7 +15,7 @@ import { first, inTransaction, type Tx } from '../../db/client';
 import { authTokens, passwordResetCodes, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { checkLogin } from './accounts';
+import { checkLogin, forgetCachedTokens } from './accounts';
 import { guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
 import { hashSecret } from './tokens';
@@ -75,6 +75,7 @@ export async function changePassword(
   await inTransaction(ctx.db, (tx) =>
     setPasswordRevoking(tx, input.uid, pwdHash, now, hashSecret(input.keepSessionSecret)),
   );
+  forgetCachedTokens(ctx, input.uid);
 }
 
 /**
@@ -131,5 +132,6 @@ export async function resetWithCode(
       return true;
     });
     if (!ok) throw new AppError('WRONG_PASSWORD', 'wrong id or reset code (codes work once, for 30 minutes)');
+    forgetCachedTokens(ctx, input.id);
   });
 }

@@ -21,6 +21,8 @@ export function createTestCtx(
     STORAGE_DIR: `${dir}/storage`,
     DATABASE_URL: url,
     PRESENCE_FLUSH_MS: '0',
+    // Every read goes to the database (hot-read-cache.test.ts covers the cache).
+    HOT_READ_CACHE_S: '0',
     ...envOverrides,
   });
   const ctx = createServiceCtx(env, {

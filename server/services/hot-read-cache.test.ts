@@ -1,0 +1,86 @@
+/**
+ * The hot-read cache on the request path: a token's row and a room's host are reused for HOT_READ_CACHE_S; a
+ * revocation through this process is seen at once, one through another instance (a direct write here) after at most
+ * the TTL; with 0 every request reads the database.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { inTransaction } from '../../db/client';
+import { authTokens, courses } from '../../db/schema';
+import { createTestCtx } from '../testing/test-ctx';
+import { createAccount, issueToken, resolveToken, revokeToken } from './accounts';
+import { createCourse, deleteCourse } from './courses';
+import { hotReadCacheS } from './hot-read-cache';
+import { recordHeartbeat } from './members';
+import { changePassword } from './password-change';
+
+/** What another instance does: revoke every token of the account in the database, behind this process's back. */
+const revokeElsewhere = (ctx: ReturnType<typeof createTestCtx>) =>
+  inTransaction(ctx.db, (tx) => tx.update(authTokens).set({ revokedAt: ctx.clock.nowS() }));
+
+async function withToken(env: Record<string, string>) {
+  const ctx = createTestCtx(env);
+  await createAccount(ctx, { id: 'teach', pwd: 'cGFzc3dvcmQx', role: 1 });
+  const token = await issueToken(ctx, 'teach', 'legacy', ctx.env.SDKAPPID);
+  return { ctx, token, resolve: () => resolveToken(ctx, token, 'legacy', ctx.env.SDKAPPID) };
+}
+
+describe('hot-read cache', () => {
+  it('defaults: off on SQLite, 10 s on PostgreSQL; HOT_READ_CACHE_S overrides', () => {
+    const sqlite = { kind: 'sqlite' as const, file: 'x.db' };
+    const pg = { kind: 'pg' as const, url: 'postgres://h/db' };
+    expect(hotReadCacheS({ HOT_READ_CACHE_S: undefined, database: sqlite })).toBe(0);
+    expect(hotReadCacheS({ HOT_READ_CACHE_S: undefined, database: pg })).toBe(10);
+    expect(hotReadCacheS({ HOT_READ_CACHE_S: 3, database: pg })).toBe(3);
+  });
+
+  it('a token revoked by another instance works here at most HOT_READ_CACHE_S longer', async () => {
+    const { ctx, resolve } = await withToken({ HOT_READ_CACHE_S: '10' });
+    expect((await resolve()).uid).toBe('teach');
+    await revokeElsewhere(ctx);
+    ctx.clock.advance(9);
+    expect((await resolve()).uid).toBe('teach'); // the cached row, 9 s old
+    ctx.clock.advance(1);
+    await expect(resolve()).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+
+  it('with HOT_READ_CACHE_S=0 every request reads the database', async () => {
+    const { ctx, resolve } = await withToken({ HOT_READ_CACHE_S: '0' });
+    expect((await resolve()).uid).toBe('teach');
+    await revokeElsewhere(ctx);
+    await expect(resolve()).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+  });
+
+  it('a logout or a password change through this process is seen at once', async () => {
+    const { ctx, token, resolve } = await withToken({ HOT_READ_CACHE_S: '60' });
+    expect((await resolve()).uid).toBe('teach');
+    await revokeToken(ctx, token, 'legacy');
+    await expect(resolve()).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+
+    const other = await issueToken(ctx, 'teach', 'legacy', ctx.env.SDKAPPID);
+    const keep = await issueToken(ctx, 'teach', 'console', ctx.env.SDKAPPID);
+    expect((await resolveToken(ctx, other, 'legacy', ctx.env.SDKAPPID)).uid).toBe('teach');
+    await changePassword(ctx, {
+      uid: 'teach',
+      current: 'cGFzc3dvcmQx',
+      next: 'bmV3cGFzc3dvcmQ=',
+      ip: null,
+      keepSessionSecret: keep,
+    });
+    await expect(resolveToken(ctx, other, 'legacy', ctx.env.SDKAPPID)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    expect((await resolveToken(ctx, keep, 'console', ctx.env.SDKAPPID)).uid).toBe('teach');
+  });
+
+  it('a heartbeat reuses the room it read; a deleted draft answers ROOM_NOT_FOUND once the entry expires', async () => {
+    const ctx = createTestCtx({ HOT_READ_CACHE_S: '10' });
+    await createAccount(ctx, { id: 'teach', pwd: 'cGFzc3dvcmQx', role: 1 });
+    const caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
+    const { roomnum } = await createCourse(ctx, caller, { title: 'draft' });
+    await recordHeartbeat(ctx, caller, roomnum);
+    await deleteCourse(ctx, caller, roomnum, 'legacy');
+    expect(await ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum))).toEqual([]);
+    await expect(recordHeartbeat(ctx, caller, roomnum)).resolves.toBeUndefined(); // within the TTL: changes nothing
+    ctx.clock.advance(10);
+    await expect(recordHeartbeat(ctx, caller, roomnum)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+  });
+});

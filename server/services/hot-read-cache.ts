@@ -1,0 +1,72 @@
+/**
+ * Rows the hottest path re-reads for every request — a token's row, a room's host — kept per process for
+ * HOT_READ_CACHE_S seconds. On SQLite that read costs microseconds and the cache is off by default; on PostgreSQL it
+ * is a network round trip per request, so by default each instance reuses a row for 10 s.
+ *
+ * What the delay means: a token revoked (logout, password change) through THIS process is dropped from its cache at
+ * once; another instance may accept it until its cached copy expires (at most HOT_READ_CACHE_S). A draft course
+ * deleted meanwhile may still answer a heartbeat with 0 for that long (its beats change nothing: it has no members).
+ * Nothing else is cached: every write, and every read outside these two, goes to the database.
+ */
+import type { Clock } from '../clock';
+import type { Env } from '../env';
+
+export interface HotReadCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+  delete(key: string): void;
+  /** Drops every entry whose value matches (e.g. all tokens of one account). */
+  deleteWhere(match: (v: V) => boolean): void;
+}
+
+/** HOT_READ_CACHE_S, or its engine default (0 on SQLite, 10 s on PostgreSQL). */
+export function hotReadCacheS(env: Pick<Env, 'HOT_READ_CACHE_S' | 'database'>): number {
+  return env.HOT_READ_CACHE_S ?? (env.database.kind === 'pg' ? 10 : 0);
+}
+
+/**
+ * One cache per ServiceCtx (so tests and the two worlds of a process each have their own), built on first use.
+ */
+export function perCtxCache<V>(): (ctx: { env: Env; clock: Clock }) => HotReadCache<V> {
+  const caches = new WeakMap<object, HotReadCache<V>>();
+  return (ctx) => {
+    let c = caches.get(ctx);
+    if (!c) {
+      c = hotReadCache<V>(hotReadCacheS(ctx.env), ctx.clock);
+      caches.set(ctx, c);
+    }
+    return c;
+  };
+}
+
+/** Bound on entries: beyond it the oldest go first (Map iteration order is insertion order). */
+const MAX_ENTRIES = 50_000;
+
+export function hotReadCache<V>(ttlS: number, clock: Clock): HotReadCache<V> {
+  const entries = new Map<string, { value: V; until: number }>();
+  if (ttlS <= 0) {
+    return { get: () => undefined, set: () => undefined, delete: () => undefined, deleteWhere: () => undefined };
+  }
+  return {
+    get(key) {
+      const e = entries.get(key);
+      if (!e) return undefined;
+      if (e.until <= clock.nowMs()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return e.value;
+    },
+    set(key, value) {
+      entries.delete(key);
+      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+      entries.set(key, { value, until: clock.nowMs() + ttlS * 1000 });
+    },
+    delete(key) {
+      entries.delete(key);
+    },
+    deleteWhere(match) {
+      for (const [k, e] of entries) if (match(e.value)) entries.delete(k);
+    },
+  };
+}
