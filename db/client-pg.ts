@@ -63,15 +63,15 @@ function sslFor(mode: PgSslMode | undefined): pg.ClientConfig['ssl'] {
   return true;
 }
 
-/** Connection settings shared by the pool and the migration connection. */
-function clientConfig(o: PgOptions): pg.ClientConfig {
+/** Connection settings shared by the pool, the migration connection and listeners (db/pg-listen.ts). */
+export function pgClientConfig(o: PgOptions): pg.ClientConfig {
   // The URL's own parameters (sslmode…) override these: node-postgres merges the parsed URL over the config.
   return { connectionString: o.url, ssl: sslFor(o.sslmode), application_name: 'edu-classroom' };
 }
 
 export function pgPoolConfig(o: PgOptions): pg.PoolConfig {
   return {
-    ...clientConfig(o),
+    ...pgClientConfig(o),
     max: o.poolMax,
     statement_timeout: o.statementTimeoutMs,
     idle_in_transaction_session_timeout: o.statementTimeoutMs,
@@ -85,7 +85,7 @@ export function pgPoolConfig(o: PgOptions): pg.PoolConfig {
  * migration, or waiting for another instance's, may take longer than a request may.
  */
 export async function migratePg(o: PgOptions, migrationsFolder = PG_MIGRATIONS_DIR): Promise<void> {
-  const client = new pg.Client(clientConfig(o));
+  const client = new pg.Client(pgClientConfig(o));
   await client.connect();
   try {
     await client.query(`SELECT pg_advisory_lock(hashtextextended('edu-classroom:migrations', 0))`);

@@ -44,3 +44,11 @@ export async function rawWrite(tx: Tx, query: SQL): Promise<void> {
 interface SqliteRunner {
   run(query: SQL): unknown;
 }
+
+/**
+ * Tells the other instances, when this transaction commits, that `payload` happened on `channel` (PostgreSQL NOTIFY;
+ * db/pg-listen.ts hears it). SQLite: nothing to tell — its processes cache nothing that needs it (hot-read-cache.ts).
+ */
+export async function notifyOnCommit(tx: Tx, channel: string, payload: string): Promise<void> {
+  if (engineOf(tx) === 'pg') await rawRows(tx, sql`select pg_notify(${channel}, ${payload})`);
+}

@@ -5,6 +5,8 @@
 import { closeDb, openDb, type Db } from '../db/client';
 import { migratePg, openPgPool, pgOptions } from '../db/client-pg';
 import { createPresence, heartbeatWriteGranularityS, type Presence } from './services/presence';
+import { listenForTokenRevocations } from './services/accounts';
+import type { PgListener } from '../db/pg-listen';
 import { DEV_TENCENT_APPID, secretsFilePath, type Env } from './env';
 import {
   loadOrCreateSecrets,
@@ -45,6 +47,8 @@ export interface ServiceCtx {
   vod: VodProvider;
   /** Heartbeats buffered in this process and written once per PRESENCE_FLUSH_MS (services/presence.ts). */
   presence: Presence;
+  /** PostgreSQL: hears token revocations committed by other instances (accounts.ts); unset otherwise. */
+  tokenRevocations?: PgListener | null;
 }
 
 interface SecretsSource {
@@ -116,12 +120,16 @@ export function createServiceCtx(env: Env, overrides: CtxOverrides = {}): Servic
     granularityS: heartbeatWriteGranularityS(env),
     onError: (e) => log.error({ err: e }, 'presence flush failed (beats kept for the next one)'),
   });
-  return { env, db, clock, random, log, im, usersig, cloud, secretsSource, vod, storage, presence };
+  const ctx: ServiceCtx = { env, db, clock, random, log, im, usersig, cloud, secretsSource, vod, storage, presence };
+  // After the ctx exists: the listener evicts from this ctx's own token cache.
+  ctx.tokenRevocations = listenForTokenRevocations(ctx);
+  return ctx;
 }
 
 /** Writes the buffered heartbeats and closes the database (graceful shutdown, tests). */
 export async function closeServiceCtx(ctx: ServiceCtx): Promise<void> {
   await ctx.presence.stop();
+  await ctx.tokenRevocations?.stop();
   await closeDb(ctx.db);
 }
 

@@ -3,14 +3,16 @@
  * Callers: legacy `account/*` commands and every token command (resolveToken); tRPC auth router and context.
  */
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import { inTransaction } from '../../db/client';
-import { rawWrite } from '../../db/dialect';
+import { inTransaction, type Tx } from '../../db/client';
+import { pgOptions } from '../../db/client-pg';
+import { notifyOnCommit, rawWrite } from '../../db/dialect';
+import { listenPg, type PgListener } from '../../db/pg-listen';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { guardLogin, guardRegistration } from './login-rate-limit';
 import { preparedFor } from './prepared';
-import { perCtxCache } from './hot-read-cache';
+import { hotReadCacheS, perCtxCache } from './hot-read-cache';
 import { dummyPasswordHash, hashGate, hashPassword, verifyPassword } from './passwords';
 import type { Caller } from './schemas';
 import { hashSecret, newSecret } from './tokens';
@@ -105,20 +107,48 @@ export async function loginLegacy(
 
 /** Revokes one credential. Throws ALREADY_LOGGED_OUT when unknown or already revoked. Callers: `account/logout`, console logout. */
 export async function revokeToken(ctx: ServiceCtx, secret: string, kind: TokenKind): Promise<void> {
-  const r = await inTransaction(ctx.db, (tx) =>
-    tx
+  const r = await inTransaction(ctx.db, async (tx) => {
+    const revoked = await tx
       .update(authTokens)
       .set({ revokedAt: ctx.clock.nowS() })
       .where(and(eq(authTokens.tokenHash, hashSecret(secret)), eq(authTokens.kind, kind), isNull(authTokens.revokedAt)))
-      .returning({ id: authTokens.id }),
-  );
+      .returning({ uid: authTokens.uid });
+    for (const { uid } of revoked) await announceTokensRevoked(tx, uid);
+    return revoked;
+  });
   if (r.length === 0) throw new AppError('ALREADY_LOGGED_OUT');
   tokenRows(ctx).delete(`${kind}:${hashSecret(secret)}`);
+}
+
+/** The channel on which instances tell each other that an account's tokens were revoked (payload: the uid). */
+export const TOKENS_REVOKED_CHANNEL = 'edu_tokens_revoked';
+
+/**
+ * Inside the revoking transaction: every instance drops its cached token rows of `uid` when it commits
+ * (db/pg-listen.ts; tokenRevocationListener below), so a revocation does not wait for HOT_READ_CACHE_S anywhere.
+ */
+export function announceTokensRevoked(tx: Tx, uid: string): Promise<void> {
+  return notifyOnCommit(tx, TOKENS_REVOKED_CHANNEL, uid);
 }
 
 type TokenRow = { id: number; uid: string; appid: number; lastUsedAt: number; revokedAt: number | null; role: number };
 /** Token rows this process read recently (hot-read-cache.ts): revocations through this process drop them at once. */
 const tokenRows = perCtxCache<TokenRow>();
+
+/**
+ * On PostgreSQL with the hot-read cache on: listens for revocations committed by any instance and drops the cached
+ * rows of that account; after a lost connection (notifications missed) drops them all. Null when there is nothing
+ * to listen for. Callers: createServiceCtx.
+ */
+export function listenForTokenRevocations(ctx: ServiceCtx): PgListener | null {
+  if (ctx.env.database.kind !== 'pg' || hotReadCacheS(ctx.env) === 0) return null;
+  const cache = tokenRows(ctx);
+  return listenPg(pgOptions(ctx.env), TOKENS_REVOKED_CHANNEL, {
+    message: (uid) => cache.deleteWhere((t) => t.uid === uid),
+    reset: () => cache.deleteWhere(() => true),
+    error: (e) => ctx.log.warn({ err: e }, 'token revocation listener: connection lost, reconnecting'),
+  });
+}
 
 /** Forgets every cached token of an account (its password changed: the other sessions were revoked). */
 export function forgetCachedTokens(ctx: ServiceCtx, uid: string): void {

@@ -3,10 +3,15 @@
  * revocation through this process is seen at once, one through another instance (a direct write here) after at most
  * the TTL; with 0 every request reads the database.
  */
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/client';
+import { rawRows } from '../../db/dialect';
 import { authTokens, courses } from '../../db/schema';
+import { closeServiceCtx, createServiceCtx, type ServiceCtx } from '../context';
+import { createLogger } from '../logger';
+import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
 import { createTestCtx } from '../testing/test-ctx';
 import { createAccount, issueToken, resolveToken, revokeToken } from './accounts';
 import { createCourse, deleteCourse } from './courses';
@@ -82,5 +87,73 @@ describe('hot-read cache', () => {
     await expect(recordHeartbeat(ctx, caller, roomnum)).resolves.toBeUndefined(); // within the TTL: changes nothing
     ctx.clock.advance(10);
     await expect(recordHeartbeat(ctx, caller, roomnum)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+  });
+});
+
+describe.skipIf(testEngine() !== 'pg')('hot-read cache across instances (PostgreSQL NOTIFY)', () => {
+  const opened: ServiceCtx[] = [];
+  afterAll(async () => {
+    for (const c of opened) await closeServiceCtx(c);
+  });
+
+  /** Two instances on one database, both caching token rows for a minute. */
+  async function twoInstances() {
+    const { ctx: a, token, resolve } = await withToken({ HOT_READ_CACHE_S: '60' });
+    const b = createServiceCtx(a.env, {
+      db: openSecondHandle({ url: a.dbUrl }),
+      clock: a.clock,
+      log: createLogger('silent'),
+    });
+    opened.push(a, b);
+    await Promise.all([a.tokenRevocations!.ready, b.tokenRevocations!.ready]);
+    return { a, b, token, resolve };
+  }
+  const eventually = async (check: () => Promise<boolean>) => {
+    const deadline = Date.now() + 5000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('not within 5 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const refused = (p: Promise<unknown>) =>
+    p.then(
+      () => false,
+      () => true,
+    );
+
+  it('a logout on one instance is refused on the other as soon as it commits, not after the TTL', async () => {
+    const { b, token, resolve } = await twoInstances();
+    expect((await resolve()).uid).toBe('teach'); // cached on a
+    await revokeToken(b, token, 'legacy');
+    await eventually(() => refused(resolve()));
+  });
+
+  it('a password change on one instance signs the other sessions out on the other', async () => {
+    const { a, b, resolve } = await twoInstances();
+    const keep = await issueToken(b, 'teach', 'console', b.env.SDKAPPID);
+    expect((await resolve()).uid).toBe('teach');
+    await changePassword(b, {
+      uid: 'teach',
+      current: 'cGFzc3dvcmQx',
+      next: 'bmV3cGFzc3dvcmQ=',
+      ip: null,
+      keepSessionSecret: keep,
+    });
+    await eventually(() => refused(resolve()));
+    expect((await resolveToken(a, keep, 'console', a.env.SDKAPPID)).uid).toBe('teach');
+  });
+
+  it('after its listening connection is lost, an instance drops every cached token (missed notifications)', async () => {
+    const { a, resolve } = await twoInstances();
+    expect((await resolve()).uid).toBe('teach');
+    // A revocation the notification of which never arrives (written behind everyone's back), then the link drops.
+    await revokeElsewhere(a);
+    await inTransaction(a.db, (tx) =>
+      rawRows(
+        tx,
+        sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen %' and datname = current_database()`,
+      ),
+    );
+    await eventually(() => refused(resolve()));
   });
 });

@@ -15,7 +15,7 @@ import { first, inTransaction, type Tx } from '../../db/client';
 import { authTokens, passwordResetCodes, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { checkLogin, forgetCachedTokens } from './accounts';
+import { announceTokensRevoked, checkLogin, forgetCachedTokens } from './accounts';
 import { guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
 import { hashSecret } from './tokens';
@@ -58,6 +58,7 @@ async function setPasswordRevoking(
     .update(authTokens)
     .set({ revokedAt: now })
     .where(keepTokenHash === null ? live : and(live, ne(authTokens.tokenHash, keepTokenHash)));
+  await announceTokensRevoked(tx, uid);
 }
 
 /**
