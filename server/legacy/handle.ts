@@ -9,6 +9,7 @@ import type { ServiceCtx } from '../context';
 import { APP_ERROR_CODES, isAppError } from '../errors';
 import { resolveToken } from '../services/accounts';
 import type { Caller } from '../services/schemas';
+import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import { LEGACY, LEGACY_CODE_OF } from './codes';
 import type { CommandEntry, CommandMeta, ReplyKind } from './command';
 import { COMMANDS } from './commands';
@@ -158,12 +159,13 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
       if (req.body.trim() === '') body = {};
       else {
         try {
-          // A NUL can only arrive escaped; the precise (slower) check runs only then.
-          body = req.body.includes('\\u0000') ? JSON.parse(req.body, refuseNul) : JSON.parse(req.body);
-        } catch (e) {
-          if (e instanceof Reject) throw e;
+          body = JSON.parse(req.body);
+        } catch {
           throw new Reject(LEGACY.BAD_JSON, 'request body is not valid JSON');
         }
+        // JSON can only carry a NUL escaped, so the walk (http/nul-text.ts) runs only when the escape is there.
+        const nulAt = req.body.includes('\\u0000') ? findNul(body) : null;
+        if (nulAt !== null) throw new Reject(LEGACY.BAD_DATA, `${nulAt || 'body'}: ${NUL_MESSAGE}`);
       }
       if (!isObject(body)) throw new Reject(LEGACY.BAD_JSON, 'request body must be a JSON object');
       reply = okReply(kind, await dispatch(entry, body, req));
@@ -184,13 +186,3 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
 }
 
 export type LegacyHandler = ReturnType<typeof createLegacyHandler>;
-
-/**
- * JSON.parse reviver refusing text with NUL characters (10003, naming the field): PostgreSQL cannot store them in
- * text, and no client sends them, so both engines answer the same.
- */
-function refuseNul(key: string, value: unknown): unknown {
-  if (typeof value === 'string' && value.includes('\u0000'))
-    throw new Reject(LEGACY.BAD_DATA, `${key || 'body'}: must not contain NUL characters`);
-  return value;
-}

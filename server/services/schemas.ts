@@ -43,7 +43,6 @@ function textInput(min: number, max: number) {
   return z
     .string()
     .max(max * 2, `at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .refine((s) => size(s) >= min, min === 1 ? 'must not be empty' : `at least ${min} characters`)
     .refine((s) => size(s) <= max, `at most ${max} characters`);
 }
@@ -51,10 +50,7 @@ function textInput(min: number, max: number) {
 /** A course title's length limit in characters (the console shows it as a counter). */
 export const COURSE_TITLE_MAX = 128;
 export const courseTitleInput = textInput(1, COURSE_TITLE_MAX);
-export const courseCoverInput = z
-  .string()
-  .max(512, 'at most 512 characters')
-  .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const unixTimeInput = z
   .number()

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import { psqlBinary } from './psql';
 
 export type TestEngine = 'sqlite' | 'pg';
 
@@ -24,24 +24,10 @@ export const PG_TEMPLATE_ENV = 'EDU_PG_TEMPLATE_DB';
 /** Every database a run creates starts with this prefix plus the run's id, so teardown can drop them all. */
 export const PG_TEST_DB_PREFIX = 'edu_t_';
 
-/** psql: beside the server binaries (PG_BIN, or the newest /usr/lib/postgresql/N/bin), else from PATH. */
-function psqlPath(): string {
-  const dirs = process.env.PG_BIN
-    ? [process.env.PG_BIN]
-    : fs.existsSync('/usr/lib/postgresql')
-      ? fs
-          .readdirSync('/usr/lib/postgresql')
-          .sort((a, b) => Number(b) - Number(a))
-          .map((v) => `/usr/lib/postgresql/${v}/bin`)
-      : [];
-  for (const d of dirs) if (fs.existsSync(`${d}/psql`)) return `${d}/psql`;
-  return 'psql';
-}
-
 /** Runs one statement on PG_TEST_URL's database, synchronously (test set-up that must stay synchronous). */
 export function psqlSync(statement: string): void {
   execFileSync(
-    psqlPath(),
+    psqlBinary(),
     ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-q', '-d', process.env.PG_TEST_URL!, '-c', statement],
     {
       stdio: ['ignore', 'ignore', 'pipe'],

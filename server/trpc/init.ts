@@ -11,6 +11,7 @@ import { z, ZodError } from 'zod';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import type { ClientAddress } from '../http/client-address';
+import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import type { Locale } from '../i18n/locales';
 import { ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
@@ -114,7 +115,14 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors).use(csrf);
+/** The input rule both doors share (http/nul-text.ts): no NUL in any text, refused before validation. */
+const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
+  const at = findNul(await getRawInput());
+  if (at !== null) throw new TRPCError({ code: 'BAD_REQUEST', message: `${at || 'input'}: ${NUL_MESSAGE}` });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapAppErrors).use(csrf).use(refuseNulText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'not logged in' });
