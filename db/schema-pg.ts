@@ -196,6 +196,18 @@ export const loginFailures = pgTable(
   (t) => [index('login_failures_idx').on(t.subject, t.at)],
 );
 
+export const loginKnownAddresses = pgTable(
+  'login_known_addresses',
+  {
+    uid: text('uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    ip: text('ip').notNull(),
+    lastSuccessAt: int8('last_success_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uid, t.ip] })],
+);
+
 export const passwordResetCodes = pgTable(
   'password_reset_codes',
   {
@@ -240,16 +252,6 @@ export const dataVersions = pgTable('data_versions', {
   name: text('name').primaryKey(),
   version: int8('version').notNull(),
 });
-
-export const callbackNonces = pgTable(
-  'callback_nonces',
-  {
-    signT: text('sign_t').primaryKey(),
-    bodyHash: text('body_hash').notNull(),
-    expiresAt: int8('expires_at').notNull(),
-  },
-  (t) => [index('callback_nonces_expires_idx').on(t.expiresAt)],
-);
 
 export const classStudents = pgTable(
   'class_students',

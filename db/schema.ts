@@ -219,11 +219,29 @@ export const loginFailures = sqliteTable(
   'login_failures',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** 'uid:<id>' and 'ip:<address>' (logins), 'register-ip:<address>' (registrations). */
+    /** 'uid:<id>', 'pair:<id>@<address>' (checks) and 'ip:<address>' (failures) for logins; 'register-ip:<address>'. */
     subject: text('subject').notNull(),
     at: integer('at').notNull(),
   },
   (t) => [index('login_failures_idx').on(t.subject, t.at)],
+);
+
+/**
+ * Addresses from which an account has logged in successfully (login-rate-limit.ts): a login of that id from one of
+ * them is not refused because of other addresses' failures (per-id limit) or other accounts' failures from the same
+ * address (per-address limit), only by its own (id, address) budget. Refreshed on every success, forgotten after
+ * LOGIN_KNOWN_ADDRESS_TTL_S without one, and on a password change.
+ */
+export const loginKnownAddresses = sqliteTable(
+  'login_known_addresses',
+  {
+    uid: text('uid')
+      .notNull()
+      .references(() => users.uid, { onDelete: 'cascade' }),
+    ip: text('ip').notNull(),
+    lastSuccessAt: integer('last_success_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uid, t.ip] })],
 );
 
 /**
@@ -283,21 +301,6 @@ export const dataVersions = sqliteTable('data_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull(),
 });
-
-/**
- * Live-callback (t, sign) pairs already accepted, with a hash of the body they came with, kept until `t` passes
- * (`expiresAt` = t). A pair seen again with the same body is Tencent retrying the same notice (accepted); with another
- * body it is a replayed signature (refused). Shared through the database so every process sees the same pairs.
- */
-export const callbackNonces = sqliteTable(
-  'callback_nonces',
-  {
-    signT: text('sign_t').primaryKey(),
-    bodyHash: text('body_hash').notNull(),
-    expiresAt: integer('expires_at').notNull(),
-  },
-  (t) => [index('callback_nonces_expires_idx').on(t.expiresAt)],
-);
 
 /**
  * A teacher's class list: the students they invite and follow in the attendance matrix. Both ids are accounts; the

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAddressEntry } from './http/address-list';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const optStr = z
@@ -98,6 +99,13 @@ const envSchema = z.object({
   VOD_UPLOAD_PROCEDURE: optStr,
   VOD_UPLOAD_CLASS_ID: z.coerce.number().int().nonnegative().optional(),
   LIVE_CALLBACK_KEY: optStr,
+  /** Addresses / CIDR blocks live callbacks may come from (callback-sources.ts); empty: any. */
+  LIVE_CALLBACK_ALLOWED_IPS: csv([]).superRefine((entries, c) => {
+    for (const e of entries) {
+      const r = parseAddressEntry(e);
+      if (typeof r === 'string') c.addIssue({ code: 'custom', message: r });
+    }
+  }),
   /** '1': accept unsigned live callbacks when LIVE_CALLBACK_KEY is unset (local experiments only; logged loudly). */
   LIVE_CALLBACK_ALLOW_UNSIGNED: z
     .enum(['0', '1', ''])
@@ -116,8 +124,15 @@ const envSchema = z.object({
   LEGACY_MAX_BODY_BYTES: int(1024 * 1024),
   /** Reverse proxies (socket peer addresses) whose X-Forwarded-For/Host/Proto are believed; see http/client-address.ts. */
   TRUSTED_PROXY: csv([]),
-  /** Registrations allowed per client IP in 10 minutes, both doors together (login-rate-limit.ts). */
-  REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  /** Login limits, both doors together, per 10 minutes (policy in login-rate-limit.ts and the README's Security). */
+  /** Password checks per (account id, client address). */
+  LOGIN_LIMIT_PER_ID_ADDRESS: z.coerce.number().int().positive().default(10),
+  /** Password checks per account id from addresses that never logged in to it (a guesser spread over addresses). */
+  LOGIN_LIMIT_PER_ID: z.coerce.number().int().positive().default(50),
+  /** Failed logins per client address, whatever the id (a school behind one NAT address stays far below it). */
+  LOGIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(300),
+  /** Registrations per client address in 10 minutes, both doors together: a whole school's first lesson fits. */
+  REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(1000),
 });
 
 /** Where the data lives, decided once from DATABASE_URL. */

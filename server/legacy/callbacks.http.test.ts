@@ -1,13 +1,16 @@
 /**
  * Tencent's callbacks over real HTTP: live/recendcall (+ alias live/reccall) and live/idxfileendcall — success paths,
- * idempotency, the LIVE_CALLBACK_KEY signature (forged, expired, missing, over 1 h ahead, replayed with another body →
- * refused, nothing changes; unsigned callbacks refused without a key unless explicitly allowed), unknown
+ * idempotency by the notice's identity (notices sharing one (t, sign) all applied, each retry once), the
+ * LIVE_CALLBACK_KEY signature (forged, expired, missing, over 1 h ahead → refused, nothing changes; unsigned callbacks refused without a key unless explicitly allowed), unknown
  * course/user, other event types, bad input, and a seeded fuzz of both callbacks (never a 90000, never a change
  * without a valid signature).
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { courses, recordings } from '../../db/schema';
+import { inTransaction } from '../../db/client';
+import { courses, imMessages, recordings } from '../../db/schema';
+import { loadEnv } from '../env';
+import { startDoorsTestServer } from '../testing/doors-server';
 import { prng } from '../testing/fuzz';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { md5, recordingCallback, runLesson, type Lesson } from '../testing/playback-fixtures';
@@ -23,7 +26,7 @@ async function post(s: LegacyTestServer, cmd: string, body: unknown) {
   return r.json as Record<string, unknown>;
 }
 
-/** Each signed notice gets its own t unless `ttl` is given: one (t, sign) pair used for two bodies is a replay. */
+/** Each signed notice gets its own t unless `ttl` is given. */
 let seq = 0;
 function signed(ctx: Ctx, body: Record<string, unknown>, ttl?: number, asString = false): Record<string, unknown> {
   const t = ctx.clock.nowS() + (ttl ?? 600 + seq++);
@@ -211,25 +214,49 @@ describe('live callback replay and lifetime', () => {
   });
   afterAll(() => s.close());
 
-  it('a (t, sign) pair used once cannot carry another notice; an identical retry is still accepted', async () => {
-    const genuine = signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r1' }), 900);
-    expect(await post(s, 'recendcall', genuine)).toEqual({ code: 0 });
-    const forged = {
-      ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r2', video_url: 'http://evil.example/x.mp4' }),
-      t: genuine.t,
-      sign: genuine.sign,
-    };
-    expect(await post(s, 'recendcall', forged)).toMatchObject({ code: 10101 });
-    expect(
-      await post(s, 'idxfileendcall', { ...idxBody(lesson.roomnum), t: genuine.t, sign: genuine.sign }),
-    ).toMatchObject({ ActionStatus: 'OK', ErrorCode: 10101 });
-    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
-    // Tencent retrying the same notice (same body, same t/sign) is acknowledged as before.
-    expect(await post(s, 'reccall', genuine)).toEqual({ code: 0 });
-    expect((await ctx.db.select().from(recordings)).length).toBe(1);
+  it('notices issued in the same second share (t, sign): every one is applied, each retry applied once', async () => {
+    // Tencent signs md5(key + t) only: two recordings, a stream end and a replay-index result issued in one second
+    // carry the same t and sign. Each is delivered twice (Tencent retries when it is unsure of the first delivery).
+    const imBefore = (await ctx.db.select().from(imMessages)).length;
+    const t = ctx.clock.nowS() + 900;
+    const auth = { t, sign: md5(KEY + t) };
+    const notices: Array<[string, Record<string, unknown>]> = [
+      ['recendcall', { ...recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'r1' }), ...auth }],
+      [
+        'recendcall',
+        {
+          ...recordingCallback(lesson.roomnum, 'teacher1', {
+            file_id: 'r2',
+            start_time: 1_800_000_200,
+            end_time: 1_800_000_300,
+          }),
+          ...auth,
+        },
+      ],
+      ['recendcall', { event_type: 0, stream_id: `s${lesson.roomnum}`, sequence: '42', ...auth }],
+    ];
+    for (const round of [1, 2])
+      for (const [cmd, body] of notices) expect(await post(s, cmd, body), `${cmd} round ${round}`).toEqual({ code: 0 });
+    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId).sort()).toEqual(['r1', 'r2']);
+    // IM 1004 once per recording, not once per delivery.
+    expect((await ctx.db.select().from(imMessages)).length - imBefore).toBe(2);
+    await inTransaction(ctx.db, (tx) =>
+      tx.update(courses).set({ state: 2 }).where(eq(courses.roomnum, lesson.roomnum)),
+    );
+    for (const round of [1, 2])
+      expect(
+        await post(s, 'idxfileendcall', { ...idxBody(lesson.roomnum), ...auth }),
+        `idx round ${round}`,
+      ).toMatchObject({
+        ActionStatus: 'OK',
+        ErrorCode: 0,
+      });
+    const c = (await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!;
+    expect(c.playbackIdxUrl).toBe('http://replay.example/idx/10001.json');
   });
 
   it('a t more than an hour ahead is refused (10101), nothing stored', async () => {
+    const courseBefore = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
     expect(
       await post(s, 'recendcall', signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: 'far' }), 3601)),
     ).toMatchObject({ code: 10101 });
@@ -237,8 +264,44 @@ describe('live callback replay and lifetime', () => {
       ActionStatus: 'OK',
       ErrorCode: 10101,
     });
-    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId)).toEqual(['r1']);
-    expect((await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) }))!.state).toBe(2);
+    expect((await ctx.db.select().from(recordings)).map((r) => r.fileId).sort()).toEqual(['r1', 'r2']);
+    expect(await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) })).toEqual(courseBefore);
+  });
+});
+
+describe('LIVE_CALLBACK_ALLOWED_IPS', () => {
+  it('accepts signed callbacks only from the listed addresses and blocks (behind TRUSTED_PROXY)', async () => {
+    const ctx = createTestCtx({
+      LIVE_CALLBACK_KEY: KEY,
+      TRUSTED_PROXY: '127.0.0.1',
+      LIVE_CALLBACK_ALLOWED_IPS: '198.51.100.7, 203.0.113.0/24, 2001:db8::/32',
+    });
+    const s = await startDoorsTestServer(ctx);
+    try {
+      const lesson = await runLesson(ctx);
+      const send = async (ip: string, fileId: string) =>
+        (
+          (await s.legacy(
+            'live/recendcall',
+            signed(ctx, recordingCallback(lesson.roomnum, 'teacher1', { file_id: fileId })),
+            { 'x-forwarded-for': ip },
+          )) as unknown as { code: number }
+        ).code;
+      expect(await send('192.0.2.1', 'x1')).toBe(10101);
+      expect(await send('198.51.100.8', 'x2')).toBe(10101);
+      expect(await send('198.51.100.7', 'ok1')).toBe(0);
+      expect(await send('203.0.113.250', 'ok2')).toBe(0);
+      expect(await send('2001:db8::5', 'ok3')).toBe(0);
+      expect((await ctx.db.select().from(recordings)).map((r) => r.fileId).sort()).toEqual(['ok1', 'ok2', 'ok3']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a malformed entry stops the start with a message naming the variable', () => {
+    expect(() => loadEnv({ LIVE_CALLBACK_ALLOWED_IPS: '203.0.113.0/33' })).toThrow(/LIVE_CALLBACK_ALLOWED_IPS/);
+    expect(() => loadEnv({ LIVE_CALLBACK_ALLOWED_IPS: 'tencent.example' })).toThrow(/not an IP address/);
+    expect(loadEnv({ LIVE_CALLBACK_ALLOWED_IPS: '' }).LIVE_CALLBACK_ALLOWED_IPS).toEqual([]);
   });
 });
 

@@ -4,10 +4,12 @@
  * doors share the counters, registration is limited per IP, a full password-hash queue is refused, and the client
  * address comes from the socket unless a TRUSTED_PROXY forwards it (spoofed X-Forwarded-For / -Host do not help).
  */
+import { randomBytes, scryptSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loginFailures } from '../../db/schema';
+import { inTransaction } from '../../db/client';
+import { loginFailures, users } from '../../db/schema';
 import { createAccount } from '../services/accounts';
-import { LOGIN_MAX_ATTEMPTS, REGISTER_MAX_PER_IP } from '../services/login-rate-limit';
+import { LOGIN_MAX_ATTEMPTS } from '../services/login-rate-limit';
 import { hashGate } from '../services/passwords';
 import { startDoorsTestServer, type DoorsTestServer } from '../testing/doors-server';
 import { createTestCtx } from '../testing/test-ctx';
@@ -77,35 +79,120 @@ describe('the two doors share the counters', () => {
   // Behind a trusted proxy, so each request can come from the address the test chooses.
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
-  it('per id: legacy failures limit the console, console failures limit the legacy door', async () => {
+  it('per (id, address): legacy failures limit the console there, console failures limit the legacy door', async () => {
     const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
     await createAccount(ctx, { id: 'a1', pwd: RIGHT, role: 1 });
     await createAccount(ctx, { id: 'a2', pwd: RIGHT, role: 1 });
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
-      expect((await s.legacy('account/login', { id: 'a1', pwd: WRONG }, from(`10.1.0.${i}`))).errorCode).toBe(10006);
-    expect((await s.mutate('auth.login', { id: 'a1', pwd: RIGHT }, from('10.9.9.9'))).status).toBe(429);
+      expect((await s.legacy('account/login', { id: 'a1', pwd: WRONG }, from('10.1.0.1'))).errorCode).toBe(10006);
+    expect((await s.mutate('auth.login', { id: 'a1', pwd: RIGHT }, from('10.1.0.1'))).status).toBe(429);
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
-      expect((await s.mutate('auth.login', { id: 'a2', pwd: WRONG }, from(`10.2.0.${i}`))).status).toBe(401);
-    expect((await s.legacy('account/login', { id: 'a2', pwd: RIGHT }, from('10.9.9.8'))).errorCode).toBe(10110);
+      expect((await s.mutate('auth.login', { id: 'a2', pwd: WRONG }, from('10.2.0.1'))).status).toBe(401);
+    expect((await s.legacy('account/login', { id: 'a2', pwd: RIGHT }, from('10.2.0.1'))).errorCode).toBe(10110);
+    // Another address is not limited by that pair.
+    expect((await s.legacy('account/login', { id: 'a2', pwd: RIGHT }, from('10.2.0.2'))).errorCode).toBe(0);
   });
 
-  it('per IP: failures on one door from an address limit the other door from it, not other addresses', async () => {
-    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
+  it('per id across addresses (LOGIN_LIMIT_PER_ID), counted on both doors', async () => {
+    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1', LOGIN_LIMIT_PER_ID: '6' });
+    await createAccount(ctx, { id: 'a3', pwd: RIGHT, role: 1 });
+    for (let i = 0; i < 3; i++) await s.legacy('account/login', { id: 'a3', pwd: WRONG }, from(`10.3.0.${i}`));
+    for (let i = 3; i < 6; i++) await s.mutate('auth.login', { id: 'a3', pwd: WRONG }, from(`10.3.0.${i}`));
+    expect((await s.legacy('account/login', { id: 'a3', pwd: RIGHT }, from('10.3.0.99'))).errorCode).toBe(10110);
+    expect((await s.mutate('auth.login', { id: 'a3', pwd: RIGHT }, from('10.3.0.98'))).status).toBe(429);
+  });
+
+  it('per address (LOGIN_LIMIT_PER_IP failures): one door limits the other there, not other addresses', async () => {
+    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1', LOGIN_LIMIT_PER_IP: '10' });
     await createAccount(ctx, { id: 'b1', pwd: RIGHT, role: 1 });
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
-      await s.legacy('account/login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.1'));
+    for (let i = 0; i < 10; i++) await s.legacy('account/login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.1'));
     expect((await s.mutate('auth.login', { id: 'b1', pwd: RIGHT }, from('192.0.2.1'))).status).toBe(429);
-    for (let i = 0; i < LOGIN_MAX_ATTEMPTS; i++)
-      await s.mutate('auth.login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.2'));
+    for (let i = 0; i < 10; i++) await s.mutate('auth.login', { id: `nobody${i}`, pwd: WRONG }, from('192.0.2.2'));
     expect((await s.legacy('account/login', { id: 'b1', pwd: RIGHT }, from('192.0.2.2'))).errorCode).toBe(10110);
     expect((await s.legacy('account/login', { id: 'b1', pwd: RIGHT }, from('192.0.2.3'))).errorCode).toBe(0);
+    // b1 has now logged in from 192.0.2.3: others' failures there no longer refuse it.
+    for (let i = 0; i < 10; i++) await s.legacy('account/login', { id: `other${i}`, pwd: WRONG }, from('192.0.2.3'));
+    expect((await s.mutate('auth.login', { id: 'c9', pwd: RIGHT }, from('192.0.2.3'))).status).toBe(429);
+    expect((await s.mutate('auth.login', { id: 'b1', pwd: RIGHT }, from('192.0.2.3'))).status).toBe(200);
   });
 });
 
-describe('registration is limited per IP on both doors', () => {
-  it(`${REGISTER_MAX_PER_IP} registrations per address per 10 minutes, counted across doors`, async () => {
+describe("a school's first lesson, on the defaults (every request from one address)", () => {
+  /**
+   * `n` accounts with the password RIGHT, written straight, stored with cheap scrypt parameters (the stored format
+   * carries them): these tests are about the limits, and 200 full-cost hashes one at a time would take 15–30 s.
+   */
+  async function accounts(ctx: ReturnType<typeof createTestCtx>, prefix: string, n: number, role = 0) {
+    const salt = randomBytes(16);
+    const key = scryptSync(RIGHT, salt, 32, { N: 2 ** 10, r: 8, p: 1 });
+    const pwdHash = `scrypt$10$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+    const rows = Array.from({ length: n }, (_, i) => ({ uid: `${prefix}${i}`, pwdHash, role, createdAt: 0 }));
+    await inTransaction(ctx.db, (tx) => tx.insert(users).values(rows));
+    return rows.map((r) => r.uid);
+  }
+
+  it('200 parallel correct logins succeed on the legacy door', async () => {
+    const { ctx, s } = await setup();
+    const ids = await accounts(ctx, 'pupil', 200);
+    const replies = await Promise.all(ids.map((id) => s.legacy('account/login', { id, pwd: RIGHT })));
+    expect(tally(replies.map((r) => r.errorCode))).toEqual({ 0: 200 });
+    expect(await ctx.db.select().from(loginFailures)).toEqual([]);
+  });
+
+  it('200 parallel correct logins succeed on the console door', async () => {
+    const { ctx, s } = await setup();
+    const ids = await accounts(ctx, 'teacher', 200, 1);
+    const replies = await Promise.all(ids.map((id) => s.mutate('auth.login', { id, pwd: RIGHT })));
+    expect(tally(replies.map((r) => r.status))).toEqual({ 200: 200 });
+  });
+
+  it('a morning of typos does not lock the school out: 100 failures, then everyone still logs in', async () => {
+    const { ctx, s } = await setup();
+    const ids = await accounts(ctx, 'kid', 100);
+    for (const id of ids) expect((await s.legacy('account/login', { id, pwd: WRONG })).errorCode).toBe(10006);
+    const replies = await Promise.all(ids.map((id) => s.legacy('account/login', { id, pwd: RIGHT })));
+    expect(tally(replies.map((r) => r.errorCode))).toEqual({ 0: 100 });
+    expect((await s.mutate('auth.login', { id: 'kid0', pwd: RIGHT })).status).toBe(200);
+  });
+
+  it("a stranger's guesses from many addresses do not lock the teacher out of the address they use", async () => {
+    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
+    await accounts(ctx, 'teach', 1, 1);
+    const school = { 'x-forwarded-for': '198.51.100.20' };
+    expect((await s.legacy('account/login', { id: 'teach0', pwd: RIGHT }, school)).errorCode).toBe(0);
+    // 60 guesses from 60 addresses: the per-id limit (50) stops the guesser…
+    const guesses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        s.legacy('account/login', { id: 'teach0', pwd: WRONG }, { 'x-forwarded-for': `203.0.113.${i}` }),
+      ),
+    );
+    expect(tally(guesses.map((r) => r.errorCode))).toEqual({ 10006: 50, 10110: 10 });
+    expect(
+      (await s.mutate('auth.login', { id: 'teach0', pwd: RIGHT }, { 'x-forwarded-for': '203.0.113.200' })).status,
+    ).toBe(429);
+    // …and the teacher, at school, logs in on both doors.
+    expect((await s.mutate('auth.login', { id: 'teach0', pwd: RIGHT }, school)).status).toBe(200);
+    expect((await s.legacy('account/login', { id: 'teach0', pwd: RIGHT }, school)).errorCode).toBe(0);
+  });
+
+  it('200 registrations from one address within 10 minutes, on both doors at once', async () => {
     const { s } = await setup();
-    const half = REGISTER_MAX_PER_IP / 2;
+    const replies = await Promise.all([
+      ...Array.from({ length: 100 }, (_, i) =>
+        s.legacy('account/regist', { id: `stu${i}`, pwd: 'cHdk', role: 0 }).then((r) => r.errorCode),
+      ),
+      ...Array.from({ length: 100 }, (_, i) =>
+        s.mutate('auth.register', { id: `tea${i}`, pwd: RIGHT }).then((r) => r.status),
+      ),
+    ]);
+    expect(tally(replies)).toEqual({ 0: 100, 200: 100 });
+  }, 180_000); // 200 full-cost hashes, one at a time (hash-gate.ts)
+});
+
+describe('registration is limited per IP on both doors', () => {
+  it('REGISTER_LIMIT_PER_IP registrations per address per 10 minutes, counted across doors', async () => {
+    const { s } = await setup({ REGISTER_LIMIT_PER_IP: '20' });
+    const half = 10;
     for (let i = 0; i < half; i++)
       expect((await s.legacy('account/regist', { id: `stu${i}`, pwd: 'cHdk', role: 0 })).errorCode).toBe(0);
     for (let i = 0; i < half; i++)
@@ -113,10 +200,12 @@ describe('registration is limited per IP on both doors', () => {
     expect(await s.legacy('account/regist', { id: 'late1', pwd: 'cHdk', role: 0 })).toMatchObject({
       errorCode: 10110,
       errorInfo: expect.stringContaining('too many registrations'),
+      data: { retryAfterS: expect.any(Number) },
     });
     const late = await s.mutate('auth.register', { id: 'late2', pwd: RIGHT });
     expect(late.status).toBe(429);
     expect(late.body.error?.data.appCode).toBe('RATE_LIMITED');
+    expect(late.body.error?.data.retryAfterS).toBeGreaterThan(0);
   });
 });
 
@@ -150,7 +239,7 @@ describe('a full password-hash queue', () => {
 
 describe('client address: forwarded headers only from TRUSTED_PROXY', () => {
   it('a spoofed X-Forwarded-For does not escape the per-IP limit on either door', async () => {
-    const { ctx, s } = await setup();
+    const { ctx, s } = await setup({ LOGIN_LIMIT_PER_IP: String(LOGIN_MAX_ATTEMPTS) });
     await createAccount(ctx, { id: 'd1', pwd: RIGHT, role: 1 });
     const spoof = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}`, 'x-edu-client-ip': `198.51.100.${i}` });
     for (let i = 0; i < LOGIN_MAX_ATTEMPTS / 2; i++)
@@ -182,7 +271,7 @@ describe('client address: forwarded headers only from TRUSTED_PROXY', () => {
   });
 
   it('with TRUSTED_PROXY=127.0.0.1 the forwarded client address, host and scheme are used', async () => {
-    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1' });
+    const { ctx, s } = await setup({ TRUSTED_PROXY: '127.0.0.1', LOGIN_LIMIT_PER_IP: String(LOGIN_MAX_ATTEMPTS) });
     await createAccount(ctx, { id: 'f1', pwd: RIGHT, role: 1 });
     const proxied = {
       origin: 'https://class.example',

@@ -16,7 +16,7 @@ import { authTokens, passwordResetCodes, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { announceTokensRevoked, checkLogin, forgetCachedTokens } from './accounts';
-import { guardLogin } from './login-rate-limit';
+import { forgetKnownAddressesTx, guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
 import { hashSecret } from './tokens';
 
@@ -53,6 +53,7 @@ async function setPasswordRevoking(
   keepTokenHash: string | null,
 ): Promise<void> {
   await tx.update(users).set({ pwdHash }).where(eq(users.uid, uid));
+  await forgetKnownAddressesTx(tx, uid);
   const live = and(eq(authTokens.uid, uid), isNull(authTokens.revokedAt));
   await tx
     .update(authTokens)

@@ -2,7 +2,7 @@
  * Password hashing: scrypt (N=2^15, r=8, p=1, 16-byte random salt), run on libuv's pool so a login never blocks the
  * event loop. Stored as `scrypt$<logN>$<r>$<p>$<salt b64>$<hash b64>` so parameters can be raised later.
  * Every hash (login, registration) passes one process-wide gate (hash-gate.ts): at most hashConcurrency() at once,
- * a short queue behind them, BUSY past it, so a login flood cannot take the threads file serving needs.
+ * a bounded queue behind them, BUSY past it, so a login flood cannot take the threads file serving needs.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { createGate, hashConcurrency } from './hash-gate';
@@ -14,10 +14,12 @@ const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
 /**
- * Waiting room: at ~70 ms a hash and one hash at a time, a full queue clears in about 2 s; a class logging in at once
- * waits instead of being refused. Waiting costs no thread, so the queue's length does not slow file serving.
+ * Waiting room: a whole school logging in at the start of a lesson (hundreds of requests in the same second) waits
+ * its turn instead of being refused. At ~70 ms a hash and one hash at a time a full queue clears in about 18 s, inside
+ * the clients' request timeouts. Waiting costs no thread, so the queue's length does not slow file serving; what it
+ * bounds is memory and the worst wait.
  */
-const QUEUE_MAX = 32;
+const QUEUE_MAX = 256;
 export const hashGate = createGate({ concurrency: hashConcurrency(), queueMax: QUEUE_MAX });
 
 function deriveNow(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {

@@ -1,17 +1,17 @@
 /**
  * Recordings reported by Tencent's live-recording callback (event 100), and the live-callback signature rule.
  * Callers: `live/recendcall` / `live/reccall` (the callback), the playback index job and the console (listRecordings).
- * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t), now ≤ t ≤ now + 1 h and the (t, sign)
- * pair was not used for another body; without a key callbacks are refused (unless explicitly allowed); a recording is stored
- * once per (course, file id) however often Tencent retries; IM 1004 announces it and its MsgSeq is kept.
+ * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t) and now ≤ t ≤ now + 1 h; without a
+ * key callbacks are refused (unless explicitly allowed); a recording is stored once per (course, file id) however often
+ * Tencent delivers it; IM 1004 announces it and its MsgSeq is kept.
  */
 import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { first, inTransaction } from '../../db/client';
 import { greatest } from '../../db/dialect';
-import { callbackNonces, courses, recordings, users, type Recording } from '../../db/schema';
+import { courses, recordings, users, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
@@ -28,17 +28,18 @@ const CALLBACK_MAX_TTL_S = 3600;
 
 /**
  * Checks a live callback's signature: `sign` must equal md5(LIVE_CALLBACK_KEY + t) (lower-case hex, over `t` exactly
- * as sent), `t` (the notice's expiry) must not have passed nor lie more than an hour ahead, and a (t, sign) pair
- * already accepted must come with the same body (Tencent retrying the same notice) — with another body it is a
- * replayed signature. Without a key every callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local
- * experiments; logged at start). `body` is the notice as received. Throws NO_PRIVILEGE.
+ * as sent) and `t` (the notice's expiry) must not have passed nor lie more than an hour ahead. Without a key every
+ * callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local experiments; logged at start). Throws NO_PRIVILEGE.
+ *
+ * What this proves, and what it does not: Tencent's scheme signs only the key and `t`, never the body, so every
+ * notice Tencent issues in the same second carries the same (t, sign) — two recordings, a stream's end and start,
+ * Tencent's retries. The pair is therefore not an identity and is not remembered: refusing a pair seen before would
+ * drop genuine recordings. What defends instead: the short `t` window (a captured signature stops working when `t`
+ * passes), idempotent application by the notice's own identity (a recording by (course, file id): a notice delivered
+ * twice is stored once, announced once), and the optional source-address allow-list LIVE_CALLBACK_ALLOWED_IPS
+ * (callback-sources.ts), checked by the door before this.
  */
-export async function verifyLiveCallbackSign(
-  ctx: ServiceCtx,
-  t: string | undefined,
-  sign: string | undefined,
-  body: unknown,
-): Promise<void> {
+export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, sign: string | undefined): void {
   const key = ctx.env.LIVE_CALLBACK_KEY;
   if (!key) {
     if (ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) return;
@@ -59,46 +60,6 @@ export async function verifyLiveCallbackSign(
   if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
   if (expiry > now + CALLBACK_MAX_TTL_S)
     throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
-  await rememberCallbackSign(ctx, `${t}:${sign.toLowerCase()}`, noticeHash(body), expiry);
-}
-
-/** Hash of the notice without its t and sign (already the pair's key; a retry may send t as a number or a string). */
-function noticeHash(body: unknown): string {
-  const rest =
-    typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? { ...(body as Record<string, unknown>), t: undefined, sign: undefined }
-      : body;
-  return createHash('sha256')
-    .update(JSON.stringify(rest) ?? '', 'utf8')
-    .digest('hex');
-}
-
-/** Records a (t, sign) pair with its body hash, or compares with the one recorded; prunes pairs whose t has passed. */
-async function rememberCallbackSign(
-  ctx: ServiceCtx,
-  signT: string,
-  bodyHash: string,
-  expiresAt: number,
-): Promise<void> {
-  const now = ctx.clock.nowS();
-  const seen = await inTransaction(ctx.db, async (tx) => {
-    await tx.delete(callbackNonces).where(lt(callbackNonces.expiresAt, now));
-    const inserted = await tx
-      .insert(callbackNonces)
-      .values({ signT, bodyHash, expiresAt })
-      .onConflictDoNothing()
-      .returning({ bodyHash: callbackNonces.bodyHash });
-    if (inserted.length > 0) return inserted[0];
-    // Already recorded: the pair's first body decides.
-    return first(
-      await tx
-        .select({ bodyHash: callbackNonces.bodyHash })
-        .from(callbackNonces)
-        .where(eq(callbackNonces.signT, signT))
-        .limit(1),
-    );
-  });
-  if (seen?.bodyHash !== bodyHash) throw new AppError('NO_PRIVILEGE', 'callback sign: already used for another notice');
 }
 
 const intField = z.union([

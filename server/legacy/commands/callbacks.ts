@@ -1,11 +1,13 @@
 /**
  * Tencent's callbacks (no appid, no token; auth 'callback'): `live/recendcall` (alias `live/reccall`), the live
  * recording notice, and `live/idxfileendcall`, the replay-index result. Both check the live-callback signature first
- * (refused without LIVE_CALLBACK_KEY unless explicitly allowed), so a forged, expired or replayed callback changes nothing. Replies are shaped by handle.ts.
+ * (refused without LIVE_CALLBACK_KEY unless explicitly allowed), and the source allow-list when one is configured, so a forged or expired callback changes nothing; a notice
+ * delivered twice is applied once (by its identity, not by its signature). Replies are shaped by handle.ts.
  */
 import { z } from 'zod';
 import { applyReplayIndexCallback } from '../../services/playback';
 import { LIVE_EVENT, recordingReadyInput, recordRecording, verifyLiveCallbackSign } from '../../services/recordings';
+import { assertCallbackSource } from '../../services/callback-sources';
 import { command, type CommandEntry } from '../command';
 
 /** `t` arrives as a number (2017 payloads) or a numeric string (old docs); kept as the exact decimal text signed. */
@@ -31,7 +33,8 @@ const recEndCall = command({
   reply: 'rec-callback',
   input: liveEventInput,
   run: async (ctx, input, _caller, meta) => {
-    await verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
+    assertCallbackSource(ctx, meta.ip);
+    verifyLiveCallbackSign(ctx, input.t, input.sign);
     if (input.event_type !== LIVE_EVENT.RECORDING_READY) {
       ctx.log.info(
         { event_type: input.event_type, stream_id: input.stream_id, ip: meta.ip },
@@ -84,7 +87,8 @@ const idxFileEndCall = command({
     ...callbackAuth,
   }),
   run: async (ctx, input, _caller, meta) => {
-    await verifyLiveCallbackSign(ctx, input.t, input.sign, meta.body);
+    assertCallbackSource(ctx, meta.ip);
+    verifyLiveCallbackSign(ctx, input.t, input.sign);
     await applyReplayIndexCallback(ctx, {
       roomnum: input.SrcRequest,
       errorCode: input.ErrorCode,

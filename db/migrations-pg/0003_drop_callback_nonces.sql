@@ -1,0 +1,1 @@
+DROP TABLE "callback_nonces" CASCADE;
