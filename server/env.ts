@@ -116,6 +116,11 @@ const envSchema = z.object({
   LEGACY_MAX_BODY_BYTES: int(1024 * 1024),
   /** Reverse proxies (socket peer addresses) whose X-Forwarded-For/Host/Proto are believed; see http/client-address.ts. */
   TRUSTED_PROXY: csv([]),
+  /** The node server's socket limits (http/connection-limits.ts), in seconds; and open connections per client address. */
+  HTTP_HEADERS_TIMEOUT_S: z.coerce.number().int().positive().default(20),
+  HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().positive().default(900),
+  HTTP_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(120),
+  MAX_CONNECTIONS_PER_IP: int(2000),
   /** Registrations allowed per client IP in 10 minutes, both doors together (login-rate-limit.ts). */
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
 });
