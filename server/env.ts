@@ -121,6 +121,14 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().positive().default(900),
   HTTP_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(120),
   MAX_CONNECTIONS_PER_IP: int(2000),
+  /**
+   * Console (tRPC) calls per caller (the account; anonymous: the client address, ×10): running at once, refilled per
+   * second, bucket depth (trpc/call-budget.ts). Courses one teacher may create in 24 h, both doors (services/courses.ts).
+   */
+  CONSOLE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(32),
+  CONSOLE_CALLS_PER_S: z.coerce.number().int().positive().default(20),
+  CONSOLE_CALL_BURST: z.coerce.number().int().positive().default(120),
+  COURSE_CREATE_PER_DAY: z.coerce.number().int().positive().default(500),
   /** Registrations allowed per client IP in 10 minutes, both doors together (login-rate-limit.ts). */
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
 });
