@@ -9,8 +9,9 @@ import { inTransaction } from '../../db/client';
 import { authTokens } from '../../db/schema';
 import { closeServiceCtx } from '../context';
 import { createTestCtx } from '../testing/test-ctx';
+import type * as AccountsModule from './accounts';
 
-type Accounts = typeof import('./accounts');
+type Accounts = typeof AccountsModule;
 
 /** A fresh module instance of accounts.ts (and everything it imports), as a second bundle copy would be. */
 async function loadCopy(): Promise<Accounts> {
