@@ -129,6 +129,8 @@ const envSchema = z.object({
   CONSOLE_CALLS_PER_S: z.coerce.number().int().positive().default(20),
   CONSOLE_CALL_BURST: z.coerce.number().int().positive().default(120),
   COURSE_CREATE_PER_DAY: z.coerce.number().int().positive().default(500),
+  /** Account ids one teacher may look up per hour through the class list (console/lookup-budget.ts). */
+  CLASS_LIST_LOOKUPS_PER_HOUR: z.coerce.number().int().positive().default(3000),
   /** Registrations allowed per client IP in 10 minutes, both doors together (login-rate-limit.ts). */
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
 });
