@@ -133,6 +133,21 @@ const envSchema = z.object({
   LOGIN_LIMIT_PER_IP: z.coerce.number().int().positive().default(300),
   /** Registrations per client address in 10 minutes, both doors together: a whole school's first lesson fits. */
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().positive().default(1000),
+  /** The node server's socket limits (http/connection-limits.ts), in seconds; and open connections per client address. */
+  HTTP_HEADERS_TIMEOUT_S: z.coerce.number().int().positive().default(20),
+  HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().positive().default(900),
+  HTTP_IDLE_TIMEOUT_S: z.coerce.number().int().positive().default(120),
+  MAX_CONNECTIONS_PER_IP: int(2000),
+  /**
+   * Console (tRPC) calls per caller (the account; anonymous: the client address, ×10): running at once, refilled per
+   * second, bucket depth (trpc/call-budget.ts). Courses one teacher may create in 24 h, both doors (services/courses.ts).
+   */
+  CONSOLE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(32),
+  CONSOLE_CALLS_PER_S: z.coerce.number().int().positive().default(20),
+  CONSOLE_CALL_BURST: z.coerce.number().int().positive().default(120),
+  COURSE_CREATE_PER_DAY: z.coerce.number().int().positive().default(500),
+  /** Account ids one teacher may look up per hour through the class list (console/lookup-budget.ts). */
+  CLASS_LIST_LOOKUPS_PER_HOUR: z.coerce.number().int().positive().default(3000),
 });
 
 /** Where the data lives, decided once from DATABASE_URL. */

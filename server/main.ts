@@ -10,7 +10,14 @@ import { logProviders, migrateDatabase } from './context';
 import { nodeClientAddress, stampClientAddress, trustedProxies } from './http/client-address';
 import { startScheduler } from './jobs/scheduler';
 import { serveLegacy } from './legacy/node-adapter';
-import { hasMalformedPath, limitRequestBody, MAX_REQUEST_BODY_BYTES, replyGuard } from './request-guards';
+import { applyConnectionLimits } from './http/connection-limits';
+import {
+  hasMalformedPath,
+  limitRequestBody,
+  MAX_REQUEST_BODY_BYTES,
+  parseRequestTarget,
+  replyGuard,
+} from './request-guards';
 import { createStorageHandler, STORAGE_PREFIX } from './storage-http/handler';
 import { getRuntime, stopRuntimes, type Runtime } from './runtime';
 import { loadEnv } from './env';
@@ -26,8 +33,14 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
   const limit = ctx.env.LEGACY_MAX_BODY_BYTES;
   const storage = createStorageHandler(ctx);
   const trusted = trustedProxies(ctx.env.TRUSTED_PROXY);
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const route: http.RequestListener = (req, res) => {
+    // `//`, `/\\x`, `http://host/x`, `*`, an over-long target: answered here, before anything parses them further.
+    const target = parseRequestTarget(req.method, req.url);
+    if (!target.ok) {
+      replyGuard(res, target.status, target.text, false, target.headers);
+      return;
+    }
+    const url = target.url;
     if (url.pathname === '/index.php' || isBareBaseLegacy(req.method, url)) {
       serveLegacy(rt.legacy, req, res, url, limit, nodeClientAddress(req, trusted).ip).catch((e: unknown) => {
         ctx.log.error({ err: e }, 'legacy adapter failed');
@@ -68,6 +81,16 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
       res.end('internal error');
     });
   };
+  // Every request is answered or its connection closed: a synchronous throw in routing must not leave the socket open.
+  return (req, res) => {
+    try {
+      route(req, res);
+    } catch (e: unknown) {
+      ctx.log.error({ err: e }, 'request routing failed');
+      if (res.headersSent) res.destroy();
+      else replyGuard(res, 500, 'internal error', true);
+    }
+  };
 }
 
 /**
@@ -76,6 +99,33 @@ export function createRequestListener(rt: Runtime, nextHandle: NodeHandler | nul
  */
 function isBareBaseLegacy(method: string | undefined, url: URL): boolean {
   return url.pathname === '/' && (method === 'POST' || method === 'OPTIONS') && url.searchParams.has('svc');
+}
+
+/**
+ * The production node:http server: the request listener above, with the socket limits of http/connection-limits.ts
+ * (timeouts, connections per client address) from the environment. Exported for the raw-socket tests.
+ */
+export function createHttpServer(rt: Runtime, nextHandle: NodeHandler | null): http.Server {
+  const { env, log } = rt.ctx;
+  // Timeouts are checked on this interval (Node's default, 30 s, would let a 20 s headers timeout run to 50 s).
+  const server = http.createServer({ connectionsCheckingInterval: 2_000 }, createRequestListener(rt, nextHandle));
+  server.keepAliveTimeout = 65_000;
+  let lastWarn = 0;
+  applyConnectionLimits(server, {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_S * 1000,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_S * 1000,
+    idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_S * 1000,
+    maxPerAddress: env.MAX_CONNECTIONS_PER_IP,
+    exempt: trustedProxies(env.TRUSTED_PROXY),
+    onRefused: (address) => {
+      // One line per minute at most: a flood must not become a log flood.
+      const now = Date.now();
+      if (now - lastWarn < 60_000) return;
+      lastWarn = now;
+      log.warn({ address, max: env.MAX_CONNECTIONS_PER_IP }, 'connections refused: per-address cap reached');
+    },
+  });
+  return server;
 }
 
 interface StartOptions {
@@ -104,8 +154,7 @@ export async function startServer(
     nextHandle = app.getRequestHandler();
   }
 
-  const server = http.createServer(createRequestListener(rt, nextHandle));
-  server.keepAliveTimeout = 65_000;
+  const server = createHttpServer(rt, nextHandle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

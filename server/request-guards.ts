@@ -23,6 +23,45 @@ export const GUARD_REPLY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
+/**
+ * Longest request target (path + query) served: far above any URL the console or the 2017 clients build, far below
+ * Node's 16 KB header limit (which answers 431 itself). Longer → 414.
+ */
+export const MAX_REQUEST_TARGET_BYTES = 8 * 1024;
+
+const LOCAL_BASE = 'http://localhost';
+
+/** A request target this server serves (origin-form), or the reply a malformed one gets. */
+export type RequestTarget =
+  { ok: true; url: URL } | { ok: false; status: 204 | 400 | 414; text: string; headers?: Record<string, string> };
+
+/**
+ * Parses `req.url` as an origin-form target (`/path?query`, RFC 9112 §3.2.1) — the only form a browser or the 2017
+ * clients send to an origin server. Why strict: `new URL('//', base)` throws (and `//host/x`, `/\host` resolve to
+ * another host), `http://other/x` (absolute-form) is for proxies, and `*` is only meaningful for `OPTIONS *`, which
+ * gets its answer here. Every refusal is a plain 400/414 reply, never a thrown error or an unanswered socket.
+ */
+export function parseRequestTarget(method: string | undefined, rawUrl: string | undefined): RequestTarget {
+  const raw = rawUrl ?? '/';
+  if (raw.length > MAX_REQUEST_TARGET_BYTES) return { ok: false, status: 414, text: 'request target too long' };
+  if (raw === '*') {
+    return method === 'OPTIONS'
+      ? { ok: false, status: 204, text: '', headers: { Allow: 'GET, HEAD, POST, PUT, OPTIONS' } }
+      : { ok: false, status: 400, text: 'malformed request target' };
+  }
+  // Origin-form only: one leading slash, and no second slash or backslash right after it (an authority to WHATWG URL).
+  if (raw[0] !== '/' || raw[1] === '/' || raw[1] === '\\')
+    return { ok: false, status: 400, text: 'malformed request target' };
+  try {
+    const url = new URL(raw, LOCAL_BASE);
+    // Belt and braces: whatever the parser made of it must still be this origin.
+    if (url.origin !== LOCAL_BASE) return { ok: false, status: 400, text: 'malformed request target' };
+    return { ok: true, url };
+  } catch {
+    return { ok: false, status: 400, text: 'malformed request target' };
+  }
+}
+
 /** Whether the raw request path holds a percent-encoding that does not decode (`%ZZ`, a cut UTF-8 sequence, a lone `%`). */
 export function hasMalformedPath(rawUrl: string): boolean {
   const q = rawUrl.indexOf('?');
@@ -35,10 +74,17 @@ export function hasMalformedPath(rawUrl: string): boolean {
   }
 }
 
-export function replyGuard(res: ServerResponse, status: 400 | 413, text: string, close = false): void {
+export function replyGuard(
+  res: ServerResponse,
+  status: 204 | 400 | 413 | 414 | 500,
+  text: string,
+  close = false,
+  extra: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
-  res.writeHead(status, close ? { ...GUARD_REPLY_HEADERS, Connection: 'close' } : GUARD_REPLY_HEADERS);
-  res.end(text);
+  const headers = { ...GUARD_REPLY_HEADERS, ...extra, ...(close ? { Connection: 'close' } : {}) };
+  res.writeHead(status, headers);
+  res.end(status === 204 ? undefined : text);
 }
 
 /**

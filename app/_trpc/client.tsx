@@ -7,6 +7,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
+import { MAX_BATCH_CALLS } from '@/server/trpc/batch-limit';
 import type { AppRouter } from '@/server/trpc/root';
 import { makeQueryClient } from './query-client';
 
@@ -22,7 +23,10 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', headers: () => ({ 'x-console-csrf': '1' }) })],
+      links: [
+        // Split at the server's batch limit, which refuses larger batches (server/trpc/batch-limit.ts).
+        httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_CALLS, headers: () => ({ 'x-console-csrf': '1' }) }),
+      ],
     }),
   );
   return (

@@ -34,7 +34,7 @@ describe('class list', () => {
       'added',
       'listed',
       'unknown',
-      'teacher',
+      'unknown',
       'invalid',
       'added',
     ]);
@@ -49,6 +49,25 @@ describe('class list', () => {
     expect((await listClassStudents(ctx, t)).map((s) => s.uid)).toEqual(['s2']);
     const stu: Caller = { uid: 's1', role: 0, appid: ctx.env.SDKAPPID };
     await expect(addClassStudents(ctx, stu, ['s2'])).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
+  });
+
+  it('looks up at most CLASS_LIST_LOOKUPS_PER_HOUR ids per teacher (429-style RATE_LIMITED, nothing stored); refills', async () => {
+    const { ctx, t, t2 } = await setup();
+    const c = Object.assign(ctx, { env: { ...ctx.env, CLASS_LIST_LOOKUPS_PER_HOUR: 5 } });
+    expect(await addClassStudents(c, t, ['s1', 'ghost1', 'ghost2', 'bad id!'])).toEqual([
+      'added',
+      'unknown',
+      'unknown',
+      'invalid',
+    ]);
+    await expect(addClassStudents(c, t, ['s2', 'ghost3', 'ghost4'])).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      data: { retryAfterS: 720 },
+    });
+    expect((await listClassStudents(c, t)).map((s) => s.uid)).toEqual(['s1']);
+    expect(await addClassStudents(c, t2, ['s2'])).toEqual(['added']); // another teacher has their own budget
+    ctx.clock.advance(720);
+    expect(await addClassStudents(c, t, ['s2', 'ghost3', 'ghost4'])).toEqual(['added', 'unknown', 'unknown']);
   });
 
   it('imports a CSV with a result per line; refuses files over the bounds without storing anything', async () => {

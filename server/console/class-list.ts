@@ -1,6 +1,6 @@
 /**
  * A teacher's class list: the students they follow in the attendance matrix. Only existing student accounts can be
- * listed (an unknown id or a teacher's id is reported, never stored), and the CSV import reports a result per line.
+ * listed (any other id is reported as not a student account, never stored; lookups are rate-limited), and the CSV import reports a result per line.
  * The import is parsed here, bounded, so both the tRPC door and any future door share the same rules.
  * Callers: tRPC classList router, attendance matrix.
  */
@@ -12,9 +12,13 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { ROLE } from '../services/course-state';
 import { userIdInput, type Caller } from '../services/schemas';
+import { LookupBudget } from './lookup-budget';
 
-/** What happened to one id: stored, already on the list, no such account, a teacher's account, not an id at all. */
-export type AddResult = 'added' | 'listed' | 'unknown' | 'teacher' | 'invalid';
+/**
+ * What happened to one id: stored, already on the list, not a student account (whatever the reason: no such account
+ * or another role — one answer, so the list tells nobody which ids are teachers), not an id at all.
+ */
+export type AddResult = 'added' | 'listed' | 'unknown' | 'invalid';
 
 export interface ImportLine {
   /** 1-based line number in the uploaded file. */
@@ -33,6 +37,14 @@ export const classCsvInput = z
   .string()
   .max(CLASS_CSV_MAX_CHARS, `at most ${CLASS_CSV_MAX_CHARS / 1000} kB`)
   .refine((s) => s.split(/\r\n|\r|\n/).length <= CLASS_CSV_MAX_LINES + 1, `at most ${CLASS_CSV_MAX_LINES} lines`);
+
+/** One lookup budget per ServiceCtx (lookup-budget.ts). */
+const budgets = new WeakMap<ServiceCtx, LookupBudget>();
+function lookupBudgetOf(ctx: ServiceCtx): LookupBudget {
+  let b = budgets.get(ctx);
+  if (!b) budgets.set(ctx, (b = new LookupBudget(ctx.env.CLASS_LIST_LOOKUPS_PER_HOUR, ctx.clock)));
+  return b;
+}
 
 function assertTeacher(caller: Caller): void {
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
@@ -53,6 +65,7 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
   assertTeacher(caller);
   if (ids.length > CLASS_ADD_MAX) throw new AppError('BAD_INPUT', `at most ${CLASS_ADD_MAX} ids at once`);
   const valid = [...new Set(ids.filter((id) => userIdInput.safeParse(id).success))];
+  lookupBudgetOf(ctx).take(caller.uid, valid.length);
   const now = ctx.clock.nowS();
   return inTransaction(ctx.db, async (tx) => {
     const roles = new Map<string, number>();
@@ -75,8 +88,7 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
     const results = ids.map((id): AddResult => {
       if (!userIdInput.safeParse(id).success) return 'invalid';
       const role = roles.get(id);
-      if (role === undefined) return 'unknown';
-      if (role !== ROLE.STUDENT) return 'teacher';
+      if (role !== ROLE.STUDENT) return 'unknown';
       if (listed.has(id)) return 'listed';
       listed.add(id);
       return 'added';

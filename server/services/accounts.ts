@@ -133,7 +133,7 @@ export function announceTokensRevoked(tx: Tx, uid: string): Promise<void> {
 
 type TokenRow = { id: number; uid: string; appid: number; lastUsedAt: number; revokedAt: number | null; role: number };
 /** Token rows this process read recently (hot-read-cache.ts): revocations through this process drop them at once. */
-const tokenRows = perCtxCache<TokenRow>();
+const tokenRows = perCtxCache<TokenRow>('token-rows');
 
 /**
  * On PostgreSQL with the hot-read cache on: listens for revocations committed by any instance and drops the cached

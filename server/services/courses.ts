@@ -5,7 +5,7 @@
  * PLAYBACK when its index is built (jobs/build-playback-index.ts, playback.ts). The list (`live/roomlist`) is in
  * course-list.ts.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, gt, min } from 'drizzle-orm';
 import { first, inTransaction, type Tx } from '../../db/client';
 import { greatest } from '../../db/dialect';
 import { boundFiles, courses, members, type Course } from '../../db/schema';
@@ -44,6 +44,7 @@ export async function createCourse(
   const now = ctx.clock.nowS();
   if (input.plannedStart !== undefined) assertPlannedStart(input.plannedStart, now);
   const roomnum = await inTransaction(ctx.db, async (tx) => {
+    await assertCreateQuota(ctx, tx, caller.uid, now);
     // The room number is the table's identity / autoincrement: never reissued, even after a delete.
     const [row] = await tx
       .insert(courses)
@@ -62,6 +63,31 @@ export async function createCourse(
     return row!.roomnum;
   });
   return { roomnum, groupid: String(roomnum) };
+}
+
+/** The window COURSE_CREATE_PER_DAY counts over. */
+const CREATE_QUOTA_WINDOW_S = 24 * 3600;
+
+/**
+ * Throws RATE_LIMITED (with retryAfterS: when the oldest course in the window leaves it) once the teacher has created
+ * COURSE_CREATE_PER_DAY courses in the last 24 h, on either door. Why: one account looping `course.create` filled
+ * every roomlist; 500 a day still lets a teacher schedule a whole term at once. Counted inside the create's
+ * transaction (on SQLite it holds the write lock, so parallel creates cannot slip past; on PostgreSQL at most the
+ * pool's parallel creates can). Deleted courses no longer count.
+ */
+async function assertCreateQuota(ctx: ServiceCtx, tx: Tx, hostUid: string, now: number): Promise<void> {
+  const limit = ctx.env.COURSE_CREATE_PER_DAY;
+  const since = now - CREATE_QUOTA_WINDOW_S;
+  const [row] = await tx
+    .select({ n: count(), oldest: min(courses.createdAt) })
+    .from(courses)
+    .where(and(eq(courses.hostUid, hostUid), gt(courses.createdAt, since)));
+  if (!row || row.n < limit) return;
+  const oldest = Number(row.oldest ?? now);
+  const retryAfterS = Math.max(1, oldest + CREATE_QUOTA_WINDOW_S - now);
+  throw new AppError('RATE_LIMITED', `at most ${limit} new courses in 24 h, retry in ${retryAfterS} s`, {
+    retryAfterS,
+  });
 }
 
 /** How far from now a planned start may be set: a little in the past (a form filled slowly), at most a year ahead. */

@@ -26,16 +26,30 @@ export function hotReadCacheS(env: Pick<Env, 'HOT_READ_CACHE_S' | 'database'>): 
   return env.HOT_READ_CACHE_S ?? (env.database.kind === 'pg' ? 10 : 0);
 }
 
+/** Where every copy of this module finds the caches (see perCtxCache). */
+const REGISTRY = Symbol.for('edu-classroom.hot-read-caches');
+type Holder = { [REGISTRY]?: Map<string, WeakMap<object, HotReadCache<unknown>>> };
+
 /**
- * One cache per ServiceCtx (so tests and the two worlds of a process each have their own), built on first use.
+ * One cache per ServiceCtx and `name` (so tests and the two worlds of a process each have their own), built on first
+ * use, in one process-wide registry on globalThis. Why global: Next's bundle loads its own copies of these modules
+ * (one per bundle layer), and every copy reaches the same runtime ctx; with a module-level map each copy would keep
+ * its own cache, and the revocation listener — started by whichever copy built the ctx — would evict only that
+ * one, so a console session revoked on another instance lived on in the others for HOT_READ_CACHE_S.
  */
-export function perCtxCache<V>(): (ctx: { env: Env; clock: Clock }) => HotReadCache<V> {
-  const caches = new WeakMap<object, HotReadCache<V>>();
+export function perCtxCache<V>(name: string): (ctx: { env: Env; clock: Clock }) => HotReadCache<V> {
+  const registry = ((globalThis as Holder)[REGISTRY] ??= new Map());
+  let caches = registry.get(name) as WeakMap<object, HotReadCache<V>> | undefined;
+  if (!caches) {
+    caches = new WeakMap<object, HotReadCache<V>>();
+    registry.set(name, caches as WeakMap<object, HotReadCache<unknown>>);
+  }
+  const mine = caches;
   return (ctx) => {
-    let c = caches.get(ctx);
+    let c = mine.get(ctx);
     if (!c) {
       c = hotReadCache<V>(hotReadCacheS(ctx.env), ctx.clock);
-      caches.set(ctx, c);
+      mine.set(ctx, c);
     }
     return c;
   };

@@ -34,7 +34,7 @@ const courseHost = preparedFor((db) =>
 );
 
 /** A room's host as this process read it recently (hot-read-cache.ts; a host never changes). */
-const roomHosts = perCtxCache<{ hostUid: string }>();
+const roomHosts = perCtxCache<{ hostUid: string }>('room-hosts');
 
 /**
  * Refreshes the caller's member heartbeat and, for the host, the course's — the hottest path (every client, every

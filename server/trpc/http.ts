@@ -6,6 +6,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { ServiceCtx } from '../context';
 import { fetchClientAddress, trustedProxies } from '../http/client-address';
 import { GUARD_REPLY_HEADERS, MAX_REQUEST_BODY_BYTES, readBoundedBody } from '../request-guards';
+import { MAX_BATCH_CALLS } from './batch-limit';
 import { createConsoleContext } from './init';
 import { appRouter } from './root';
 
@@ -29,6 +30,8 @@ export async function handleTrpcRequest(ctx: ServiceCtx, raw: Request): Promise<
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
+    // A larger batch is refused with 400 before any call runs (batch-limit.ts).
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: ({ req: r, resHeaders }) =>
       createConsoleContext(
         ctx,

@@ -16,6 +16,7 @@ import type { Locale } from '../i18n/locales';
 import { ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
 import { resolveConsoleSession } from '../console/sessions';
+import { CallBudget } from './call-budget';
 import { checkCsrf } from './csrf';
 import { toTRPCError } from './error-map';
 import { readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
@@ -106,6 +107,39 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return r;
 });
 
+/** One call budget per ServiceCtx (per process in production; per test ctx in tests), limits from its env. */
+const budgets = new WeakMap<ServiceCtx, CallBudget>();
+function budgetOf(ctx: ServiceCtx): CallBudget {
+  let b = budgets.get(ctx);
+  if (!b) {
+    b = new CallBudget(
+      {
+        maxInFlight: ctx.env.CONSOLE_MAX_IN_FLIGHT,
+        ratePerS: ctx.env.CONSOLE_CALLS_PER_S,
+        burst: ctx.env.CONSOLE_CALL_BURST,
+      },
+      ctx.clock,
+    );
+    budgets.set(ctx, b);
+  }
+  return b;
+}
+
+/**
+ * Every call is counted against its caller's budget (call-budget.ts) before it runs: the account when signed in,
+ * else the client address. Over it: 429 with retryAfterS, and the call does no work.
+ */
+const callBudget = t.middleware(async ({ ctx, next }) => {
+  const anonymous = !ctx.caller;
+  const key = ctx.caller ? `u:${ctx.caller.uid}` : `ip:${ctx.req.ip ?? 'unknown'}`;
+  const release = budgetOf(ctx.ctx).acquire(key, anonymous);
+  try {
+    return await next();
+  } finally {
+    release();
+  }
+});
+
 /** Mutations change state: require the CSRF header and a same-origin browser (csrf.ts). */
 const csrf = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation') {
@@ -122,7 +156,7 @@ const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors).use(csrf).use(refuseNulText);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(callBudget).use(csrf).use(refuseNulText);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'not logged in' });

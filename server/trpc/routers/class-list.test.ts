@@ -13,7 +13,7 @@ describe('classList router', () => {
     expect(await t.api.classList.add({ ids: ['stu1', 'nobody', 'teach2'] })).toEqual([
       { id: 'stu1', result: 'added' },
       { id: 'nobody', result: 'unknown' },
-      { id: 'teach2', result: 'teacher' },
+      { id: 'teach2', result: 'unknown' },
     ]);
     expect(await t.api.classList.importCsv({ text: 'id\nstu2\nstu1\n' })).toEqual([
       { line: 2, id: 'stu2', result: 'added' },
