@@ -425,6 +425,10 @@ export const en = {
     'The class has ended. Its replay is not available to you yet: your teacher shares it with the students who attended.',
   'classPage.notFound': 'This course does not exist.',
   'classPage.back': 'Your replays',
+  'index.noRecording': 'No recording to index',
+  'rec.deleteLastBody':
+    "This is the course's last recording: the replay is unpublished too, and students who could watch it no longer can. Its file is removed from this server. This cannot be undone.",
+  'toast.recordingDeletedUnpublished': 'Recording deleted; the replay was unpublished because no recording is left.',
 } as const;
 
 export type MessageKey = keyof typeof en;

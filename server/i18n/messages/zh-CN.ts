@@ -416,4 +416,8 @@ export const zhCN: Messages = {
   'classPage.noReplay': '课程已结束。回放暂时不对您开放：老师会把回放分享给参加过课程的学生。',
   'classPage.notFound': '该课程不存在。',
   'classPage.back': '您的回放',
+  'index.noRecording': '没有可索引的录制',
+  'rec.deleteLastBody':
+    '这是本课程最后一个录制：回放也将取消发布，原本能观看的学生将无法再观看。本服务器上的文件也会被删除。此操作无法撤销。',
+  'toast.recordingDeletedUnpublished': '录制已删除；由于已没有录制，回放已取消发布。',
 };
