@@ -39,7 +39,13 @@ export function CourseView({ roomnum }: { roomnum: number }) {
   const router = useRouter();
   const toast = useToast();
   const [editing, setEditing] = useState(false);
-  const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
+  // Just ended and no recording yet: look again now and then, so the recording (or its absence) shows up by itself.
+  const course = useQuery(
+    trpc.course.byId.queryOptions(
+      { roomnum },
+      { refetchInterval: (q) => (q.state.data?.playback === 'waiting' ? 10_000 : false) },
+    ),
+  );
   const live = course.data !== undefined && isLive(course.data);
   const ended = course.data !== undefined && hasEnded(course.data);
   const beat = useHostBeat(roomnum, live);
@@ -180,6 +186,11 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           {c.playback === 'none' && (
             <p className="muted" data-testid="no-recording-note">
               {t('course.noRecordingNote')}
+            </p>
+          )}
+          {c.playback === 'waiting' && (
+            <p className="muted" data-testid="waiting-recording-note" role="status">
+              {t('course.waitingRecordingNote', { time: dateTime(c.recordingDueBy) })}
             </p>
           )}
           <Link className="button primary" href={`/courses/${roomnum}/playback`} data-testid="playback-link">

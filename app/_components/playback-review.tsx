@@ -20,12 +20,21 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const { t, dateTime, time } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const view = useQuery(trpc.playback.view.queryOptions({ roomnum }));
+  // A recording still on its way appears in the player by itself.
+  const view = useQuery(
+    trpc.playback.view.queryOptions(
+      { roomnum },
+      { refetchInterval: (q) => (q.state.data?.playback === 'waiting' ? 10_000 : false) },
+    ),
+  );
   // While the index is being built, look again now and then so "ready" shows up by itself.
   const review = useQuery(
     trpc.playback.review.queryOptions(
       { roomnum },
-      { refetchInterval: (q) => (q.state.data?.index.status === 'pending' ? 10_000 : false) },
+      {
+        refetchInterval: (q) =>
+          q.state.data?.index.status === 'pending' || q.state.data?.playback === 'waiting' ? 10_000 : false,
+      },
     ),
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
@@ -52,7 +61,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const idx = review.data?.index;
   // Without a recording there is no replay, whatever the index job did with the empty timeline: the index card says
   // so instead of "Ready" beside the badge's "Ended, no recording".
-  const noRecording = review.data?.playback === 'none';
+  const noRecording = review.data?.playback === 'none' || review.data?.playback === 'waiting';
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   return (
@@ -133,10 +142,16 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
           <section className="card" aria-labelledby="publish-h">
             <h2 id="publish-h">{t('publish.title')}</h2>
             {/* Nothing to publish without a recording (the server refuses too); a published one can still be withdrawn. */}
-            {review.data.playback === 'none' && !review.data.published ? (
-              <p className="muted" data-testid="no-recording-note">
-                {t('course.noRecordingNote')}
-              </p>
+            {noRecording && !review.data.published ? (
+              review.data.playback === 'waiting' ? (
+                <p className="muted" data-testid="waiting-recording-note">
+                  {t('state.waitingRecording')}
+                </p>
+              ) : (
+                <p className="muted" data-testid="no-recording-note">
+                  {t('course.noRecordingNote')}
+                </p>
+              )
             ) : (
               <>
                 <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>

@@ -7,7 +7,13 @@ import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { memsizeColumn } from '../services/course-list';
-import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from '../services/playback-status';
+import {
+  playbackReadyWhere,
+  playbackStatus,
+  recordingCounts,
+  recordingWaitOf,
+  type PlaybackStatus,
+} from '../services/playback-status';
 import { COURSE_STATE, ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
 
@@ -130,7 +136,11 @@ export async function teacherDashboard(
   const shown = (rows: (Omit<DashboardCourse, 'playback'> & { indexStatus: string })[]): DashboardCourse[] =>
     rows.map(({ indexStatus, ...c }) => ({
       ...c,
-      playback: playbackStatus({ state: c.state, indexStatus }, recs.get(c.roomnum) ?? 0),
+      playback: playbackStatus(
+        { state: c.state, indexStatus, endTime: c.endTime },
+        recs.get(c.roomnum) ?? 0,
+        recordingWaitOf(ctx),
+      ),
     }));
 
   // One extra day of margin: the window is in the browser's days, the cutoff in UTC seconds.

@@ -429,6 +429,9 @@ export const en = {
   'rec.deleteLastBody':
     "This is the course's last recording: the replay is unpublished too, and students who could watch it no longer can. Its file is removed from this server. This cannot be undone.",
   'toast.recordingDeletedUnpublished': 'Recording deleted; the replay was unpublished because no recording is left.',
+  'state.waitingRecording': 'Ended, waiting for the recording',
+  'course.waitingRecordingNote':
+    'Waiting for the recording: Tencent delivers it a few minutes after the class ends, and this page updates by itself. If none has arrived by {time}, the class counts as ended without a recording.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -420,4 +420,7 @@ export const zhCN: Messages = {
   'rec.deleteLastBody':
     '这是本课程最后一个录制：回放也将取消发布，原本能观看的学生将无法再观看。本服务器上的文件也会被删除。此操作无法撤销。',
   'toast.recordingDeletedUnpublished': '录制已删除；由于已没有录制，回放已取消发布。',
+  'state.waitingRecording': '已结束，等待录制文件',
+  'course.waitingRecordingNote':
+    '正在等待录制文件：腾讯云会在课程结束几分钟后送达，本页面会自动更新。如果到 {time} 仍未收到，课程将视为没有录制。',
 };

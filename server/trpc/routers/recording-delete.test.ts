@@ -122,6 +122,7 @@ describe('playback.deleteRecording', () => {
     expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toMatchObject({
       unpublished: true,
     });
+    ctx.clock.advance(ctx.env.RECORDING_WAIT_S);
     const review = await teacher.api.playback.review({ roomnum });
     expect(review).toMatchObject({ published: false, playback: 'none' });
     // The rebuilt index of an empty timeline must not make it "ready" again.
