@@ -9,7 +9,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
-import { canEdit, canEditFiles, hasEnded, isLive } from '@/server/services/course-state';
+import { canEdit, canEditFiles, hasEnded, isDraft, isLive } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { silenceDuration } from '../_lib/silence';
 import { useTRPC } from '../_trpc/client';
@@ -20,6 +20,7 @@ import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
 import { InvitePanel } from './invite-panel';
 import { RosterPanel } from './roster-panel';
+import { PlannedTime } from './planned-time';
 import { StateBadge } from './state-badge';
 import { useToast } from './toast';
 import { useHostBeat } from './use-host-beat';
@@ -100,6 +101,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           <p className="row">
             <StateBadge state={c.state} playback={c.playback} />
             <span className="muted">#{c.roomnum}</span>
+            {isDraft(c) && <PlannedTime plan={c} className="strong" />}
             <span className="muted">{t('course.createdAt', { time: dateTime(c.createdAt) })}</span>
             {c.beginTime > 0 && <span className="muted">{t('course.startedAt', { time: dateTime(c.beginTime) })}</span>}
             {c.endTime > 0 && <span className="muted">{t('course.endedAt', { time: dateTime(c.endTime) })}</span>}

@@ -2,7 +2,7 @@
  * The console home: a teacher's courses live now, upcoming drafts, recently ready playbacks, and per-day teaching
  * minutes and student attendance over the last 30 days. Read-only. Caller: tRPC dashboard router.
  */
-import { and, asc, countDistinct, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, desc, eq, gte, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -103,24 +103,22 @@ export async function teacherDashboard(
     .from(courses)
     .where(and(mine, eq(courses.state, COURSE_STATE.LIVE)))
     .orderBy(desc(courses.beginTime));
+  // Scheduled drafts (a planned end still ahead) are listed under "Scheduled" only, not here too.
+  const scheduled = and(
+    isNotNull(courses.plannedStart),
+    gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
+  );
   const drafts = await ctx.db
     .select(cols)
     .from(courses)
-    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED)))
+    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED), not(scheduled!)))
     .orderBy(asc(courses.createdAt), asc(courses.roomnum))
     .limit(LIST_LIMIT);
   // Drafts planned from now on (a course running a little late still counts until its planned end), soonest first.
   const upcoming = await ctx.db
     .select(cols)
     .from(courses)
-    .where(
-      and(
-        mine,
-        eq(courses.state, COURSE_STATE.CREATED),
-        isNotNull(courses.plannedStart),
-        gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
-      ),
-    )
+    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED), scheduled))
     .orderBy(asc(courses.plannedStart), asc(courses.roomnum))
     .limit(LIST_LIMIT);
   const ready = await ctx.db

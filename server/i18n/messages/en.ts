@@ -79,7 +79,7 @@ export const en = {
   'dash.liveNow': 'Live now',
   'dash.noneLive': 'No course is live.',
   'dash.members': '{n} in the room',
-  'dash.upcoming': 'Upcoming drafts',
+  'dash.upcoming': 'Other drafts (not scheduled)',
   'dash.noneDrafts': 'No drafts. Create a course to prepare the next class.',
   'dash.recentPlayback': 'Recent replays',
   'dash.nonePlayback': 'No replay is ready yet.',
@@ -414,7 +414,7 @@ export const en = {
   'invite.qrFailed': 'The QR code could not be drawn; the link works without it.',
   'classPage.teacher': 'Teacher: {uid}',
   'classPage.room': 'Room number: {roomnum}',
-  'classPage.created': 'Planned since {time}',
+  'classPage.created': 'Created {time}',
   'classPage.began': 'Began {time}',
   'classPage.ended': 'Ended {time}',
   'classPage.joinDraft':
@@ -432,6 +432,12 @@ export const en = {
   'state.waitingRecording': 'Ended, waiting for the recording',
   'course.waitingRecordingNote':
     'Waiting for the recording: Tencent delivers it a few minutes after the class ends, and this page updates by itself. If none has arrived by {time}, the class counts as ended without a recording.',
+  'plan.startsFor': 'Starts {time} · {minutes} min',
+  'plan.starts': 'Starts {time}',
+  'plan.lengthOnly': '{minutes} min (no start planned)',
+  'plan.wasPlanned': 'Was planned for {time}',
+  'dash.createdAt': 'Created {time}',
+  'dash.endedAt': 'Ended {time}',
 } as const;
 
 export type MessageKey = keyof typeof en;

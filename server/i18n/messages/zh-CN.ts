@@ -78,7 +78,7 @@ export const zhCN: Messages = {
   'dash.liveNow': '正在上课',
   'dash.noneLive': '当前没有进行中的课程。',
   'dash.members': '{n} 人在课堂',
-  'dash.upcoming': '待开课草稿',
+  'dash.upcoming': '其他草稿（未排课）',
   'dash.noneDrafts': '暂无草稿，创建课程来准备下一节课吧。',
   'dash.recentPlayback': '最近的回放',
   'dash.nonePlayback': '暂无就绪的回放。',
@@ -423,4 +423,10 @@ export const zhCN: Messages = {
   'state.waitingRecording': '已结束，等待录制文件',
   'course.waitingRecordingNote':
     '正在等待录制文件：腾讯云会在课程结束几分钟后送达，本页面会自动更新。如果到 {time} 仍未收到，课程将视为没有录制。',
+  'plan.startsFor': '开始于 {time} · {minutes} 分钟',
+  'plan.starts': '开始于 {time}',
+  'plan.lengthOnly': '{minutes} 分钟（未安排开始时间）',
+  'plan.wasPlanned': '原计划于 {time}',
+  'dash.createdAt': '创建于 {time}',
+  'dash.endedAt': '结束于 {time}',
 };
