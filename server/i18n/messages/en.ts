@@ -288,7 +288,7 @@ export const en = {
   'error.COURSE_STATE.end': 'This class is not in progress, so there is nothing to end.',
   'error.COURSE_STATE.files': 'This class has ended, so its files can no longer be changed.',
   'error.COURSE_STATE.publish': 'Only a class that has ended has a replay to publish.',
-  'validation.field': '{field} {message}',
+  'validation.field': '{field}: {message}',
   'course.titleCounter': '{used} / {max} characters',
   'course.startTitle': 'Start the class now?',
   'course.startBody':
@@ -438,6 +438,22 @@ export const en = {
   'plan.wasPlanned': 'Was planned for {time}',
   'dash.createdAt': 'Created {time}',
   'dash.endedAt': 'Ended {time}',
+  'field.title': 'Title',
+  'field.cover': 'Cover',
+  'field.plannedStart': 'Planned start',
+  'field.plannedMinutes': 'Duration',
+  'field.text': 'The file',
+  'field.ids': 'Student IDs',
+  'field.id': 'Account ID',
+  'field.uid': 'Account ID',
+  'field.pwd': 'Password',
+  'field.current': 'Current password',
+  'field.next': 'New password',
+  'field.code': 'Reset code',
+  'field.input': 'Input',
+  'error.WRONG_PASSWORD.current': 'The current password is wrong.',
+  'error.WRONG_PASSWORD.reset':
+    'Wrong account ID or reset code. A code works once, for 30 minutes: ask for a new one if needed.',
 } as const;
 
 export type MessageKey = keyof typeof en;
