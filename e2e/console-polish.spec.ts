@@ -150,7 +150,7 @@ test('forms and actions: counter, named field errors, toasts, confirm start, pla
   // A blank title: the server's message, next to the field, naming it.
   await page.getByTestId('course-title-input').fill('   ');
   await page.getByTestId('course-save').click();
-  await expect(page.getByTestId('field-error-title')).toHaveText('Title must not be empty');
+  await expect(page.getByTestId('field-error-title')).toHaveText('Title: must not be empty');
   await expect(page.getByTestId('course-title-input')).toHaveAttribute('aria-invalid', 'true');
   await capturePage(page, testInfo, 'polish-course-form-error', async () => {
     await expect(page.getByTestId('field-error-title')).toBeVisible();

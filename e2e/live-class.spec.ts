@@ -14,7 +14,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { axeFindings } from './helpers/capture';
 import { en, loginInUi } from './helpers/console';
 import { LegacyClient, uniqueId } from './helpers/legacy';
-import { E2E_BASE, E2E_COURSE_DEAD_S } from './helpers/server-env';
+import { E2E_BASE, E2E_COURSE_DEAD_S, E2E_RECORDING_WAIT_S } from './helpers/server-env';
 
 const DEAD_MS = E2E_COURSE_DEAD_S * 1000;
 
@@ -170,9 +170,12 @@ test('replay ready needs a recording; a missing video file shows an error and a 
   });
 
   await test.step('the course without a recording says so and cannot be published', async () => {
-    await page.goto('/courses');
+    // "No recording" only once RECORDING_WAIT_S has passed since the end (before: waiting for the recording).
     const row = page.getByTestId('course-row').filter({ hasText: bareTitle });
-    await expect(row.getByTestId('state-badge')).toHaveText(en['state.noRecording']);
+    await expect(async () => {
+      await page.goto('/courses');
+      await expect(row.getByTestId('state-badge')).toHaveText(en['state.noRecording'], { timeout: 2_000 });
+    }).toPass({ timeout: (E2E_RECORDING_WAIT_S + 20) * 1000 });
     await expect(page.getByTestId('course-row').filter({ hasText: brokenTitle }).getByTestId('state-badge')).toHaveText(
       en['state.3'],
     );

@@ -118,6 +118,8 @@ const envSchema = z.object({
   VOD_PROVIDER: provider,
   REPLAY_INDEX_DELAY_S: int(300),
   REPLAY_INDEX_MAX_ATTEMPTS: int(5),
+  /** After a course's end, how long a missing recording is shown as "waiting for the recording" (playback-status.ts). */
+  RECORDING_WAIT_S: int(900),
   PUBLIC_BASE_URL: optStr,
   UPLOAD_MAX_BYTES: int(500 * 1024 * 1024),
   /** Largest JSON body the legacy door reads. */

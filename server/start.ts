@@ -9,9 +9,11 @@ import path from 'node:path';
 import { ConfigError } from './errors';
 import { EnvError, loadEnv } from './env';
 import { startServer } from './main';
+import { withTelemetryDisabled } from './next-telemetry';
 
 async function main() {
   const legacyOnly = process.argv.includes('--legacy-only');
+  withTelemetryDisabled(process.env);
   // Refuse a bad configuration (a DATABASE_URL of an unknown scheme…) before a minutes-long first build.
   loadEnv();
   if (!legacyOnly && !fs.existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {

@@ -81,7 +81,7 @@ export function ChangePasswordView() {
             {problem === 'short' ? t('pwd.tooShort') : t('auth.passwordMismatch')}
           </p>
         )}
-        <ErrorMessage error={change.error} />
+        <ErrorMessage error={change.error} action="changePassword" />
         {change.isSuccess && (
           <p className="alert" role="status" data-testid="pwd-done">
             {t('pwd.done')}

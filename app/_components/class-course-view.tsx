@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { hasEnded, isDraft, isLive } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
+import { PlannedTime } from './planned-time';
 import { StateBadge } from './state-badge';
 
 /** The card as the page reads it (services/student-course.ts); what this view shows of it. */
@@ -14,6 +15,8 @@ export interface ClassCourseCard {
   createdAt: number;
   beginTime: number;
   endTime: number;
+  plannedStart: number | null;
+  plannedMinutes: number | null;
   /** The caller may open /watch/<roomnum>. */
   canWatch: boolean;
 }
@@ -39,7 +42,8 @@ export function ClassCourseView({ card }: { card: ClassCourseCard | null }) {
         <strong data-testid="class-room">{t('classPage.room', { roomnum: c.roomnum })}</strong>
       </p>
       <p className="row muted">
-        <span>{t('classPage.created', { time: dateTime(c.createdAt) })}</span>
+        {/* What a student needs of a draft is when it starts; the creation time is the teacher's business. */}
+        {isDraft(c) && <PlannedTime plan={c} />}
         {c.beginTime > 0 && <span>{t('classPage.began', { time: dateTime(c.beginTime) })}</span>}
         {c.endTime > 0 && <span>{t('classPage.ended', { time: dateTime(c.endTime) })}</span>}
       </p>

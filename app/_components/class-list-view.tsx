@@ -65,6 +65,14 @@ export function ClassListView() {
   const importCsv = useMutation(
     trpc.classList.importCsv.mutationOptions({ onSuccess: (r) => setResults(r), onSettled: refresh }),
   );
+  // A new attempt forgets the last one's results and errors: an old import's table must never sit under a new error.
+  const fresh = () => {
+    setResults(null);
+    setFileError(false);
+    add.reset();
+    importCsv.reset();
+    remove.reset();
+  };
 
   return (
     <>
@@ -77,7 +85,9 @@ export function ClassListView() {
             className="row"
             onSubmit={(e) => {
               e.preventDefault();
-              if (id.trim()) add.mutate({ ids: [id.trim()] }, { onSuccess: () => setId('') });
+              if (!id.trim()) return;
+              fresh();
+              add.mutate({ ids: [id.trim()] }, { onSuccess: () => setId('') });
             }}
           >
             <label htmlFor="class-add-id">{t('classList.addLabel')}</label>
@@ -109,6 +119,7 @@ export function ClassListView() {
               const f = e.target.files?.[0];
               e.target.value = '';
               if (!f) return;
+              fresh();
               setFileError(f.size > MAX_FILE_BYTES);
               if (f.size > MAX_FILE_BYTES) return;
               void f.text().then((text) => importCsv.mutate({ text }));

@@ -17,7 +17,12 @@ import { useToast } from './toast';
 import { Uploader, type FinishedUpload } from './uploader';
 
 /** The form's fields by the names the server's schema uses (the keys of zod's fieldErrors). */
-const FIELD_LABELS: Record<string, MessageKey> = { title: 'course.titleLabel', cover: 'course.coverLabel' };
+const FIELD_LABELS: Record<string, MessageKey> = {
+  title: 'field.title',
+  cover: 'field.cover',
+  plannedStart: 'field.plannedStart',
+  plannedMinutes: 'field.plannedMinutes',
+};
 
 export function CourseForm(props: {
   existing?: {
@@ -66,7 +71,7 @@ export function CourseForm(props: {
   const fieldErrors = fieldErrorsOf(m.error);
   const fieldText = (field: string) =>
     fieldErrors[field]
-      ? t('validation.field', { field: t(FIELD_LABELS[field] ?? 'course.titleLabel'), message: fieldErrors[field] })
+      ? t('validation.field', { field: t(FIELD_LABELS[field] ?? 'field.input'), message: fieldErrors[field] })
       : '';
   // Characters as the server counts them (code points), so the counter agrees with its limit.
   const used = [...title.trim()].length;
@@ -127,11 +132,17 @@ export function CourseForm(props: {
             value={planned}
             onChange={(e) => setPlanned(e.target.value)}
             aria-describedby="course-planned-hint"
+            aria-invalid={fieldErrors.plannedStart ? true : undefined}
             data-testid="course-planned-input"
           />
           <span id="course-planned-hint" className="hint">
             {t('course.planHint')}
           </span>
+          {fieldErrors.plannedStart && (
+            <p className="field-error" role="alert" data-testid="field-error-plannedStart">
+              {fieldText('plannedStart')}
+            </p>
+          )}
         </div>
         <div className="field">
           <label htmlFor="course-minutes">{t('course.plannedMinutes')}</label>
@@ -144,8 +155,14 @@ export function CourseForm(props: {
             step={5}
             value={minutes}
             onChange={(e) => setMinutes(e.target.value)}
+            aria-invalid={fieldErrors.plannedMinutes ? true : undefined}
             data-testid="course-minutes-input"
           />
+          {fieldErrors.plannedMinutes && (
+            <p className="field-error" role="alert" data-testid="field-error-plannedMinutes">
+              {fieldText('plannedMinutes')}
+            </p>
+          )}
         </div>
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
@@ -186,7 +203,9 @@ export function CourseForm(props: {
           {fieldText('title')}
         </p>
       ) : (
-        !fieldErrors.cover && <ErrorMessage error={m.error} action="edit" />
+        !fieldErrors.cover &&
+        !fieldErrors.plannedStart &&
+        !fieldErrors.plannedMinutes && <ErrorMessage error={m.error} action="edit" />
       )}
       <div className="row">
         <button type="submit" className="primary" disabled={m.isPending} data-testid="course-save">

@@ -9,7 +9,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
-import { canEdit, canEditFiles, hasEnded, isLive } from '@/server/services/course-state';
+import { canEdit, canEditFiles, hasEnded, isDraft, isLive } from '@/server/services/course-state';
 import { useI18n } from '../_i18n/provider';
 import { silenceDuration } from '../_lib/silence';
 import { useTRPC } from '../_trpc/client';
@@ -20,6 +20,7 @@ import { CoursewarePanel } from './courseware-panel';
 import { ErrorMessage } from './error-message';
 import { InvitePanel } from './invite-panel';
 import { RosterPanel } from './roster-panel';
+import { PlannedTime } from './planned-time';
 import { StateBadge } from './state-badge';
 import { useToast } from './toast';
 import { useHostBeat } from './use-host-beat';
@@ -39,7 +40,13 @@ export function CourseView({ roomnum }: { roomnum: number }) {
   const router = useRouter();
   const toast = useToast();
   const [editing, setEditing] = useState(false);
-  const course = useQuery(trpc.course.byId.queryOptions({ roomnum }));
+  // Just ended and no recording yet: look again now and then, so the recording (or its absence) shows up by itself.
+  const course = useQuery(
+    trpc.course.byId.queryOptions(
+      { roomnum },
+      { refetchInterval: (q) => (q.state.data?.playback === 'waiting' ? 10_000 : false) },
+    ),
+  );
   const live = course.data !== undefined && isLive(course.data);
   const ended = course.data !== undefined && hasEnded(course.data);
   const beat = useHostBeat(roomnum, live);
@@ -94,6 +101,7 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           <p className="row">
             <StateBadge state={c.state} playback={c.playback} />
             <span className="muted">#{c.roomnum}</span>
+            {isDraft(c) && <PlannedTime plan={c} className="strong" />}
             <span className="muted">{t('course.createdAt', { time: dateTime(c.createdAt) })}</span>
             {c.beginTime > 0 && <span className="muted">{t('course.startedAt', { time: dateTime(c.beginTime) })}</span>}
             {c.endTime > 0 && <span className="muted">{t('course.endedAt', { time: dateTime(c.endTime) })}</span>}
@@ -180,6 +188,11 @@ export function CourseView({ roomnum }: { roomnum: number }) {
           {c.playback === 'none' && (
             <p className="muted" data-testid="no-recording-note">
               {t('course.noRecordingNote')}
+            </p>
+          )}
+          {c.playback === 'waiting' && (
+            <p className="muted" data-testid="waiting-recording-note" role="status">
+              {t('course.waitingRecordingNote', { time: dateTime(c.recordingDueBy) })}
             </p>
           )}
           <Link className="button primary" href={`/courses/${roomnum}/playback`} data-testid="playback-link">

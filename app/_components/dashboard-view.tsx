@@ -9,6 +9,7 @@ import { useTRPC } from '../_trpc/client';
 import type { DashboardCourse } from '../_trpc/types';
 import { ActivityChart } from './activity-chart';
 import { ErrorMessage } from './error-message';
+import { usePlanText } from './planned-time';
 import { StateBadge } from './state-badge';
 
 function CourseList({
@@ -37,6 +38,7 @@ function CourseList({
 export function DashboardView() {
   const { t, dateTime } = useI18n();
   const trpc = useTRPC();
+  const planText = usePlanText();
   // Days are the teacher's days: the browser's offset, east-positive.
   const [eastMin] = useState(() => -new Date().getTimezoneOffset());
   const q = useQuery(trpc.dashboard.home.queryOptions({ eastMin }, { refetchInterval: 15_000 }));
@@ -66,22 +68,27 @@ export function DashboardView() {
             </section>
             <section className="card" aria-labelledby="dash-scheduled" data-testid="dash-scheduled">
               <h2 id="dash-scheduled">{t('dash.scheduled')}</h2>
-              <CourseList
-                items={q.data.upcoming}
-                empty={t('dash.noneScheduled')}
-                when={(c) => t('course.plannedAt', { time: dateTime(c.plannedStart ?? 0) })}
-              />
+              <CourseList items={q.data.upcoming} empty={t('dash.noneScheduled')} when={(c) => planText(c) ?? ''} />
             </section>
             <section className="card" aria-labelledby="dash-drafts">
               <h2 id="dash-drafts">{t('dash.upcoming')}</h2>
-              <CourseList items={q.data.drafts} empty={t('dash.noneDrafts')} when={(c) => dateTime(c.createdAt)} />
+              {/* Not scheduled, or planned for a time already past: say which time is shown. */}
+              <CourseList
+                items={q.data.drafts}
+                empty={t('dash.noneDrafts')}
+                when={(c) =>
+                  c.plannedStart !== null
+                    ? t('plan.wasPlanned', { time: dateTime(c.plannedStart) })
+                    : t('dash.createdAt', { time: dateTime(c.createdAt) })
+                }
+              />
             </section>
             <section className="card" aria-labelledby="dash-replay">
               <h2 id="dash-replay">{t('dash.recentPlayback')}</h2>
               <CourseList
                 items={q.data.recentPlayback}
                 empty={t('dash.nonePlayback')}
-                when={(c) => dateTime(c.endTime)}
+                when={(c) => t('dash.endedAt', { time: dateTime(c.endTime) })}
               />
             </section>
           </div>

@@ -13,13 +13,37 @@ interface ErrorData {
   code?: string;
   appCode?: string | null;
   retryAfterS?: number | null;
-  zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null;
+  zodError?: { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | null;
 }
 
-/** What the teacher was doing when the server refused: picks the COURSE_STATE sentence. */
-type CourseAction = 'edit' | 'delete' | 'start' | 'end' | 'files' | 'publish';
+/**
+ * What the user was doing when the server refused: picks the COURSE_STATE sentence, and for a wrong password whether
+ * it was the current password (changePassword) or a reset code (reset) — not "wrong account ID or password".
+ */
+type CourseAction = 'edit' | 'delete' | 'start' | 'end' | 'files' | 'publish' | 'changePassword' | 'reset';
 
-const COURSE_STATE_BY_ACTION: Record<CourseAction, MessageKey> = {
+const WRONG_PASSWORD_BY_ACTION: Partial<Record<CourseAction, MessageKey>> = {
+  changePassword: 'error.WRONG_PASSWORD.current',
+  reset: 'error.WRONG_PASSWORD.reset',
+};
+
+/** How the server's field names read in a sentence ("Duration: must be at least 5 minutes"). */
+export const FIELD_NAMES: Partial<Record<string, MessageKey>> = {
+  title: 'field.title',
+  cover: 'field.cover',
+  plannedStart: 'field.plannedStart',
+  plannedMinutes: 'field.plannedMinutes',
+  text: 'field.text',
+  ids: 'field.ids',
+  id: 'field.id',
+  uid: 'field.uid',
+  pwd: 'field.pwd',
+  current: 'field.current',
+  next: 'field.next',
+  code: 'field.code',
+};
+
+const COURSE_STATE_BY_ACTION: Partial<Record<CourseAction, MessageKey>> = {
   edit: 'error.COURSE_STATE.edit',
   delete: 'error.COURSE_STATE.delete',
   start: 'error.COURSE_STATE.start',
@@ -41,6 +65,7 @@ function apiData(error: unknown): ErrorData | null {
 
 /** The server's zod messages by field name (first message each), for a form to show beside its fields. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
+  // The server has already put them in the user's language (server/i18n/input-messages.ts).
   const fe = apiData(error)?.zodError?.fieldErrors ?? {};
   const out: Record<string, string> = {};
   for (const [field, msgs] of Object.entries(fe)) if (msgs?.[0]) out[field] = msgs[0];
@@ -83,7 +108,25 @@ export function useErrorText(): (error: unknown, action?: CourseAction) => strin
   return (error, action) => {
     const data = apiData(error);
     if (data) {
-      const byAction = data.appCode === 'COURSE_STATE' && action ? COURSE_STATE_BY_ACTION[action] : undefined;
+      // Bad input says which field and what limit (the server's messages, already in the user's language).
+      if (data.appCode === 'BAD_INPUT' && data.zodError) {
+        const parts = [
+          ...Object.entries(data.zodError.fieldErrors ?? {}).flatMap(([field, msgs]) =>
+            msgs?.[0]
+              ? [t('validation.field', { field: t(FIELD_NAMES[field] ?? 'field.input'), message: msgs[0] })]
+              : [],
+          ),
+          ...(data.zodError.formErrors ?? []),
+        ];
+        if (parts.length > 0) return parts.join(' ');
+      }
+      const byAction =
+        action &&
+        (data.appCode === 'COURSE_STATE'
+          ? COURSE_STATE_BY_ACTION[action]
+          : data.appCode === 'WRONG_PASSWORD'
+            ? WRONG_PASSWORD_BY_ACTION[action]
+            : undefined);
       const key =
         byAction ||
         (data.appCode && BY_APP_CODE[data.appCode]) ||

@@ -20,12 +20,21 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const { t, dateTime, time } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const view = useQuery(trpc.playback.view.queryOptions({ roomnum }));
+  // A recording still on its way appears in the player by itself.
+  const view = useQuery(
+    trpc.playback.view.queryOptions(
+      { roomnum },
+      { refetchInterval: (q) => (q.state.data?.playback === 'waiting' ? 10_000 : false) },
+    ),
+  );
   // While the index is being built, look again now and then so "ready" shows up by itself.
   const review = useQuery(
     trpc.playback.review.queryOptions(
       { roomnum },
-      { refetchInterval: (q) => (q.state.data?.index.status === 'pending' ? 10_000 : false) },
+      {
+        refetchInterval: (q) =>
+          q.state.data?.index.status === 'pending' || q.state.data?.playback === 'waiting' ? 10_000 : false,
+      },
     ),
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
@@ -50,6 +59,9 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   if (!view.data) return <p aria-live="polite">{t('common.loading')}</p>;
   const c = view.data.course;
   const idx = review.data?.index;
+  // Without a recording there is no replay, whatever the index job did with the empty timeline: the index card says
+  // so instead of "Ready" beside the badge's "Ended, no recording".
+  const noRecording = review.data?.playback === 'none' || review.data?.playback === 'waiting';
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   return (
@@ -78,22 +90,30 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         <PlaybackPlayer segments={view.data.segments} timeline={view.data.timeline} beginTime={c.beginTime} />
       </section>
 
-      {view.data.isTeacher && <RecordingsPanel roomnum={roomnum} segments={view.data.segments} />}
+      {view.data.isTeacher && (
+        <RecordingsPanel roomnum={roomnum} segments={view.data.segments} published={review.data?.published ?? false} />
+      )}
 
       {review.data && idx && (
         <div className="grid">
           <section className="card" aria-labelledby="index-h">
             <h2 id="index-h">{t('playback.index')}</h2>
             <p className="row">
-              <span className={`badge ${idx.status}`} data-testid="index-status" data-status={idx.status}>
+              <span
+                className={`badge ${noRecording ? 'none' : idx.status}`}
+                data-testid="index-status"
+                data-status={noRecording ? 'no-recording' : idx.status}
+              >
                 {t(
-                  idx.status === 'ready'
-                    ? 'index.ready'
-                    : idx.status === 'failed'
-                      ? 'index.failed'
-                      : idx.status === 'pending'
-                        ? 'index.pending'
-                        : 'index.none',
+                  noRecording
+                    ? 'index.noRecording'
+                    : idx.status === 'ready'
+                      ? 'index.ready'
+                      : idx.status === 'failed'
+                        ? 'index.failed'
+                        : idx.status === 'pending'
+                          ? 'index.pending'
+                          : 'index.none',
                 )}
               </span>
               {idx.status === 'pending' && (
@@ -101,7 +121,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
               )}
             </p>
             {idx.error && <p className="small muted">{t('index.lastError', { error: idx.error })}</p>}
-            {(idx.status === 'failed' || idx.status === 'pending') && (
+            {!noRecording && (idx.status === 'failed' || idx.status === 'pending') && (
               <button
                 type="button"
                 onClick={() => retry.mutate({ roomnum })}
@@ -111,7 +131,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
                 {idx.status === 'failed' ? t('index.retry') : t('index.buildNow')}
               </button>
             )}
-            {idx.status === 'ready' && idx.url && (
+            {!noRecording && idx.status === 'ready' && idx.url && (
               <p className="small">
                 <a href={idx.url} target="_blank" rel="noopener noreferrer">
                   {t('index.open')}
@@ -122,10 +142,16 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
           <section className="card" aria-labelledby="publish-h">
             <h2 id="publish-h">{t('publish.title')}</h2>
             {/* Nothing to publish without a recording (the server refuses too); a published one can still be withdrawn. */}
-            {review.data.playback === 'none' && !review.data.published ? (
-              <p className="muted" data-testid="no-recording-note">
-                {t('course.noRecordingNote')}
-              </p>
+            {noRecording && !review.data.published ? (
+              review.data.playback === 'waiting' ? (
+                <p className="muted" data-testid="waiting-recording-note">
+                  {t('state.waitingRecording')}
+                </p>
+              ) : (
+                <p className="muted" data-testid="no-recording-note">
+                  {t('course.noRecordingNote')}
+                </p>
+              )
             ) : (
               <>
                 <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>

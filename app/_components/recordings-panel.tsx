@@ -11,6 +11,7 @@ import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ConfirmButton } from './confirm-dialog';
 import { ErrorMessage } from './error-message';
+import { useToast } from './toast';
 
 interface Segment {
   recordingId: number;
@@ -63,13 +64,29 @@ function usePoster(url: string): string | null {
   return poster;
 }
 
-function RecordingRow({ roomnum, seg, n }: { roomnum: number; seg: Segment; n: number }) {
+/** `lastOfPublished`: deleting this one also unpublishes the replay (the server does it in the same change). */
+function RecordingRow({
+  roomnum,
+  seg,
+  n,
+  lastOfPublished,
+}: {
+  roomnum: number;
+  seg: Segment;
+  n: number;
+  lastOfPublished: boolean;
+}) {
   const { t, dateTime } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const toast = useToast();
   const poster = usePoster(seg.videoUrl);
   const del = useMutation(
     trpc.playback.deleteRecording.mutationOptions({
+      onSuccess: (r) => {
+        // The row unmounts with the refetch: a toast is what outlives it.
+        if (r.unpublished) toast(t('toast.recordingDeletedUnpublished'));
+      },
       onSettled: () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() }),
     }),
   );
@@ -96,7 +113,7 @@ function RecordingRow({ roomnum, seg, n }: { roomnum: number; seg: Segment; n: n
         <ConfirmButton
           label={t('rec.delete')}
           title={t('rec.deleteTitle')}
-          body={t('rec.deleteBody')}
+          body={t(lastOfPublished ? 'rec.deleteLastBody' : 'rec.deleteBody')}
           confirmLabel={t('rec.delete')}
           danger
           disabled={del.isPending}
@@ -110,7 +127,15 @@ function RecordingRow({ roomnum, seg, n }: { roomnum: number; seg: Segment; n: n
   );
 }
 
-export function RecordingsPanel({ roomnum, segments }: { roomnum: number; segments: Segment[] }) {
+export function RecordingsPanel({
+  roomnum,
+  segments,
+  published,
+}: {
+  roomnum: number;
+  segments: Segment[];
+  published: boolean;
+}) {
   const { t } = useI18n();
   return (
     <section className="card" aria-labelledby="rec-h">
@@ -120,7 +145,13 @@ export function RecordingsPanel({ roomnum, segments }: { roomnum: number; segmen
       ) : (
         <ul className="rec-list">
           {segments.map((s, i) => (
-            <RecordingRow key={s.recordingId} roomnum={roomnum} seg={s} n={i + 1} />
+            <RecordingRow
+              key={s.recordingId}
+              roomnum={roomnum}
+              seg={s}
+              n={i + 1}
+              lastOfPublished={published && segments.length === 1}
+            />
           ))}
         </ul>
       )}

@@ -103,7 +103,7 @@ export function ResetPasswordForm() {
               {problem === 'short' ? t('pwd.tooShort') : t('auth.passwordMismatch')}
             </p>
           )}
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} action="reset" />
           <button type="submit" className="primary" disabled={!hydrated || pending} data-testid="reset-submit">
             {t('reset.submit')}
           </button>

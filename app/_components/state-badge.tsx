@@ -2,7 +2,7 @@
 /**
  * Course state badge: draft (0), live (1), ended (2), replay ready (3). For an ended course the playback status
  * (server/services/playback-status.ts) decides, whatever the state number says: 'ready' → replay ready, 'none' →
- * ended, no recording, 'pending'/'failed' → ended — as the course list's tabs count them.
+ * ended, no recording, 'waiting' → ended, waiting for the recording, 'pending'/'failed' → ended — as the course list's tabs count them.
  */
 import type { MessageKey } from '@/server/i18n/translate';
 import { COURSE_STATE } from '@/server/services/course-state';
@@ -21,7 +21,13 @@ export function StateBadge({ state, playback }: { state: number; playback?: Play
       data-state={state}
       data-playback={playback ?? undefined}
     >
-      {t(playback === 'none' ? 'state.noRecording' : (STATE_KEYS[shown] ?? 'state.0'))}
+      {t(
+        playback === 'none'
+          ? 'state.noRecording'
+          : playback === 'waiting'
+            ? 'state.waitingRecording'
+            : (STATE_KEYS[shown] ?? 'state.0'),
+      )}
     </span>
   );
 }

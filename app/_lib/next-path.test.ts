@@ -29,4 +29,28 @@ describe('safeNextPath', () => {
     expect(safeNextPath('/\\evil.example')).toBeNull();
     expect(safeNextPath('/a\tb')).toBeNull();
   });
+
+  it('judges the normalized path: dot segments, encoded slashes and stripped characters never make "//host"', () => {
+    for (const bad of [
+      '/.//evil.example/',
+      '/./\\evil.example',
+      '/..//evil.example',
+      '/a/..//evil.example',
+      '/%2F/evil.example',
+      '/%2f%2fevil.example',
+      '/%5Cevil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      'https://evil.example',
+      'https:/evil.example',
+      '\\\\evil.example',
+      '/%',
+    ])
+      expect(safeNextPath(bad), bad).toBeNull();
+    // Normalized same-site paths are kept, normalized.
+    expect(safeNextPath('/./class/10001')).toBe('/class/10001');
+    expect(safeNextPath('/a/../class/10001?x=%2F')).toBe('/class/10001?x=%2F');
+  });
 });

@@ -27,6 +27,9 @@ const E2E_LIVE_CALLBACK_KEY = 'e2e-live-callback-key';
  */
 export const E2E_COURSE_DEAD_S = 12;
 
+/** After a course's end, "waiting for the recording" this long before "ended, no recording" (RECORDING_WAIT_S). */
+export const E2E_RECORDING_WAIT_S = 10;
+
 /**
  * The server's environment: production entry, temp database, local sandboxes, fast scheduler, no index delay, a
  * short COURSE_DEAD_S (above). Students send no beats in these tests, so MEMBER_DEAD_S is an hour: nobody is timed
@@ -45,6 +48,8 @@ export function e2eServerEnv(): Record<string, string> {
     PUBLIC_BASE_URL: E2E_BASE,
     SWEEP_INTERVAL_S: '1',
     REPLAY_INDEX_DELAY_S: '0',
+    // Short, so a test sees "waiting for the recording" turn into "ended, no recording".
+    RECORDING_WAIT_S: String(E2E_RECORDING_WAIT_S),
     COURSE_DEAD_S: String(E2E_COURSE_DEAD_S),
     MEMBER_DEAD_S: '3600',
     LOG_LEVEL: 'warn',

@@ -2,12 +2,18 @@
  * The console home: a teacher's courses live now, upcoming drafts, recently ready playbacks, and per-day teaching
  * minutes and student attendance over the last 30 days. Read-only. Caller: tRPC dashboard router.
  */
-import { and, asc, countDistinct, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, desc, eq, gte, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import { courseEvents, courses } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { memsizeColumn } from '../services/course-list';
-import { playbackReadyWhere, playbackStatus, recordingCounts, type PlaybackStatus } from '../services/playback-status';
+import {
+  playbackReadyWhere,
+  playbackStatus,
+  recordingCounts,
+  recordingWaitOf,
+  type PlaybackStatus,
+} from '../services/playback-status';
 import { COURSE_STATE, ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
 
@@ -97,24 +103,22 @@ export async function teacherDashboard(
     .from(courses)
     .where(and(mine, eq(courses.state, COURSE_STATE.LIVE)))
     .orderBy(desc(courses.beginTime));
+  // Scheduled drafts (a planned end still ahead) are listed under "Scheduled" only, not here too.
+  const scheduled = and(
+    isNotNull(courses.plannedStart),
+    gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
+  );
   const drafts = await ctx.db
     .select(cols)
     .from(courses)
-    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED)))
+    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED), not(scheduled!)))
     .orderBy(asc(courses.createdAt), asc(courses.roomnum))
     .limit(LIST_LIMIT);
   // Drafts planned from now on (a course running a little late still counts until its planned end), soonest first.
   const upcoming = await ctx.db
     .select(cols)
     .from(courses)
-    .where(
-      and(
-        mine,
-        eq(courses.state, COURSE_STATE.CREATED),
-        isNotNull(courses.plannedStart),
-        gte(sql`${courses.plannedStart} + coalesce(${courses.plannedMinutes}, 0) * 60`, now),
-      ),
-    )
+    .where(and(mine, eq(courses.state, COURSE_STATE.CREATED), scheduled))
     .orderBy(asc(courses.plannedStart), asc(courses.roomnum))
     .limit(LIST_LIMIT);
   const ready = await ctx.db
@@ -130,7 +134,11 @@ export async function teacherDashboard(
   const shown = (rows: (Omit<DashboardCourse, 'playback'> & { indexStatus: string })[]): DashboardCourse[] =>
     rows.map(({ indexStatus, ...c }) => ({
       ...c,
-      playback: playbackStatus({ state: c.state, indexStatus }, recs.get(c.roomnum) ?? 0),
+      playback: playbackStatus(
+        { state: c.state, indexStatus, endTime: c.endTime },
+        recs.get(c.roomnum) ?? 0,
+        recordingWaitOf(ctx),
+      ),
     }));
 
   // One extra day of margin: the window is in the browser's days, the cutoff in UTC seconds.

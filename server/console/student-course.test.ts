@@ -18,7 +18,7 @@ describe('studentCourseCard', () => {
     const t: Caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
     const s: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
     const x: Caller = { uid: 'stranger', role: 0, appid: ctx.env.SDKAPPID };
-    const { roomnum } = await createCourse(ctx, t, { title: 'Geometry' });
+    const { roomnum } = await createCourse(ctx, t, { title: 'Geometry', plannedStart: T0 + 3600, plannedMinutes: 50 });
     expect(await studentCourseCard(ctx, s, roomnum)).toEqual({
       roomnum,
       title: 'Geometry',
@@ -27,6 +27,8 @@ describe('studentCourseCard', () => {
       createdAt: T0,
       beginTime: 0,
       endTime: 0,
+      plannedStart: T0 + 3600,
+      plannedMinutes: 50,
       canWatch: false,
     });
     await startCourse(ctx, t, { roomnum, timeStamp: T0 }, 'legacy');

@@ -18,6 +18,9 @@ export interface StudentCourseCard {
   createdAt: number;
   beginTime: number;
   endTime: number;
+  /** The teacher's plan (a draft's planned start, unix s, and length in minutes), null when none. */
+  plannedStart: number | null;
+  plannedMinutes: number | null;
   /** The caller may open /watch/<roomnum>. */
   canWatch: boolean;
 }
@@ -41,6 +44,8 @@ export async function studentCourseCard(ctx: ServiceCtx, caller: Caller, roomnum
     createdAt: c.createdAt,
     beginTime: c.beginTime,
     endTime: c.endTime,
+    plannedStart: c.plannedStart,
+    plannedMinutes: c.plannedMinutes,
     canWatch,
   };
 }

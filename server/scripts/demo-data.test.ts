@@ -13,8 +13,9 @@ import { createRuntime } from '../runtime';
 import { loginConsole } from '../console/sessions';
 import { callerFor } from '../trpc/testing';
 import { createTestDb } from '../testing/test-db';
-import { DEMO_TEACHER, seedDemoData, tinyPdf } from './demo-data';
-import { rawRows } from '../../db/dialect';
+import { DEMO_TEACHER, NotEmptyError, seedDemoData, tinyPdf } from './demo-data';
+import { rawRows, rawWrite } from '../../db/dialect';
+import { inTransaction } from '../../db/client';
 import { sql } from 'drizzle-orm';
 
 describe('npm run demo-data', () => {
@@ -138,6 +139,23 @@ describe('npm run demo-data', () => {
       await new Promise<void>((r) => server.close(() => r()));
       await closeServiceCtx(ctx);
     }
+  });
+
+  it('refuses a database that already has accounts or courses unless forced, writing nothing', async () => {
+    const t = createTestDb();
+    const env = loadEnv({ DATABASE_URL: t.url, STORAGE_DIR: path.join(t.dir, 'storage') });
+    await inTransaction(t.db, (tx) =>
+      rawWrite(tx, sql`INSERT INTO users (uid, pwd_hash, role, created_at) VALUES ('real_teacher', 'x', 1, 1)`),
+    );
+    const refused = await seedDemoData(env, 1_800_000_000).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(NotEmptyError);
+    expect((refused as Error).message).toContain('--force');
+    expect(await rawRows(t.db, sql`SELECT uid FROM users`)).toEqual([{ uid: 'real_teacher' }]);
+    expect(await rawRows(t.db, sql`SELECT COUNT(*) AS n FROM courses`)).toEqual([{ n: 0 }]);
+    expect(await seedDemoData(env, 1_800_000_000, { force: true })).not.toBeNull();
+    expect((await rawRows(t.db, sql`SELECT COUNT(*) AS n FROM users WHERE uid = ${DEMO_TEACHER}`))[0]).toEqual({
+      n: 1,
+    });
   });
 
   it('writes a structurally valid PDF (xref offsets point at their objects)', () => {

@@ -24,6 +24,8 @@ import { type Caller } from '../services/schemas';
 import { setPlaybackPublished } from '../services/playback-access';
 import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import { storedRefOfKey } from '../integrations/storage/stored-ref';
+import { count } from 'drizzle-orm';
+import { courses, users } from '../../db/schema';
 
 export const DEMO_TEACHER = 'demo_teacher';
 const STUDENTS = ['xiaoming', 'xiaohong', 'lilei', 'hanmeimei', 'zhangwei', 'wangfang'];
@@ -118,8 +120,25 @@ export interface DemoSummary {
   pastRoomnums: number[];
 }
 
-/** Seeds the demo; null when the demo teacher already exists (nothing changed). */
-export async function seedDemoData(env: Env, now: number): Promise<DemoSummary | null> {
+/** The database already holds accounts or courses and `--force` was not given: nothing was written. */
+export class NotEmptyError extends Error {
+  constructor(
+    readonly users: number,
+    readonly courses: number,
+  ) {
+    super(
+      `The database is not empty (${users} accounts, ${courses} courses): demo data would mix with real data. ` +
+        'Point DATABASE_URL at a fresh database, or run `npm run demo-data -- --force` to add the demo anyway.',
+    );
+  }
+}
+
+/**
+ * Seeds the demo; null when the demo teacher already exists (nothing changed). A database with any account or course
+ * is refused (NotEmptyError) unless `force`: demo students, courses and a published replay must not land among a
+ * school's real ones by a mistyped DATABASE_URL.
+ */
+export async function seedDemoData(env: Env, now: number, opts: { force?: boolean } = {}): Promise<DemoSummary | null> {
   const clock = movableClock(now);
   // PostgreSQL is migrated here (SQLite migrates as it opens), as `npm start` does.
   await migrateDatabase(env);
@@ -127,6 +146,14 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
   if (await userExists(ctx, DEMO_TEACHER)) {
     await closeServiceCtx(ctx);
     return null;
+  }
+  if (!opts.force) {
+    const [u] = await ctx.db.select({ n: count() }).from(users);
+    const [c] = await ctx.db.select({ n: count() }).from(courses);
+    if ((u?.n ?? 0) > 0 || (c?.n ?? 0) > 0) {
+      await closeServiceCtx(ctx);
+      throw new NotEmptyError(u?.n ?? 0, c?.n ?? 0);
+    }
   }
   const password = `demo-${randomBytes(4).toString('hex')}`;
   clock.set(now - 40 * DAY);
@@ -228,7 +255,7 @@ export async function seedDemoData(env: Env, now: number): Promise<DemoSummary |
 
 async function main() {
   const env = loadEnv();
-  const demo = await seedDemoData(env, Math.floor(Date.now() / 1000));
+  const demo = await seedDemoData(env, Math.floor(Date.now() / 1000), { force: process.argv.includes('--force') });
   if (!demo) {
     console.log(
       `The database already has demo data (user ${DEMO_TEACHER}); nothing changed. Use a fresh DATABASE_URL to make it again.`,

@@ -14,7 +14,7 @@ import {
   type CourseSort,
   type StateCounts,
 } from './course-list';
-import { playbackStatus, recordingCounts, type PlaybackStatus } from './playback-status';
+import { playbackStatus, recordingCounts, recordingWaitOf, type PlaybackStatus } from './playback-status';
 import { COURSE_STATE, hasEnded, isDraft, ROLE } from './course-state';
 import { type Caller } from './schemas';
 
@@ -61,7 +61,12 @@ export async function listTeacherCourses(
     ctx,
     rooms.filter(hasEnded).map((c) => c.roomnum),
   );
-  return { total, items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0) })), counts };
+  const wait = recordingWaitOf(ctx);
+  return {
+    total,
+    items: rooms.map((c) => ({ ...c, playback: playbackStatus(c, recs.get(c.roomnum) ?? 0, wait) })),
+    counts,
+  };
 }
 
 export interface CalendarEntry {

@@ -43,6 +43,7 @@ export async function createCourse(
   if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers can create courses');
   const now = ctx.clock.nowS();
   if (input.plannedStart !== undefined) assertPlannedStart(input.plannedStart, now);
+  assertLengthHasStart(input.plannedStart ?? null, input.plannedMinutes ?? null);
   const roomnum = await inTransaction(ctx.db, async (tx) => {
     await assertCreateQuota(ctx, tx, caller.uid, now);
     // The room number is the table's identity / autoincrement: never reissued, even after a delete.
@@ -93,11 +94,23 @@ async function assertCreateQuota(ctx: ServiceCtx, tx: Tx, hostUid: string, now: 
 /** How far from now a planned start may be set: a little in the past (a form filled slowly), at most a year ahead. */
 export const PLANNED_START_BOUNDS = { PAST_S: 24 * 3600, FUTURE_S: 366 * 24 * 3600 } as const;
 
-/** Throws BAD_INPUT when a newly set planned start is not within PLANNED_START_BOUNDS of now. */
+/** Throws BAD_INPUT (naming the field and the bound) when a newly set planned start is not within PLANNED_START_BOUNDS. */
 function assertPlannedStart(at: number, now: number): void {
   if (at < now - PLANNED_START_BOUNDS.PAST_S)
-    throw new AppError('BAD_INPUT', 'plannedStart: must not be more than a day in the past');
-  if (at > now + PLANNED_START_BOUNDS.FUTURE_S) throw new AppError('BAD_INPUT', 'plannedStart: must be within a year');
+    throw new AppError('BAD_INPUT', `plannedStart: must be at most ${PLANNED_START_BOUNDS.PAST_S / 3600} hours ago`);
+  if (at > now + PLANNED_START_BOUNDS.FUTURE_S)
+    throw new AppError(
+      'BAD_INPUT',
+      `plannedStart: must be at most ${PLANNED_START_BOUNDS.FUTURE_S / 86400} days ahead`,
+    );
+}
+
+/**
+ * A length alone says nothing a student can act on ("50 min" — from when?), and the lists and calendar place
+ * courses by their start: a planned length needs a planned start. Throws BAD_INPUT naming plannedMinutes.
+ */
+function assertLengthHasStart(start: number | null, minutes: number | null): void {
+  if (minutes !== null && start === null) throw new AppError('BAD_INPUT', 'plannedMinutes: needs a planned start');
 }
 
 /** The payload of the custom IM messages the server sends (TIMCustomElem.Data); `seq` from ctx.random. */
@@ -252,6 +265,10 @@ export async function updateCourse(
     set.plannedStart = input.plannedStart;
   }
   if (input.plannedMinutes !== undefined) set.plannedMinutes = input.plannedMinutes;
+  const start = set.plannedStart !== undefined ? set.plannedStart : c.plannedStart;
+  // Clearing the start without saying anything of the length clears the length too (it meant "from that start").
+  if (start === null && input.plannedMinutes === undefined && c.plannedMinutes !== null) set.plannedMinutes = null;
+  assertLengthHasStart(start, set.plannedMinutes !== undefined ? set.plannedMinutes : c.plannedMinutes);
   if (Object.keys(set).length === 0) return c;
   const row = await inTransaction(ctx.db, async (tx) =>
     first(

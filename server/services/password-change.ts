@@ -64,7 +64,7 @@ async function setPasswordRevoking(
 
 /**
  * Changes the caller's password after checking the current one, and signs out everything but `keepSessionSecret`.
- * Throws WRONG_PASSWORD (counted as a failed login), RATE_LIMITED.
+ * Throws WRONG_PASSWORD (counted as a failed login), BAD_INPUT (the same password again), RATE_LIMITED.
  */
 export async function changePassword(
   ctx: ServiceCtx,
@@ -72,6 +72,9 @@ export async function changePassword(
 ): Promise<void> {
   // The current password is checked as one counted login attempt (the same limiter as both login doors).
   await checkLogin(ctx, { id: input.uid, pwd: input.current, ip: input.ip });
+  // After the check, so a wrong current password is reported as such. Both are the client's canonical base64 of
+  // UTF-8 (schemas.ts), so equal text is the same password: "changing" it would sign everyone else out for nothing.
+  if (input.next === input.current) throw new AppError('BAD_INPUT', 'next: must differ from the current password');
   const pwdHash = await hashPassword(input.next);
   const now = ctx.clock.nowS();
   await inTransaction(ctx.db, (tx) =>

@@ -18,7 +18,13 @@ import { FILE_TYPE } from './uploads';
 import { courseFor, getCourse, type Door } from './course-access';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
 import { preparedFor } from './prepared';
-import { coursePlaybackStatus, playbackStatus, type PlaybackStatus } from './playback-status';
+import {
+  coursePlaybackStatus,
+  hasNoRecording,
+  playbackStatus,
+  recordingWaitOf,
+  type PlaybackStatus,
+} from './playback-status';
 import { listRecordings } from './recordings';
 import { hasEnded } from './course-state';
 import { type Caller } from './schemas';
@@ -138,7 +144,7 @@ export async function setPlaybackPublished(
 ): Promise<void> {
   const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'only an ended course has a playback to publish');
-  if (published && (await coursePlaybackStatus(ctx, c)) === 'none') {
+  if (published && hasNoRecording(await coursePlaybackStatus(ctx, c))) {
     throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');
   }
   await inTransaction(ctx.db, (tx) =>
@@ -214,7 +220,7 @@ export async function playbackForViewer(
   return {
     course,
     isTeacher,
-    playback: playbackStatus(course, recs.length),
+    playback: playbackStatus(course, recs.length, recordingWaitOf(ctx)),
     timeline: timelineWithUrls(items, urlOf),
     segments: recs.map((r) => ({
       recordingId: r.id,

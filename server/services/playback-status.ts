@@ -1,7 +1,7 @@
 /**
  * The one rule for "is this course's replay ready": an ended course whose playback index is ready AND that has at
  * least one recording. A course without a recording is "ended, no recording" however its index went (the index job
- * happily indexes an empty timeline). Every console answer (course list, course page, dashboard, playback review)
+ * happily indexes an empty timeline) — once RECORDING_WAIT_S has passed since its end; before that it is "waiting". Every console answer (course list, course page, dashboard, playback review)
  * carries the `playback` field computed here, and the components read only that.
  */
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
@@ -9,16 +9,39 @@ import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { COURSE_STATE, hasEnded } from './course-state';
 
-/** ready: watchable; none: ended without a recording; pending: being indexed; failed: indexing gave up. */
-export type PlaybackStatus = 'ready' | 'none' | 'pending' | 'failed';
+/**
+ * ready: watchable; waiting: ended moments ago without a recording yet (Tencent's notice may still come); none: ended
+ * without a recording; pending: being indexed; failed: indexing gave up.
+ */
+export type PlaybackStatus = 'ready' | 'waiting' | 'none' | 'pending' | 'failed';
+
+/**
+ * How long after a course's end a missing recording is still "on its way" (RECORDING_WAIT_S): Tencent notifies a
+ * recording once its file is closed (the stream's end plus the recording template's resume wait) and retries an
+ * unanswered notice every minute, so "no recording" right after the end would be a guess.
+ */
+export interface RecordingWait {
+  now: number;
+  waitS: number;
+}
+
+export function recordingWaitOf(ctx: ServiceCtx): RecordingWait {
+  return { now: ctx.clock.nowS(), waitS: ctx.env.RECORDING_WAIT_S };
+}
+
+/** True for the statuses without any recording (nothing to watch or publish). */
+export function hasNoRecording(p: PlaybackStatus | null): boolean {
+  return p === 'none' || p === 'waiting';
+}
 
 /** Pure: the playback status of a course with `recordingCount` recordings; null while it has not ended. */
 export function playbackStatus(
-  c: { state: number; indexStatus: string },
+  c: { state: number; indexStatus: string; endTime: number },
   recordingCount: number,
+  wait: RecordingWait,
 ): PlaybackStatus | null {
   if (!hasEnded(c)) return null;
-  if (recordingCount === 0) return 'none';
+  if (recordingCount === 0) return wait.now < c.endTime + wait.waitS ? 'waiting' : 'none';
   if (c.state === COURSE_STATE.PLAYBACK && c.indexStatus === 'ready') return 'ready';
   return c.indexStatus === 'failed' ? 'failed' : 'pending';
 }
@@ -49,8 +72,8 @@ export async function recordingCounts(ctx: ServiceCtx, roomnums: readonly number
 /** The playback status of one course (see playbackStatus). */
 export async function coursePlaybackStatus(
   ctx: ServiceCtx,
-  c: { roomnum: number; state: number; indexStatus: string },
+  c: { roomnum: number; state: number; indexStatus: string; endTime: number },
 ): Promise<PlaybackStatus | null> {
   if (!hasEnded(c)) return null;
-  return playbackStatus(c, (await recordingCounts(ctx, [c.roomnum])).get(c.roomnum) ?? 0);
+  return playbackStatus(c, (await recordingCounts(ctx, [c.roomnum])).get(c.roomnum) ?? 0, recordingWaitOf(ctx));
 }

@@ -4,11 +4,13 @@
  * and queues the playback index for a rebuild now, so the index stops listing it. Afterwards, when the video is an
  * object of this server's local storage, its file goes too; a Tencent (VOD/COS) video is not deleted there — only
  * the row — and the answer says so (`storageDeleted: false`).
+ * Deleting the course's last recording also withdraws a published replay in the same transaction (`unpublished:
+ * true`): students would otherwise be offered a replay with no video, and publishing it again needs a recording.
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { first, inTransaction } from '../../db/client';
-import { recordings } from '../../db/schema';
+import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { localFilesOf } from '../integrations/storage/local';
@@ -44,11 +46,11 @@ export async function deleteRecording(
   caller: Caller,
   input: { roomnum: number; recordingId: number },
   door: Door,
-): Promise<{ storageDeleted: boolean }> {
+): Promise<{ storageDeleted: boolean; unpublished: boolean }> {
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
   const now = ctx.clock.nowS();
-  const rec = await inTransaction(ctx.db, async (tx) => {
+  const { row: rec, unpublished } = await inTransaction(ctx.db, async (tx) => {
     const row = first(
       await tx
         .delete(recordings)
@@ -68,22 +70,29 @@ export async function deleteRecording(
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
     await queueIndexTx(tx, c.roomnum, now);
-    return row;
+    const left = first(await tx.select({ n: count() }).from(recordings).where(eq(recordings.roomnum, c.roomnum)));
+    if ((left?.n ?? 0) > 0) return { row, unpublished: false };
+    const withdrawn = await tx
+      .update(courses)
+      .set({ playbackPublished: false })
+      .where(and(eq(courses.roomnum, c.roomnum), eq(courses.playbackPublished, true)))
+      .returning({ roomnum: courses.roomnum });
+    return { row, unpublished: withdrawn.length > 0 };
   });
   const key = ownStorageKey(ctx, rec.videoUrl);
-  if (key === null) return { storageDeleted: false };
+  if (key === null) return { storageDeleted: false, unpublished };
   // Another recording row may still point at the same object (the demo shares one clip): keep it then.
   const still = await ctx.db
     .select({ id: recordings.id })
     .from(recordings)
     .where(eq(recordings.videoUrl, rec.videoUrl))
     .limit(1);
-  if (still.length > 0) return { storageDeleted: false };
+  if (still.length > 0) return { storageDeleted: false, unpublished };
   try {
-    return { storageDeleted: (await localFilesOf(ctx.storage)?.remove(key)) ?? false };
+    return { storageDeleted: (await localFilesOf(ctx.storage)?.remove(key)) ?? false, unpublished };
   } catch (e) {
     // The row is gone either way; a file left behind is only disk space.
     ctx.log.warn({ roomnum: c.roomnum, key, err: (e as Error).message }, 'recording file could not be removed');
-    return { storageDeleted: false };
+    return { storageDeleted: false, unpublished };
   }
 }

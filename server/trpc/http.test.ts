@@ -112,6 +112,51 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
     });
   });
 
+  it('input errors name the field and the limit in the language of the caller (zod and service refusals alike)', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'zh1');
+    const call = async (path: string, input: unknown, lang: string) => {
+      const res = await handleTrpcRequest(
+        ctx,
+        new Request(`${BASE}/${path}`, {
+          method: 'POST',
+          headers: { ...browser, cookie: `console_session=${t.secret}`, 'accept-language': lang },
+          body: JSON.stringify(input),
+        }),
+      );
+      expect(res.status).toBe(400);
+      const b = (await res.json()) as ErrorBody;
+      expect(b.error.data.appCode).toBe('BAD_INPUT');
+      return b.error.data.zodError as { formErrors: string[]; fieldErrors: Record<string, string[]> };
+    };
+    const now = ctx.clock.nowS();
+    // zod: a 3-minute length.
+    expect((await call('course.create', { title: 'x', plannedMinutes: 3 }, 'en')).fieldErrors).toEqual({
+      plannedMinutes: ['must be at least 5 minutes'],
+    });
+    expect((await call('course.create', { title: 'x', plannedMinutes: 3 }, 'zh-CN')).fieldErrors).toEqual({
+      plannedMinutes: ['至少 5 分钟'],
+    });
+    // The service: a start two years ahead.
+    const far = { title: 'x', plannedStart: now + 730 * 86400 };
+    expect((await call('course.create', far, 'en')).fieldErrors).toEqual({
+      plannedStart: ['must be at most 366 days ahead'],
+    });
+    expect((await call('course.create', far, 'zh-CN')).fieldErrors).toEqual({ plannedStart: ['最多只能提前 366 天'] });
+    // A 5 000-line class list.
+    const lines = Array.from({ length: 5000 }, (_, i) => `s${i}`).join('\n');
+    expect((await call('classList.importCsv', { text: lines }, 'en')).fieldErrors).toEqual({
+      text: ['at most 1000 lines'],
+    });
+    expect((await call('classList.importCsv', { text: lines }, 'zh-CN')).fieldErrors).toEqual({
+      text: ['最多 1000 行'],
+    });
+    // zod's own defaults come out Chinese too, never English.
+    const missing = await call('course.create', {}, 'zh-CN');
+    expect(missing.fieldErrors.title).toEqual(['必填']);
+    expect(JSON.stringify([missing.formErrors, Object.values(missing.fieldErrors)])).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
   it('a new console password needs 8 characters once decoded (the form sends base64); the legacy door keeps its rules', async () => {
     const ctx = createTestCtx();
     const register = (id: string, plain: string) =>
@@ -119,7 +164,7 @@ describe('tRPC over fetch (the /api/trpc route)', () => {
         ctx,
         new Request(`${BASE}/auth.register`, {
           method: 'POST',
-          headers: browser,
+          headers: { ...browser, 'accept-language': 'en' },
           body: JSON.stringify({ id, pwd: clientPwd(plain) }),
         }),
       );

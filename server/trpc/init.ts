@@ -7,7 +7,7 @@
  * Must not hold business rules: procedures call services, which decide.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z, ZodError } from 'zod';
+import { ZodError } from 'zod';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import type { ClientAddress } from '../http/client-address';
@@ -20,6 +20,7 @@ import { CallBudget } from './call-budget';
 import { checkCsrf } from './csrf';
 import { toTRPCError } from './error-map';
 import { readCookie, SESSION_COOKIE, sessionClearCookie, sessionSetCookie } from './session-cookie';
+import { localizeInputMessage, localizeZodIssue, splitFieldMessage } from '../i18n/input-messages';
 import { negotiateLocale } from '../i18n/negotiate';
 import { LOCALE_COOKIE } from '../i18n/locales';
 
@@ -73,16 +74,43 @@ export async function createConsoleContext(
   };
 }
 
+/** Input errors by field (first path segment), and those about the input as a whole, in the caller's language. */
+interface InputErrors {
+  formErrors: string[];
+  fieldErrors: Record<string, string[]>;
+}
+
 interface ErrorShapeData {
   appCode: string | null;
   retryAfterS: number | null;
-  zodError: ReturnType<typeof z.flattenError> | null;
+  zodError: InputErrors | null;
+}
+
+/** zod's issues, each message in `locale` (i18n/input-messages.ts). */
+function zodInputErrors(zod: ZodError, locale: Locale): InputErrors {
+  const out: InputErrors = { formErrors: [], fieldErrors: {} };
+  for (const issue of zod.issues) {
+    const msg = localizeZodIssue(issue, locale);
+    const field = issue.path[0];
+    if (field === undefined) out.formErrors.push(msg);
+    else (out.fieldErrors[String(field)] ??= []).push(msg);
+  }
+  return out;
+}
+
+/** A service's BAD_INPUT ("field: message", services name the field first) as the same shape, in `locale`. */
+function appInputErrors(message: string, locale: Locale): InputErrors {
+  const fm = splitFieldMessage(message);
+  return fm
+    ? { formErrors: [], fieldErrors: { [fm.field]: [localizeInputMessage(fm.message, locale)] } }
+    : { formErrors: [localizeInputMessage(message, locale)], fieldErrors: {} };
 }
 
 const t = initTRPC.context<ConsoleContext>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const app = isAppError(error.cause) ? error.cause : null;
     const zod = error.cause instanceof ZodError ? error.cause : null;
+    const locale: Locale = ctx?.locale ?? 'en';
     const retry = app?.data?.retryAfterS;
     // Internal errors keep their details in the log (route onError), never in the reply.
     const internal = error.code === 'INTERNAL_SERVER_ERROR' && !app;
@@ -91,7 +119,11 @@ const t = initTRPC.context<ConsoleContext>().create({
     const extra: ErrorShapeData = {
       appCode: app ? app.code : zod ? 'BAD_INPUT' : null,
       retryAfterS: typeof retry === 'number' ? retry : null,
-      zodError: zod ? z.flattenError(zod) : null,
+      zodError: zod
+        ? zodInputErrors(zod, locale)
+        : app?.code === 'BAD_INPUT'
+          ? appInputErrors(app.message, locale)
+          : null,
     };
     return { ...shape, message: internal ? 'internal error' : shape.message, data: { ...data, ...extra } };
   },

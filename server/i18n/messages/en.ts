@@ -79,7 +79,7 @@ export const en = {
   'dash.liveNow': 'Live now',
   'dash.noneLive': 'No course is live.',
   'dash.members': '{n} in the room',
-  'dash.upcoming': 'Upcoming drafts',
+  'dash.upcoming': 'Other drafts (not scheduled)',
   'dash.noneDrafts': 'No drafts. Create a course to prepare the next class.',
   'dash.recentPlayback': 'Recent replays',
   'dash.nonePlayback': 'No replay is ready yet.',
@@ -288,7 +288,7 @@ export const en = {
   'error.COURSE_STATE.end': 'This class is not in progress, so there is nothing to end.',
   'error.COURSE_STATE.files': 'This class has ended, so its files can no longer be changed.',
   'error.COURSE_STATE.publish': 'Only a class that has ended has a replay to publish.',
-  'validation.field': '{field} {message}',
+  'validation.field': '{field}: {message}',
   'course.titleCounter': '{used} / {max} characters',
   'course.startTitle': 'Start the class now?',
   'course.startBody':
@@ -413,7 +413,7 @@ export const en = {
   'invite.qrFailed': 'The QR code could not be drawn; the link works without it.',
   'classPage.teacher': 'Teacher: {uid}',
   'classPage.room': 'Room number: {roomnum}',
-  'classPage.created': 'Planned since {time}',
+  'classPage.created': 'Created {time}',
   'classPage.began': 'Began {time}',
   'classPage.ended': 'Ended {time}',
   'classPage.joinDraft':
@@ -424,6 +424,35 @@ export const en = {
     'The class has ended. Its replay is not available to you yet: your teacher shares it with the students who attended.',
   'classPage.notFound': 'This course does not exist.',
   'classPage.back': 'Your replays',
+  'index.noRecording': 'No recording to index',
+  'rec.deleteLastBody':
+    "This is the course's last recording: the replay is unpublished too, and students who could watch it no longer can. Its file is removed from this server. This cannot be undone.",
+  'toast.recordingDeletedUnpublished': 'Recording deleted; the replay was unpublished because no recording is left.',
+  'state.waitingRecording': 'Ended, waiting for the recording',
+  'course.waitingRecordingNote':
+    'Waiting for the recording: Tencent delivers it a few minutes after the class ends, and this page updates by itself. If none has arrived by {time}, the class counts as ended without a recording.',
+  'plan.startsFor': 'Starts {time} · {minutes} min',
+  'plan.starts': 'Starts {time}',
+  'plan.lengthOnly': '{minutes} min (no start planned)',
+  'plan.wasPlanned': 'Was planned for {time}',
+  'dash.createdAt': 'Created {time}',
+  'dash.endedAt': 'Ended {time}',
+  'field.title': 'Title',
+  'field.cover': 'Cover',
+  'field.plannedStart': 'Planned start',
+  'field.plannedMinutes': 'Duration',
+  'field.text': 'The file',
+  'field.ids': 'Student IDs',
+  'field.id': 'Account ID',
+  'field.uid': 'Account ID',
+  'field.pwd': 'Password',
+  'field.current': 'Current password',
+  'field.next': 'New password',
+  'field.code': 'Reset code',
+  'field.input': 'Input',
+  'error.WRONG_PASSWORD.current': 'The current password is wrong.',
+  'error.WRONG_PASSWORD.reset':
+    'Wrong account ID or reset code. A code works once, for 30 minutes: ask for a new one if needed.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -43,6 +43,26 @@ describe('auth.changePassword', () => {
     ).toBe('WRONG_PASSWORD');
   });
 
+  it('refuses the same password again, naming the field, and signs nobody out', async () => {
+    const ctx = createTestCtx();
+    const me = await signedIn(ctx, 'teach1');
+    await me.api.auth.changePassword({ current: clientPwd('pass'), next: clientPwd('long-enough-pass') });
+    const login = callerFor(ctx, null);
+    await login.api.auth.login({ id: 'teach1', pwd: clientPwd('long-enough-pass') });
+    const other = callerFor(ctx, login.setCookies[0]!.split(';')[0]!.split('=')[1]!);
+    const same = await errOf(
+      me.api.auth.changePassword({ current: clientPwd('long-enough-pass'), next: clientPwd('long-enough-pass') }),
+    );
+    expect(same).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT' });
+    expect(same.message).toBe('next: must differ from the current password');
+    expect(await other.api.auth.me()).toEqual({ uid: 'teach1', role: 1 });
+    // A wrong current password is still reported as that, first.
+    const wrong = await errOf(
+      me.api.auth.changePassword({ current: clientPwd('not-it-at-all'), next: clientPwd('not-it-at-all') }),
+    );
+    expect(wrong.appCode).toBe('WRONG_PASSWORD');
+  });
+
   it('refuses a mutation without the CSRF header', async () => {
     const ctx = createTestCtx();
     const me = await signedIn(ctx, 'teach1');

@@ -73,6 +73,38 @@ describe('course scheduling', () => {
     expect(home.upcoming.map((c) => c.roomnum)).toEqual([running.roomnum, next.roomnum, later.roomnum]);
     expect(home.upcoming.map((c) => c.roomnum)).not.toContain(past.roomnum);
     expect(home.upcoming[1]).toMatchObject({ title: 'Next', plannedStart: T0 + H });
+    // The other drafts are the ones not listed as scheduled: unplanned, or planned for a time already past.
+    expect(home.drafts.map((c) => c.title).sort()).toEqual(['Unplanned', 'Was this morning']);
+    for (const c of home.upcoming) expect(home.drafts.map((d) => d.roomnum)).not.toContain(c.roomnum);
+  });
+
+  it('a length needs a start: refused alone, and clearing the start clears the length', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'teach1');
+    const noStart = await errOf(t.api.course.create({ title: 'x', plannedMinutes: 50 }));
+    expect(noStart.appCode).toBe('BAD_INPUT');
+    expect(noStart.message).toBe('plannedMinutes: needs a planned start');
+    const { roomnum } = await t.api.course.create({ title: 'Planned', plannedStart: T0 + H, plannedMinutes: 50 });
+    expect((await errOf(t.api.course.update({ roomnum, plannedStart: null, plannedMinutes: 40 }))).message).toBe(
+      'plannedMinutes: needs a planned start',
+    );
+    await t.api.course.update({ roomnum, plannedStart: null });
+    expect(await t.api.course.byId({ roomnum })).toMatchObject({ plannedStart: null, plannedMinutes: null });
+    const plain = await t.api.course.create({ title: 'Plain' });
+    expect((await errOf(t.api.course.update({ roomnum: plain.roomnum, plannedMinutes: 30 }))).appCode).toBe(
+      'BAD_INPUT',
+    );
+  });
+
+  it('a planned start out of bounds names the field and the bound', async () => {
+    const ctx = createTestCtx();
+    const t = await signedIn(ctx, 'teach1');
+    expect((await errOf(t.api.course.create({ title: 'x', plannedStart: T0 + 730 * 24 * H }))).message).toBe(
+      'plannedStart: must be at most 366 days ahead',
+    );
+    expect((await errOf(t.api.course.create({ title: 'x', plannedStart: T0 - 2 * 24 * H }))).message).toBe(
+      'plannedStart: must be at most 24 hours ago',
+    );
   });
 
   it('calendar: drafts by planned start, started courses by begin_time, only within the window', async () => {

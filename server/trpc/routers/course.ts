@@ -94,6 +94,8 @@ export const courseRouter = router({
     return {
       ...view(ctx, c),
       playback: await coursePlaybackStatus(ctx.ctx, c),
+      /** Until when a missing recording is "waiting" (only meaningful once ended). */
+      recordingDueBy: c.endTime + ctx.ctx.env.RECORDING_WAIT_S,
       ending: await courseEnding(ctx.ctx, c.roomnum),
       now: ctx.ctx.clock.nowS(),
     };

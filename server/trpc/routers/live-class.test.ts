@@ -87,6 +87,54 @@ describe('course.beat: the open course page keeps the class alive', () => {
 });
 
 describe('playback status: ready means an index and a recording', () => {
+  it('just ended without a recording: waiting for it until RECORDING_WAIT_S has passed, then none', async () => {
+    const ctx = createTestCtx({ ...env, RECORDING_WAIT_S: '600' });
+    const t = await signedIn(ctx, 'teach1');
+    const { roomnum } = await t.api.course.create({ title: 'Just ended' });
+    await t.api.course.start({ roomnum });
+    ctx.clock.advance(300);
+    await t.api.course.end({ roomnum });
+    for (const p of [
+      (await t.api.course.byId({ roomnum })).playback,
+      (await t.api.playback.review({ roomnum })).playback,
+      (await t.api.playback.view({ roomnum })).playback,
+      (await t.api.course.list({})).items[0]!.playback,
+    ])
+      expect(p).toBe('waiting');
+    // Nothing to publish yet either.
+    expect((await errOf(t.api.playback.setPublished({ roomnum, published: true }))).appCode).toBe('NO_RECORDING');
+    ctx.clock.advance(599);
+    expect((await t.api.course.byId({ roomnum })).playback).toBe('waiting');
+    ctx.clock.advance(1);
+    expect((await t.api.course.byId({ roomnum })).playback).toBe('none');
+  });
+
+  it('a recording arriving while waiting makes it pending, then ready', async () => {
+    const ctx = createTestCtx({ ...env, RECORDING_WAIT_S: '600' });
+    const t = await signedIn(ctx, 'teach1');
+    const { roomnum } = await t.api.course.create({ title: 'Late notice' });
+    await t.api.course.start({ roomnum });
+    ctx.clock.advance(300);
+    await t.api.course.end({ roomnum });
+    ctx.clock.advance(120);
+    expect((await t.api.course.byId({ roomnum })).playback).toBe('waiting');
+    const now = ctx.clock.nowS();
+    await recordRecording(ctx, {
+      stream_param: `groupid=${roomnum}&userid=${Buffer.from('teach1').toString('base64')}`,
+      file_id: 'f-late',
+      video_id: 'v-late',
+      video_url: 'http://localhost:3000/storage/rec/late.mp4',
+      start_time: now - 420,
+      end_time: now - 130,
+      media_start_time: 0,
+      file_size: 1000,
+      duration: 290,
+    });
+    expect((await t.api.course.byId({ roomnum })).playback).toBe('pending');
+    await buildPlaybackIndexes(ctx);
+    expect((await t.api.course.byId({ roomnum })).playback).toBe('ready');
+  });
+
   async function endedCourses() {
     const ctx = createTestCtx(env);
     const t = await signedIn(ctx, 'teach1');
@@ -115,6 +163,7 @@ describe('playback status: ready means an index and a recording', () => {
 
   it('before indexing: pending with a recording, none without; after: ready only with one', async () => {
     const { ctx, t, bare, recorded } = await endedCourses();
+    ctx.clock.advance(ctx.env.RECORDING_WAIT_S);
     expect((await t.api.course.byId({ roomnum: bare })).playback).toBe('none');
     expect((await t.api.course.byId({ roomnum: recorded })).playback).toBe('pending');
 

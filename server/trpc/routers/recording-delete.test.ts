@@ -65,6 +65,7 @@ describe('playback.deleteRecording', () => {
 
     expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toEqual({
       storageDeleted: true,
+      unpublished: false,
     });
     expect(fs.existsSync(file)).toBe(false);
     expect(
@@ -92,6 +93,7 @@ describe('playback.deleteRecording', () => {
     const { teacher, roomnum, vod } = await twoRecordings();
     expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: vod })).toEqual({
       storageDeleted: false,
+      unpublished: false,
     });
     expect((await teacher.api.playback.view({ roomnum })).segments).toHaveLength(1);
   });
@@ -108,5 +110,24 @@ describe('playback.deleteRecording', () => {
     expect((await errOf(teacher.api.playback.deleteRecording({ roomnum, recordingId: local }))).appCode).toBe(
       'NOT_FOUND',
     );
+  });
+
+  it('deleting the last recording of a published replay unpublishes it in the same change', async () => {
+    const { ctx, teacher, roomnum, local, vod } = await twoRecordings();
+    await teacher.api.playback.setPublished({ roomnum, published: true });
+    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: vod })).toMatchObject({
+      unpublished: false,
+    });
+    expect((await teacher.api.playback.review({ roomnum })).published).toBe(true);
+    expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toMatchObject({
+      unpublished: true,
+    });
+    ctx.clock.advance(ctx.env.RECORDING_WAIT_S);
+    const review = await teacher.api.playback.review({ roomnum });
+    expect(review).toMatchObject({ published: false, playback: 'none' });
+    // The rebuilt index of an empty timeline must not make it "ready" again.
+    await buildPlaybackIndexes(ctx);
+    expect((await teacher.api.playback.review({ roomnum })).playback).toBe('none');
+    expect((await errOf(teacher.api.playback.setPublished({ roomnum, published: true }))).appCode).toBe('NO_RECORDING');
   });
 });
