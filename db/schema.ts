@@ -79,7 +79,12 @@ export const courses = sqliteTable(
     plannedMinutes: integer('planned_minutes'),
   },
   (t) => [
-    index('courses_list_idx').on(t.appid, t.listTime),
+    // The list's order (list_time desc, roomnum desc) per filter shape, room number included so a keyset seek
+    // (course-list-anchors.ts) is an index range and a page is read from the index alone (SQLite: roomnum is the rowid).
+    index('courses_list_idx').on(t.appid, t.listTime, t.roomnum),
+    index('courses_state_list_idx').on(t.appid, t.state, t.listTime, t.roomnum),
+    index('courses_host_list_idx').on(t.appid, t.hostUid, t.listTime, t.roomnum),
+    index('courses_host_state_list_idx').on(t.appid, t.hostUid, t.state, t.listTime, t.roomnum),
     index('courses_host_idx').on(t.hostUid, t.listTime),
     index('courses_state_hb_idx').on(t.state, t.lastHeartbeat),
     index('courses_index_due_idx').on(t.indexStatus, t.indexDueAt),

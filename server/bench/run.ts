@@ -18,9 +18,14 @@
  * transactions per second during the heartbeat load (measured: bench-database.ts); without `--pg`, `--instances N`
  * adds SQLite with N instances on one file. Several instances share the load (load.ts runLoadSpread).
  *
+ * Random deep pages (issue 15): per filter kind (none, state, host, list-time window; deep-pages.ts) two clients page
+ * uniformly over the whole list while the other connections send heartbeats, both measured: what one student
+ * scrolling a million-course list does to every live class on the box. `--courses 1000000` seeds a million rows in
+ * seconds (seed.ts: one INSERT … SELECT over a generated series).
+ *
  * Options: --students N (256) --courses N (10000) --duration S (10) --connections N (64) --warmup S (2)
  *          --profile (the server runs with --cpu-prof; profiles land in server/bench/results/profiles/; summarise one with
- *          `tsx server/bench/profile-summary.ts <file>`) --only heartbeat|roomlist (skip the other load)
+ *          `tsx server/bench/profile-summary.ts <file>`) --only heartbeat,roomlist,deep (skip the other loads)
  *          --pg --instances N.
  */
 import fs from 'node:fs';
@@ -33,9 +38,14 @@ import { openBenchCluster, sqliteBenchDatabase, type BenchCluster, type BenchDat
 import { runLoadSpread, type LoadResult, type LoadSpec } from './load';
 import { ROOT, startChild, type Child } from './processes';
 import type { Account } from './seed';
+import { DEEP_KINDS, deepBodies, deepFilters, type DeepKind } from './deep-pages';
 
 const APPID = 1400000000;
 const BARS = { heartbeatRatioMin: 0.3, heartbeatRatioGoal: 0.5, heartbeatP99MaxMs: 50, roomlistMinReqPerSec: 4300 };
+/** Issue 15: random deep pages and the heartbeats sent meanwhile, p99 on the 2-core box; PostgreSQL roomlist vs echo. */
+const DEEP_BARS = { deepRoomlistP99MaxMs: 50, heartbeatDuringDeepP99MaxMs: 50, pgRoomlistRatioMin: 0.5 };
+/** The clients paging randomly during the deep loads (the issue's "two clients"); the other connections beat. */
+const DEEP_CLIENTS = 2;
 /** Issue 10's bars, checked with --pg: PostgreSQL one instance vs echo; SQLite must keep its speed; coalesced presence. */
 const PG_BARS = { pgHeartbeatRatioMin: 0.3, sqliteHeartbeatRatioMin: 0.45, writesPerInstancePerSecMax: 1.5 };
 const HEARTBEAT_OK = '{"errorCode":0,"errorInfo":""}';
@@ -71,7 +81,7 @@ const cfg = {
   pg: args.pg === true,
   instances: positiveInt('instances', args.instances ?? '3'),
 };
-const wanted = (name: 'heartbeat' | 'roomlist') => cfg.only === null || cfg.only.has(name);
+const wanted = (name: 'heartbeat' | 'roomlist' | 'deep') => cfg.only === null || cfg.only.has(name);
 const SKIPPED: LoadResult = {
   name: 'skipped',
   reqPerSec: 0,
@@ -223,8 +233,15 @@ function fmt(n: number | string, width: number): string {
   return String(n).padStart(width);
 }
 
+interface DeepResult {
+  kind: DeepKind;
+  roomlist: LoadResult;
+  heartbeat: LoadResult;
+}
+
 interface ScenarioResult {
   scenario: Scenario;
+  deep: DeepResult[];
   echo: LoadResult;
   heartbeat: LoadResult;
   roomlist: LoadResult;
@@ -247,12 +264,10 @@ async function runScenario(
     `\n${sc.label}: ${sc.instances} × server/start.ts --legacy-only on ${sc.engine === 'pg' ? 'PostgreSQL' : db.url}`,
   );
   step('seeding');
-  const seeded = await db.seed({
-    appid: APPID,
-    students: cfg.students,
-    courses: cfg.courses,
-    nowS: Math.floor(Date.now() / 1000),
-  });
+  const nowS = Math.floor(Date.now() / 1000);
+  const seedStarted = Date.now();
+  const seeded = await db.seed({ appid: APPID, students: cfg.students, courses: cfg.courses, nowS });
+  step(`seeded ${cfg.courses} courses in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
   let group: InstanceGroup | null = null;
   try {
     group = await startInstances({
@@ -322,6 +337,43 @@ async function runScenario(
           cpuMs,
         });
 
+    // Random deep pages by two clients while everyone else beats (the heartbeat spec, fewer connections).
+    const deep: DeepResult[] = [];
+    if (wanted('deep')) {
+      for (const [k, kind] of DEEP_KINDS.entries()) {
+        const filters = deepFilters(kind, { hosts: seeded.hosts, nowS });
+        const totals: number[] = [];
+        for (const f of filters) {
+          const r = await call(c, 'live/roomlist', { token: teacher.token, index: 0, size: 1, ...f });
+          totals.push(Number(r.data!.total));
+        }
+        const rlSpec: Spec = {
+          name: `${sc.label} roomlist deep ${kind}`,
+          urls: g.urls,
+          path: '/index.php?svc=live&cmd=roomlist',
+          bodies: deepBodies(APPID, members, filters, totals, 4000, 15 + k),
+          ok: (b) => b.startsWith(ENVELOPE_OK) && b.includes('"rooms":[{'),
+        };
+        const hbDuring: Spec = { ...hbSpec, name: `${sc.label} heartbeat during deep ${kind}`, cpuMs: undefined };
+        const both = (durationS: number) =>
+          Promise.all([
+            runLoadSpread({ ...rlSpec, url: g.urls[0]!, connections: DEEP_CLIENTS, durationS }),
+            runLoadSpread({
+              ...hbDuring,
+              url: g.urls[0]!,
+              connections: Math.max(1, cfg.connections - DEEP_CLIENTS),
+              durationS,
+            }),
+          ]);
+        // The warm-up builds the filters' anchors (the first deep read after a change of order pays that walk).
+        if (cfg.warmupS > 0) await both(cfg.warmupS);
+        const [roomlistDeep, heartbeatDuring] = await both(cfg.durationS);
+        report(roomlistDeep);
+        report(heartbeatDuring);
+        deep.push({ kind, roomlist: roomlistDeep, heartbeat: heartbeatDuring });
+      }
+    }
+
     // The load changed nobody's membership, and every instance still answers.
     const after = await call(c, 'live/roomidlist', { token: teacher.token, roomnum, index: 0, size: 1 });
     const membersAfter = Number(after.data!.total);
@@ -332,6 +384,7 @@ async function runScenario(
       echo: alt.echo,
       heartbeat: alt.heartbeat,
       roomlist,
+      deep,
       heartbeatWritesPerSec: alt.writesPerSec,
       members: members.length,
       membersAfter,
@@ -383,10 +436,10 @@ async function main(): Promise<number> {
     const base = results[0]!;
     const pg1 = results.find((r) => r.scenario.engine === 'pg' && r.scenario.instances === 1);
 
-    const failedReplies = [ceiling, ...results.flatMap((r) => [r.heartbeat, r.roomlist])].reduce(
-      (n, r) => n + r.non2xx + r.badReplies + r.errors,
-      0,
-    );
+    const failedReplies = [
+      ceiling,
+      ...results.flatMap((r) => [r.heartbeat, r.roomlist, ...r.deep.flatMap((d) => [d.roomlist, d.heartbeat])]),
+    ].reduce((n, r) => n + r.non2xx + r.badReplies + r.errors, 0);
     const baseRatio = ratio(base.heartbeat);
     const checks: { bar: string; value: string; pass: boolean; goal?: boolean }[] = [
       {
@@ -427,6 +480,26 @@ async function main(): Promise<number> {
         });
       }
     }
+    for (const r of results) {
+      for (const d of r.deep) {
+        checks.push({
+          bar: `${r.scenario.label}: random deep pages (${d.kind}) p99 ≤ ${DEEP_BARS.deepRoomlistP99MaxMs} ms over ${cfg.courses} courses`,
+          value: `${d.roomlist.p99Ms} ms`,
+          pass: d.roomlist.p99Ms <= DEEP_BARS.deepRoomlistP99MaxMs,
+        });
+        checks.push({
+          bar: `${r.scenario.label}: heartbeat p99 ≤ ${DEEP_BARS.heartbeatDuringDeepP99MaxMs} ms while ${DEEP_CLIENTS} clients page (${d.kind})`,
+          value: `${d.heartbeat.p99Ms} ms`,
+          pass: d.heartbeat.p99Ms <= DEEP_BARS.heartbeatDuringDeepP99MaxMs,
+        });
+      }
+      if (r.scenario.engine === 'pg' && r.scenario.instances === 1 && wanted('roomlist'))
+        checks.push({
+          bar: `${r.scenario.label} roomlist ≥ ${DEEP_BARS.pgRoomlistRatioMin}× the ceiling (issue 15)`,
+          value: `${ratio(r.roomlist).toFixed(2)}×`,
+          pass: ratio(r.roomlist) >= DEEP_BARS.pgRoomlistRatioMin,
+        });
+    }
     checks.push(
       {
         bar: 'every reply 2xx with errorCode 0, no connection errors',
@@ -447,16 +520,20 @@ async function main(): Promise<number> {
 
     console.log('');
     console.log(
-      'target                                req/s  ×ceiling  p50 ms  p99 ms  max ms    total  non2xx  bad  errors  CPU µs/req  DB writes/s',
+      'target                                        req/s  ×ceiling  p50 ms  p99 ms  max ms    total  non2xx  bad  errors  CPU µs/req  DB writes/s',
     );
     const row = (r: LoadResult, writes: number | null | undefined) =>
       console.log(
-        `${r.name.padEnd(36)}${fmt(r.reqPerSec, 7)}${fmt(ratio(r).toFixed(2), 10)}${fmt(r.p50Ms, 8)}${fmt(r.p99Ms, 8)}${fmt(r.maxMs, 8)}${fmt(r.total, 9)}${fmt(r.non2xx, 8)}${fmt(r.badReplies, 5)}${fmt(r.errors, 8)}${fmt(r.serverCpuUsPerReq ?? '?', 12)}${fmt(writes === undefined ? '' : (writes ?? '–'), 13)}`,
+        `${r.name.padEnd(44)}${fmt(r.reqPerSec, 7)}${fmt(ratio(r).toFixed(2), 10)}${fmt(r.p50Ms, 8)}${fmt(r.p99Ms, 8)}${fmt(r.maxMs, 8)}${fmt(r.total, 9)}${fmt(r.non2xx, 8)}${fmt(r.badReplies, 5)}${fmt(r.errors, 8)}${fmt(r.serverCpuUsPerReq ?? '?', 12)}${fmt(writes === undefined ? '' : (writes ?? '–'), 13)}`,
       );
     row(ceiling, undefined);
     for (const r of results) {
       row(r.heartbeat, r.heartbeatWritesPerSec);
       row(r.roomlist, undefined);
+      for (const d of r.deep) {
+        row(d.roomlist, undefined);
+        row(d.heartbeat, undefined);
+      }
     }
     console.log(
       `\nheartbeat / ceiling: ${results.map((r) => `${r.scenario.label} ${(ratio(r.heartbeat) * 100).toFixed(1)} %`).join(', ')}`,
@@ -500,10 +577,11 @@ async function main(): Promise<number> {
         roomlist: r.roomlist,
         heartbeatToCeiling: Math.round(ratio(r.heartbeat) * 1000) / 1000,
         roomlistToCeiling: Math.round(ratio(r.roomlist) * 1000) / 1000,
+        deep: r.deep,
         heartbeatDbWritesPerSec: r.heartbeatWritesPerSec,
         echoRounds: r.echo,
       })),
-      bars: cfg.pg ? { ...BARS, ...PG_BARS } : BARS,
+      bars: { ...BARS, ...DEEP_BARS, ...(cfg.pg ? PG_BARS : {}) },
       checks,
       pass: allPass,
       wallS: Math.round((Date.now() - started) / 100) / 10,

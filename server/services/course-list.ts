@@ -15,6 +15,7 @@ import { playbackReadyWhere } from './playback-status';
 import { preparedFor } from './prepared';
 import { COURSE_STATE, ENDED_STATES } from './course-state';
 import { versionedCache } from './versioned-cache';
+import { anchoredPage } from './course-list-anchors';
 
 interface CourseListFilter {
   index: number;
@@ -117,27 +118,39 @@ export async function countCoursesByState(
 }
 
 async function queryCourses(ctx: ServiceCtx, f: CourseListFilter): Promise<CourseList> {
+  if (byAnchors(f)) {
+    // Roomlist (any shape, time filters too) and the console's plain list: a keyset seek from cached anchors
+    // (course-list-anchors.ts), so a page a million rows deep costs what the first page costs.
+    const shape = { appid: ctx.env.SDKAPPID, hostUid: f.hostUid, state: f.state };
+    const timed = f.fromTime !== undefined || f.toTime !== undefined;
+    const counted = timed ? null : await countCourses(ctx, f, undefined);
+    if (counted !== null && (f.size === 0 || counted <= f.index)) return { total: counted, rooms: [] };
+    const page = await anchoredPage(ctx, shape, f);
+    const total = counted ?? page.total ?? 0;
+    return { total, rooms: page.roomnums.length === 0 ? [] : await roomsOf(ctx, page.roomnums) };
+  }
   const cond = listWhere(ctx, f);
   const total = await countCourses(ctx, f, cond);
   if (f.size === 0 || total <= f.index) return { total, rooms: [] };
-  if (byCountsOnly(f) && f.sort !== 'planned') {
-    // The common roomlist (by appid, maybe host/state): one prepared statement per filter shape.
-    const shape =
-      listPages(ctx)[`${f.hostUid !== undefined ? 'h' : ''}${f.state !== undefined ? 's' : ''}` as PageShape];
-    const rooms = await shape.execute({
-      appid: ctx.env.SDKAPPID,
-      host: f.hostUid ?? '',
-      state: f.state ?? 0,
-      size: f.size,
-      index: f.index,
-    });
-    return { total, rooms };
-  }
-  // Time, title or room filters: the same query, prepared for this call.
+  // Room, title or replay filters, or the planned sort: the query, prepared for this call.
   const rooms = await pageRows(ctx.db, pageQuery(ctx.db, cond, f.sort), f.sort)
     .prepare()
     .execute({ size: f.size, index: f.index });
   return { total, rooms };
+}
+
+/** Filters the anchored path serves: shape (appid/host/state) and list-time bounds, newest first. */
+function byAnchors(f: CourseListFilter): boolean {
+  return f.roomnum === undefined && !f.titleLike && f.playbackReady === undefined && f.sort !== 'planned';
+}
+
+/** The rows of a page, with member counts, in list order (at most a page of room numbers: pageSizeInput). */
+async function roomsOf(ctx: ServiceCtx, roomnums: number[]): Promise<CourseListItem[]> {
+  return ctx.db
+    .select({ ...getTableColumns(courses), memsize: memsizeColumn() })
+    .from(courses)
+    .where(inArray(courses.roomnum, roomnums))
+    .orderBy(...orderOf('recent'));
 }
 
 /**
@@ -188,20 +201,6 @@ function pageQuery(db: Db, where: SQL | undefined, sort?: CourseSort) {
     .offset(sql.placeholder('index'))
     .as('page');
 }
-
-type PageShape = '' | 'h' | 's' | 'hs';
-const listPages = preparedFor((db) => {
-  const appid = eq(courses.appid, sql.placeholder('appid'));
-  const host = eq(courses.hostUid, sql.placeholder('host'));
-  const state = eq(courses.state, sql.placeholder('state'));
-  const build = (where: SQL | undefined) => pageRows(db, pageQuery(db, where)).prepare();
-  return {
-    '': build(appid),
-    h: build(and(appid, host)),
-    s: build(and(appid, state)),
-    hs: build(and(appid, host, state)),
-  } satisfies Record<PageShape, unknown>;
-});
 
 /** Filters only on appid/host/state: what course_counts and the prepared page statements cover. */
 function byCountsOnly(f: CourseListFilter): boolean {

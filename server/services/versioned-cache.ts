@@ -9,22 +9,18 @@
  * bump become visible to readers together. A value computed from data newer than the first read therefore always
  * sees a different counter on the second read, and is not kept.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { dataVersions } from '../../db/schema';
+import { dataVersionsOf, type DataVersionName } from './data-versions';
 
 interface VersionedCache<V> {
   /** The cached value for `key` at the counter's current value, or computes, stores and returns it. */
   get(key: string, compute: () => Promise<V>): Promise<V>;
 }
 
-export function versionedCache<V>(db: Db, counter: string, maxEntries = 512): VersionedCache<V> {
-  const versionQuery = db
-    .select({ version: dataVersions.version })
-    .from(dataVersions)
-    .where(eq(dataVersions.name, sql.placeholder('name')))
-    .prepare();
-  const readVersion = async (): Promise<number> => (await versionQuery.execute({ name: counter }))[0]?.version ?? 0;
+export function versionedCache<V>(db: Db, counter: DataVersionName, maxEntries = 512): VersionedCache<V> {
+  // On PostgreSQL the reads of one tick share a query (data-versions.ts), still exact across instances.
+  const versions = dataVersionsOf({ db });
+  const readVersion = (): Promise<number> => versions.read(counter);
   let version = -1;
   const entries = new Map<string, V>();
   return {
