@@ -120,4 +120,6 @@ export async function seedCatalogue(tx: Tx, opts: { appid: number; courses: numb
       on conflict (appid, host_uid, state) do update set n = excluded.n`,
   );
   await rawWrite(tx, sql`update data_versions set version = version + 1`);
+  // Statistics for the planner now, not when autovacuum gets round to it: a fresh million rows look empty to it.
+  await rawWrite(tx, sql`analyze courses`);
 }

@@ -10,6 +10,7 @@ import { rawRows, rawWrite } from '../../db/dialect';
 import { courses, users } from '../../db/schema';
 import { CATALOGUE_HOSTS, seedCatalogue } from '../bench/seed';
 import { openSecondHandle } from '../testing/test-db';
+import { testEngine } from '../testing/test-engine';
 import { createTestCtx } from '../testing/test-ctx';
 import { ANCHOR_EVERY } from './course-list-anchors';
 import { listCourses } from './course-list';
@@ -135,29 +136,37 @@ describe('course list deep pages (anchors)', () => {
     for (const f of deep) await expectSame(ctx, f);
   });
 
-  it('a page 150 000 rows deep costs about what the first page costs (no OFFSET scan)', async () => {
-    const ctx = createTestCtx();
-    await seed(ctx, 200_000);
-    const timed = async (f: Filter) => {
-      const t = performance.now();
-      const r = await listCourses(ctx, f);
-      expect(r.rooms).toHaveLength(f.size);
-      return performance.now() - t;
-    };
-    // Warm: the anchors of each shape are built once (in slices, off the event loop's critical path).
-    const shapes: Omit<Filter, 'index' | 'size'>[] = [{}, { state: 2 }, { hostUid: 'bench_host_05' }];
-    for (const s of shapes) await timed({ ...s, index: 1, size: 20 });
-    const depthOf = (s: Omit<Filter, 'index' | 'size'>) =>
-      s.hostUid ? 9000 : s.state !== undefined ? 130_000 : 190_000;
-    for (const s of shapes) await timed({ ...s, index: depthOf(s), size: 20 });
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const s = shapes[i % shapes.length]!;
-      // Distinct pages: the page cache must not answer them.
-      times.push(await timed({ ...s, index: depthOf(s) - 37 * i, size: 20 }));
-    }
-    times.sort((a, b) => a - b);
-    // An OFFSET walk of 130 000–190 000 index entries takes 15–60 ms here; a seek plus < 1000 entries well under 1.
-    expect(times[Math.floor(times.length / 2)]).toBeLessThan(8);
-  }, 60_000);
+  // SQLite only: there an OFFSET walk runs inside the event loop (what issue 15 is about). On PostgreSQL it runs in the
+  // database process, and seeding 200 000 rows under the test pools' 5 s statement timeout is at the mercy of a
+  // shared box; the two tests above check the anchored pages there too.
+  it.skipIf(testEngine() === 'pg')(
+    'a page 150 000 rows deep costs about what the first page costs (no OFFSET scan)',
+    async () => {
+      const ctx = createTestCtx();
+      await seed(ctx, 200_000);
+      const timed = async (f: Filter) => {
+        const t = performance.now();
+        const r = await listCourses(ctx, f);
+        expect(r.rooms).toHaveLength(f.size);
+        return performance.now() - t;
+      };
+      // Warm: the anchors of each shape are built once (in slices, off the event loop's critical path).
+      const shapes: Omit<Filter, 'index' | 'size'>[] = [{}, { state: 2 }, { hostUid: 'bench_host_05' }];
+      for (const s of shapes) await timed({ ...s, index: 1, size: 20 });
+      const depthOf = (s: Omit<Filter, 'index' | 'size'>) =>
+        s.hostUid ? 9000 : s.state !== undefined ? 130_000 : 190_000;
+      for (const s of shapes) await timed({ ...s, index: depthOf(s), size: 20 });
+      const times: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s = shapes[i % shapes.length]!;
+        // Distinct pages: the page cache must not answer them.
+        times.push(await timed({ ...s, index: depthOf(s) - 37 * i, size: 20 }));
+      }
+      times.sort((a, b) => a - b);
+      // An OFFSET walk of 130 000–190 000 index entries takes 15–60 ms here, inside the event loop; a seek plus < 1000
+      // entries well under 1.
+      expect(times[Math.floor(times.length / 2)]).toBeLessThan(8);
+    },
+    60_000,
+  );
 });
