@@ -17,8 +17,6 @@ export interface CommandMeta {
   common: CommonFields;
   /** Client address (server/http/client-address.ts), null when unknown: per-IP limits and logs. */
   ip: string | null;
-  /** The request body as parsed JSON (callbacks bind their signature to it). */
-  body: Record<string, unknown>;
   /** Host header and scheme of the request (see baseUrlOf). */
   host?: string;
   protocol?: string;

@@ -108,7 +108,6 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
     const meta: CommandMeta = {
       common: { appid: 0, timeStamp: 0 },
       ip: req.ip,
-      body,
       host: req.host,
       protocol: req.protocol,
     };

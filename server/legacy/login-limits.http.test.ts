@@ -5,31 +5,20 @@
  * address comes from the socket unless a TRUSTED_PROXY forwards it (spoofed X-Forwarded-For / -Host do not help).
  */
 import { randomBytes, scryptSync } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/client';
 import { loginFailures, users } from '../../db/schema';
 import { createAccount } from '../services/accounts';
 import { LOGIN_MAX_ATTEMPTS } from '../services/login-rate-limit';
 import { hashGate } from '../services/passwords';
-import { startDoorsTestServer, type DoorsTestServer } from '../testing/doors-server';
-import { createTestCtx } from '../testing/test-ctx';
+import { doorsServersPerTest } from '../testing/doors-server';
+import { type createTestCtx } from '../testing/test-ctx';
 import { clientPwd } from '../trpc/testing';
 
 const RIGHT = clientPwd('right-password');
 const WRONG = clientPwd('wrong-password');
 
-let servers: DoorsTestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function setup(env: Record<string, string> = {}) {
-  const ctx = createTestCtx(env);
-  const s = await startDoorsTestServer(ctx);
-  servers.push(s);
-  return { ctx, s };
-}
+const setup = doorsServersPerTest();
 
 function tally(codes: Array<number | string>): Record<string, number> {
   const t: Record<string, number> = {};

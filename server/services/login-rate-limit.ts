@@ -45,7 +45,8 @@ export interface LoginSubject {
 }
 
 const uidSubject = (uid: string) => `uid:${uid}`;
-const pairSubject = (uid: string, ip: string) => `pair:${uid}@${ip}`;
+/** An unknown address (null) is one address of its own for the pair budget. */
+const pairSubject = (uid: string, ip: string | null) => `pair:${uid}@${ip ?? 'unknown'}`;
 const ipSubject = (ip: string) => `ip:${ip}`;
 const registerSubject = (ip: string) => `register-ip:${ip}`;
 
@@ -124,8 +125,7 @@ async function reserveLogin(ctx: ServiceCtx, s: LoginSubject): Promise<Reservati
   const now = ctx.clock.nowS();
   const { uid, ip } = s;
   return inTransaction(ctx.db, async (tx) => {
-    // An unknown address is one address of its own for the pair budget, with no per-address counter.
-    const pair = { subject: pairSubject(uid, ip ?? 'unknown'), max: env.LOGIN_LIMIT_PER_ID_ADDRESS };
+    const pair = { subject: pairSubject(uid, ip), max: env.LOGIN_LIMIT_PER_ID_ADDRESS };
     const perId = { subject: uidSubject(uid), max: env.LOGIN_LIMIT_PER_ID };
     const perIp = ip === null ? null : { subject: ipSubject(ip), max: env.LOGIN_LIMIT_PER_IP };
     await pruneExpired(tx, [pair.subject, perId.subject, ...(perIp ? [perIp.subject] : [])], now, LOGIN_WINDOW_S);
@@ -138,12 +138,11 @@ async function reserveLogin(ctx: ServiceCtx, s: LoginSubject): Promise<Reservati
 }
 
 /** The owner got in: the id and this pair are forgiven, the address becomes (or stays) known to the id. */
-async function recordSuccess(ctx: ServiceCtx, s: LoginSubject, r: Reservation): Promise<void> {
+async function recordSuccess(ctx: ServiceCtx, s: LoginSubject): Promise<void> {
   const now = ctx.clock.nowS();
   await inTransaction(ctx.db, async (tx) => {
-    await tx.delete(loginFailures).where(inArray(loginFailures.id, r.ids));
-    await tx.delete(loginFailures).where(eq(loginFailures.subject, uidSubject(s.uid)));
-    await tx.delete(loginFailures).where(eq(loginFailures.subject, pairSubject(s.uid, s.ip ?? 'unknown')));
+    // The reservation's own rows are among these (it wrote one of each).
+    await tx.delete(loginFailures).where(inArray(loginFailures.subject, [uidSubject(s.uid), pairSubject(s.uid, s.ip)]));
     if (s.ip === null) return;
     await tx
       .insert(loginKnownAddresses)
@@ -184,7 +183,7 @@ export async function guardLogin<T>(ctx: ServiceCtx, s: LoginSubject, check: () 
     else await release(ctx, r);
     throw e;
   }
-  await recordSuccess(ctx, s, r);
+  await recordSuccess(ctx, s);
   return result;
 }
 

@@ -5,11 +5,13 @@
  * stamps (http/client-address.ts), which the login limits and the CSRF check use.
  */
 import http from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { ServiceCtx } from '../context';
 import { createRequestListener } from '../main';
 import { createRuntime } from '../runtime';
 import { handleTrpcRequest } from '../trpc/http';
+import { createTestCtx } from './test-ctx';
 
 /** Hands a node request to the tRPC fetch handler, as Next's route would. */
 async function trpcBridge(ctx: ServiceCtx, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -89,5 +91,25 @@ export async function startDoorsTestServer(ctx: ServiceCtx): Promise<DoorsTestSe
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file: `start(env)` gives a fresh test ctx (createTestCtx(env)) with a doors server on it; every server
+ * started in a test is closed after that test.
+ */
+export function doorsServersPerTest(): (
+  env?: Record<string, string>,
+) => Promise<{ ctx: ReturnType<typeof createTestCtx>; s: DoorsTestServer }> {
+  let servers: DoorsTestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (env = {}) => {
+    const ctx = createTestCtx(env);
+    const s = await startDoorsTestServer(ctx);
+    servers.push(s);
+    return { ctx, s };
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { TokenBuckets } from '../services/token-buckets';
 
 export interface CallBudgetLimits {
   maxInFlight: number;
@@ -18,67 +19,41 @@ export interface CallBudgetLimits {
 /** Anonymous callers are counted per address, which many people may share. */
 export const ANON_FACTOR = 10;
 
-interface Bucket {
-  inFlight: number;
-  tokens: number;
-  /** When `tokens` was last brought up to date (ms). */
-  atMs: number;
-}
-
-/** Buckets idle this long are full again and can be forgotten. */
-const FORGET_AFTER_MS = 10 * 60_000;
-
 export class CallBudget {
-  private readonly buckets = new Map<string, Bucket>();
-  private lastSweepMs = 0;
+  private readonly buckets: TokenBuckets;
+  /** Calls running now, per caller (only callers with one running are kept). */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly limits: CallBudgetLimits,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.buckets = new TokenBuckets(clock);
+  }
 
   /**
    * Takes one call from `key`'s budget; returns the release to call when it finishes. Throws RATE_LIMITED with
    * `retryAfterS` when the caller has `maxInFlight` calls running or its bucket is empty (nothing is taken then).
    */
   acquire(key: string, anonymous: boolean): () => void {
-    const now = this.clock.nowMs();
-    this.sweep(now);
     const f = anonymous ? ANON_FACTOR : 1;
-    const burst = this.limits.burst * f;
-    const rate = this.limits.ratePerS * f;
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { inFlight: 0, tokens: burst, atMs: now };
-      this.buckets.set(key, b);
-    }
-    b.tokens = Math.min(burst, b.tokens + ((now - b.atMs) / 1000) * rate);
-    b.atMs = now;
-    if (b.inFlight >= this.limits.maxInFlight * f)
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= this.limits.maxInFlight * f)
       throw new AppError('RATE_LIMITED', 'too many console requests at once, retry in 1 s', { retryAfterS: 1 });
-    if (b.tokens < 1) {
-      const retryAfterS = Math.max(1, Math.ceil((1 - b.tokens) / rate));
+    const retryAfterS = this.buckets.take(key, 1, {
+      capacity: this.limits.burst * f,
+      perS: this.limits.ratePerS * f,
+    });
+    if (retryAfterS > 0)
       throw new AppError('RATE_LIMITED', `too many console requests, retry in ${retryAfterS} s`, { retryAfterS });
-    }
-    b.tokens -= 1;
-    b.inFlight++;
-    const bucket = b;
+    this.inFlight.set(key, running + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      bucket.inFlight--;
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(key);
+      else this.inFlight.set(key, left);
     };
-  }
-
-  /** Open buckets (for tests). */
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweepMs < FORGET_AFTER_MS) return;
-    this.lastSweepMs = now;
-    for (const [k, b] of this.buckets) if (b.inFlight === 0 && now - b.atMs >= FORGET_AFTER_MS) this.buckets.delete(k);
   }
 }

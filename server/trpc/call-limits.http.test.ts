@@ -1,4 +1,3 @@
-import { testEngine } from '../testing/test-engine';
 /**
  * What one console caller may cost the process, over real HTTP through the production listener: batches above
  * MAX_BATCH_CALLS are refused with 400 before running, a caller's calls are rate-limited (429 with retryAfterS), a
@@ -6,24 +5,18 @@ import { testEngine } from '../testing/test-engine';
  * flood `dashboard.home` batches (before: one 450-call GET held the event loop for 1.6 s).
  */
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startDoorsTestServer, type DoorsTestServer } from '../testing/doors-server';
+import { describe, expect, it } from 'vitest';
+import { doorsServersPerTest } from '../testing/doors-server';
 import { seedAccounts } from '../testing/legacy-fixtures';
-import { createTestCtx } from '../testing/test-ctx';
+import { testEngine } from '../testing/test-engine';
 import { MAX_BATCH_CALLS } from './batch-limit';
 import { signedIn } from './testing';
 import { SESSION_COOKIE } from './session-cookie';
 
-let servers: DoorsTestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const startServer = doorsServersPerTest();
 
 async function setup(env: Record<string, string> = {}) {
-  const ctx = createTestCtx(env);
-  const s = await startDoorsTestServer(ctx);
-  servers.push(s);
+  const { ctx, s } = await startServer(env);
   const teacher = await signedIn(ctx, 'teacher1');
   const cookie = `${SESSION_COOKIE}=${teacher.secret}`;
   return { ctx, s, cookie };
