@@ -5,6 +5,20 @@ import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+const noAny = { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' };
+// The server talks to SQLite or PostgreSQL through one async query surface (db/client.ts).
+const portableQueries = [
+  {
+    selector: 'CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(get|all|run|values)$/]',
+    message: 'better-sqlite3 only: `await` the query instead (first(await q.limit(1)) for one row; db/client.ts)',
+  },
+  {
+    selector: "MemberExpression[property.name='$client']",
+    message: 'the raw driver is engine-specific: use the query builder, or db/dialect.ts rawRows',
+  },
+];
+const notTests = ['**/*.test.ts', '**/testing/**'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,10 +41,7 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
-      ],
+      'no-restricted-syntax': ['error', noAny],
     },
   },
   {
@@ -42,29 +53,86 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/await-thenable': 'error',
+      'no-restricted-syntax': ['error', noAny, ...portableQueries],
+    },
+  },
+  // --- Layers (what may import what). Doors (server/legacy, server/trpc, server/console-http, server/storage-http,
+  // app/) call the domain (server/services, server/console); the domain never reaches back into a door; jobs are
+  // orchestration over services and never touch the database themselves; db/ knows nothing of the server.
+  {
+    files: ['server/services/**/*.ts', 'server/console/**/*.ts'],
+    ignores: notTests,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/legacy/*',
+                '**/trpc/*',
+                '**/console-http/*',
+                '**/storage-http/*',
+                '**/app/*',
+                'next',
+                'next/*',
+              ],
+              message: 'the domain never imports a door: return values and errors, and let the door shape the answer',
+            },
+            { group: ['**/jobs/**'], message: 'jobs call services, not the other way round' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/jobs/**/*.ts'],
+    ignores: notTests,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/**', 'drizzle-orm', 'drizzle-orm/*', 'pg', 'better-sqlite3'],
+              message: 'jobs are orchestration only: every query and write they cause lives in a service',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+        noAny,
+        ...portableQueries,
         {
-          selector:
-            'CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(get|all|run|values)$/]',
-          message: 'better-sqlite3 only: `await` the query instead (first(await q.limit(1)) for one row; db/client.ts)',
+          selector: "MemberExpression[object.name='ctx'][property.name='db']",
+          message: 'jobs are orchestration only: every query and write they cause lives in a service',
         },
+      ],
+    },
+  },
+  {
+    files: ['db/**/*.ts'],
+    ignores: notTests,
+    rules: {
+      'no-restricted-imports': [
+        'error',
         {
-          selector: "MemberExpression[property.name='$client']",
-          message: 'the raw driver is engine-specific: use the query builder, or db/dialect.ts rawRows',
+          patterns: [
+            {
+              group: ['**/server/**', '**/app/**'],
+              message: 'db/ knows tables, connections and migrations only: the server passes it what it needs',
+            },
+          ],
         },
       ],
     },
   },
   {
     // SQLite-only by design: the db/ internals and the bench's bulk seeding.
-    files: ['db/client.ts', 'db/migrate-cli.ts', 'server/bench/**/*.ts'],
+    files: ['db/client.ts', 'server/bench/**/*.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
-      ],
+      'no-restricted-syntax': ['error', noAny],
     },
   },
   {
@@ -106,7 +174,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "TSTypeReference[typeName.name='any']", message: 'no `any`: name the type' },
+        noAny,
         {
           selector:
             "BinaryExpression:matches([left.property.name=/^(state|role)$/], [left.name=/^(state|role)$/])[right.type='Literal'][right.raw=/^[0-9]+$/]",

@@ -7,40 +7,18 @@ import path from 'node:path';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { Env, PgSslMode } from '../server/env';
 import { attachRunner, type Db } from './client';
+import type { PgOptions, PgSslMode } from './pg-options';
 import { pgRunner } from './pg-transactions';
 import * as serviceSchema from './schema';
 import * as schema from './schema-pg';
+
+export type { PgOptions } from './pg-options';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 /** Resolved from the working directory, like MIGRATIONS_DIR (every entry runs from the project root). */
 export const PG_MIGRATIONS_DIR = path.resolve(process.cwd(), 'db/migrations-pg');
-
-/** What opening PostgreSQL needs, taken from Env by `pgOptions` (tests build it directly). */
-export interface PgOptions {
-  url: string;
-  /** Connections this process keeps at most (PG_POOL_MAX). */
-  poolMax: number;
-  /**
-   * Server-side limit on one statement, and on a transaction left idle (PG_STATEMENT_TIMEOUT_MS; 0 = none). A
-   * transaction idle that long is a bug (network calls belong before it): the server ends it and frees its locks.
-   */
-  statementTimeoutMs: number;
-  /** PGSSLMODE; an `sslmode` in the URL wins. Unset: no TLS (node-postgres's default). */
-  sslmode?: PgSslMode;
-}
-
-export function pgOptions(env: Env): PgOptions {
-  if (env.database.kind !== 'pg') throw new Error('pgOptions: DATABASE_URL does not select PostgreSQL');
-  return {
-    url: env.database.url,
-    poolMax: env.PG_POOL_MAX,
-    statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
-    sslmode: env.PGSSLMODE,
-  };
-}
 
 /**
  * int8 (bigint, count(*), sum of integers) arrives as text; node-postgres would hand it over as a string. Read it

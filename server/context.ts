@@ -3,11 +3,11 @@
  * services), so tests build one over a temp database, local providers and a fixed clock.
  */
 import { closeDb, openDb, type Db } from '../db/client';
-import { migratePg, openPgPool, pgOptions } from '../db/client-pg';
+import { migratePg, openPgPool } from '../db/client-pg';
 import { createPresence, heartbeatWriteGranularityS, type Presence } from './services/presence';
 import { listenForTokenRevocations } from './services/accounts';
 import type { PgListener } from '../db/pg-listen';
-import { DEV_TENCENT_APPID, secretsFilePath, type Env } from './env';
+import { DEV_TENCENT_APPID, pgOptions, secretsFilePath, type Env } from './env';
 import {
   loadOrCreateSecrets,
   SecretsFileError,

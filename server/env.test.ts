@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pgOptions } from '../db/client-pg';
-import { EnvError, loadEnv, parseDatabaseUrl } from './env';
+import { EnvError, loadEnv, parseDatabaseUrl, pgOptions } from './env';
 import { tempDir } from './testing/test-db';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { PG_SSL_MODES, type PgOptions } from '../db/pg-options';
 import { parseAddressEntry } from './http/address-list';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -36,10 +37,6 @@ const DEFAULT_VOD_SIGN_ACTIONS = [
   'DescribeClass',
   'DescribeAllClass',
 ];
-
-/** libpq's sslmode values (`no-verify` is node-postgres's own: TLS without checking the certificate). */
-export const PG_SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'] as const;
-export type PgSslMode = (typeof PG_SSL_MODES)[number];
 
 /** APPID the local sandboxes put in signatures when TENCENT_APPID is unset (not a secret). */
 export const DEV_TENCENT_APPID = 1250000000;
@@ -209,4 +206,15 @@ export function secretsFilePath(env: Env): string {
 /** The base URL clients reach this server at, for URLs it hands out. */
 export function publicBaseUrl(env: Env): string {
   return (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
+
+/** The PostgreSQL connection settings of an environment whose DATABASE_URL selects PostgreSQL. */
+export function pgOptions(env: Env): PgOptions {
+  if (env.database.kind !== 'pg') throw new Error('pgOptions: DATABASE_URL does not select PostgreSQL');
+  return {
+    url: env.database.url,
+    poolMax: env.PG_POOL_MAX,
+    statementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+    sslmode: env.PGSSLMODE,
+  };
 }

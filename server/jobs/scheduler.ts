@@ -3,12 +3,12 @@
  * next tick comes is not started again). Started once per process, whichever entry (custom server or Next's
  * instrumentation) gets there first. A job is `(ctx) → what changed`; tests call jobs directly with a fixed clock.
  *
- * Several instances: each run goes through withJobLock (db/job-lock.ts). On PostgreSQL only the instance holding the
+ * Several instances: each run goes through runJobExclusively (services/job-runs.ts, over db/job-lock.ts). On PostgreSQL only the instance holding the
  * job's advisory lock runs it, the others skip that tick; on SQLite (one machine) the jobs' conditional claims keep
  * concurrent runs from applying a change twice.
  */
-import { withJobLock } from '../../db/job-lock';
 import type { ServiceCtx } from '../context';
+import { runJobExclusively } from '../services/job-runs';
 import { buildPlaybackIndexes } from './build-playback-index';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
@@ -33,7 +33,7 @@ export function startScheduler(ctx: ServiceCtx, jobs: Job[] = JOBS): { stop(): P
   const tick = () => {
     for (const job of jobs) {
       if (running.has(job.name)) continue;
-      const run = withJobLock(ctx.db, job.name, () => job.run(ctx))
+      const run = runJobExclusively(ctx, job.name, () => job.run(ctx))
         .then((r) => {
           if (!r.ran) ctx.log.debug({ job: job.name }, 'job skipped: running elsewhere');
         })

@@ -4,11 +4,11 @@
  */
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type Tx } from '../../db/client';
-import { pgOptions } from '../../db/client-pg';
 import { notifyOnCommit, rawWrite } from '../../db/dialect';
 import { listenPg, type PgListener } from '../../db/pg-listen';
 import { authTokens, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
+import { pgOptions } from '../env';
 import { AppError } from '../errors';
 import { guardLogin, guardRegistration } from './login-rate-limit';
 import { preparedFor } from './prepared';

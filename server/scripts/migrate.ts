@@ -1,7 +1,7 @@
 /** `npm run db:migrate`: applies committed migrations to DATABASE_URL, SQLite or PostgreSQL (the server also does this at start). */
-import { loadEnv } from '../server/env';
-import { openDb } from './client';
-import { migratePg, pgOptions } from './client-pg';
+import { loadEnv, pgOptions } from '../env';
+import { closeDb, openDb } from '../../db/client';
+import { migratePg } from '../../db/client-pg';
 
 async function main() {
   const env = loadEnv();
@@ -9,7 +9,7 @@ async function main() {
     await migratePg(pgOptions(env));
     console.log(`migrated PostgreSQL ${new URL(env.database.url).host}`);
   } else {
-    openDb(env.database.file).$client.close();
+    await closeDb(openDb(env.database.file));
     console.log(`migrated ${env.database.file}`);
   }
 }
