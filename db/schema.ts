@@ -39,7 +39,8 @@ export type AuthToken = typeof authTokens.$inferSelect;
 
 /**
  * Courses ("rooms"). `roomnum` starts at 10001 (the sequence is seeded by a custom migration).
- * state: 0 created, 1 live, 2 ended (no playback yet), 3 playback ready.
+ * state: 0 created, 1 live, 2 ended, 3 playback index built (server/services/course-state.ts). Whether a replay is
+ * shown as ready is playback-status.ts: state 3 with index_status 'ready' (a rebuild may be pending or failed).
  * `listTime` = max(created_at, begin_time): the instant roomlist sorts and filters on, kept as a column so both use an index.
  */
 export const courses = sqliteTable(

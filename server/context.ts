@@ -1,6 +1,8 @@
 /**
- * ServiceCtx: everything a service needs, built once per process and passed explicitly (no singletons inside
- * services), so tests build one over a temp database, local providers and a fixed clock.
+ * ServiceCtx: everything a service needs, built once per process and passed explicitly, so tests build one over a
+ * temp database, local providers and a fixed clock. What is per process by nature is the exception, module state on
+ * purpose: the password-hash gate (passwords.ts hashGate: this process's CPU, whatever ctx calls it), the hot-read
+ * caches' registry (hot-read-cache.ts: every copy of a module evicted on one NOTIFY) and the in-memory token buckets.
  */
 import { closeDb, openDb, type Db } from '../db/client';
 import { migratePg, openPgPool } from '../db/client-pg';

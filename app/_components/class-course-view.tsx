@@ -6,7 +6,7 @@ import { useI18n } from '../_i18n/provider';
 import { PlannedTime } from './planned-time';
 import { StateBadge } from './state-badge';
 
-/** The card as the page reads it (services/student-course.ts); what this view shows of it. */
+/** The card as the page reads it (server/console/student-course.ts); what this view shows of it. */
 export interface ClassCourseCard {
   roomnum: number;
   title: string;

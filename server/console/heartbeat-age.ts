@@ -1,8 +1,9 @@
 /**
- * What a stored heartbeat says about the member's last beat. Beats are coalesced (members.ts
- * heartbeatWriteGranularityS: a beat writes only when the stored one is at least G s old), so the stored time is not
- * the last beat: the last beat lies between the stored time and now, and once the stored beat is G s old no beat has
- * come since stored + G (it would have written). Pure and import-free: the roster router and the console page (which
+ * What a stored heartbeat says about the member's last beat. Beats are coalesced (services/presence.ts: buffered in
+ * memory, flushed every PRESENCE_FLUSH_MS, and a flush rewrites a row only when its stored beat is at least G s old,
+ * heartbeatWriteGranularityS), so the stored time is not the last beat: the last beat lies between the stored time
+ * and now, and once the stored beat is G s old no beat has come since stored + G (it would have written), give or
+ * take one flush interval (a second by default, below what the page shows). Pure and import-free: the roster router and the console page (which
  * ticks between polls) apply the same rule.
  */
 export interface HeartbeatAge {

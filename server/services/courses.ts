@@ -1,9 +1,9 @@
 /**
  * Courses: create, start, end (closeCourseTx, which the sweeper shares), edit, delete, each written once for both
  * doors: the legacy commands (`live/create|startcourse|exitroom`) and the console call these functions. The state
- * names and what each state allows are in schemas.ts (COURSE_STATE, hasEnded, canEditFiles); an ended course becomes
- * PLAYBACK when its index is built (jobs/build-playback-index.ts, playback.ts). The list (`live/roomlist`) is in
- * course-list.ts.
+ * names and what each state allows are in course-state.ts (COURSE_STATE, canStart, canEnd, canEdit, canEditFiles); an
+ * ended course becomes PLAYBACK when its index is built (jobs/build-playback-index.ts over playback-build.ts). The
+ * list (`live/roomlist`) is in course-list.ts.
  */
 import { and, count, eq, gt, min } from 'drizzle-orm';
 import { first, inTransaction, type Tx } from '../../db/client';
