@@ -96,7 +96,7 @@ const envSchema = z.object({
   VOD_UPLOAD_PROCEDURE: optStr,
   VOD_UPLOAD_CLASS_ID: z.coerce.number().int().nonnegative().optional(),
   LIVE_CALLBACK_KEY: optStr,
-  /** Addresses / CIDR blocks live callbacks may come from (callback-sources.ts); empty: any. */
+  /** Addresses / CIDR blocks live callbacks may come from (services/live-callback-auth.ts); empty: any. */
   LIVE_CALLBACK_ALLOWED_IPS: csv([]).superRefine((entries, c) => {
     for (const e of entries) {
       const r = parseAddressEntry(e);

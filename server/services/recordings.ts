@@ -1,19 +1,16 @@
 /**
- * Recordings reported by Tencent's live-recording callback (event 100), and the live-callback signature rule.
- * Callers: `live/recendcall` / `live/reccall` (the callback), the playback index job and the console (listRecordings).
- * Rules kept here: a callback is authentic when sign = md5(LIVE_CALLBACK_KEY + t) and now ≤ t ≤ now + 1 h; without a
- * key callbacks are refused (unless explicitly allowed); a recording is stored once per (course, file id) however often
- * Tencent delivers it; IM 1004 announces it and its MsgSeq is kept.
+ * Recordings reported by Tencent's live-recording callback (event 100), once the door has authenticated the notice
+ * (live-callback-auth.ts). Callers: `live/recendcall` / `live/reccall` (the callback), the playback index job and the
+ * console (listRecordings). Rules kept here: a recording is stored once per (course, file id) however often Tencent
+ * delivers it; IM 1004 announces it and its MsgSeq is kept.
  */
 import { publicUrlOf, storedRefOfUrl } from '../integrations/storage/stored-ref';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { first, inTransaction } from '../../db/client';
 import { greatest } from '../../db/dialect';
 import { courses, recordings, users, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
 import { imPayload, sendCourseIm } from './courses';
@@ -22,45 +19,6 @@ import { userIdInput } from './schemas';
 
 /** Live (CSS) event types this server knows (tencent-protocols.md §5). Only 100 changes anything. */
 export const LIVE_EVENT = { STREAM_ENDED: 0, STREAM_STARTED: 1, RECORDING_READY: 100, SNAPSHOT_READY: 200 } as const;
-
-/** How far in the future a callback's `t` (its expiry) may lie; Tencent signs notices valid for minutes. */
-const CALLBACK_MAX_TTL_S = 3600;
-
-/**
- * Checks a live callback's signature: `sign` must equal md5(LIVE_CALLBACK_KEY + t) (lower-case hex, over `t` exactly
- * as sent) and `t` (the notice's expiry) must not have passed nor lie more than an hour ahead. Without a key every
- * callback is refused unless LIVE_CALLBACK_ALLOW_UNSIGNED=1 (local experiments; logged at start). Throws NO_PRIVILEGE.
- *
- * What this proves, and what it does not: Tencent's scheme signs only the key and `t`, never the body, so every
- * notice Tencent issues in the same second carries the same (t, sign) — two recordings, a stream's end and start,
- * Tencent's retries. The pair is therefore not an identity and is not remembered: refusing a pair seen before would
- * drop genuine recordings. What defends instead: the short `t` window (a captured signature stops working when `t`
- * passes), idempotent application by the notice's own identity (a recording by (course, file id): a notice delivered
- * twice is stored once, announced once), and the optional source-address allow-list LIVE_CALLBACK_ALLOWED_IPS
- * (callback-sources.ts), checked by the door before this.
- */
-export function verifyLiveCallbackSign(ctx: ServiceCtx, t: string | undefined, sign: string | undefined): void {
-  const key = ctx.env.LIVE_CALLBACK_KEY;
-  if (!key) {
-    if (ctx.env.LIVE_CALLBACK_ALLOW_UNSIGNED) return;
-    throw new AppError('NO_PRIVILEGE', 'callback sign: LIVE_CALLBACK_KEY is not configured on this server');
-  }
-  if (t === undefined || sign === undefined)
-    throw new AppError('NO_PRIVILEGE', 'callback sign: t and sign are required');
-  const expected = Buffer.from(
-    createHash('md5')
-      .update(key + t, 'utf8')
-      .digest('hex'),
-  );
-  const got = Buffer.from(sign.toLowerCase());
-  if (got.length !== expected.length || !timingSafeEqual(got, expected))
-    throw new AppError('NO_PRIVILEGE', 'callback sign: does not match');
-  const now = ctx.clock.nowS();
-  const expiry = Number(t);
-  if (now > expiry) throw new AppError('NO_PRIVILEGE', 'callback sign: expired');
-  if (expiry > now + CALLBACK_MAX_TTL_S)
-    throw new AppError('NO_PRIVILEGE', 'callback sign: t is too far in the future');
-}
 
 const intField = z.union([
   z

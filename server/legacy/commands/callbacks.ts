@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { applyReplayIndexCallback } from '../../services/playback';
-import { LIVE_EVENT, recordingReadyInput, recordRecording, verifyLiveCallbackSign } from '../../services/recordings';
-import { assertCallbackSource } from '../../services/callback-sources';
+import { LIVE_EVENT, recordingReadyInput, recordRecording } from '../../services/recordings';
+import { assertCallbackSource, verifyLiveCallbackSign } from '../../services/live-callback-auth';
 import { command, type CommandEntry } from '../command';
 
 /** `t` arrives as a number (2017 payloads) or a numeric string (old docs); kept as the exact decimal text signed. */
