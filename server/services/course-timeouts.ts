@@ -10,7 +10,8 @@ import { courses, members } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { lastLoggedSeq } from '../integrations/im/message-log';
 import { IM_MSG } from '../integrations/im/types';
-import { closeCourseTx, imPayload } from './courses';
+import { imPayload } from './course-im';
+import { closeCourseTx } from './courses';
 import { leaveRoomTx } from './leave-room';
 import { COURSE_STATE, ENDED_STATES } from './course-state';
 

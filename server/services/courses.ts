@@ -16,6 +16,7 @@ import { storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { courseFor, type Door, type TaughtCourse } from './course-access';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { canEdit, canEnd, canStart, COURSE_STATE, ROLE } from './course-state';
+import { imPayload, sendCourseIm } from './course-im';
 import { leaveRoomTx } from './leave-room';
 import { queueIndexTx } from './playback-build';
 import { type Caller } from './schemas';
@@ -113,26 +114,6 @@ function assertLengthHasStart(start: number | null, minutes: number | null): voi
   if (minutes !== null && start === null) throw new AppError('BAD_INPUT', 'plannedMinutes: needs a planned start');
 }
 
-/** The payload of the custom IM messages the server sends (TIMCustomElem.Data); `seq` from ctx.random. */
-export function imPayload(
-  ctx: Pick<ServiceCtx, 'random'>,
-  type: number,
-  timestamp: number,
-  value: Record<string, unknown>,
-): Record<string, unknown> {
-  return { type, seq: ctx.random.int(2 ** 31), timestamp, value };
-}
-
-async function sendIm(ctx: ServiceCtx, groupId: string, data: Record<string, unknown>, from?: string): Promise<number> {
-  try {
-    return (await ctx.im.sendGroupCustom(groupId, data, from ? { fromAccount: from } : undefined)).msgSeq;
-  } catch (e) {
-    ctx.log.warn({ groupId, type: data.type, err: (e as Error).message }, 'IM send failed');
-    throw new AppError('IM_SEND_FAILED');
-  }
-}
-export { sendIm as sendCourseIm };
-
 /**
  * Starts a course: only its own teacher, only from state 0. Sends IM 1001 first (network before the transaction;
  * failure → IM_SEND_FAILED and nothing changes), then one transaction sets state 1, begin_time/imseq and seats the
@@ -146,7 +127,7 @@ export async function startCourse(
 ): Promise<void> {
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!canStart(c)) throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
-  const seq = await sendIm(
+  const seq = await sendCourseIm(
     ctx,
     String(c.roomnum),
     imPayload(ctx, IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
@@ -227,7 +208,7 @@ export async function endCourse(
 ): Promise<void> {
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!canEnd(c)) throw new AppError('COURSE_STATE', 'only a live course can be ended');
-  const seq = await sendIm(
+  const seq = await sendCourseIm(
     ctx,
     String(c.roomnum),
     imPayload(ctx, IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),

@@ -8,7 +8,8 @@ import { imMessages } from '../../db/schema';
 import { fixedRandom } from '../random';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createAccount } from './accounts';
-import { createCourse, imPayload, startCourse } from './courses';
+import { imPayload } from './course-im';
+import { createCourse, startCourse } from './courses';
 import type { Caller } from './schemas';
 
 describe('IM payloads through ctx.random', () => {

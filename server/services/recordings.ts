@@ -13,7 +13,7 @@ import { courses, recordings, users, type Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { IM_MSG } from '../integrations/im/types';
 import { appendEvents } from './course-events';
-import { imPayload, sendCourseIm } from './courses';
+import { imPayload, sendCourseIm } from './course-im';
 import { queueIndexTx } from './playback-build';
 import { userIdInput } from './schemas';
 
