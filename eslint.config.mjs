@@ -112,8 +112,8 @@ export default tseslint.config(
     },
   },
   {
+    // db/ tests and their fixtures (db/testing) included: the server's tests use db/'s fixtures, never the reverse.
     files: ['db/**/*.ts'],
-    ignores: notTests,
     rules: {
       'no-restricted-imports': [
         'error',

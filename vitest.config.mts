@@ -9,8 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // TEST_ENGINE=pg (npm run test:pg): one migrated template database per run; see server/testing/test-engine.ts.
-    globalSetup: ['server/testing/pg-global-setup.ts'],
+    // TEST_ENGINE=pg (npm run test:pg): one migrated template database per run; see db/testing/test-engine.ts.
+    globalSetup: ['db/testing/pg-global-setup.ts'],
     // Tests talk to loopback fakes only; a proxy would swallow those requests.
     env: { http_proxy: '', https_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '' },
   },

@@ -1,5 +1,5 @@
 /**
- * db/client-pg.ts against a real PostgreSQL (PG_TEST_URL, see server/testing/pg-test-db.ts; skipped without it):
+ * db/client-pg.ts against a real PostgreSQL (PG_TEST_URL, see db/testing/pg-test-db.ts; skipped without it):
  * the migrations apply (three instances starting together migrate once), the trigger functions keep course_counts and
  * the course-list version exactly as the SQLite triggers do (same statements run on both engines, compared step by
  * step), room numbers start at 10001 and are never reissued, int8 comes back as an exact JS number or not at all,
@@ -17,8 +17,8 @@ import { openDb } from './client';
 import { migratePg, openPgDb, PG_MIGRATIONS_DIR, pgPoolConfig, type PgDb, type PgOptions } from './client-pg';
 import * as pgSchema from './schema-pg';
 import { courses, users } from './schema-pg';
-import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from '../server/testing/pg-test-db';
-import { tempDir } from '../server/testing/test-db';
+import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from './testing/pg-test-db';
+import { tempDir } from './testing/test-db';
 
 if (!PG_TEST_URL) console.warn(PG_SKIP_REASON);
 

@@ -4,8 +4,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, openSecondHandle } from '../server/testing/test-db';
-import { testEngine } from '../server/testing/test-engine';
+import { createTestDb, openSecondHandle } from './testing/test-db';
+import { testEngine } from './testing/test-engine';
 import { closeDb, first, inTransaction, type Db } from './client';
 import { users } from './schema';
 

@@ -10,8 +10,8 @@ import { openPgPool } from './client-pg';
 import { rawRows } from './dialect';
 import { withJobLock } from './job-lock';
 import { users } from './schema';
-import { createTestDb, openSecondHandle } from '../server/testing/test-db';
-import { testEngine } from '../server/testing/test-engine';
+import { createTestDb, openSecondHandle } from './testing/test-db';
+import { testEngine } from './testing/test-engine';
 
 const opened: Db[] = [];
 afterEach(async () => {
@@ -44,13 +44,16 @@ describe(`withJobLock (${testEngine()})`, () => {
     const { db } = fresh();
     const g = gate();
     let runs = 0;
+    const holding = gate();
     const first = withJobLock(db, 'sweep', async () => {
       runs++;
+      holding.open();
       await g.wait;
       return 'done';
     });
-    // Let the first one take the lock (on PostgreSQL: a pool connection and a query).
-    await new Promise((r) => setTimeout(r, 50));
+    // The first one holds the lock once its job runs (on PostgreSQL: after a pool connection and a query, which a
+    // loaded machine may take long to give: wait for it, not for a fixed time).
+    await holding.wait;
     const secondTry = await withJobLock(db, 'sweep', () => {
       runs++;
       return Promise.resolve('not me');
@@ -76,11 +79,13 @@ describe(`withJobLock (${testEngine()})`, () => {
     const t = fresh();
     const other = second(t);
     const g = gate();
+    const holding = gate();
     const first = withJobLock(t.db, 'sweep', async () => {
+      holding.open();
       await g.wait;
       return 'a';
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await holding.wait;
     let ranElsewhere = false;
     expect(
       await withJobLock(other, 'sweep', () => {
@@ -107,11 +112,13 @@ describe(`withJobLock (${testEngine()})`, () => {
       const t = fresh();
       const other = second(t);
       const g = gate();
+      const holding = gate();
       const first = withJobLock(t.db, 'sweep', async () => {
+        holding.open();
         await g.wait;
         return 'finished anyway';
       });
-      await new Promise((r) => setTimeout(r, 50));
+      await holding.wait;
       expect(await withJobLock(other, 'sweep', () => Promise.resolve('b'))).toEqual({ ran: false });
       // The instance "crashes" as far as PostgreSQL can tell: the session holding the lock is gone.
       const killed = await rawRows<{ ok: boolean }>(

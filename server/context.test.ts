@@ -17,10 +17,10 @@ import { verifyUserSig } from './integrations/usersig';
 import { loadEnv, secretsFilePath } from './env';
 import { createLogger } from './logger';
 import { startInstances } from './testing/instances';
-import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from './testing/pg-test-db';
-import { psql } from './testing/psql';
-import { createTestDb, tempDir } from './testing/test-db';
-import { testEngine } from './testing/test-engine';
+import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from '../db/testing/pg-test-db';
+import { psql } from '../db/testing/psql';
+import { createTestDb, tempDir } from '../db/testing/test-db';
+import { testEngine } from '../db/testing/test-engine';
 
 function envFor(over: Record<string, string>) {
   return loadEnv({ DATABASE_URL: path.join(tempDir(), 'edu.db'), LOG_LEVEL: 'silent', ...over });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, loadEnv, parseDatabaseUrl, pgOptions } from './env';
-import { tempDir } from './testing/test-db';
+import { tempDir } from '../db/testing/test-db';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv, secretsFilePath } from './env';
 import { loadOrCreateSecrets, SecretsFileError, SECRET_NAMES } from './secrets';
-import { tempDir } from './testing/test-db';
+import { tempDir } from '../db/testing/test-db';
 
 describe('loadOrCreateSecrets', () => {
   it('creates the file (mode 0600, folder created) with random ≥ 32-byte secrets, and reuses it on the next start', () => {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { psql } from '../testing/psql';
+import { psql } from '../../db/testing/psql';
 import { openBenchCluster } from './bench-database';
 
 const installed =

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { psql } from '../testing/psql';
+import { psql } from '../../db/testing/psql';
 import { closeDb, openDb, type Db } from '../../db/client';
 import { migratePg, openPgPool } from '../../db/client-pg';
 import { seedDatabase, type Seeded } from './seed';

@@ -15,8 +15,8 @@ import { recordingReadyInput, recordRecording } from '../services/recordings';
 import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server';
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
-import { openSecondHandle } from '../testing/test-db';
-import { testEngine } from '../testing/test-engine';
+import { openSecondHandle } from '../../db/testing/test-db';
+import { testEngine } from '../../db/testing/test-engine';
 import { keyOfStoredRef } from '../integrations/storage/stored-ref';
 import {
   buildPlaybackIndexes,

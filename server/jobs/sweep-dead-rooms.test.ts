@@ -22,8 +22,8 @@ import {
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { captureLogs } from '../testing/log-capture';
 import { createTestCtx, T0 } from '../testing/test-ctx';
-import { openSecondHandle } from '../testing/test-db';
-import { testEngine } from '../testing/test-engine';
+import { openSecondHandle } from '../../db/testing/test-db';
+import { testEngine } from '../../db/testing/test-engine';
 import { sweepDeadRooms } from './sweep-dead-rooms';
 
 const COURSE_DEAD_S = 300;

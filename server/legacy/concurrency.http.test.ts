@@ -12,8 +12,8 @@ import { createLogger } from '../logger';
 import { createCourse, seedAccounts, startCourse } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer } from '../testing/legacy-server';
 import { createTestCtx } from '../testing/test-ctx';
-import { openSecondHandle } from '../testing/test-db';
-import { testEngine } from '../testing/test-engine';
+import { openSecondHandle } from '../../db/testing/test-db';
+import { testEngine } from '../../db/testing/test-engine';
 import { first } from '../../db/client';
 
 const STUDENTS = 200;

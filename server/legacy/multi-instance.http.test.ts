@@ -9,17 +9,17 @@
  *  - one instance killed with SIGKILL under a load of creates and enters loses no acknowledged write;
  *  - (second group, short silence limit) the sweeper ends a silent course exactly once (one end event, one IM 1002)
  *    while a course whose teacher beats on rotating instances stays live.
- * Engine: SQLite temp file by default, PostgreSQL with TEST_ENGINE=pg (server/testing/fresh-database.ts).
+ * Engine: SQLite temp file by default, PostgreSQL with TEST_ENGINE=pg (db/testing/fresh-database.ts).
  * No fixed sleeps: every wait polls with a deadline.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type FreshDatabase } from '../testing/fresh-database';
+import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { startInstances, type InstanceGroup } from '../testing/instances';
 import { recordingCallback } from '../testing/playback-fixtures';
 import { RoundRobinClient, type Reply } from '../testing/round-robin-client';
-import { tempDir } from '../testing/test-db';
+import { tempDir } from '../../db/testing/test-db';
 
 const APPID = 1400000000;
 const PWD = 'cHdk';

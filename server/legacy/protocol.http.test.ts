@@ -18,7 +18,7 @@ import { captureLogs } from '../testing/log-capture';
 import { createTestCtx } from '../testing/test-ctx';
 import { hashSecret } from '../services/tokens';
 import { closeDb, first } from '../../db/client';
-import { openSecondHandle } from '../testing/test-db';
+import { openSecondHandle } from '../../db/testing/test-db';
 
 const IDLE = 1000;
 /** Every command of issue 2, with a body that is valid apart from the token (so only auth can fail). */

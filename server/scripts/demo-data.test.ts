@@ -12,7 +12,7 @@ import { createRequestListener } from '../main';
 import { createRuntime } from '../runtime';
 import { loginConsole } from '../console/sessions';
 import { callerFor } from '../trpc/testing';
-import { createTestDb } from '../testing/test-db';
+import { createTestDb } from '../../db/testing/test-db';
 import { DEMO_TEACHER, NotEmptyError, seedDemoData, tinyPdf } from './demo-data';
 import { rawRows, rawWrite } from '../../db/dialect';
 import { inTransaction } from '../../db/client';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/client';
 import { rawRows } from '../../db/dialect';
 import { courses, members, users } from '../../db/schema';
-import { openSecondHandle } from '../testing/test-db';
+import { openSecondHandle } from '../../db/testing/test-db';
 import { createTestCtx } from '../testing/test-ctx';
 import { listCourses } from './course-list';
 

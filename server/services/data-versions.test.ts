@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/client';
 import { courses, users } from '../../db/schema';
-import { openSecondHandle } from '../testing/test-db';
+import { openSecondHandle } from '../../db/testing/test-db';
 import { createTestCtx } from '../testing/test-ctx';
 import { coalescedReader } from './data-versions';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachRunner, closeDb, inTransaction, type Db, type TxRunner } from '../../db/client';
 import { courses, members, users } from '../../db/schema';
-import { createTestDb } from '../testing/test-db';
+import { createTestDb } from '../../db/testing/test-db';
 import { createPresence } from './presence';
 
 const opened: Db[] = [];

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { PG_SKIP_REASON, PG_TEST_URL } from './pg-test-db';
-import { tempDir } from './test-db';
+import { PG_SKIP_REASON, PG_TEST_URL } from '../../db/testing/pg-test-db';
+import { tempDir } from '../../db/testing/test-db';
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/pg-throwaway.sh');
 

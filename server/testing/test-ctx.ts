@@ -7,7 +7,7 @@ import { fixedClock } from '../clock';
 import { createServiceCtx, type CtxOverrides, type ServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
-import { createTestDb } from './test-db';
+import { createTestDb } from '../../db/testing/test-db';
 
 export const T0 = 1_800_000_000;
 

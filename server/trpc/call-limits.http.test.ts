@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { doorsServersPerTest } from '../testing/doors-server';
 import { seedAccounts } from '../testing/legacy-fixtures';
-import { testEngine } from '../testing/test-engine';
+import { testEngine } from '../../db/testing/test-engine';
 import { MAX_BATCH_CALLS } from './batch-limit';
 import { signedIn } from './testing';
 import { SESSION_COOKIE } from './session-cookie';

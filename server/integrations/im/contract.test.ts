@@ -10,7 +10,7 @@ import { fixedClock } from '../../clock';
 import { createLogger } from '../../logger';
 import { systemRandom } from '../../random';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createUserSigSigner } from '../usersig';
 import { createLocalIm } from './local';
 import { createMessageLog } from './message-log';

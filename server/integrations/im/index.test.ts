@@ -5,7 +5,7 @@ import { loadEnv } from '../../env';
 import { ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
 import { systemRandom } from '../../random';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createUserSigSigner } from '../usersig';
 import { createIm } from '.';
 

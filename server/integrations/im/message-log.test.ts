@@ -7,8 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDb, type Db } from '../../../db/client';
-import { createTestDb, openSecondHandle } from '../../testing/test-db';
-import { testEngine } from '../../testing/test-engine';
+import { createTestDb, openSecondHandle } from '../../../db/testing/test-db';
+import { testEngine } from '../../../db/testing/test-engine';
 import { createMessageLog, customElem, lastLoggedSeq } from './message-log';
 
 const opened: Db[] = [];

@@ -11,7 +11,7 @@ import { rawRows } from '../../../db/dialect';
 import { createLogger } from '../../logger';
 import { fixedRandom, systemRandom, type Random } from '../../random';
 import { startFakeImServer, type FakeImServer } from '../../testing/fake-im-server';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createUserSigSigner, verifyUserSig, type UserSigSigner } from '../usersig';
 import { createMessageLog, type MessageLog } from './message-log';
 import { createTencentIm } from './tencent';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createServiceCtx } from '../../context';
 import { ConfigError } from '../../errors';
 import { loadEnv } from '../../env';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createLogger } from '../../logger';
 
 const build = (env: Record<string, string>) => {

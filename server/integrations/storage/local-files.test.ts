@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../clock';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createLocalFiles } from './local-files';
 
 describe('local files: sweepTemp', () => {

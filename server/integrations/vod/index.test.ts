@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../env';
 import { ConfigError } from '../../errors';
 import { createMediaFiles } from '../../services/media-files';
-import { createTestDb } from '../../testing/test-db';
+import { createTestDb } from '../../../db/testing/test-db';
 import { createVod } from '.';
 
 const build = (vars: Record<string, string>) => {

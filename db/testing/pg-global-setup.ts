@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migratePg } from '../../db/client-pg';
+import { migratePg } from '../client-pg';
 import { PG_TEMPLATE_ENV, PG_TEST_DB_PREFIX, pgTestUrl, psqlSync, testEngine } from './test-engine';
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {

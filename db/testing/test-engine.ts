@@ -1,7 +1,7 @@
 /**
  * Which engine the test suite runs on: SQLite temp files (`npm test`, the default) or PostgreSQL (`npm run test:pg`:
  * TEST_ENGINE=pg with PG_TEST_URL naming a server tests may create databases on, e.g. the throwaway cluster of
- * scripts/pg-throwaway.sh). On PostgreSQL, vitest's global setup (server/testing/pg-global-setup.ts) migrates one
+ * scripts/pg-throwaway.sh). On PostgreSQL, vitest's global setup (db/testing/pg-global-setup.ts) migrates one
  * template database per run, and every test database is a copy of it (CREATE DATABASE … TEMPLATE: milliseconds).
  */
 import { execFileSync } from 'node:child_process';

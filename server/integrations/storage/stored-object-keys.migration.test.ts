@@ -10,16 +10,16 @@ import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
-import { migrateDb, MIGRATIONS_DIR, openDb } from './client';
-import { rawRows } from './dialect';
-import { createServiceCtx } from '../server/context';
-import { loadEnv } from '../server/env';
-import { buildPlaybackIndexes } from '../server/jobs/build-playback-index';
-import { createLogger } from '../server/logger';
-import { startLegacyTestServer } from '../server/testing/legacy-server';
-import { signUp } from '../server/testing/legacy-fixtures';
-import { tempDir } from '../server/testing/test-db';
-import { testEngine } from '../server/testing/test-engine';
+import { migrateDb, MIGRATIONS_DIR, openDb } from '../../../db/client';
+import { rawRows } from '../../../db/dialect';
+import { createServiceCtx } from '../../context';
+import { loadEnv } from '../../env';
+import { buildPlaybackIndexes } from '../../jobs/build-playback-index';
+import { createLogger } from '../../logger';
+import { startLegacyTestServer } from '../../testing/legacy-server';
+import { signUp } from '../../testing/legacy-fixtures';
+import { tempDir } from '../../../db/testing/test-db';
+import { testEngine } from '../../../db/testing/test-engine';
 
 /** A copy of the migrations folder that stops just before stored_object_keys. */
 function migrationsBefore(dir: string): string {

@@ -1,12 +1,12 @@
 /**
- * A fresh, migrated database per call on the suite's engine (server/testing/test-engine.ts): a SQLite file in a temp
+ * A fresh, migrated database per call on the suite's engine (db/testing/test-engine.ts): a SQLite file in a temp
  * folder (a real file, WAL and all, like production), or a PostgreSQL database copied from the run's template.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../db/client';
-import { openPgPool } from '../../db/client-pg';
+import { openDb, type Db } from '../client';
+import { openPgPool } from '../client-pg';
 import { createPgTestDatabaseSync, testEngine } from './test-engine';
 
 export function tempDir(prefix = 'edu-test-'): string {
