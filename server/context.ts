@@ -7,7 +7,7 @@
 import { closeDb, openDb, type Db } from '../db/client';
 import { migratePg, openPgPool } from '../db/client-pg';
 import { createPresence, heartbeatWriteGranularityS, type Presence } from './services/presence';
-import { listenForTokenRevocations } from './services/accounts';
+import { listenForTokenRevocations } from './services/token-cache';
 import type { PgListener } from '../db/pg-listen';
 import { DEV_TENCENT_APPID, pgOptions, secretsFilePath, type Env } from './env';
 import {
@@ -49,7 +49,7 @@ export interface ServiceCtx {
   vod: VodProvider;
   /** Heartbeats buffered in this process and written once per PRESENCE_FLUSH_MS (services/presence.ts). */
   presence: Presence;
-  /** PostgreSQL: hears token revocations committed by other instances (accounts.ts); unset otherwise. */
+  /** PostgreSQL: hears token revocations committed by other instances (token-cache.ts); unset otherwise. */
   tokenRevocations?: PgListener | null;
 }
 

@@ -6,7 +6,8 @@
  */
 import type { ServiceCtx } from '../context';
 import { AppError, isAppError } from '../errors';
-import { checkLogin, issueToken, registerUser, resolveToken, revokeToken } from '../services/accounts';
+import { checkLogin, registerUser } from '../services/accounts';
+import { issueToken, resolveToken, revokeToken } from '../services/auth-tokens';
 import { ROLE } from '../services/course-state';
 import { type Caller } from '../services/schemas';
 

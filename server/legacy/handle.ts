@@ -7,7 +7,7 @@
 import { ZodError, type z } from 'zod';
 import type { ServiceCtx } from '../context';
 import { APP_ERROR_CODES, isAppError } from '../errors';
-import { resolveToken } from '../services/accounts';
+import { resolveToken } from '../services/auth-tokens';
 import type { Caller } from '../services/schemas';
 import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import { LEGACY, LEGACY_CODE_OF } from './codes';

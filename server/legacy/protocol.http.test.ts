@@ -11,7 +11,7 @@ import { authTokens } from '../../db/schema';
 import { closeServiceCtx, createServiceCtx } from '../context';
 import { loadEnv } from '../env';
 import { createLogger } from '../logger';
-import { refreshGranularityS } from '../services/accounts';
+import { refreshGranularityS } from '../services/auth-tokens';
 import { createCourse, seedAccounts, signUp } from '../testing/legacy-fixtures';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { captureLogs } from '../testing/log-capture';

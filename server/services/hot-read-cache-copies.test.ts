@@ -10,13 +10,20 @@ import { authTokens } from '../../db/schema';
 import { closeServiceCtx } from '../context';
 import { createTestCtx } from '../testing/test-ctx';
 import type * as AccountsModule from './accounts';
+import type * as AuthTokensModule from './auth-tokens';
+import type * as TokenCacheModule from './token-cache';
 
-type Accounts = typeof AccountsModule;
+type Services = typeof AccountsModule & typeof AuthTokensModule & typeof TokenCacheModule;
 
-/** A fresh module instance of accounts.ts (and everything it imports), as a second bundle copy would be. */
-async function loadCopy(): Promise<Accounts> {
+/** Fresh module instances of the account services (and everything they import), as a second bundle copy would be. */
+async function loadCopy(): Promise<Services> {
   vi.resetModules();
-  return import('./accounts');
+  const [accounts, authTokens, tokenCache] = await Promise.all([
+    import('./accounts'),
+    import('./auth-tokens'),
+    import('./token-cache'),
+  ]);
+  return { ...accounts, ...authTokens, ...tokenCache };
 }
 
 describe('hot-read cache across module copies', () => {
@@ -26,7 +33,7 @@ describe('hot-read cache across module copies', () => {
   it('an eviction through one copy is seen by the other (the token is refused at once)', async () => {
     const a = await loadCopy();
     const b = await loadCopy();
-    expect(a).not.toBe(b);
+    expect(a.resolveToken).not.toBe(b.resolveToken);
     await a.createAccount(ctx, { id: 'teach', pwd: 'cGFzc3dvcmQx', role: 1 });
     const token = await a.issueToken(ctx, 'teach', 'console', ctx.env.SDKAPPID);
     const resolveB = () => b.resolveToken(ctx, token, 'console', ctx.env.SDKAPPID);

@@ -4,7 +4,7 @@
  * is a network round trip per request, so by default each instance reuses a row for 10 s.
  *
  * What the delay means: a token revoked (logout, password change) is dropped from this process's cache at once, and
- * from every other instance's when the revocation commits (PostgreSQL NOTIFY, accounts.ts listenForTokenRevocations);
+ * from every other instance's when the revocation commits (PostgreSQL NOTIFY, token-cache.ts listenForTokenRevocations);
  * only if that notification is lost while an instance's listening connection is down and not yet re-opened may it
  * accept the token a little longer, at most HOT_READ_CACHE_S. A draft course
  * deleted meanwhile may still answer a heartbeat with 0 for that long (its beats change nothing: it has no members).

@@ -12,7 +12,7 @@ import type { ServiceCtx } from '../context';
 import { createLocalIm } from '../integrations/im/local';
 import { createMessageLog } from '../integrations/im/message-log';
 import { ImError, type ImProvider } from '../integrations/im/types';
-import { issueToken } from '../services/accounts';
+import { issueToken } from '../services/auth-tokens';
 import { hashPassword } from '../services/passwords';
 import type { LegacyTestServer } from './legacy-server';
 import { createTestCtx } from './test-ctx';

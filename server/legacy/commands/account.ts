@@ -1,6 +1,7 @@
 /** `account/*`: regist, login, logout. */
 import { z } from 'zod';
-import { loginLegacy, registerUser, revokeToken } from '../../services/accounts';
+import { loginLegacy, registerUser } from '../../services/accounts';
+import { revokeToken } from '../../services/auth-tokens';
 import { passwordInput, roleInput, userIdInput } from '../../services/schemas';
 import { command, type CommandEntry } from '../command';
 import { tokenField } from '../fields';

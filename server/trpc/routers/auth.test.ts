@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { loginLegacy, resolveToken } from '../../services/accounts';
+import { loginLegacy } from '../../services/accounts';
+import { resolveToken } from '../../services/auth-tokens';
 import { LOGIN_MAX_ATTEMPTS, LOGIN_WINDOW_S } from '../../services/login-rate-limit';
 import { createTestCtx } from '../../testing/test-ctx';
 import { callerFor, clientPwd, codeOf, signedIn } from '../testing';

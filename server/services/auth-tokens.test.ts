@@ -10,7 +10,7 @@ import { authTokens } from '../../db/schema';
 import { isAppError } from '../errors';
 import { createTestCtx, T0 } from '../testing/test-ctx';
 import { seedAccounts } from '../testing/legacy-fixtures';
-import { refreshGranularityS, resolveToken, revokeToken } from './accounts';
+import { refreshGranularityS, resolveToken, revokeToken } from './auth-tokens';
 import { hashSecret } from './tokens';
 
 const codeOf = async (f: () => Promise<unknown>): Promise<string | undefined> => {
