@@ -4,6 +4,7 @@
  * losing the lock to another instance, and a pool of one connection not starving the job of its own queries.
  */
 import { count, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDb, type Db } from './client';
 import { openPgPool } from './client-pg';
@@ -137,6 +138,44 @@ describe(`withJobLock (${testEngine()})`, () => {
       g.open();
       expect(await first).toEqual({ ran: true, value: 'finished anyway' });
       expect(await withJobLock(t.db, 'sweep', () => Promise.resolve('c'))).toEqual({ ran: true, value: 'c' });
+    },
+  );
+
+  it.skipIf(!isPg)(
+    'PostgreSQL: 50 runs on one handle leave no listeners behind on the pooled lock connection (no warning)',
+    async () => {
+      const t = fresh();
+      const db = openPgPool({ url: t.url, poolMax: 4, statementTimeoutMs: 5000 }, { idleTimeoutMs: 60_000 });
+      opened.push(db);
+      // eslint-disable-next-line no-restricted-syntax -- the test looks at the pool's connections themselves
+      const pool = (db as unknown as { $client: pg.Pool }).$client;
+      const seen = new Map<pg.PoolClient, number>();
+      // The 'error' listeners of every connection as it comes back to the pool (the pool's own idle one excluded).
+      pool.on('release', (_err: Error | undefined, client: pg.PoolClient) =>
+        seen.set(client, Math.max(seen.get(client) ?? 0, client.listenerCount('error'))),
+      );
+      const listenerCounts = () => Array.from(seen, ([, n]) => n);
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      try {
+        const before = await (async () => {
+          await withJobLock(db, 'tick', () => Promise.resolve(0));
+          return Math.max(...listenerCounts());
+        })();
+        for (let i = 0; i < 50; i++) {
+          const r = await withJobLock(db, 'tick', async () => (await db.select({ n: count() }).from(users))[0]!.n);
+          expect(r).toEqual({ ran: true, value: 0 });
+        }
+        // Warnings are emitted on the next tick.
+        await new Promise((r) => setImmediate(r));
+        // The lock connection was reused tick after tick, with as many listeners as after the first run.
+        expect(seen.size).toBeLessThanOrEqual(4);
+        for (const n of listenerCounts()) expect(n).toBeLessThanOrEqual(before);
+        expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
     },
   );
 

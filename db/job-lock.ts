@@ -51,6 +51,8 @@ interface LockSession {
   holders: number;
   /** The connection failed (the server ended it): its locks are gone; it is dropped, never reused. */
   broken: boolean;
+  /** This session's 'error' listener on the connection, removed when the session ends. */
+  onError: () => void;
 }
 
 interface LockSessions {
@@ -84,7 +86,9 @@ function createLockSessions(pool: pg.Pool): LockSessions {
 
   async function connect(onError: () => void): Promise<pg.PoolClient | pg.Client> {
     const client = ownConnection ? new pg.Client(pool.options) : await pool.connect();
-    // Without a listener, an error of this connection while it is checked out would end the process.
+    // Without a listener, an error of this connection while it is checked out would end the process. Removed again
+    // when the session ends (release below): a pooled connection comes back for the next tick's session, and a
+    // listener left on it per tick would pile up (a leak, and MaxListenersExceededWarning once more than 10 do).
     client.on('error', onError);
     if (ownConnection) await client.connect();
     return client;
@@ -93,7 +97,8 @@ function createLockSessions(pool: pg.Pool): LockSessions {
   return {
     acquire() {
       if (!current) {
-        const s: LockSession = { holders: 0, broken: false, client: connect(() => broke(s)) };
+        const onError = () => broke(s);
+        const s: LockSession = { holders: 0, broken: false, onError, client: connect(onError) };
         // A failed connect reaches its holders (they await s.client); the session is not reused.
         s.client.catch(() => broke(s));
         current = s;
@@ -111,9 +116,14 @@ function createLockSessions(pool: pg.Pool): LockSessions {
       } catch {
         return; // never connected
       }
-      // A broken connection is destroyed, not returned to the pool.
-      if ('release' in client) client.release(s.broken);
-      else await client.end().catch(() => undefined);
+      // A broken connection is destroyed, not returned to the pool; a pooled one goes back without our listener.
+      if ('release' in client) {
+        client.removeListener('error', s.onError);
+        client.release(s.broken);
+      } else {
+        await client.end().catch(() => undefined);
+        client.removeListener('error', s.onError);
+      }
     },
   };
 }

@@ -108,6 +108,7 @@ export const members = pgTable(
     joinedAt: int8('joined_at').notNull(),
     lastHeartbeat: int8('last_heartbeat').notNull(),
     exitedAt: int8('exited_at'),
+    enters: integer('enters').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.roomnum, t.uid] }), index('members_hb_idx').on(t.exitedAt, t.lastHeartbeat)],
 );

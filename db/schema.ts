@@ -106,6 +106,11 @@ export const members = sqliteTable(
     joinedAt: integer('joined_at').notNull(),
     lastHeartbeat: integer('last_heartbeat').notNull(),
     exitedAt: integer('exited_at'),
+    /**
+     * Enter reports of this member accepted in this course (each announced with IM 1003; a new stay is logged when
+     * they were out), bounded by MEMBER_ENTERS_PER_COURSE (members.ts). Counted since the column exists (0 before).
+     */
+    enters: integer('enters').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.roomnum, t.uid] }), index('members_hb_idx').on(t.exitedAt, t.lastHeartbeat)],
 );

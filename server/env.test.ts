@@ -110,6 +110,19 @@ function npmStart(env: Record<string, string>): Promise<{ code: number | null; o
   });
 }
 
+describe('MEMBER_ENTERS_PER_COURSE', () => {
+  it('defaults to 300 (a flaky network re-entering every 20 s of a 100-minute class fits) and reads a setting', () => {
+    expect(loadEnv({}).MEMBER_ENTERS_PER_COURSE).toBe(300);
+    expect(loadEnv({ MEMBER_ENTERS_PER_COURSE: '1000' }).MEMBER_ENTERS_PER_COURSE).toBe(1000);
+  });
+
+  it.each(['0', '-5', '2.5', 'lots'])('refuses %s, naming it', (value) => {
+    expect(() => loadEnv({ MEMBER_ENTERS_PER_COURSE: value })).toThrow(
+      /^Invalid configuration:\n {2}MEMBER_ENTERS_PER_COURSE:/,
+    );
+  });
+});
+
 describe('npm start', () => {
   it('with DATABASE_URL=mysql://x exits non-zero naming the variable, before building, creating no folder', async () => {
     const secrets = path.join(tempDir(), 'secrets.json');

@@ -145,6 +145,11 @@ const envSchema = z.object({
   CONSOLE_CALLS_PER_S: z.coerce.number().int().positive().default(20),
   CONSOLE_CALL_BURST: z.coerce.number().int().positive().default(120),
   COURSE_CREATE_PER_DAY: z.coerce.number().int().positive().default(500),
+  /**
+   * Enter reports one member may make in one course (services/members.ts): beyond it an enter is answered 0 but
+   * neither stored nor announced. The course's own teacher is not bounded.
+   */
+  MEMBER_ENTERS_PER_COURSE: z.coerce.number().int().positive().default(300),
   /** Account ids one teacher may look up per hour through the class list (console/lookup-budget.ts). */
   CLASS_LIST_LOOKUPS_PER_HOUR: z.coerce.number().int().positive().default(3000),
 });

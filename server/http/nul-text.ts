@@ -5,14 +5,28 @@
  */
 export const NUL_MESSAGE = 'must not contain NUL characters';
 
-/** Where the first NUL sits in a decoded body (dotted path; '' for the value itself), or null when there is none. */
-export function findNul(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [k, v] of Object.entries(value)) {
-    if (k.includes('\u0000')) return path ? `${path}.${k}` : k;
-    const at = findNul(v, path ? `${path}.${k}` : k);
-    if (at !== null) return at;
+/**
+ * Where the first NUL sits in a decoded body (dotted path; '' for the value itself), or null when there is none: in
+ * a string value or in an object key, depth first in document order. Iterative (an explicit stack), so a body nested
+ * however deep cannot overflow the call stack here; the doors refuse such bodies first anyway (json-depth.ts).
+ */
+export function findNul(value: unknown): string | null {
+  const stack: { v: unknown; path: string; nulKey: boolean }[] = [{ v: value, path: '', nulKey: false }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { v, path } = top;
+    if (top.nulKey) return path;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    const entries = Object.entries(v);
+    // Pushed in reverse, so entries are looked at in order, each subtree before the next key: the path a recursive
+    // walk would name.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, child] = entries[i]!;
+      stack.push({ v: child, path: path ? `${path}.${k}` : k, nulKey: k.includes('\u0000') });
+    }
   }
   return null;
 }

@@ -9,6 +9,7 @@ import type { ServiceCtx } from '../context';
 import { APP_ERROR_CODES, isAppError } from '../errors';
 import { resolveToken } from '../services/auth-tokens';
 import type { Caller } from '../services/schemas';
+import { DEPTH_MESSAGE, nestsDeeperThan } from '../http/json-depth';
 import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import { LEGACY, LEGACY_CODE_OF } from './codes';
 import type { CommandEntry, CommandMeta, ReplyKind } from './command';
@@ -162,6 +163,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
         } catch {
           throw new Reject(LEGACY.BAD_JSON, 'request body is not valid JSON');
         }
+        if (nestsDeeperThan(body)) throw new Reject(LEGACY.BAD_DATA, `body: ${DEPTH_MESSAGE}`);
         // JSON can only carry a NUL escaped, so the walk (http/nul-text.ts) runs only when the escape is there.
         const nulAt = req.body.includes('\\u0000') ? findNul(body) : null;
         if (nulAt !== null) throw new Reject(LEGACY.BAD_DATA, `${nulAt || 'body'}: ${NUL_MESSAGE}`);

@@ -3,7 +3,7 @@
  * Callers: `live/heartbeat`, `live/reportmemid`, `live/roomidlist`, console roster.
  */
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import { first, inTransaction } from '../../db/client';
+import { first, inTransaction, type Db, type Tx } from '../../db/client';
 import { courses, members } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
@@ -59,6 +59,14 @@ export async function recordHeartbeat(ctx: ServiceCtx, caller: Caller, roomnum: 
  * Enter (operate 0) or exit (operate 1) a live course, seated with memberRole (1 only for the host). Enter sends IM 1003 first (failure → IM_SEND_FAILED, nothing
  * changes), then upserts the membership; re-entering is allowed. Exit of a room never entered → NOT_IN_ROOM; a
  * repeated exit is fine. Throws ROOM_NOT_FOUND, COURSE_STATE, NOT_IN_ROOM, IM_SEND_FAILED.
+ *
+ * Enters are bounded per member and course (MEMBER_ENTERS_PER_COURSE, counted in `members.enters`): any account may
+ * enter any live course, and without a bound one could add thousands of enter/leave events and IM 1003s to another
+ * teacher's course in seconds. Beyond the bound an enter is answered as done (a client on a flaky network that
+ * re-enters that often keeps working) but changes nothing: no IM, no stay, no heartbeat — the member stays out, so
+ * the course's attendance counts only the stays it logged, never longer than the member was in. Exits are not
+ * bounded: each ends a logged stay, so there are never more of them than enters. The course's own teacher is not
+ * bounded (their course must not lose its host).
  */
 export async function reportMember(
   ctx: ServiceCtx,
@@ -81,6 +89,10 @@ export async function reportMember(
   }
   if (!isLive(c)) throw new AppError('COURSE_STATE', 'members can only enter or leave a live course');
   if (input.operate === 0) {
+    const bounded = c.hostUid !== caller.uid;
+    const overBound = (enters: number | undefined) => bounded && (enters ?? 0) >= ctx.env.MEMBER_ENTERS_PER_COURSE;
+    // Read before the IM goes out (no network call inside the transaction), and checked again inside it.
+    if (overBound((await memberEntry(ctx.db, c.roomnum, caller.uid))?.enters)) return;
     await sendCourseIm(
       ctx,
       String(c.roomnum),
@@ -90,21 +102,28 @@ export async function reportMember(
     const now = ctx.clock.nowS();
     const role = memberRole(c, caller.uid);
     await inTransaction(ctx.db, async (tx) => {
-      const prev = first(
-        await tx
-          .select({ exitedAt: members.exitedAt })
-          .from(members)
-          .where(and(eq(members.roomnum, c.roomnum), eq(members.uid, caller.uid)))
-          .limit(1),
-      );
+      const prev = await memberEntry(tx, c.roomnum, caller.uid);
+      // Concurrent enters of one member all passed the first check: only those within the bound count.
+      if (overBound(prev?.enters)) return;
       const wasIn = prev !== undefined && prev.exitedAt === null;
+      const enters = sql`${members.enters} + 1`;
       await tx
         .insert(members)
-        .values({ roomnum: c.roomnum, uid: caller.uid, role, joinedAt: now, lastHeartbeat: now, exitedAt: null })
+        .values({
+          roomnum: c.roomnum,
+          uid: caller.uid,
+          role,
+          joinedAt: now,
+          lastHeartbeat: now,
+          exitedAt: null,
+          enters: 1,
+        })
         .onConflictDoUpdate({
           target: [members.roomnum, members.uid],
           // Already in the room: keep the join time; back after leaving: a new stay starts now.
-          set: wasIn ? { role, lastHeartbeat: now } : { role, joinedAt: now, lastHeartbeat: now, exitedAt: null },
+          set: wasIn
+            ? { role, lastHeartbeat: now, enters }
+            : { role, joinedAt: now, lastHeartbeat: now, exitedAt: null, enters },
         });
       if (!wasIn)
         await appendEvents(tx, [{ roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role }]);
@@ -124,6 +143,21 @@ export async function reportMember(
     );
     if (!member) throw new AppError('NOT_IN_ROOM');
   });
+}
+
+/** A member's row as an enter reads it (undefined: never entered this course). */
+async function memberEntry(
+  db: Db | Tx,
+  roomnum: number,
+  uid: string,
+): Promise<{ exitedAt: number | null; enters: number } | undefined> {
+  return first(
+    await db
+      .select({ exitedAt: members.exitedAt, enters: members.enters })
+      .from(members)
+      .where(and(eq(members.roomnum, roomnum), eq(members.uid, uid)))
+      .limit(1),
+  );
 }
 
 interface RoomMember {

@@ -1,44 +1,71 @@
 /**
  * Deleting a recording from the console (its teacher only, once the course has ended). One transaction removes the
  * row, appends a 'recording_deleted' course event (the append-only log keeps the 'recording' event and says it went)
- * and queues the playback index for a rebuild now, so the index stops listing it. Afterwards, when the video is an
- * object of this server's local storage, its file goes too; a Tencent (VOD/COS) video is not deleted there — only
- * the row — and the answer says so (`storageDeleted: false`).
+ * and queues the playback index for a rebuild now, so the index stops listing it. When the video is an object of
+ * this server's local storage, the same transaction decides whether its file goes too: only when nothing else names
+ * it (stored-references.ts: another recording, a file bound as courseware to any course or library, a cover, an
+ * index); a file still referenced stays and only the row goes. The file itself is removed after the commit. A Tencent
+ * (VOD/COS) video is not deleted there — only the row — and the answer says so (`storageDeleted: false`).
  * Deleting the course's last recording also withdraws a published replay in the same transaction (`unpublished:
  * true`): students would otherwise be offered a replay with no video, and publishing it again needs a recording.
  * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
  */
 import { and, count, eq } from 'drizzle-orm';
-import { first, inTransaction } from '../../db/client';
+import { first, inTransaction, type Tx } from '../../db/client';
 import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
+import { safeObjectKey } from '../integrations/storage/keys';
 import { localFilesOf } from '../integrations/storage/local';
-import { keyOfStoredRef } from '../integrations/storage/stored-ref';
+import { keyOfStoredRef, storedRefOfKey } from '../integrations/storage/stored-ref';
 import { courseFor, type Door } from './course-access';
 import { appendEvents } from './course-events';
 import { queueIndexTx } from './playback-build';
 import { hasEnded } from './course-state';
+import { storedObjectReferencedTx } from './stored-references';
 import { type Caller } from './schemas';
 
 /**
  * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
- * serves under /storage/ (rows from before references); null for anything else (Tencent URLs).
+ * serves under /storage/ (rows from before references); null for anything else (Tencent URLs) and for a key no
+ * object of ours can have (safeObjectKey refuses it).
  */
 function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
   if (ctx.storage.name !== 'local') return null;
-  const stored = keyOfStoredRef(url);
-  if (stored !== null) return stored;
-  // The provider's URL prefix: its URL of a one-character key, minus that character.
-  const base = ctx.storage.publicUrl('x').slice(0, -1);
-  if (!url.startsWith(base)) return null;
-  const raw = url.slice(base.length).split(/[?#]/)[0] ?? '';
   try {
-    const key = decodeURIComponent(raw);
-    return key.length > 0 ? key : null;
+    const stored = keyOfStoredRef(url);
+    if (stored !== null) return safeObjectKey(stored);
+    // The provider's URL prefix: its URL of a one-character key, minus that character.
+    const base = ctx.storage.publicUrl('x').slice(0, -1);
+    if (!url.startsWith(base)) return null;
+    return safeObjectKey(decodeURIComponent(url.slice(base.length).split(/[?#]/)[0] ?? ''));
   } catch {
-    return null;
+    return null; // not decodable, or not a key we could have stored
   }
+}
+
+/**
+ * The local storage key of a deleted recording's video when nothing references that object any more (its reference
+ * in any spelling: as the row held it, as `storage:<key>`, as this server's URL), else null. Inside the delete's
+ * transaction. The demo, for one, shares one clip between recordings; a teacher may have bound it as courseware.
+ */
+async function unreferencedOwnKeyTx(tx: Tx, ctx: ServiceCtx, videoUrl: string): Promise<string | null> {
+  const key = ownStorageKey(ctx, videoUrl);
+  if (key === null) return null;
+  const forms = [videoUrl, storedRefOfKey(key), ctx.storage.publicUrl(key)];
+  return (await storedObjectReferencedTx(tx, forms)) ? null : key;
+}
+
+/** Withdraws a published replay whose course has no recording left; true when it did. Inside the delete's transaction. */
+async function withdrawIfLastTx(tx: Tx, roomnum: number): Promise<boolean> {
+  const left = first(await tx.select({ n: count() }).from(recordings).where(eq(recordings.roomnum, roomnum)));
+  if ((left?.n ?? 0) > 0) return false;
+  const withdrawn = await tx
+    .update(courses)
+    .set({ playbackPublished: false })
+    .where(and(eq(courses.roomnum, roomnum), eq(courses.playbackPublished, true)))
+    .returning({ roomnum: courses.roomnum });
+  return withdrawn.length > 0;
 }
 
 export async function deleteRecording(
@@ -50,7 +77,7 @@ export async function deleteRecording(
   const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
   const now = ctx.clock.nowS();
-  const { row: rec, unpublished } = await inTransaction(ctx.db, async (tx) => {
+  const { key, unpublished } = await inTransaction(ctx.db, async (tx) => {
     const row = first(
       await tx
         .delete(recordings)
@@ -70,24 +97,12 @@ export async function deleteRecording(
     ]);
     // The same re-queue as the console's "retry" (fresh attempt budget, due now), inside this transaction.
     await queueIndexTx(tx, c.roomnum, now);
-    const left = first(await tx.select({ n: count() }).from(recordings).where(eq(recordings.roomnum, c.roomnum)));
-    if ((left?.n ?? 0) > 0) return { row, unpublished: false };
-    const withdrawn = await tx
-      .update(courses)
-      .set({ playbackPublished: false })
-      .where(and(eq(courses.roomnum, c.roomnum), eq(courses.playbackPublished, true)))
-      .returning({ roomnum: courses.roomnum });
-    return { row, unpublished: withdrawn.length > 0 };
+    return {
+      key: await unreferencedOwnKeyTx(tx, ctx, row.videoUrl),
+      unpublished: await withdrawIfLastTx(tx, c.roomnum),
+    };
   });
-  const key = ownStorageKey(ctx, rec.videoUrl);
   if (key === null) return { storageDeleted: false, unpublished };
-  // Another recording row may still point at the same object (the demo shares one clip): keep it then.
-  const still = await ctx.db
-    .select({ id: recordings.id })
-    .from(recordings)
-    .where(eq(recordings.videoUrl, rec.videoUrl))
-    .limit(1);
-  if (still.length > 0) return { storageDeleted: false, unpublished };
   try {
     return { storageDeleted: (await localFilesOf(ctx.storage)?.remove(key)) ?? false, unpublished };
   } catch (e) {

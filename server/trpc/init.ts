@@ -11,6 +11,7 @@ import { ZodError } from 'zod';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import type { ClientAddress } from '../http/client-address';
+import { DEPTH_MESSAGE, nestsDeeperThan } from '../http/json-depth';
 import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import type { Locale } from '../i18n/locales';
 import { ROLE } from '../services/course-state';
@@ -181,14 +182,19 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-/** The input rule both doors share (http/nul-text.ts): no NUL in any text, refused before validation. */
-const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
-  const at = findNul(await getRawInput());
+/**
+ * The input rules both doors share, before validation: nesting at most MAX_JSON_DEPTH deep (http/json-depth.ts), and
+ * no NUL in any text (http/nul-text.ts).
+ */
+const refuseBadInputShape = t.middleware(async ({ getRawInput, next }) => {
+  const input = await getRawInput();
+  if (nestsDeeperThan(input)) throw new TRPCError({ code: 'BAD_REQUEST', message: `input: ${DEPTH_MESSAGE}` });
+  const at = findNul(input);
   if (at !== null) throw new TRPCError({ code: 'BAD_REQUEST', message: `${at || 'input'}: ${NUL_MESSAGE}` });
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors).use(callBudget).use(csrf).use(refuseNulText);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(callBudget).use(csrf).use(refuseBadInputShape);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.caller) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'not logged in' });

@@ -8,6 +8,10 @@ import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { errOf, signedIn } from '../testing';
 import { rawRows } from '../../../db/dialect';
 import { sql } from 'drizzle-orm';
+import { createCourse } from '../../services/courses';
+import { bindFile } from '../../services/courseware';
+import type { Caller } from '../../services/schemas';
+import type { ServiceCtx } from '../../context';
 
 /** An ended course with two recordings: one stored by this server's local storage, one on a Tencent VOD URL. */
 async function twoRecordings() {
@@ -129,5 +133,80 @@ describe('playback.deleteRecording', () => {
     await buildPlaybackIndexes(ctx);
     expect((await teacher.api.playback.review({ roomnum })).playback).toBe('none');
     expect((await errOf(teacher.api.playback.setPublished({ roomnum, published: true }))).appCode).toBe('NO_RECORDING');
+  });
+
+  /**
+   * Every other place a stored object can be named keeps the file: the recording row goes, the file stays, until the
+   * last reference is gone (here: the other recording, deleted last, finds nothing left and removes it).
+   */
+  describe('a file still referenced elsewhere is kept', () => {
+    const other: Caller = { uid: 'teach2', role: 1, appid: 1400000000 };
+    const file = (ctx: ServiceCtx) => path.join(ctx.env.STORAGE_DIR, 'rec/local.mp4');
+    const storedRows = async (ctx: ServiceCtx) =>
+      (
+        await rawRows<{ n: number | string }>(
+          ctx.db,
+          sql`SELECT COUNT(*) AS n FROM stored_objects WHERE key = 'rec/local.mp4'`,
+        )
+      )[0];
+
+    const references: [string, (ctx: ServiceCtx, localUrl: string) => Promise<unknown>][] = [
+      [
+        'bound as courseware to another course',
+        async (ctx, localUrl) => {
+          const { roomnum } = await createCourse(ctx, other, { title: 'Reuses it' });
+          await bindFile(ctx, other, roomnum, { type: 1, file_name: 'lesson.mp4', url: localUrl }, 'console');
+        },
+      ],
+      [
+        "bound in a teacher's library",
+        (ctx, localUrl) => bindFile(ctx, other, 0, { type: 1, file_name: 'lesson.mp4', url: localUrl }, 'console'),
+      ],
+      ['the cover of another course', (ctx, localUrl) => createCourse(ctx, other, { title: 'Cover', cover: localUrl })],
+    ];
+
+    for (const [where, reference] of references) {
+      it(`${where}: the row goes, the file stays`, async () => {
+        const { ctx, teacher, roomnum, local, vod, localUrl } = await twoRecordings();
+        await reference(ctx, localUrl);
+        expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toEqual({
+          storageDeleted: false,
+          unpublished: false,
+        });
+        expect((await teacher.api.playback.view({ roomnum })).segments.map((s) => s.recordingId)).toEqual([vod]);
+        expect(fs.existsSync(file(ctx))).toBe(true);
+        expect(Number((await storedRows(ctx))?.n)).toBe(1);
+      });
+    }
+
+    it('another recording (of another course): kept, and removed with the last recording that names it', async () => {
+      const { ctx, teacher, roomnum, local, localUrl } = await twoRecordings();
+      const second = await signedIn(ctx, 'teach3');
+      const { roomnum: room2 } = await second.api.course.create({ title: 'Same clip' });
+      await second.api.course.start({ roomnum: room2 });
+      await second.api.course.end({ roomnum: room2 });
+      await recordRecording(ctx, {
+        stream_param: `groupid=${room2}&userid=${Buffer.from('teach3').toString('base64')}`,
+        media_start_time: 0,
+        file_size: 11,
+        duration: 280,
+        file_id: 'f-shared',
+        video_id: 'v3',
+        video_url: localUrl,
+        start_time: T0 + 10,
+        end_time: T0 + 290,
+      });
+      expect(await teacher.api.playback.deleteRecording({ roomnum, recordingId: local })).toMatchObject({
+        storageDeleted: false,
+      });
+      expect(fs.existsSync(file(ctx))).toBe(true);
+      const [seg] = (await second.api.playback.view({ roomnum: room2 })).segments;
+      expect(await second.api.playback.deleteRecording({ roomnum: room2, recordingId: seg!.recordingId })).toEqual({
+        storageDeleted: true,
+        unpublished: false,
+      });
+      expect(fs.existsSync(file(ctx))).toBe(false);
+      expect(Number((await storedRows(ctx))?.n)).toBe(0);
+    });
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "members" ADD COLUMN "enters" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `members` ADD `enters` integer DEFAULT 0 NOT NULL;
