@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startInstances, type InstanceGroup } from '../server/testing/instances';
-import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from '../server/testing/pg-test-db';
+import { createPgTestDatabase, PG_SKIP_REASON, PG_TEST_URL } from '../db/testing/pg-test-db';
 import { SESSION_COOKIE } from '../server/trpc/session-cookie';
 import { uniqueId } from './helpers/legacy';
 
