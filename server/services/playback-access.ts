@@ -50,6 +50,7 @@ export interface ViewerTies {
 }
 
 const NO_TIES: ViewerTies = { attended: false, listed: false };
+const LISTED_ONLY: ViewerTies = { attended: false, listed: true };
 const ALL_TIES: ViewerTies = { attended: true, listed: true };
 
 /**
@@ -129,8 +130,8 @@ function teachersListingSubquery(ctx: ServiceCtx, uid: string) {
 }
 
 /**
- * Where a course may hold a playback `uid` is in the audience of, whatever its publish state: a room they entered,
- * or a course of a teacher who lists them. A candidate filter over `courses` (the rule itself still decides).
+ * The courses whose audience `uid` may be in, as a filter over `courses`: rooms they entered, and the 'class'-audience
+ * courses of teachers who list them. Candidates only: published or not, ended or not, the rule still decides.
  */
 function audienceCandidateWhere(ctx: ServiceCtx, uid: string) {
   return or(
@@ -162,8 +163,7 @@ export async function viewableRooms(
     caller.uid,
     ask.map((c) => c.roomnum),
   );
-  const listedOnly = { attended: false, listed: true };
-  const needsList = ask.some((c) => !entered.has(c.roomnum) && mayViewPlayback(c, caller.uid, listedOnly));
+  const needsList = ask.some((c) => !entered.has(c.roomnum) && mayViewPlayback(c, caller.uid, LISTED_ONLY));
   const listing = needsList ? await teachersListing(ctx, caller.uid) : new Set<string>();
   for (const c of ask) {
     const ties = { attended: entered.has(c.roomnum), listed: listing.has(c.hostUid) };
