@@ -79,6 +79,9 @@ export const courses = pgTable(
     playbackPublished: intBoolean('playback_published')
       .notNull()
       .default(sql`0`),
+    playbackAudience: text('playback_audience', { enum: lite.courses.playbackAudience.enumValues })
+      .notNull()
+      .default('attendees'),
     plannedStart: int8('planned_start'),
     plannedMinutes: integer('planned_minutes'),
   },
@@ -270,6 +273,6 @@ export const classStudents = pgTable(
       .references(() => users.uid, { onDelete: 'cascade' }),
     addedAt: int8('added_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.teacherUid, t.studentUid] })],
+  (t) => [primaryKey({ columns: [t.teacherUid, t.studentUid] }), index('class_students_student_idx').on(t.studentUid)],
 );
 export type ClassStudent = typeof classStudents.$inferSelect;

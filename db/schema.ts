@@ -73,8 +73,16 @@ export const courses = sqliteTable(
     indexDueAt: integer('index_due_at').notNull().default(0),
     indexAttempts: integer('index_attempts').notNull().default(0),
     indexError: text('index_error').notNull().default(''),
-    /** Console: whether attending students may open the playback. */
+    /** Console: whether students may open the playback (which students: playbackAudience). */
     playbackPublished: integer('playback_published', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Who a published playback reaches besides its teacher (services/playback-access.ts): 'attendees', the students
+     * who entered the class; 'class', those and every student on the teacher's class list (absent ones included).
+     * Kept while unpublished, so publishing again offers the last choice.
+     */
+    playbackAudience: text('playback_audience', { enum: ['attendees', 'class'] })
+      .notNull()
+      .default('attendees'),
     /** Console scheduling (never in legacy replies): planned start (unix s) and length in minutes, both optional. */
     plannedStart: integer('planned_start'),
     plannedMinutes: integer('planned_minutes'),
@@ -328,6 +336,10 @@ export const classStudents = sqliteTable(
       .references(() => users.uid, { onDelete: 'cascade' }),
     addedAt: integer('added_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.teacherUid, t.studentUid] })],
+  (t) => [
+    primaryKey({ columns: [t.teacherUid, t.studentUid] }),
+    // The teachers listing one student: the playbacks shared with a class list (services/playback-access.ts).
+    index('class_students_student_idx').on(t.studentUid),
+  ],
 );
 export type ClassStudent = typeof classStudents.$inferSelect;

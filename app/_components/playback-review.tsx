@@ -1,7 +1,7 @@
 'use client';
 /**
  * Teacher's playback review of an ended course: the player and timeline, the playback index status (with retry when
- * it failed or is stuck), attendance with a CSV download, and the publish switch for attending students.
+ * it failed or is stuck), attendance with a CSV download, and the sharing card (publish-panel.tsx).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -11,10 +11,9 @@ import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { PlaybackPlayer } from './playback-player';
-import { ConfirmButton } from './confirm-dialog';
+import { PublishPanel } from './publish-panel';
 import { RecordingsPanel } from './recordings-panel';
 import { StateBadge } from './state-badge';
-import { useToast } from './toast';
 
 export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const { t, dateTime, time } = useI18n();
@@ -39,13 +38,6 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.playback.pathKey() });
   const retry = useMutation(trpc.playback.retryIndex.mutationOptions({ onSettled: refresh }));
-  const toast = useToast();
-  const publish = useMutation(
-    trpc.playback.setPublished.mutationOptions({
-      onSettled: refresh,
-      onSuccess: (r) => toast(t(r.published ? 'toast.published' : 'toast.unpublished')),
-    }),
-  );
 
   if (view.error) {
     return (
@@ -81,7 +73,6 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
         </span>
       </p>
       <ErrorMessage error={review.error ?? retry.error} />
-      <ErrorMessage error={publish.error} action="publish" />
 
       <section className="card" aria-labelledby="player-h">
         <h2 id="player-h" className="visually-hidden">
@@ -139,41 +130,7 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
               </p>
             )}
           </section>
-          <section className="card" aria-labelledby="publish-h">
-            <h2 id="publish-h">{t('publish.title')}</h2>
-            {/* Nothing to publish without a recording (the server refuses too); a published one can still be withdrawn. */}
-            {noRecording && !review.data.published ? (
-              review.data.playback === 'waiting' ? (
-                <p className="muted" data-testid="waiting-recording-note">
-                  {t('state.waitingRecording')}
-                </p>
-              ) : (
-                <p className="muted" data-testid="no-recording-note">
-                  {t('course.noRecordingNote')}
-                </p>
-              )
-            ) : (
-              <>
-                <p className="muted">{review.data.published ? t('publish.isPublished') : t('publish.isPrivate')}</p>
-                {/* Publishing shows the replay to every attending student (unpublishing hides it): ask first. */}
-                <ConfirmButton
-                  label={review.data.published ? t('publish.unpublish') : t('publish.publish')}
-                  title={review.data.published ? t('publish.unpublishTitle') : t('publish.publishTitle')}
-                  body={
-                    review.data.published
-                      ? t('publish.unpublishBody')
-                      : t('publish.publishBody', { n: review.data.attendance.filter((a) => !isTeacher(a)).length })
-                  }
-                  confirmLabel={review.data.published ? t('publish.unpublish') : t('publish.publish')}
-                  onConfirm={() => publish.mutate({ roomnum, published: !review.data.published })}
-                  primary={!review.data.published}
-                  pressed={review.data.published}
-                  disabled={publish.isPending}
-                  testId="publish-toggle"
-                />
-              </>
-            )}
-          </section>
+          <PublishPanel roomnum={roomnum} review={review.data} />
         </div>
       )}
 

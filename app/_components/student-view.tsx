@@ -1,7 +1,7 @@
 'use client';
 /**
  * A student's home: the note that the console is for teachers, and the replays shared with them as cards (title,
- * teacher, date, duration) linking to the watch page. Data: playback.attended (services/playback-access.ts).
+ * teacher, date, duration) linking to the watch page. Data: playback.shared (services/playback-access.ts).
  */
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -13,7 +13,7 @@ import { ErrorMessage } from './error-message';
 export function StudentView() {
   const { t, dateTime } = useI18n();
   const trpc = useTRPC();
-  const list = useQuery(trpc.playback.attended.queryOptions());
+  const list = useQuery(trpc.playback.shared.queryOptions());
   return (
     <>
       <h1>{t('student.title')}</h1>

@@ -19,3 +19,7 @@ export type CourseEnding = NonNullable<RouterOutputs['course']['byId']['ending']
 export type AttendanceStatus = RouterOutputs['classList']['matrix']['rows'][number]['cells'][number]['status'];
 /** What adding one student id to the class list did. */
 export type AddResult = RouterOutputs['classList']['add'][number]['result'];
+/** The teacher's review of an ended course: index, attendance, and how the replay is shared. */
+export type PlaybackReview = RouterOutputs['playback']['review'];
+/** Who a published replay reaches besides its teacher: 'attendees', or the whole class list ('class'). */
+export type PlaybackAudience = PlaybackReview['audience'];

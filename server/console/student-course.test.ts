@@ -49,7 +49,7 @@ describe('studentCourseCard', () => {
       file_size: 10,
       duration: 50,
     });
-    await setPlaybackPublished(ctx, t, roomnum, true, 'console');
+    await setPlaybackPublished(ctx, t, roomnum, { published: true }, 'console');
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
     expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended
     await expect(studentCourseCard(ctx, s, roomnum + 1)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });

@@ -134,7 +134,13 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     const key = room.playback_idx_url.replace(mode === 'local' ? `${s.url}/storage/` : /^https?:\/\/[^/]+\//, '');
     expect(key).toMatch(indexKey);
     for (const token of [st, absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');
-    await setPlaybackPublished(ctx, { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID }, roomnum, true, 'console');
+    await setPlaybackPublished(
+      ctx,
+      { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID },
+      roomnum,
+      { published: true },
+      'console',
+    );
     expect((await list(st)).playback_idx_url).toBe(room.playback_idx_url);
     for (const token of [absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');
     expect((await list(st)).state).toBe(3);

@@ -207,7 +207,7 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   // Build every due playback index as the scheduler would (the clock is past each course's delay).
   clock.set(now);
   await buildPlaybackIndexes(ctx);
-  await setPlaybackPublished(ctx, teacher, replay.roomnum, true, 'console');
+  await setPlaybackPublished(ctx, teacher, replay.roomnum, { published: true }, 'console');
 
   // A class that ended minutes ago: state 2, its playback index still pending (the scheduler builds it shortly).
   const justEnded = await runLesson(

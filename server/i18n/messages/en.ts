@@ -246,6 +246,18 @@ export const en = {
   'publish.isPrivate': 'Only you can watch this playback.',
   'publish.publish': 'Publish to attendees',
   'publish.unpublish': 'Unpublish',
+  // Issue 17: the replay's audience (attendees only, or the whole class list with its absent students).
+  'publish.isPublishedClass':
+    'Everyone on your class list, and any other student who attended, can watch this playback.',
+  'publish.publishClass': 'Publish to the class list',
+  'publish.audienceLegend': 'Who can watch',
+  'publish.audience.attendees': 'Only students who attended ({n})',
+  'publish.audience.class': 'The whole class list, absent students too ({n})',
+  'publish.audience.classHint': 'Counts everyone on your class list and any other student who attended.',
+  'publish.editClassList': 'Edit the class list',
+  'publish.publishClassBody':
+    'The {n} students on your class list or in this class, absent ones included, will be able to watch this replay.',
+  'toast.publishedClass': 'Replay published to your whole class list.',
 
   'attendance.title': 'Attendance ({n})',
   'attendance.download': 'Download CSV',
@@ -421,7 +433,7 @@ export const en = {
   'classPage.joinLive': 'The class is on now: open the classroom app and join room {roomnum}.',
   'classPage.watch': 'Watch the replay',
   'classPage.noReplay':
-    'The class has ended. Its replay is not available to you yet: your teacher shares it with the students who attended.',
+    'The class has ended. Its replay is not available to you yet: your teacher decides which students can watch it.',
   'classPage.notFound': 'This course does not exist.',
   'classPage.back': 'Your replays',
   'index.noRecording': 'No recording to index',

@@ -86,7 +86,7 @@ describe('playback router', () => {
   it('published playback opens for students who attended, unpublished for nobody but the teacher', async () => {
     const { teacher, stu, outsider, otherTeacher, roomnum } = await endedClass();
     expect(await codeOf(stu.api.playback.view({ roomnum }))).toBe('NOT_FOUND');
-    expect(await stu.api.playback.attended()).toEqual([]);
+    expect(await stu.api.playback.shared()).toEqual([]);
     await teacher.api.playback.setPublished({ roomnum, published: true });
     expect((await teacher.api.playback.review({ roomnum })).published).toBe(true);
 
@@ -94,11 +94,11 @@ describe('playback router', () => {
     expect(v.isTeacher).toBe(false);
     // Students see the lesson, not other people's comings and goings.
     expect(v.timeline.map((i) => i.kind)).toEqual(['start', 'recording', 'end']);
-    expect((await stu.api.playback.attended()).map((c) => c.roomnum)).toEqual([roomnum]);
+    expect((await stu.api.playback.shared()).map((c) => c.roomnum)).toEqual([roomnum]);
     expect(await codeOf(stu.api.playback.review({ roomnum }))).toBe('FORBIDDEN');
 
     expect(await codeOf(outsider.api.playback.view({ roomnum }))).toBe('NOT_FOUND');
-    expect(await outsider.api.playback.attended()).toEqual([]);
+    expect(await outsider.api.playback.shared()).toEqual([]);
     expect(await codeOf(otherTeacher.api.playback.view({ roomnum }))).toBe('NOT_FOUND');
     expect(await codeOf(otherTeacher.api.playback.review({ roomnum }))).toBe('NOT_FOUND');
     expect(await codeOf(otherTeacher.api.playback.setPublished({ roomnum, published: false }))).toBe('NOT_FOUND');
@@ -106,7 +106,7 @@ describe('playback router', () => {
 
     await teacher.api.playback.setPublished({ roomnum, published: false });
     expect(await codeOf(stu.api.playback.view({ roomnum }))).toBe('NOT_FOUND');
-    expect(await stu.api.playback.attended()).toEqual([]);
+    expect(await stu.api.playback.shared()).toEqual([]);
   });
 
   it('a course that has not ended has no playback', async () => {

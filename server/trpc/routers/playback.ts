@@ -1,7 +1,7 @@
 /**
  * playbackRouter: reviewing an ended course. The teacher gets recordings, timeline, index status (with retry),
- * attendance and the publish switch; a student who attended gets a published playback; nobody else gets anything
- * (ROOM_NOT_FOUND). Rules: services/playback-access.ts; timeline and index: services/playback.ts (shared with the
+ * attendance and the publish switch with its audience; a student in the audience (attended, or on the class list of
+ * a playback published to it) gets a published playback; nobody else gets anything (ROOM_NOT_FOUND). Rules: services/playback-access.ts; timeline and index: services/playback.ts (shared with the
  * index job, so what the console shows is what the index holds).
  */
 import { z } from 'zod';
@@ -10,13 +10,19 @@ import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
 import { coursePlaybackStatus } from '../../services/playback-status';
 import { deleteRecording } from '../../services/recording-delete';
-import { listAttendedPlaybacks, playbackForViewer, setPlaybackPublished } from '../../services/playback-access';
+import {
+  listSharedPlaybacks,
+  playbackAudienceInput,
+  playbackForViewer,
+  playbackReach,
+  setPlaybackPublished,
+} from '../../services/playback-access';
 import { authedProcedure, teacherProcedure, router } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
 import { byRoomInput } from './course';
 
 export const playbackRouter = router({
-  /** Anyone allowed to watch (teacher or attending student of a published playback). */
+  /** Anyone allowed to watch (the teacher, or a student in the audience of a published playback). */
   view: authedProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
     const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum, consoleBaseUrl(ctx));
     const c = p.course;
@@ -36,9 +42,13 @@ export const playbackRouter = router({
     };
   }),
 
-  /** The teacher's review extras: index status, attendance, published flag. */
+  /**
+   * The teacher's review extras: index status, attendance, the published flag and audience, and how many students
+   * each audience would reach.
+   */
   review: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
     const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
+    const attendance = await courseAttendance(ctx.ctx, c.roomnum);
     return {
       playback: await coursePlaybackStatus(ctx.ctx, c),
       index: {
@@ -49,7 +59,9 @@ export const playbackRouter = router({
         url: consoleUrlOf(ctx, c.playbackIdxUrl),
       },
       published: c.playbackPublished,
-      attendance: await courseAttendance(ctx.ctx, c.roomnum),
+      audience: c.playbackAudience,
+      reach: await playbackReach(ctx.ctx, c, attendance),
+      attendance,
       now: ctx.ctx.clock.nowS(),
     };
   }),
@@ -63,13 +75,19 @@ export const playbackRouter = router({
     .input(byRoomInput.extend({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
     .mutation(({ ctx, input }) => deleteRecording(ctx.ctx, ctx.caller, input, 'console')),
 
+  /** Publishes or withdraws; `audience` (attendees only, or the whole class list) stays as stored when omitted. */
   setPublished: teacherProcedure
-    .input(byRoomInput.extend({ published: z.boolean() }))
-    .mutation(async ({ ctx, input }) => {
-      await setPlaybackPublished(ctx.ctx, ctx.caller, input.roomnum, input.published, 'console');
-      return { published: input.published };
-    }),
+    .input(byRoomInput.extend({ published: z.boolean(), audience: playbackAudienceInput.optional() }))
+    .mutation(({ ctx, input }) =>
+      setPlaybackPublished(
+        ctx.ctx,
+        ctx.caller,
+        input.roomnum,
+        { published: input.published, audience: input.audience },
+        'console',
+      ),
+    ),
 
-  /** The student page: published playbacks of courses the caller attended. */
-  attended: authedProcedure.query(({ ctx }) => listAttendedPlaybacks(ctx.ctx, ctx.caller)),
+  /** The student page: published playbacks shared with the caller (attended, or published to their class list). */
+  shared: authedProcedure.query(({ ctx }) => listSharedPlaybacks(ctx.ctx, ctx.caller)),
 });
