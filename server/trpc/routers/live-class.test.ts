@@ -193,8 +193,14 @@ describe('playback status: ready means an index and a recording', () => {
     const e = await errOf(t.api.playback.setPublished({ roomnum: bare, published: true }));
     expect(e).toMatchObject({ code: 'PRECONDITION_FAILED', appCode: 'NO_RECORDING' });
     expect((await t.api.playback.review({ roomnum: bare })).published).toBe(false);
-    expect(await t.api.playback.setPublished({ roomnum: bare, published: false })).toEqual({ published: false });
-    expect(await t.api.playback.setPublished({ roomnum: recorded, published: true })).toEqual({ published: true });
+    expect(await t.api.playback.setPublished({ roomnum: bare, published: false })).toEqual({
+      published: false,
+      audience: 'attendees',
+    });
+    expect(await t.api.playback.setPublished({ roomnum: recorded, published: true })).toEqual({
+      published: true,
+      audience: 'attendees',
+    });
   });
 });
 
