@@ -2,7 +2,6 @@
  * Migration playback_audience, on the suite's engine: a course published before the audience existed keeps reaching
  * the students who attended ('attendees'), never more; after it, the audience is a column of its own.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -13,21 +12,9 @@ import { closeDb, migrateDb, MIGRATIONS_DIR, openDb } from './client';
 import { migratePg, PG_MIGRATIONS_DIR } from './client-pg';
 import { rawRows } from './dialect';
 import { createPgTestDatabase } from './testing/pg-test-db';
+import { migrationsBefore } from './testing/migrations-before';
 import { tempDir } from './testing/test-db';
 import { testEngine } from './testing/test-engine';
-
-/** A copy of `folder` whose journal stops just before the playback_audience migration. */
-function migrationsBefore(folder: string, dir: string): string {
-  const to = path.join(dir, 'migrations-before');
-  fs.cpSync(folder, to, { recursive: true });
-  const journalFile = path.join(to, 'meta', '_journal.json');
-  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag.endsWith('_playback_audience'));
-  expect(at).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, at);
-  fs.writeFileSync(journalFile, JSON.stringify(journal));
-  return to;
-}
 
 const OLD_ROWS = `
   INSERT INTO users (uid, pwd_hash, role, created_at) VALUES ('teacher1', 'x', 1, 1);
@@ -45,7 +32,7 @@ describe('migration playback_audience', () => {
     const dir = tempDir();
     const file = path.join(dir, 'edu.db');
     const db = openDb(file, { migrate: false });
-    migrate(db, { migrationsFolder: migrationsBefore(MIGRATIONS_DIR, dir) });
+    migrate(db, { migrationsFolder: migrationsBefore(MIGRATIONS_DIR, 'playback_audience', dir) });
     // The old rows through a connection of their own, as the previous version of the server wrote them.
     const old = new Database(file);
     old.exec(OLD_ROWS);
@@ -61,7 +48,7 @@ describe('migration playback_audience', () => {
     const o = { url: database.url, poolMax: 1, statementTimeoutMs: 0 };
     const client = new pg.Client({ connectionString: database.url });
     try {
-      await migratePg(o, migrationsBefore(PG_MIGRATIONS_DIR, dir));
+      await migratePg(o, migrationsBefore(PG_MIGRATIONS_DIR, 'playback_audience', dir));
       await client.connect();
       await client.query(OLD_ROWS);
       await migratePg(o);

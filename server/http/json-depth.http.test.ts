@@ -36,39 +36,12 @@ describe('JSON nested deeper than MAX_JSON_DEPTH', () => {
     return { ctx, s, lines, cookie: `${SESSION_COOKIE}=${teacher.secret}`, token };
   }
 
-  /** live/create with a raw body: the deep value in a field the command does not read. */
-  async function legacyRaw(url: string, body: string) {
-    const res = await fetch(`${url}/index.php?svc=live&cmd=create`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    expect(res.status).toBe(200);
-    return (await res.json()) as { errorCode: number; errorInfo: string };
-  }
-
-  /** course.create with a raw input text, as the console's client would post it. */
-  async function trpcRaw(url: string, cookie: string, input: string) {
-    const res = await fetch(`${url}/api/trpc/course.create`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-console-csrf': '1',
-        origin: url,
-        'sec-fetch-site': 'same-origin',
-        cookie,
-      },
-      body: input,
-    });
-    return { status: res.status, body: (await res.json()) as { error?: { message: string; data: { code: string } } } };
-  }
-
   it('legacy door: 10003 naming the limit for 5 000 and 100 000 levels, nothing written, no stack logged', async () => {
     const { ctx, s, lines, token } = await setup();
     try {
       for (const depth of [5_000, 100_000]) {
-        const r = await legacyRaw(
-          s.url,
+        const r = await s.legacyText(
+          'live/create',
           `{"appid":${ctx.env.SDKAPPID},"timeStamp":1,"token":"${token}","title":"t","extra":${deepArrays(depth)}}`,
         );
         expect(r).toEqual({
@@ -81,8 +54,8 @@ describe('JSON nested deeper than MAX_JSON_DEPTH', () => {
       expect(requests.map((l) => l.errorCode)).toEqual([10003, 10003]);
       expectQuietLogs(lines);
       // At the limit the body is judged as any other: the NUL is named by its path.
-      const atLimit = await legacyRaw(
-        s.url,
+      const atLimit = await s.legacyText(
+        'live/create',
         `{"appid":${ctx.env.SDKAPPID},"timeStamp":1,"token":"${token}","title":"t","extra":${deepArrays(MAX_JSON_DEPTH - 1)}}`,
       );
       expect(atLimit.errorCode).toBe(10003);
@@ -96,7 +69,7 @@ describe('JSON nested deeper than MAX_JSON_DEPTH', () => {
     const { ctx, s, lines, cookie } = await setup();
     try {
       for (const depth of [5_000, 100_000]) {
-        const r = await trpcRaw(s.url, cookie, `{"title":"t","extra":${deepArrays(depth)}}`);
+        const r = await s.mutateText('course.create', `{"title":"t","extra":${deepArrays(depth)}}`, { cookie });
         expect(r.status).toBe(400);
         expect(r.body.error?.data.code).toBe('BAD_REQUEST');
         expect(r.body.error?.message).toBe(
@@ -121,7 +94,9 @@ describe('JSON nested deeper than MAX_JSON_DEPTH', () => {
       expect(await ctx.db.select().from(courses)).toEqual([]);
       expectQuietLogs(lines);
       // Within the limit: judged as before, the NUL named.
-      const atLimit = await trpcRaw(s.url, cookie, `{"title":"t","extra":${deepArrays(MAX_JSON_DEPTH - 1)}}`);
+      const atLimit = await s.mutateText('course.create', `{"title":"t","extra":${deepArrays(MAX_JSON_DEPTH - 1)}}`, {
+        cookie,
+      });
       expect(atLimit.status).toBe(400);
       expect(atLimit.body.error?.message).toContain('must not contain NUL characters');
     } finally {

@@ -15,9 +15,8 @@ import { first, inTransaction, type Tx } from '../../db/client';
 import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { safeObjectKey } from '../integrations/storage/keys';
 import { localFilesOf } from '../integrations/storage/local';
-import { keyOfStoredRef, storedRefOfKey } from '../integrations/storage/stored-ref';
+import { keyOfStoredRef, storedRefOfKey, storedRefOfUrl } from '../integrations/storage/stored-ref';
 import { courseFor, type Door } from './course-access';
 import { appendEvents } from './course-events';
 import { queueIndexTx } from './playback-build';
@@ -26,21 +25,16 @@ import { storedObjectReferencedTx } from './stored-references';
 import { type Caller } from './schemas';
 
 /**
- * The local storage key of a stored video reference: a `storage:<key>` reference (stored-ref.ts), or a URL this server
- * serves under /storage/ (rows from before references); null for anything else (Tencent URLs) and for a key no
- * object of ours can have (safeObjectKey refuses it).
+ * The local storage key of a stored video reference (a `storage:<key>` reference, or a URL of this server's storage
+ * from rows before references: the one reading of stored-ref.ts storedRefOfUrl); null for anything else (Tencent
+ * URLs), for a key no object of ours can have, and when storage is not local.
  */
 function ownStorageKey(ctx: ServiceCtx, url: string): string | null {
   if (ctx.storage.name !== 'local') return null;
   try {
-    const stored = keyOfStoredRef(url);
-    if (stored !== null) return safeObjectKey(stored);
-    // The provider's URL prefix: its URL of a one-character key, minus that character.
-    const base = ctx.storage.publicUrl('x').slice(0, -1);
-    if (!url.startsWith(base)) return null;
-    return safeObjectKey(decodeURIComponent(url.slice(base.length).split(/[?#]/)[0] ?? ''));
+    return keyOfStoredRef(storedRefOfUrl(ctx.storage, ctx.env, url));
   } catch {
-    return null; // not decodable, or not a key we could have stored
+    return null; // a `storage:` value with a key we could not have stored
   }
 }
 

@@ -43,16 +43,18 @@ interface TrpcReply {
   };
 }
 
+type LegacyEnvelope = { errorCode: number; errorInfo: string; data?: unknown };
+
 export interface DoorsTestServer {
   url: string;
   /** A legacy command (appid/timeStamp filled in) with extra request headers; the parsed envelope. */
-  legacy(
-    svcCmd: string,
-    body: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<{ errorCode: number; errorInfo: string; data?: unknown }>;
+  legacy(svcCmd: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<LegacyEnvelope>;
+  /** A legacy command with the body sent exactly as `text` (nothing filled in); the parsed envelope. */
+  legacyText(svcCmd: string, text: string, headers?: Record<string, string>): Promise<LegacyEnvelope>;
   /** A console mutation as a same-origin browser would send it (CSRF header, Origin = this server); `headers` override. */
   mutate(path: string, input: unknown, headers?: Record<string, string>): Promise<TrpcReply>;
+  /** The same with the input sent exactly as `text`. */
+  mutateText(path: string, text: string, headers?: Record<string, string>): Promise<TrpcReply>;
   close(): Promise<void>;
 }
 
@@ -60,31 +62,43 @@ export async function startDoorsTestServer(ctx: ServiceCtx): Promise<DoorsTestSe
   const server = http.createServer(createRequestListener(createRuntime(ctx), (req, res) => trpcBridge(ctx, req, res)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  async function legacyText(
+    svcCmd: string,
+    text: string,
+    headers: Record<string, string> = {},
+  ): Promise<LegacyEnvelope> {
+    const [svc, cmd] = svcCmd.split('/') as [string, string];
+    const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: text,
+    });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return (await res.json()) as LegacyEnvelope;
+  }
+  async function mutateText(path: string, text: string, headers: Record<string, string> = {}): Promise<TrpcReply> {
+    const res = await fetch(`${url}/api/trpc/${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-console-csrf': '1',
+        origin: url,
+        'sec-fetch-site': 'same-origin',
+        ...headers,
+      },
+      body: text,
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as TrpcReply['body'] };
+  }
   return {
     url,
-    async legacy(svcCmd, body, headers = {}) {
-      const [svc, cmd] = svcCmd.split('/') as [string, string];
-      const res = await fetch(`${url}/index.php?svc=${svc}&cmd=${cmd}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, ...body }),
-      });
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      return (await res.json()) as { errorCode: number; errorInfo: string; data?: unknown };
+    legacyText,
+    mutateText,
+    legacy(svcCmd, body, headers = {}) {
+      return legacyText(svcCmd, JSON.stringify({ appid: ctx.env.SDKAPPID, timeStamp: 1, ...body }), headers);
     },
-    async mutate(path, input, headers = {}) {
-      const res = await fetch(`${url}/api/trpc/${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-console-csrf': '1',
-          origin: url,
-          'sec-fetch-site': 'same-origin',
-          ...headers,
-        },
-        body: JSON.stringify(input),
-      });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as TrpcReply['body'] };
+    mutate(path, input, headers = {}) {
+      return mutateText(path, JSON.stringify(input), headers);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,7 +4,6 @@
  * and the legacy door then answers with URLs at the host the request came to. Old predictable index keys are re-queued
  * and rebuilt at a random key.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
@@ -18,21 +17,9 @@ import { buildPlaybackIndexes } from '../../jobs/build-playback-index';
 import { createLogger } from '../../logger';
 import { startLegacyTestServer } from '../../testing/legacy-server';
 import { signUp } from '../../testing/legacy-fixtures';
+import { migrationsBefore } from '../../../db/testing/migrations-before';
 import { tempDir } from '../../../db/testing/test-db';
 import { testEngine } from '../../../db/testing/test-engine';
-
-/** A copy of the migrations folder that stops just before stored_object_keys. */
-function migrationsBefore(dir: string): string {
-  const to = path.join(dir, 'migrations-before');
-  fs.cpSync(MIGRATIONS_DIR, to, { recursive: true });
-  const journalFile = path.join(to, 'meta', '_journal.json');
-  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag.endsWith('_stored_object_keys'));
-  expect(at).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, at);
-  fs.writeFileSync(journalFile, JSON.stringify(journal));
-  return to;
-}
 
 // A migration of SQLite files written before PostgreSQL was served; PostgreSQL databases start from its own migrations.
 describe.skipIf(testEngine() === 'pg')('migration stored_object_keys (SQLite files)', () => {
@@ -40,7 +27,7 @@ describe.skipIf(testEngine() === 'pg')('migration stored_object_keys (SQLite fil
     const dir = tempDir();
     const file = path.join(dir, 'edu.db');
     const db = openDb(file, { migrate: false });
-    migrate(db, { migrationsFolder: migrationsBefore(dir) });
+    migrate(db, { migrationsFolder: migrationsBefore(MIGRATIONS_DIR, 'stored_object_keys', dir) });
     // A second connection for the test's own multi-statement writes (exec), as an older version of the server would.
     const sqlite = new Database(file);
     sqlite.pragma('foreign_keys = ON');
