@@ -126,14 +126,22 @@ describe('console call limits', () => {
       let sent = '';
       attacker.stdout.on('data', (d: Buffer) => (sent += d.toString()));
       await new Promise((r) => setTimeout(r, 300));
-      const loaded = await beats(3000);
+      // The attack is sustained, so a stall it causes shows in every window; other test files sharing the two cores
+      // cause short bursts of their own. Up to three 3 s windows, the best one judged: one window over the bound is
+      // noise, all three over it is the attack getting through (CI once measured 51 ms in a single window).
+      const bound = Math.min(400, Math.max(50, 2 * baseline));
+      const windows: number[] = [];
+      for (let w = 0; w < 3 && !(windows.length && Math.min(...windows) <= bound); w++) {
+        const loaded = await beats(3000);
+        expect(loaded.length).toBeGreaterThan(30);
+        windows.push(p99(loaded));
+      }
       attacker.kill();
       await new Promise((r) => attacker.once('exit', r));
       expect(Number(sent.trim().split('\n').at(-1) ?? 0)).toBeGreaterThan(20);
-      expect(loaded.length).toBeGreaterThan(30);
       // 50 ms on a quiet box; on a busy shared one twice the unloaded p99, never above 400 ms. Before the limits one
       // 450-call batch held the event loop for ≥ 1.6 s, so heartbeats waited that long.
-      expect(p99(loaded)).toBeLessThanOrEqual(Math.min(400, Math.max(50, 2 * baseline)));
+      expect(Math.min(...windows)).toBeLessThanOrEqual(bound);
     },
   );
 });
