@@ -19,8 +19,13 @@ export const APP_ERROR_CODES = {
   TOKEN_APPID_MISMATCH: 'token belongs to another appid',
   /** No course with that room number (or not visible to the caller). */
   ROOM_NOT_FOUND: 'course does not exist',
-  /** The caller may not do this (not a teacher, not this course's teacher, disallowed host/action). */
+  /** The caller may not do this (not a teacher, a disallowed key or action). */
   NO_PRIVILEGE: 'no privilege',
+  /**
+   * The course exists but the caller is not its teacher (course-access.ts). Its text is NO_PRIVILEGE's: the legacy
+   * door answers it as a missing privilege, the console as a missing room.
+   */
+  NOT_YOUR_COURSE: 'no privilege',
   /** The course's state does not allow this. */
   COURSE_STATE: 'course state does not allow this',
   /** The course has no recording (e.g. publishing a playback that has no video). */

@@ -5,44 +5,21 @@
  * BOM. Kept out of app/ so tests call it with plain Requests. Reads only: no CSRF check needed (SameSite=Lax).
  */
 import type { ServiceCtx } from '../context';
-import { isAppError } from '../errors';
-import { LOCALE_COOKIE } from '../i18n/locales';
-import { negotiateLocale } from '../i18n/negotiate';
-import { CATALOGS, translate } from '../i18n/translate';
+import { translate } from '../i18n/translate';
 import { attachmentDisposition, attendanceCsv } from '../console/attendance-csv';
-import { courseFor } from '../services/course-access';
+import { taughtCourse } from '../services/course-access';
 import { courseAttendance } from '../services/course-events';
-import { resolveConsoleSession } from '../console/sessions';
-import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
-
-export function plain(status: number, text: string): Response {
-  return new Response(text, {
-    status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
-}
-
-/** A valid IANA zone name, else UTC. */
-export function timeZoneOf(raw: string | null): string {
-  if (!raw || raw.length > 64) return 'UTC';
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
+import { failureReply, plain, teacherOfRequest, timeZoneOf } from './door';
 
 export async function serveAttendanceCsv(ctx: ServiceCtx, req: Request, rawRoomnum: string): Promise<Response> {
-  const cookie = req.headers.get('cookie');
-  const locale = negotiateLocale(readCookie(cookie, LOCALE_COOKIE), req.headers.get('accept-language'));
-  const m = CATALOGS[locale];
-  const caller = await resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
-  if (!caller) return plain(401, translate(m, 'error.UNAUTHORIZED'));
+  const who = await teacherOfRequest(ctx, req);
+  if ('refused' in who) return who.refused;
+  const { locale, m } = who.viewer;
   if (!/^[1-9]\d{0,15}$/.test(rawRoomnum) || !Number.isSafeInteger(Number(rawRoomnum)))
     return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));
   const roomnum = Number(rawRoomnum);
   try {
-    await courseFor(ctx, caller, roomnum, { need: 'read', door: 'console' });
+    await taughtCourse(ctx, who.teacher, roomnum);
     const rows = await courseAttendance(ctx, roomnum);
     const timeZone = timeZoneOf(new URL(req.url).searchParams.get('tz'));
     const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone });
@@ -70,9 +47,6 @@ export async function serveAttendanceCsv(ctx: ServiceCtx, req: Request, rawRoomn
       },
     });
   } catch (e) {
-    if (isAppError(e) && e.code === 'ROOM_NOT_FOUND') return plain(404, translate(m, 'error.ROOM_NOT_FOUND'));
-    if (isAppError(e) && e.code === 'NO_PRIVILEGE') return plain(403, translate(m, 'error.FORBIDDEN'));
-    ctx.log.error({ err: e, roomnum }, 'attendance csv failed');
-    return plain(500, translate(m, 'error.generic'));
+    return failureReply(ctx, who.viewer, e, `attendance csv of ${roomnum}`);
   }
 }

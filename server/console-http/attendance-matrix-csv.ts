@@ -4,16 +4,10 @@
  * courses, which the matrix service guarantees). UTF-8 with BOM, labels in the viewer's language. Reads only.
  */
 import type { ServiceCtx } from '../context';
-import { isAppError } from '../errors';
-import { LOCALE_COOKIE } from '../i18n/locales';
-import { negotiateLocale } from '../i18n/negotiate';
-import { CATALOGS, translate } from '../i18n/translate';
+import { translate } from '../i18n/translate';
 import { attachmentDisposition, matrixCsv } from '../console/attendance-csv';
 import { attendanceMatrix } from '../console/attendance-matrix';
-import { ROLE } from '../services/course-state';
-import { resolveConsoleSession } from '../console/sessions';
-import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
-import { plain, timeZoneOf } from './attendance-csv';
+import { failureReply, teacherOfRequest, timeZoneOf } from './door';
 
 /** A unix-seconds query parameter, undefined when absent or not a plain non-negative integer. */
 function unixParam(raw: string | null): number | undefined {
@@ -22,15 +16,15 @@ function unixParam(raw: string | null): number | undefined {
 }
 
 export async function serveAttendanceMatrixCsv(ctx: ServiceCtx, req: Request): Promise<Response> {
-  const cookie = req.headers.get('cookie');
-  const locale = negotiateLocale(readCookie(cookie, LOCALE_COOKIE), req.headers.get('accept-language'));
-  const m = CATALOGS[locale];
-  const caller = await resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
-  if (!caller) return plain(401, translate(m, 'error.UNAUTHORIZED'));
-  if (caller.role !== ROLE.TEACHER) return plain(403, translate(m, 'error.FORBIDDEN'));
+  const who = await teacherOfRequest(ctx, req);
+  if ('refused' in who) return who.refused;
+  const { locale, m } = who.viewer;
   const q = new URL(req.url).searchParams;
   try {
-    const matrix = await attendanceMatrix(ctx, caller, { from: unixParam(q.get('from')), to: unixParam(q.get('to')) });
+    const matrix = await attendanceMatrix(ctx, who.teacher, {
+      from: unixParam(q.get('from')),
+      to: unixParam(q.get('to')),
+    });
     const fmt = new Intl.DateTimeFormat(locale, {
       dateStyle: 'short',
       timeStyle: 'short',
@@ -58,8 +52,6 @@ export async function serveAttendanceMatrixCsv(ctx: ServiceCtx, req: Request): P
       },
     });
   } catch (e) {
-    if (isAppError(e) && e.code === 'NO_PRIVILEGE') return plain(403, translate(m, 'error.FORBIDDEN'));
-    ctx.log.error({ err: e }, 'attendance matrix csv failed');
-    return plain(500, translate(m, 'error.generic'));
+    return failureReply(ctx, who.viewer, e, 'attendance matrix csv');
   }
 }

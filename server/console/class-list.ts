@@ -11,7 +11,8 @@ import { classStudents, users } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { ROLE } from '../services/course-state';
-import { userIdInput, type Caller } from '../services/schemas';
+import type { Teacher } from '../services/course-access';
+import { userIdInput } from '../services/schemas';
 import { LookupBudget } from './lookup-budget';
 
 /**
@@ -46,13 +47,8 @@ function lookupBudgetOf(ctx: ServiceCtx): LookupBudget {
   return b;
 }
 
-function assertTeacher(caller: Caller): void {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
-}
-
 /** The caller's class list, by id. */
-export async function listClassStudents(ctx: ServiceCtx, caller: Caller): Promise<{ uid: string; addedAt: number }[]> {
-  assertTeacher(caller);
+export async function listClassStudents(ctx: ServiceCtx, caller: Teacher): Promise<{ uid: string; addedAt: number }[]> {
   return ctx.db
     .select({ uid: classStudents.studentUid, addedAt: classStudents.addedAt })
     .from(classStudents)
@@ -61,8 +57,7 @@ export async function listClassStudents(ctx: ServiceCtx, caller: Caller): Promis
 }
 
 /** Adds ids to the caller's list in one transaction; one result per id, in order (a repeat in the batch is 'listed'). */
-export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: readonly string[]): Promise<AddResult[]> {
-  assertTeacher(caller);
+export async function addClassStudents(ctx: ServiceCtx, caller: Teacher, ids: readonly string[]): Promise<AddResult[]> {
   if (ids.length > CLASS_ADD_MAX) throw new AppError('BAD_INPUT', `at most ${CLASS_ADD_MAX} ids at once`);
   const valid = [...new Set(ids.filter((id) => userIdInput.safeParse(id).success))];
   lookupBudgetOf(ctx).take(caller.uid, valid.length);
@@ -103,8 +98,7 @@ export async function addClassStudents(ctx: ServiceCtx, caller: Caller, ids: rea
 }
 
 /** Removes one id from the caller's list; false when it was not there. */
-export async function removeClassStudent(ctx: ServiceCtx, caller: Caller, uid: string): Promise<boolean> {
-  assertTeacher(caller);
+export async function removeClassStudent(ctx: ServiceCtx, caller: Teacher, uid: string): Promise<boolean> {
   const r = await inTransaction(ctx.db, (tx) =>
     tx
       .delete(classStudents)
@@ -145,7 +139,7 @@ export function parseClassCsv(text: string): { line: number; id: string }[] {
 }
 
 /** Imports a class list file (bounded by classCsvInput): one result per non-blank line. */
-export async function importClassCsv(ctx: ServiceCtx, caller: Caller, text: string): Promise<ImportLine[]> {
+export async function importClassCsv(ctx: ServiceCtx, caller: Teacher, text: string): Promise<ImportLine[]> {
   const parsed = classCsvInput.safeParse(text);
   if (!parsed.success) throw new AppError('BAD_INPUT', parsed.error.issues[0]?.message ?? 'bad file');
   const rows = parseClassCsv(parsed.data);

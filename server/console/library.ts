@@ -9,9 +9,8 @@ import { and, countDistinct, desc, eq, inArray, sql } from 'drizzle-orm';
 import { boundFiles, type BoundFile } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
-import { courseFor, type Door } from '../services/course-access';
-import { bindFileTo, LIBRARY } from '../services/courseware';
-import type { Caller } from '../services/schemas';
+import type { TaughtCourse, Teacher } from '../services/course-access';
+import { bindFile, courseTarget, LIBRARY } from '../services/courseware';
 
 /** One file of the library: its latest binding, where it is kept, and in how many of the teacher's courses. */
 interface LibraryFile extends BoundFile {
@@ -26,10 +25,10 @@ interface LibraryFile extends BoundFile {
  */
 export async function listLibrary(
   ctx: ServiceCtx,
-  caller: Caller,
+  teacher: Teacher,
   input: { index: number; size: number },
 ): Promise<{ total: number; files: LibraryFile[] }> {
-  const mine = eq(boundFiles.ownerUid, caller.uid);
+  const mine = eq(boundFiles.ownerUid, teacher.uid);
   const [{ total }] = (await ctx.db
     .select({ total: countDistinct(boundFiles.url) })
     .from(boundFiles)
@@ -72,24 +71,21 @@ export async function listLibrary(
 }
 
 /**
- * Binds one of the caller's files (kept in the library or in any of their courses) to the caller's course. Throws
- * NOT_FOUND (no such file of theirs), ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
+ * Binds one of the teacher's files (kept in the library or in any of their courses) to their course `c` (the door
+ * resolved it). Throws NOT_FOUND (no such file of theirs), COURSE_STATE, FILE_ALREADY_BOUND.
  */
 export async function attachLibraryFile(
   ctx: ServiceCtx,
-  caller: Caller,
-  input: { roomnum: number; fileId: number },
-  door: Door,
+  c: TaughtCourse,
+  input: { fileId: number },
 ): Promise<BoundFile> {
-  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   const f = await ctx.db.query.boundFiles.findFirst({
-    where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, caller.uid)),
+    where: and(eq(boundFiles.id, input.fileId), eq(boundFiles.ownerUid, c.hostUid)),
   });
   if (!f) throw new AppError('NOT_FOUND', 'no such file in your library');
-  return bindFileTo(
+  return bindFile(
     ctx,
-    caller,
-    { roomnum: c.roomnum, course: c },
+    courseTarget(c),
     { type: f.type === 1 ? 1 : 0, file_name: f.fileName, url: f.url },
     { size: f.size, mime: f.mime },
   );

@@ -8,6 +8,7 @@ import { recordRecording } from '../services/recordings';
 import type { Caller } from '../services/schemas';
 import { studentCourseCard } from './student-course';
 import { createTestCtx, T0 } from '../testing/test-ctx';
+import { taughtCourse, asTeacher } from '../services/course-access';
 
 describe('studentCourseCard', () => {
   it('shows draft, live and ended courses; canWatch only for an attending student of a published playback', async () => {
@@ -15,7 +16,7 @@ describe('studentCourseCard', () => {
     await createAccount(ctx, { id: 'teach', pwd: 'cHdk', role: 1 });
     await createAccount(ctx, { id: 'stu', pwd: 'cHdk', role: 0 });
     await createAccount(ctx, { id: 'stranger', pwd: 'cHdk', role: 0 });
-    const t: Caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
+    const t = asTeacher({ uid: 'teach', role: 1, appid: ctx.env.SDKAPPID });
     const s: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
     const x: Caller = { uid: 'stranger', role: 0, appid: ctx.env.SDKAPPID };
     const { roomnum } = await createCourse(ctx, t, { title: 'Geometry', plannedStart: T0 + 3600, plannedMinutes: 50 });
@@ -31,11 +32,11 @@ describe('studentCourseCard', () => {
       plannedMinutes: 50,
       canWatch: false,
     });
-    await startCourse(ctx, t, { roomnum, timeStamp: T0 }, 'legacy');
+    await startCourse(ctx, await taughtCourse(ctx, t, roomnum), { timeStamp: T0 });
     await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: T0 });
     expect((await studentCourseCard(ctx, s, roomnum)).state).toBe(1);
     ctx.clock.advance(60);
-    await endCourse(ctx, t, { roomnum, timeStamp: T0 + 60 }, 'legacy');
+    await endCourse(ctx, await taughtCourse(ctx, t, roomnum), { timeStamp: T0 + 60 });
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(false); // not published yet
     // Only a course with a recording can be published (playback-status.ts).
     await recordRecording(ctx, {
@@ -49,7 +50,7 @@ describe('studentCourseCard', () => {
       file_size: 10,
       duration: 50,
     });
-    await setPlaybackPublished(ctx, t, roomnum, { published: true }, 'console');
+    await setPlaybackPublished(ctx, await taughtCourse(ctx, t, roomnum), { published: true });
     expect((await studentCourseCard(ctx, s, roomnum)).canWatch).toBe(true);
     expect((await studentCourseCard(ctx, x, roomnum)).canWatch).toBe(false); // never attended
     await expect(studentCourseCard(ctx, s, roomnum + 1)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });

@@ -27,6 +27,7 @@ import {
 } from './build-playback-index';
 import type { PlaybackIndex } from '../services/playback-index';
 import { JOBS } from './scheduler';
+import { taughtCourse, asTeacher } from '../services/course-access';
 
 type Ctx = ReturnType<typeof createTestCtx>;
 const courseOf = async (ctx: Ctx, roomnum: number): Promise<Course> =>
@@ -97,7 +98,7 @@ describe('build-playback-index job', () => {
     // The old predictable key is not written.
     expect(await ctx.storage.stat(`playback/${lesson.roomnum}/index-${lesson.end + 300}.json`)).toBeNull();
     // A rebuild (a late recording re-queues it) overwrites the same key: the URL a teacher shared stays valid.
-    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'console');
+    await requeuePlaybackIndex(ctx, await taughtCourse(ctx, lesson.teacher, lesson.roomnum));
     expect((await buildPlaybackIndexes(ctx)).built).toEqual([lesson.roomnum]);
     expect((await courseOf(ctx, lesson.roomnum)).playbackIdxUrl).toBe(c.playbackIdxUrl);
     // Nothing left to do.
@@ -137,7 +138,7 @@ describe('build-playback-index job', () => {
     expect(storage.puts).toBe(4);
 
     storage.failing = false;
-    await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'console');
+    await requeuePlaybackIndex(ctx, await taughtCourse(ctx, lesson.teacher, lesson.roomnum));
     expect(await buildPlaybackIndexes(ctx)).toEqual({ built: [lesson.roomnum], retrying: [], failed: [] });
     expect(await courseOf(ctx, lesson.roomnum)).toMatchObject({
       state: 3,
@@ -248,14 +249,14 @@ describe('build-playback-index job', () => {
         IM_API_BASE: fake.url,
         REPLAY_INDEX_DELAY_S: '0',
       });
-      const t = { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID };
+      const t = asTeacher({ uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID });
       const { seedAccounts } = await import('../testing/legacy-fixtures');
       await seedAccounts(ctx, ['teacher1'], 1);
       const { createCourse, startCourse, endCourse } = await import('../services/courses');
       const { roomnum } = await createCourse(ctx, t, { title: 'chat' });
-      await startCourse(ctx, t, { roomnum, timeStamp: 1 }, 'legacy');
+      await startCourse(ctx, await taughtCourse(ctx, t, roomnum), { timeStamp: 1 });
       fake.inject(String(roomnum), { from: 'stu9', data: 'hello teacher' });
-      await endCourse(ctx, t, { roomnum, timeStamp: 2 }, 'legacy');
+      await endCourse(ctx, await taughtCourse(ctx, t, roomnum), { timeStamp: 2 });
       expect((await buildPlaybackIndexes(ctx)).built).toEqual([roomnum]);
       const idx = readLocalIndex(ctx, (await courseOf(ctx, roomnum)).playbackIdxUrl);
       assertValidPlaybackIndex(idx);

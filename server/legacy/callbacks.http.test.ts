@@ -15,6 +15,7 @@ import { prng } from '../testing/fuzz';
 import { startLegacyTestServer, type LegacyTestServer, withLegacyServer } from '../testing/legacy-server';
 import { md5, recordingCallback, runLesson, type Lesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
+import { asTeacher } from '../services/course-access';
 
 const KEY = 'live-callback-key';
 type Ctx = ReturnType<typeof createTestCtx>;
@@ -185,7 +186,7 @@ describe('live callbacks with LIVE_CALLBACK_KEY', () => {
 
   it('idxfileendcall errors: unknown course 10010, course not ended 10102, bad SrcRequest / missing ReplayIndex / bad URL 10003', async () => {
     expect(await post(s, 'idxfileendcall', signed(ctx, idxBody(88888)))).toMatchObject({ ErrorCode: 10010 });
-    const t = { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID };
+    const t = asTeacher({ uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID });
     const { createCourse } = await import('../services/courses');
     const { roomnum } = await createCourse(ctx, t, { title: 'draft' });
     expect(await post(s, 'idxfileendcall', signed(ctx, idxBody(roomnum)))).toMatchObject({ ErrorCode: 10102 });

@@ -35,6 +35,8 @@ export const LEGACY_CODE_OF: Record<AppErrorCode, number> = {
   TOKEN_APPID_MISMATCH: LEGACY.BAD_DATA,
   ROOM_NOT_FOUND: LEGACY.ROOM_NOT_FOUND,
   NO_PRIVILEGE: LEGACY.NO_PRIVILEGE,
+  // The 2017 protocol says 10101 for someone else's course, whatever the caller's role.
+  NOT_YOUR_COURSE: LEGACY.NO_PRIVILEGE,
   COURSE_STATE: LEGACY.COURSE_STATE,
   // Console-only today (publishing); a state refusal in the legacy vocabulary.
   NO_RECORDING: LEGACY.COURSE_STATE,

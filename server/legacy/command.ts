@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ServiceCtx } from '../context';
+import type { Teacher } from '../services/course-access';
 import type { Caller } from '../services/schemas';
 import { requestBaseUrl } from '../integrations/storage/stored-ref';
 
@@ -37,6 +38,12 @@ interface TokenEntry<S extends z.ZodType> extends BaseEntry<S> {
   run(ctx: ServiceCtx, input: z.infer<S>, caller: Caller, meta: CommandMeta): unknown;
 }
 
+/** A token of a teacher's account: anyone else gets NO_PRIVILEGE (10101) before the command runs. */
+interface TeacherEntry<S extends z.ZodType> extends BaseEntry<S> {
+  auth: 'teacher';
+  run(ctx: ServiceCtx, input: z.infer<S>, caller: Teacher, meta: CommandMeta): unknown;
+}
+
 interface PublicEntry<S extends z.ZodType> extends BaseEntry<S> {
   /** 'none': requires appid/timeStamp but no token. 'callback': Tencent calls it: no appid, no token. */
   auth: 'none' | 'callback';
@@ -44,10 +51,10 @@ interface PublicEntry<S extends z.ZodType> extends BaseEntry<S> {
 }
 
 /** A table entry with its input type erased (method parameters are bivariant, so any entry fits). */
-export type CommandEntry = TokenEntry<z.ZodType> | PublicEntry<z.ZodType>;
+export type CommandEntry = TokenEntry<z.ZodType> | TeacherEntry<z.ZodType> | PublicEntry<z.ZodType>;
 
 /** Declares an entry with its input type inferred from its schema. */
-export function command<S extends z.ZodType>(e: TokenEntry<S> | PublicEntry<S>): CommandEntry {
+export function command<S extends z.ZodType>(e: TokenEntry<S> | TeacherEntry<S> | PublicEntry<S>): CommandEntry {
   return e as CommandEntry;
 }
 

@@ -8,7 +8,7 @@ import { ZodError, type z } from 'zod';
 import type { ServiceCtx } from '../context';
 import { APP_ERROR_CODES, isAppError } from '../errors';
 import { resolveToken } from '../services/auth-tokens';
-import type { Caller } from '../services/schemas';
+import { asTeacher } from '../services/course-access';
 import { DEPTH_MESSAGE, nestsDeeperThan } from '../http/json-depth';
 import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import { LEGACY, LEGACY_CODE_OF } from './codes';
@@ -105,7 +105,12 @@ function unknownCommand(svcCmd: string): string {
 export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, CommandEntry> = COMMANDS) {
   const log = ctx.log;
 
-  async function dispatch(entry: CommandEntry, body: Record<string, unknown>, req: LegacyRequest): Promise<unknown> {
+  async function dispatch(
+    entry: CommandEntry,
+    svcCmd: string,
+    body: Record<string, unknown>,
+    req: LegacyRequest,
+  ): Promise<unknown> {
     const meta: CommandMeta = {
       common: { appid: 0, timeStamp: 0 },
       ip: req.ip,
@@ -121,17 +126,21 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
       if (timeStamp === null) throw new Reject(LEGACY.BAD_DATA, 'timeStamp: must be an integer');
       meta.common = { appid, timeStamp };
     }
-    let caller: Caller | null = null;
-    let token: string | undefined;
-    if (entry.auth === 'token') {
-      if (typeof body.token !== 'string' || body.token.length === 0)
-        throw new Reject(LEGACY.BAD_DATA, 'token: required');
-      if (body.token.length > 512) throw new Reject(LEGACY.TOKEN_EXPIRED, APP_ERROR_CODES.TOKEN_INVALID);
-      token = body.token;
-    }
+    if (entry.auth === 'none' || entry.auth === 'callback')
+      return entry.run(ctx, (entry.input as z.ZodType).parse(body), null, meta);
+    // The token's shape is checked before the input (a client without one learns that first), resolved after it.
+    const token = body.token;
+    if (typeof token !== 'string' || token.length === 0) throw new Reject(LEGACY.BAD_DATA, 'token: required');
+    if (token.length > 512) throw new Reject(LEGACY.TOKEN_EXPIRED, APP_ERROR_CODES.TOKEN_INVALID);
     const input: unknown = (entry.input as z.ZodType).parse(body);
-    if (token !== undefined) caller = await resolveToken(ctx, token, 'legacy', meta.common.appid);
-    return entry.auth === 'token' ? entry.run(ctx, input, caller!, meta) : entry.run(ctx, input, null, meta);
+    const caller = await resolveToken(ctx, token, 'legacy', meta.common.appid);
+    switch (entry.auth) {
+      // The legacy door's one "teachers only" decision, for the entries that declare it.
+      case 'teacher':
+        return entry.run(ctx, input, asTeacher(caller, `${svcCmd}: only teachers may do this`), meta);
+      case 'token':
+        return entry.run(ctx, input, caller, meta);
+    }
   }
 
   function toReject(e: unknown, svcCmd: string): Reject {
@@ -169,7 +178,7 @@ export function createLegacyHandler(ctx: ServiceCtx, table: Record<string, Comma
         if (nulAt !== null) throw new Reject(LEGACY.BAD_DATA, `${nulAt || 'body'}: ${NUL_MESSAGE}`);
       }
       if (!isObject(body)) throw new Reject(LEGACY.BAD_JSON, 'request body must be a JSON object');
-      reply = okReply(kind, await dispatch(entry, body, req));
+      reply = okReply(kind, await dispatch(entry, svcCmd, body, req));
     } catch (e) {
       const r = toReject(e, svcCmd);
       code = r.code;

@@ -14,6 +14,7 @@ import { startStorageTestServer } from '../storage-http/testing';
 import { startFakeCosServer, type FakeCosServer } from '../testing/fake-cos-server';
 import { startFakeImServer, type FakeImServer } from '../testing/fake-im-server';
 import { assertValidPlaybackIndex, md5, recordingCallback } from '../testing/playback-fixtures';
+import { taughtCourse } from '../services/course-access';
 
 type Server = Awaited<ReturnType<typeof startStorageTestServer>>;
 interface Reply<T = Record<string, unknown>> {
@@ -136,10 +137,8 @@ describe.each(modes)('playback end to end (%s)', (mode, setup) => {
     for (const token of [st, absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');
     await setPlaybackPublished(
       ctx,
-      { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID },
-      roomnum,
+      await taughtCourse(ctx, { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID }, roomnum),
       { published: true },
-      'console',
     );
     expect((await list(st)).playback_idx_url).toBe(room.playback_idx_url);
     for (const token of [absent, otherTeacher]) expect((await list(token)).playback_idx_url).toBe('');

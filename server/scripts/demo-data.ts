@@ -15,7 +15,7 @@ import { loadEnv, publicBaseUrl, type Env } from '../env';
 import { createLogger } from '../logger';
 import { buildPlaybackIndexes } from '../jobs/build-playback-index';
 import { createAccount, userExists } from '../services/accounts';
-import { bindFile } from '../services/courseware';
+import { bindFile, bindTargetFor } from '../services/courseware';
 import { createCourse, endCourse, startCourse } from '../services/courses';
 import { recordHeartbeat, reportMember } from '../services/members';
 import { recordRecording } from '../services/recordings';
@@ -26,6 +26,7 @@ import { SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import { storedRefOfKey } from '../integrations/storage/stored-ref';
 import { count } from 'drizzle-orm';
 import { courses, users } from '../../db/schema';
+import { asTeacher, taughtCourse, type Teacher } from '../services/course-access';
 
 export const DEMO_TEACHER = 'demo_teacher';
 const STUDENTS = ['xiaoming', 'xiaohong', 'lilei', 'hanmeimei', 'zhangwei', 'wangfang'];
@@ -84,7 +85,7 @@ interface Lesson {
 async function runLesson(
   ctx: ServiceCtx,
   clock: ReturnType<typeof movableClock>,
-  teacher: Caller,
+  teacher: Teacher,
   students: Caller[],
   l: Lesson,
   now: number,
@@ -92,7 +93,7 @@ async function runLesson(
   clock.set(now - l.daysAgo * DAY - 2 * DAY);
   const { roomnum } = await createCourse(ctx, teacher, { title: l.title });
   clock.set(now - l.daysAgo * DAY);
-  await startCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() }, 'legacy');
+  await startCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: clock.nowS() });
   const attending = students.filter((s) => l.students.includes(s.uid));
   for (const [i, s] of attending.entries()) {
     clock.advance(20 + i * 7);
@@ -108,7 +109,7 @@ async function runLesson(
     if (t === 1200 && attending[1])
       await reportMember(ctx, attending[1], { roomnum, operate: 1, timeStamp: clock.nowS() });
   }
-  await endCourse(ctx, teacher, { roomnum, timeStamp: clock.nowS() }, 'legacy');
+  await endCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: clock.nowS() });
   return { roomnum, beginTime: now - l.daysAgo * DAY };
 }
 
@@ -158,7 +159,7 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   const password = `demo-${randomBytes(4).toString('hex')}`;
   clock.set(now - 40 * DAY);
   await createAccount(ctx, { id: DEMO_TEACHER, pwd: clientPwd(password), role: ROLE.TEACHER });
-  const teacher: Caller = { uid: DEMO_TEACHER, role: ROLE.TEACHER, appid: env.SDKAPPID };
+  const teacher = asTeacher({ uid: DEMO_TEACHER, role: ROLE.TEACHER, appid: env.SDKAPPID });
   const students: Caller[] = [];
   for (const uid of STUDENTS) {
     await createAccount(ctx, { id: uid, pwd: clientPwd(password), role: ROLE.STUDENT });
@@ -174,10 +175,15 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   await ctx.storage.putObject(keys.pdf, pdf, { contentType: 'application/pdf' });
   const clipUrl = storedRefOfKey(keys.clip);
   const pdfUrl = storedRefOfKey(keys.pdf);
-  await bindFile(ctx, teacher, 0, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, 'legacy', {
-    size: pdf.length,
-    mime: 'application/pdf',
-  });
+  await bindFile(
+    ctx,
+    await bindTargetFor(ctx, teacher, 0),
+    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
+    {
+      size: pdf.length,
+      mime: 'application/pdf',
+    },
+  );
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.
   const history: Lesson[] = [
@@ -207,7 +213,7 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   // Build every due playback index as the scheduler would (the clock is past each course's delay).
   clock.set(now);
   await buildPlaybackIndexes(ctx);
-  await setPlaybackPublished(ctx, teacher, replay.roomnum, { published: true }, 'console');
+  await setPlaybackPublished(ctx, await taughtCourse(ctx, teacher, replay.roomnum), { published: true });
 
   // A class that ended minutes ago: state 2, its playback index still pending (the scheduler builds it shortly).
   const justEnded = await runLesson(
@@ -222,18 +228,28 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   // Upcoming drafts with courseware, and one class live right now.
   clock.set(now - 3600);
   const draft1 = await createCourse(ctx, teacher, { title: '百分数 Percentages' });
-  await bindFile(ctx, teacher, draft1.roomnum, { type: 0, file_name: 'fractions.pdf', url: pdfUrl }, 'legacy', {
-    size: pdf.length,
-    mime: 'application/pdf',
-  });
+  await bindFile(
+    ctx,
+    await bindTargetFor(ctx, teacher, draft1.roomnum),
+    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
+    {
+      size: pdf.length,
+      mime: 'application/pdf',
+    },
+  );
   await createCourse(ctx, teacher, { title: '统计与概率 Statistics' });
   clock.set(now - 600);
   const live = await createCourse(ctx, teacher, { title: '方程 Equations (live)' });
-  await bindFile(ctx, teacher, live.roomnum, { type: 1, file_name: 'lesson-1.mp4', url: clipUrl }, 'legacy', {
-    size: clip.length,
-    mime: 'video/mp4',
-  });
-  await startCourse(ctx, teacher, { roomnum: live.roomnum, timeStamp: clock.nowS() }, 'legacy');
+  await bindFile(
+    ctx,
+    await bindTargetFor(ctx, teacher, live.roomnum),
+    { type: 1, file_name: 'lesson-1.mp4', url: clipUrl },
+    {
+      size: clip.length,
+      mime: 'video/mp4',
+    },
+  );
+  await startCourse(ctx, await taughtCourse(ctx, teacher, live.roomnum), { timeStamp: clock.nowS() });
   for (const s of students.slice(0, 3)) {
     clock.advance(30);
     await reportMember(ctx, s, { roomnum: live.roomnum, operate: 0, timeStamp: clock.nowS() });

@@ -15,8 +15,8 @@ import {
   type StateCounts,
 } from './course-list';
 import { playbackStatus, recordingCounts, recordingWaitOf, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, hasEnded, isDraft, ROLE } from './course-state';
-import { type Caller } from './schemas';
+import { COURSE_STATE, hasEnded, isDraft } from './course-state';
+import type { Teacher } from './course-access';
 
 export interface TeacherCourseQuery {
   page: number;
@@ -32,10 +32,9 @@ export interface TeacherCourseQuery {
 /** One page of the caller's courses, newest first, plus the total and counts per state under the same search/dates. */
 export async function listTeacherCourses(
   ctx: ServiceCtx,
-  caller: Caller,
+  caller: Teacher,
   query: TeacherCourseQuery,
 ): Promise<{ total: number; items: (CourseListItem & { playback: PlaybackStatus | null })[]; counts: StateCounts }> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   const q = query.q?.trim() || undefined;
   // The "ended" and "replay ready" tabs follow the playback rule, not the raw state (a course indexed without any
   // recording has state 3 but is "ended, no recording").
@@ -88,10 +87,9 @@ export const CALENDAR_MAX_SPAN_S = 42 * 86400;
  */
 export async function teacherCalendar(
   ctx: ServiceCtx,
-  caller: Caller,
+  caller: Teacher,
   input: { from: number; to: number },
 ): Promise<CalendarEntry[]> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'the console is for teachers');
   if (input.to <= input.from || input.to - input.from > CALENDAR_MAX_SPAN_S)
     throw new AppError('BAD_INPUT', 'to: must be after from, within 42 days');
   const mine = and(eq(courses.appid, ctx.env.SDKAPPID), eq(courses.hostUid, caller.uid));

@@ -1,13 +1,17 @@
 /**
- * course-access.ts: every caller (owner, another teacher, a student) and a missing room, at both doors, for each need;
- * and the console's mutations reading the course once (no separate ownership check before the service's).
+ * course-access.ts: every caller (owner, another teacher, a student) and a missing room, for each access value; and
+ * how each door shows the refusals (legacy codes, the console's "someone else's course looks missing"); and the
+ * console's mutations reading the course once (no separate ownership check before the service's).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { callerFor, signedIn } from '../trpc/testing';
 import { inTransaction } from '../../db/client';
 import { courses, users } from '../../db/schema';
+import { AppError } from '../errors';
+import { LEGACY_CODE_OF } from '../legacy/codes';
+import { toTRPCError } from '../trpc/error-map';
 import { createTestCtx, T0 } from '../testing/test-ctx';
-import { courseFor, type CourseAsk, type CourseNeed, type Door } from './course-access';
+import { asTeacher, getCourse, taughtCourse } from './course-access';
 import { createCourse } from './courses';
 import type { Caller } from './schemas';
 
@@ -16,7 +20,7 @@ const MISSING = 424242;
 async function world() {
   const ctx = createTestCtx();
   const appid = ctx.env.SDKAPPID;
-  const owner: Caller = { uid: 'owner', role: 1, appid };
+  const owner = asTeacher({ uid: 'owner', role: 1, appid });
   const otherTeacher: Caller = { uid: 'other', role: 1, appid };
   const student: Caller = { uid: 'stu', role: 0, appid };
   await inTransaction(ctx.db, (tx) =>
@@ -28,7 +32,7 @@ async function world() {
   return { ctx, owner, otherTeacher, student, roomnum };
 }
 
-/** What courseFor answers: the course's room number, or the AppError code it threw. */
+/** What an access function answers: the course's room number, or the AppError code it threw. */
 async function outcome(p: Promise<{ roomnum: number }>): Promise<number | string> {
   try {
     return (await p).roomnum;
@@ -40,55 +44,39 @@ async function outcome(p: Promise<{ roomnum: number }>): Promise<number | string
 type Who = 'owner' | 'otherTeacher' | 'student';
 const OK = 'course';
 
-/** The policy table of the file header, written out: [door, need, who, room] → result. */
-const TABLE: [Door, CourseNeed, Who, 'course' | 'missing', string][] = [
-  // Legacy: missing room → ROOM_NOT_FOUND; someone else's course → NO_PRIVILEGE (10101), whatever the role.
-  ['legacy', 'teach', 'owner', 'course', OK],
-  ['legacy', 'teach', 'otherTeacher', 'course', 'NO_PRIVILEGE'],
-  ['legacy', 'teach', 'student', 'course', 'NO_PRIVILEGE'],
-  ['legacy', 'teach', 'owner', 'missing', 'ROOM_NOT_FOUND'],
-  ['legacy', 'teach', 'student', 'missing', 'ROOM_NOT_FOUND'],
-  // Legacy read (querybind): anyone signed in may read an existing course.
-  ['legacy', 'read', 'owner', 'course', OK],
-  ['legacy', 'read', 'otherTeacher', 'course', OK],
-  ['legacy', 'read', 'student', 'course', OK],
-  ['legacy', 'read', 'owner', 'missing', 'ROOM_NOT_FOUND'],
-  ['legacy', 'read', 'student', 'missing', 'ROOM_NOT_FOUND'],
-  // Console: students are refused outright; for teachers, someone else's course looks exactly like a missing one.
-  ['console', 'teach', 'owner', 'course', OK],
-  ['console', 'teach', 'otherTeacher', 'course', 'ROOM_NOT_FOUND'],
-  ['console', 'teach', 'student', 'course', 'NO_PRIVILEGE'],
-  ['console', 'teach', 'owner', 'missing', 'ROOM_NOT_FOUND'],
-  ['console', 'teach', 'student', 'missing', 'NO_PRIVILEGE'],
-  ['console', 'read', 'owner', 'course', OK],
-  ['console', 'read', 'otherTeacher', 'course', 'ROOM_NOT_FOUND'],
-  ['console', 'read', 'student', 'course', 'NO_PRIVILEGE'],
-  ['console', 'read', 'owner', 'missing', 'ROOM_NOT_FOUND'],
-  ['console', 'read', 'student', 'missing', 'NO_PRIVILEGE'],
+/** The policy of the file header, written out: [access, who, room] → result. */
+const TABLE: ['taught' | 'exists', Who, 'course' | 'missing', string][] = [
+  // Teaching: only the host; someone else's course is NOT_YOUR_COURSE whatever the caller's role.
+  ['taught', 'owner', 'course', OK],
+  ['taught', 'otherTeacher', 'course', 'NOT_YOUR_COURSE'],
+  ['taught', 'student', 'course', 'NOT_YOUR_COURSE'],
+  ['taught', 'owner', 'missing', 'ROOM_NOT_FOUND'],
+  ['taught', 'student', 'missing', 'ROOM_NOT_FOUND'],
+  // Existence (the legacy door's reads: querybind, enter, beat): anyone signed in, an existing course.
+  ['exists', 'owner', 'course', OK],
+  ['exists', 'otherTeacher', 'course', OK],
+  ['exists', 'student', 'course', OK],
+  ['exists', 'owner', 'missing', 'ROOM_NOT_FOUND'],
+  ['exists', 'student', 'missing', 'ROOM_NOT_FOUND'],
 ];
 
-describe('courseFor', () => {
-  it.each(TABLE)('%s door, need %s, %s, %s room → %s', async (door, need, who, room, expected) => {
+describe('course access values', () => {
+  it.each(TABLE)('%s, %s, %s room → %s', async (access, who, room, expected) => {
     const w = await world();
-    const ask: CourseAsk = { need, door };
     const roomnum = room === 'course' ? w.roomnum : MISSING;
-    const got = await outcome(courseFor(w.ctx, w[who], roomnum, ask));
+    const got = await outcome(access === 'taught' ? taughtCourse(w.ctx, w[who], roomnum) : getCourse(w.ctx, roomnum));
     expect(got).toBe(expected === OK ? w.roomnum : expected);
   });
 
-  it('another teacher at the console cannot tell their course from a missing room (same code and message)', async () => {
+  it('asTeacher admits teachers and refuses students with NO_PRIVILEGE and the reason given', async () => {
     const w = await world();
-    const ask: CourseAsk = { need: 'teach', door: 'console' };
-    const theirs = await courseFor(w.ctx, w.otherTeacher, w.roomnum, ask).catch((e: Error) => e);
-    const none = await courseFor(w.ctx, w.otherTeacher, MISSING, ask).catch((e: Error) => e);
-    expect(theirs).toBeInstanceOf(Error);
-    expect({ ...(theirs as object), message: (theirs as Error).message }).toEqual({
-      ...(none as object),
-      message: (none as Error).message,
-    });
+    expect(asTeacher(w.otherTeacher)).toBe(w.otherTeacher);
+    expect(() => asTeacher(w.student, 'only teachers sign storage')).toThrow(
+      expect.objectContaining({ code: 'NO_PRIVILEGE', message: 'only teachers sign storage' }),
+    );
   });
 
-  it("the owner's course under another appid is missing at both doors", async () => {
+  it("the owner's course under another appid is missing for every access", async () => {
     const w = await world();
     const [foreign] = await inTransaction(w.ctx.db, (tx) =>
       tx
@@ -96,9 +84,38 @@ describe('courseFor', () => {
         .values({ appid: w.ctx.env.SDKAPPID + 1, hostUid: 'owner', title: 'elsewhere', createdAt: T0, listTime: T0 })
         .returning(),
     );
-    for (const door of ['legacy', 'console'] as const)
-      for (const need of ['teach', 'read'] as const)
-        expect(await outcome(courseFor(w.ctx, w.owner, foreign!.roomnum, { need, door }))).toBe('ROOM_NOT_FOUND');
+    expect(await outcome(taughtCourse(w.ctx, w.owner, foreign!.roomnum))).toBe('ROOM_NOT_FOUND');
+    expect(await outcome(getCourse(w.ctx, foreign!.roomnum))).toBe('ROOM_NOT_FOUND');
+  });
+});
+
+describe('how the doors show a refusal', () => {
+  it("legacy: someone else's course is 10101 (NO_PRIVILEGE), a missing room 10010, with the protocol's text", () => {
+    expect(LEGACY_CODE_OF.NOT_YOUR_COURSE).toBe(10101);
+    expect(LEGACY_CODE_OF.NOT_YOUR_COURSE).toBe(LEGACY_CODE_OF.NO_PRIVILEGE);
+    expect(LEGACY_CODE_OF.ROOM_NOT_FOUND).toBe(10010);
+    expect(new AppError('NOT_YOUR_COURSE').message).toBe(new AppError('NO_PRIVILEGE').message);
+  });
+
+  it("console: someone else's course is exactly a missing room (code, message, appCode)", async () => {
+    const shown = (e: AppError) => {
+      const t = toTRPCError(e);
+      return { code: t.code, message: t.message, appCode: (t.cause as AppError).code };
+    };
+    expect(shown(new AppError('NOT_YOUR_COURSE'))).toEqual(shown(new AppError('ROOM_NOT_FOUND')));
+    // And end to end through the tRPC door.
+    const w = await world();
+    const other = callerFor(w.ctx, (await signedIn(w.ctx, 'teach2')).secret);
+    const mine = await callerFor(w.ctx, (await signedIn(w.ctx, 'teach3')).secret).api.course.create({ title: 'x' });
+    const theirs = await other.api.course.byId({ roomnum: mine.roomnum }).catch((e: Error) => e);
+    const none = await other.api.course.byId({ roomnum: MISSING }).catch((e: Error) => e);
+    const view = (e: unknown) => ({
+      code: (e as { code?: string }).code,
+      message: (e as Error).message,
+      appCode: ((e as { cause?: { code?: string } }).cause ?? {}).code,
+    });
+    expect(view(theirs)).toMatchObject({ code: 'NOT_FOUND', appCode: 'ROOM_NOT_FOUND' });
+    expect(view(theirs)).toEqual(view(none));
   });
 });
 

@@ -19,16 +19,16 @@ import {
   timeOutSilentMembers,
 } from './course-timeouts';
 import { reportMember } from './members';
-import type { Caller } from './schemas';
+import { taughtCourse, asTeacher } from './course-access';
 
 type Ctx = ReturnType<typeof createTestCtx>;
 
 async function live(ctx: Ctx, students: string[]) {
   await seedAccounts(ctx, ['teacher'], 1);
   if (students.length) await seedAccounts(ctx, students, 0);
-  const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
+  const teacher = asTeacher({ uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID });
   const { roomnum } = await createCourse(ctx, teacher, { title: 'silent' });
-  await startCourse(ctx, teacher, { roomnum, timeStamp: 1 }, 'legacy');
+  await startCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: 1 });
   for (const uid of students)
     await reportMember(ctx, { uid, role: 0, appid: ctx.env.SDKAPPID }, { roomnum, operate: 0, timeStamp: 1 });
   return roomnum;
@@ -123,12 +123,13 @@ describe('old memberships', () => {
     const ctx = createTestCtx();
     const ended = await live(ctx, ['stu1']);
     await endSilentCourse(ctx, { roomnum: ended, hostUid: 'teacher' }, T0 + 1, T0 + 100);
-    const running = await createCourse(ctx, { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID }, { title: 'on' });
+    const running = await createCourse(ctx, asTeacher({ uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID }), {
+      title: 'on',
+    });
     await startCourse(
       ctx,
-      { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID },
-      { roomnum: running.roomnum, timeStamp: 1 },
-      'legacy',
+      await taughtCourse(ctx, { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID }, running.roomnum),
+      { timeStamp: 1 },
     );
     expect(await deleteOldMemberships(ctx, T0 + 100)).toBe(0);
     expect(await deleteOldMemberships(ctx, T0 + 101)).toBe(2);

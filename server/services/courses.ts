@@ -13,13 +13,12 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { IM_MSG } from '../integrations/im/types';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
-import { courseFor, type Door, type TaughtCourse } from './course-access';
+import { type TaughtCourse, type Teacher } from './course-access';
 import { appendEvents, type CourseEventKind } from './course-events';
 import { canEdit, canEnd, canStart, COURSE_STATE, ROLE } from './course-state';
 import { imPayload, sendCourseIm } from './course-im';
 import { leaveRoomTx } from './leave-room';
 import { queueIndexTx } from './playback-build';
-import { type Caller } from './schemas';
 
 /**
  * A member's role in a course's room: 1 for the course's host only, 0 for everyone else, whatever their account role
@@ -34,25 +33,24 @@ function coverRef(ctx: ServiceCtx, cover: string | undefined, base?: string): st
   return cover ? storedRefOfUrl(ctx.storage, ctx.env, cover, base) : '';
 }
 
-/** Creates a course in state 0. Teachers only (NO_PRIVILEGE). Callers: `live/create`, console. */
+/** Creates a course in state 0, hosted by `teacher`. Callers: `live/create`, console. */
 export async function createCourse(
   ctx: ServiceCtx,
-  caller: Caller,
+  teacher: Teacher,
   input: { title: string; cover?: string; plannedStart?: number; plannedMinutes?: number },
   base?: string,
 ): Promise<{ roomnum: number; groupid: string }> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers can create courses');
   const now = ctx.clock.nowS();
   if (input.plannedStart !== undefined) assertPlannedStart(input.plannedStart, now);
   assertLengthHasStart(input.plannedStart ?? null, input.plannedMinutes ?? null);
   const roomnum = await inTransaction(ctx.db, async (tx) => {
-    await assertCreateQuota(ctx, tx, caller.uid, now);
+    await assertCreateQuota(ctx, tx, teacher.uid, now);
     // The room number is the table's identity / autoincrement: never reissued, even after a delete.
     const [row] = await tx
       .insert(courses)
       .values({
         appid: ctx.env.SDKAPPID,
-        hostUid: caller.uid,
+        hostUid: teacher.uid,
         title: input.title,
         cover: coverRef(ctx, input.cover, base),
         createdAt: now,
@@ -61,7 +59,7 @@ export async function createCourse(
         plannedMinutes: input.plannedMinutes ?? null,
       })
       .returning({ roomnum: courses.roomnum });
-    await appendEvents(tx, [{ roomnum: row!.roomnum, at: now, kind: 'created', uid: caller.uid, role: caller.role }]);
+    await appendEvents(tx, [{ roomnum: row!.roomnum, at: now, kind: 'created', uid: teacher.uid, role: teacher.role }]);
     return row!.roomnum;
   });
   return { roomnum, groupid: String(roomnum) };
@@ -115,23 +113,18 @@ function assertLengthHasStart(start: number | null, minutes: number | null): voi
 }
 
 /**
- * Starts a course: only its own teacher, only from state 0. Sends IM 1001 first (network before the transaction;
- * failure → IM_SEND_FAILED and nothing changes), then one transaction sets state 1, begin_time/imseq and seats the
- * teacher. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, IM_SEND_FAILED. Callers: `live/startcourse`, console.
+ * Starts a course its teacher is starting (the door made `c`, course-access.ts), only from state 0. Sends IM 1001 first
+ * (network before the transaction; failure → IM_SEND_FAILED and nothing changes), then one transaction sets state 1,
+ * begin_time/imseq and seats the teacher. Throws COURSE_STATE, IM_SEND_FAILED. Callers: `live/startcourse`, console.
  */
-export async function startCourse(
-  ctx: ServiceCtx,
-  caller: Caller,
-  input: { roomnum: number; timeStamp: number },
-  door: Door,
-): Promise<void> {
-  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
+export async function startCourse(ctx: ServiceCtx, c: TaughtCourse, input: { timeStamp: number }): Promise<void> {
+  const uid = c.hostUid;
   if (!canStart(c)) throw new AppError('COURSE_STATE', 'course can only be started once, from state 0');
   const seq = await sendCourseIm(
     ctx,
     String(c.roomnum),
-    imPayload(ctx, IM_MSG.COURSE_STARTED, input.timeStamp, { uid: caller.uid }),
-    caller.uid,
+    imPayload(ctx, IM_MSG.COURSE_STARTED, input.timeStamp, { uid }),
+    uid,
   );
   const now = ctx.clock.nowS();
   await inTransaction(ctx.db, async (tx) => {
@@ -152,19 +145,19 @@ export async function startCourse(
       .insert(members)
       .values({
         roomnum: c.roomnum,
-        uid: caller.uid,
-        role: memberRole(c, caller.uid),
+        uid,
+        role: ROLE.TEACHER,
         joinedAt: now,
         lastHeartbeat: now,
         exitedAt: null,
       })
       .onConflictDoUpdate({
         target: [members.roomnum, members.uid],
-        set: { role: memberRole(c, caller.uid), joinedAt: now, lastHeartbeat: now, exitedAt: null },
+        set: { role: ROLE.TEACHER, joinedAt: now, lastHeartbeat: now, exitedAt: null },
       });
     await appendEvents(tx, [
-      { roomnum: c.roomnum, at: now, kind: 'started', uid: caller.uid, role: memberRole(c, caller.uid) },
-      { roomnum: c.roomnum, at: now, kind: 'member_enter', uid: caller.uid, role: memberRole(c, caller.uid) },
+      { roomnum: c.roomnum, at: now, kind: 'started', uid, role: ROLE.TEACHER },
+      { roomnum: c.roomnum, at: now, kind: 'member_enter', uid, role: ROLE.TEACHER },
     ]);
   });
 }
@@ -197,22 +190,16 @@ export async function closeCourseTx(
 }
 
 /**
- * Ends a live course: only its teacher, only from state 1. IM 1002 first (its MsgSeq is end_imseq), then one
- * transaction. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, IM_SEND_FAILED. Callers: `live/exitroom`, console.
+ * Ends a live course its teacher is ending (`c` from the door, course-access.ts), only from state 1. IM 1002 first (its
+ * MsgSeq is end_imseq), then one transaction. Throws COURSE_STATE, IM_SEND_FAILED. Callers: `live/exitroom`, console.
  */
-export async function endCourse(
-  ctx: ServiceCtx,
-  caller: Caller,
-  input: { roomnum: number; timeStamp: number },
-  door: Door,
-): Promise<void> {
-  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
+export async function endCourse(ctx: ServiceCtx, c: TaughtCourse, input: { timeStamp: number }): Promise<void> {
   if (!canEnd(c)) throw new AppError('COURSE_STATE', 'only a live course can be ended');
   const seq = await sendCourseIm(
     ctx,
     String(c.roomnum),
-    imPayload(ctx, IM_MSG.COURSE_ENDED, input.timeStamp, { uid: caller.uid }),
-    caller.uid,
+    imPayload(ctx, IM_MSG.COURSE_ENDED, input.timeStamp, { uid: c.hostUid }),
+    c.hostUid,
   );
   const now = ctx.clock.nowS();
   await inTransaction(ctx.db, async (tx) => {
@@ -222,7 +209,7 @@ export async function endCourse(
 }
 
 /**
- * Edits a course's title and/or cover: its own teacher (the row courseFor resolved for 'teach', so the console reads
+ * Edits a course's title and/or cover: its own teacher (the row taughtCourse resolved at the door, so the console reads
  * it once, before confirming a cover upload), only while it has not started (state 0).
  * Throws COURSE_STATE, BAD_INPUT. Caller: console.
  */
@@ -265,12 +252,11 @@ export async function updateCourse(
 }
 
 /**
- * Deletes a course that never started (state 0): its own teacher only. Its event log and memberships go with it
- * (foreign-key cascade), its bound courseware rows too, in one transaction.
- * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE. Caller: console.
+ * Deletes a course that never started (state 0), for its teacher (`c` from the door). Its event log and memberships
+ * go with it (foreign-key cascade), its bound courseware rows too, in one transaction. Throws COURSE_STATE. Caller:
+ * console.
  */
-export async function deleteCourse(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<void> {
-  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
+export async function deleteCourse(ctx: ServiceCtx, c: TaughtCourse): Promise<void> {
   if (!canEdit(c)) throw new AppError('COURSE_STATE', 'only a course that never started can be deleted');
   await inTransaction(ctx.db, async (tx) => {
     const r = await tx

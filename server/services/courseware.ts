@@ -4,11 +4,11 @@
  */
 import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import { first, inTransaction } from '../../db/client';
-import { boundFiles, type BoundFile } from '../../db/schema';
+import { boundFiles, type BoundFile, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { storedRefOfUrl } from '../integrations/storage/stored-ref';
-import { courseFor, type Door, type TaughtCourse } from './course-access';
+import { asTeacher, getCourse, taughtCourse, type TaughtCourse } from './course-access';
 import { appendEvents } from './course-events';
 import { canEditFiles, ROLE } from './course-state';
 import { type BindFileInput, type Caller } from './schemas';
@@ -21,23 +21,30 @@ export interface FileMeta {
   mime?: string;
 }
 
-/** Where the caller may bind files: their library (`course` null) or a course they teach. Made by bindTargetFor. */
+/**
+ * Where `owner` may bind files: their library (`course` null) or a course they teach. Made by bindTargetFor (or from
+ * a TaughtCourse), so holding one is the permission.
+ */
 export interface BindTarget {
   readonly roomnum: number;
   readonly course: TaughtCourse | null;
+  readonly owner: Caller;
+}
+
+/** The bind target of a course its teacher holds (the door resolved it): the files are the host's. */
+export function courseTarget(c: TaughtCourse): BindTarget {
+  return { roomnum: c.roomnum, course: c, owner: { uid: c.hostUid, role: ROLE.TEACHER, appid: c.appid } };
 }
 
 /**
- * The caller's library (teachers only) or, for a room number, the course if they teach it (courseFor at `door`): one
- * read. Whether the course's files may change now is checked where they change (assertFilesEditable).
- * Throws NO_PRIVILEGE, ROOM_NOT_FOUND.
+ * The caller's library (teachers only) or, for a room number, the course if they teach it: one read. Whether the
+ * course's files may change now is checked where they change (assertFilesEditable). Doors call it before binding.
+ * Throws NO_PRIVILEGE, ROOM_NOT_FOUND, NOT_YOUR_COURSE.
  */
-export async function bindTargetFor(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<BindTarget> {
-  if (roomnum === LIBRARY) {
-    if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers have a courseware library');
-    return { roomnum, course: null };
-  }
-  return { roomnum, course: await courseFor(ctx, caller, roomnum, { need: 'teach', door }) };
+export async function bindTargetFor(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<BindTarget> {
+  if (roomnum === LIBRARY)
+    return { roomnum, course: null, owner: asTeacher(caller, 'only teachers have a courseware library') };
+  return courseTarget(await taughtCourse(ctx, caller, roomnum));
 }
 
 /** A course's files may change before and during the class only. Throws COURSE_STATE. Callers: binding, uploads. */
@@ -48,33 +55,19 @@ export function assertFilesEditable(c: { state: number }): void {
 }
 
 /**
- * Binds a file to a course (its teacher, state 0 or 1) or to the caller's library. A URL of this server's storage (at
- * PUBLIC_BASE_URL or `base`, the request's base) is stored as its key (stored-ref.ts); other URLs as sent.
- * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_ALREADY_BOUND.
+ * Binds a file to a course (state 0 or 1) or to a library, `to` as the door resolved it (bindTargetFor). A URL of this
+ * server's storage (at PUBLIC_BASE_URL or `base`, the request's base) is stored as its key (stored-ref.ts); other URLs
+ * as sent. Throws COURSE_STATE, FILE_ALREADY_BOUND, BAD_INPUT.
  */
 export async function bindFile(
   ctx: ServiceCtx,
-  caller: Caller,
-  roomnum: number,
-  input: BindFileInput,
-  door: Door,
-  meta: FileMeta = {},
-  base?: string,
-): Promise<BoundFile> {
-  return bindFileTo(ctx, caller, await bindTargetFor(ctx, caller, roomnum, door), input, meta, base);
-}
-
-/** bindFile at a target already resolved (bindTargetFor), so a caller that checked it first reads the course once. */
-export async function bindFileTo(
-  ctx: ServiceCtx,
-  caller: Caller,
   to: BindTarget,
   input: BindFileInput,
   meta: FileMeta = {},
   base?: string,
 ): Promise<BoundFile> {
   if (to.course) assertFilesEditable(to.course);
-  const { roomnum } = to;
+  const { roomnum, owner: caller } = to;
   const file = { ...input, url: storedRefOfUrl(ctx.storage, ctx.env, input.url, base) };
   const now = ctx.clock.nowS();
   return inTransaction(ctx.db, async (tx) => {
@@ -111,17 +104,13 @@ export async function bindFileTo(
   });
 }
 
-/** Unbinds a url (as bound, or as this server handed it out at `base`). Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, FILE_NOT_BOUND. */
-export async function unbindFile(
-  ctx: ServiceCtx,
-  caller: Caller,
-  roomnum: number,
-  sentUrl: string,
-  door: Door,
-  base?: string,
-): Promise<void> {
-  const to = await bindTargetFor(ctx, caller, roomnum, door);
+/**
+ * Unbinds a url (as bound, or as this server handed it out at `base`) from `to` (bindTargetFor at the door). Throws
+ * COURSE_STATE, FILE_NOT_BOUND.
+ */
+export async function unbindFile(ctx: ServiceCtx, to: BindTarget, sentUrl: string, base?: string): Promise<void> {
   if (to.course) assertFilesEditable(to.course);
+  const { roomnum, owner: caller } = to;
   const url = storedRefOfUrl(ctx.storage, ctx.env, sentUrl, base);
   const now = ctx.clock.nowS();
   await inTransaction(ctx.db, async (tx) => {
@@ -148,26 +137,29 @@ export async function unbindFile(
 }
 
 /**
- * A course's bound files (whoever may 'read' the course at `door`: on the legacy door any logged-in user, students
- * need the courseware; on the console its teacher) or, with roomnum 0, the caller's library; newest first.
- * Throws ROOM_NOT_FOUND, NO_PRIVILEGE (course-access.ts).
+ * Whose files a list shows: one account's library, or a course's files. The door decides who may read which: on the
+ * legacy door any signed-in account reads an existing course's files (students need the courseware in class,
+ * getCourse); the console only its teacher's (taughtCourse).
  */
+export type FileShelf = { library: Caller } | { course: Course };
+
+/** The shelf a legacy client asks for: its library for room 0, else the course, whoever asks. Throws ROOM_NOT_FOUND. */
+export async function shelfFor(ctx: ServiceCtx, caller: Caller, roomnum: number): Promise<FileShelf> {
+  return roomnum === LIBRARY ? { library: caller } : { course: await getCourse(ctx, roomnum) };
+}
+
+/** A shelf's bound files, newest first, a page of them with the total. Throws BAD_INPUT (from_time after to_time). */
 export async function listBoundFiles(
   ctx: ServiceCtx,
-  caller: Caller,
-  input: { roomnum: number; index: number; size: number; fromTime?: number; toTime?: number },
-  door: Door,
+  shelf: FileShelf,
+  input: { index: number; size: number; fromTime?: number; toTime?: number },
 ): Promise<{ total: number; files: BoundFile[] }> {
   if (input.fromTime !== undefined && input.toTime !== undefined && input.fromTime > input.toTime) {
     throw new AppError('BAD_INPUT', 'from_time: must not be after to_time');
   }
   const where: SQL[] = [];
-  if (input.roomnum === LIBRARY) {
-    where.push(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, caller.uid));
-  } else {
-    await courseFor(ctx, caller, input.roomnum, { need: 'read', door });
-    where.push(eq(boundFiles.roomnum, input.roomnum));
-  }
+  if ('library' in shelf) where.push(eq(boundFiles.roomnum, LIBRARY), eq(boundFiles.ownerUid, shelf.library.uid));
+  else where.push(eq(boundFiles.roomnum, shelf.course.roomnum));
   if (input.fromTime !== undefined) where.push(gte(boundFiles.createdAt, input.fromTime));
   if (input.toTime !== undefined) where.push(lte(boundFiles.createdAt, input.toTime));
   const cond = and(...where);

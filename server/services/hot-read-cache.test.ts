@@ -19,6 +19,7 @@ import { createCourse, deleteCourse } from './courses';
 import { hotReadCacheS } from './hot-read-cache';
 import { recordHeartbeat } from './members';
 import { changePassword } from './password-change';
+import { taughtCourse, asTeacher } from './course-access';
 
 /** What another instance does: revoke every token of the account in the database, behind this process's back. */
 const revokeElsewhere = (ctx: ReturnType<typeof createTestCtx>) =>
@@ -80,10 +81,10 @@ describe('hot-read cache', () => {
   it('a heartbeat reuses the room it read; a deleted draft answers ROOM_NOT_FOUND once the entry expires', async () => {
     const ctx = createTestCtx({ HOT_READ_CACHE_S: '10' });
     await createAccount(ctx, { id: 'teach', pwd: 'cGFzc3dvcmQx', role: 1 });
-    const caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
+    const caller = asTeacher({ uid: 'teach', role: 1, appid: ctx.env.SDKAPPID });
     const { roomnum } = await createCourse(ctx, caller, { title: 'draft' });
     await recordHeartbeat(ctx, caller, roomnum);
-    await deleteCourse(ctx, caller, roomnum, 'legacy');
+    await deleteCourse(ctx, await taughtCourse(ctx, caller, roomnum));
     expect(await ctx.db.select().from(courses).where(eq(courses.roomnum, roomnum))).toEqual([]);
     await expect(recordHeartbeat(ctx, caller, roomnum)).resolves.toBeUndefined(); // within the TTL: changes nothing
     ctx.clock.advance(10);

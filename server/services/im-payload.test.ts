@@ -10,7 +10,7 @@ import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createAccount } from './accounts';
 import { imPayload } from './course-im';
 import { createCourse, startCourse } from './courses';
-import type { Caller } from './schemas';
+import { taughtCourse, asTeacher } from './course-access';
 
 describe('IM payloads through ctx.random', () => {
   it('imPayload takes seq from the injected source', () => {
@@ -27,9 +27,9 @@ describe('IM payloads through ctx.random', () => {
     // Draws in order: the payload's seq, then the local IM's message Random.
     const ctx = createTestCtx({}, { random: fixedRandom(7, 99) });
     await createAccount(ctx, { id: 'teach', pwd: 'cHdk', role: 1 });
-    const t: Caller = { uid: 'teach', role: 1, appid: ctx.env.SDKAPPID };
+    const t = asTeacher({ uid: 'teach', role: 1, appid: ctx.env.SDKAPPID });
     const { roomnum } = await createCourse(ctx, t, { title: 'Geometry' });
-    await startCourse(ctx, t, { roomnum, timeStamp: T0 + 5 }, 'legacy');
+    await startCourse(ctx, await taughtCourse(ctx, t, roomnum), { timeStamp: T0 + 5 });
     const { messages } = await ctx.im.groupMessages(String(roomnum), 1, 10);
     expect(messages).toHaveLength(1);
     const data = JSON.parse((messages[0]!.msgBody[0]!.MsgContent as { Data: string }).Data) as Record<string, unknown>;

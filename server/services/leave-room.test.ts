@@ -10,7 +10,7 @@ import { createTestCtx, T0 } from '../testing/test-ctx';
 import { createCourse, startCourse } from './courses';
 import { leaveRoomTx } from './leave-room';
 import { reportMember } from './members';
-import type { Caller } from './schemas';
+import { taughtCourse, asTeacher } from './course-access';
 
 async function liveRoom(students: string[]) {
   const ctx = createTestCtx();
@@ -22,9 +22,9 @@ async function liveRoom(students: string[]) {
         ...students.map((uid) => ({ uid, pwdHash: 'x', role: 0, createdAt: 1 })),
       ]),
   );
-  const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
+  const teacher = asTeacher({ uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID });
   const { roomnum } = await createCourse(ctx, teacher, { title: 'leave' });
-  await startCourse(ctx, teacher, { roomnum, timeStamp: 1 }, 'legacy');
+  await startCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: 1 });
   for (const uid of students)
     await reportMember(ctx, { uid, role: 0, appid: ctx.env.SDKAPPID }, { roomnum, operate: 0, timeStamp: 1 });
   const exitedAt = async (uid: string) =>

@@ -7,6 +7,7 @@ import { createCourse, startCourse } from './courses';
 import { recordHeartbeat, reportMember } from './members';
 import { heartbeatWriteGranularityS } from './presence';
 import type { Caller } from './schemas';
+import { taughtCourse, asTeacher } from './course-access';
 
 async function liveCourse() {
   const ctx = createTestCtx();
@@ -16,10 +17,10 @@ async function liveCourse() {
       { uid: 'stu', pwdHash: 'x', role: 0, createdAt: 1 },
     ]),
   );
-  const teacher: Caller = { uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID };
+  const teacher = asTeacher({ uid: 'teacher', role: 1, appid: ctx.env.SDKAPPID });
   const stu: Caller = { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID };
   const { roomnum } = await createCourse(ctx, teacher, { title: 'hb' });
-  await startCourse(ctx, teacher, { roomnum, timeStamp: 1 }, 'legacy');
+  await startCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: 1 });
   await reportMember(ctx, stu, { roomnum, operate: 0, timeStamp: 1 });
   const memberBeat = async (uid: string) =>
     (

@@ -18,7 +18,7 @@ import { publicUrlOf } from '../integrations/storage/stored-ref';
 import type { MediaView } from '../integrations/vod/types';
 import { LIBRARY } from './courseware';
 import { FILE_TYPE } from './uploads';
-import { courseFor, getCourse, type Door } from './course-access';
+import { getCourse, type TaughtCourse } from './course-access';
 import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
 import { preparedFor } from './prepared';
 import {
@@ -200,16 +200,13 @@ export interface PlaybackSharing {
  * omitted, and kept when withdrawn so publishing again offers the last choice). Publishing needs a recording
  * (playback-status.ts: a course without one is "ended, no recording"); withdrawing is always allowed. Changing the
  * audience of a published playback is publishing it again. Returns what is stored. Callers: tRPC
- * playback.setPublished, the demo data. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NO_RECORDING.
+ * playback.setPublished, the demo data. Throws COURSE_STATE, NO_RECORDING (`c`: the door resolved the taught course).
  */
 export async function setPlaybackPublished(
   ctx: ServiceCtx,
-  caller: Caller,
-  roomnum: number,
+  c: TaughtCourse,
   sharing: { published: boolean; audience?: PlaybackAudience },
-  door: Door,
 ): Promise<PlaybackSharing> {
-  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'only an ended course has a playback to publish');
   if (sharing.published && hasNoRecording(await coursePlaybackStatus(ctx, c))) {
     throw new AppError('NO_RECORDING', 'this course has no recording: there is nothing to publish');

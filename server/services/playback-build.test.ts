@@ -18,6 +18,7 @@ import {
   queueIndexTx,
   recordIndexBuildFailure,
 } from './playback-build';
+import { asTeacher } from './course-access';
 
 type Ctx = ReturnType<typeof createTestCtx>;
 const build = async (ctx: Ctx, roomnum: number) =>
@@ -54,7 +55,9 @@ describe('queueIndexTx', () => {
     await inTransaction(ctx.db, (tx) =>
       tx.insert(users).values({ uid: 'teacher9', pwdHash: 'x', role: 1, createdAt: 1 }),
     );
-    const draft = await createCourse(ctx, { uid: 'teacher9', role: 1, appid: ctx.env.SDKAPPID }, { title: 'draft' });
+    const draft = await createCourse(ctx, asTeacher({ uid: 'teacher9', role: 1, appid: ctx.env.SDKAPPID }), {
+      title: 'draft',
+    });
     expect(await inTransaction(ctx.db, (tx) => queueIndexTx(tx, draft.roomnum, T0))).toBe(false);
     expect(await build(ctx, draft.roomnum)).toMatchObject({ indexStatus: 'none', indexDueAt: 0 });
   });

@@ -6,10 +6,11 @@ import { courses, type CourseEvent, type Recording } from '../../db/schema';
 import { assertValidPlaybackIndex, recordingCallback, runLesson } from '../testing/playback-fixtures';
 import { createTestCtx } from '../testing/test-ctx';
 import { createCourse } from './courses';
-import { unbindFile } from './courseware';
+import { unbindFile, bindTargetFor } from './courseware';
 import { applyReplayIndexCallback, courseTimeline, requeuePlaybackIndex, timelineFrom } from './playback';
 import { assemblePlaybackIndex } from './playback-index';
 import { recordingReadyInput, recordRecording } from './recordings';
+import { taughtCourse, asTeacher } from './course-access';
 
 const ev = (id: number, at: number, kind: CourseEvent['kind'], uid = 't', detail = ''): CourseEvent => ({
   id,
@@ -149,12 +150,16 @@ describe('courseTimeline and the index document', () => {
   it('unbinding shows in the courseware list and the timeline', async () => {
     const ctx = createTestCtx();
     await runLesson(ctx);
-    const t = { uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID };
+    const t = asTeacher({ uid: 'teacher1', role: 1, appid: ctx.env.SDKAPPID });
     const { roomnum } = await createCourse(ctx, t, { title: 'x' });
     const { bindFile } = await import('./courseware');
-    await bindFile(ctx, t, roomnum, { type: 1, file_name: 'v.mp4', url: 'http://files.example/v.mp4' }, 'legacy');
+    await bindFile(ctx, await bindTargetFor(ctx, t, roomnum), {
+      type: 1,
+      file_name: 'v.mp4',
+      url: 'http://files.example/v.mp4',
+    });
     ctx.clock.advance(5);
-    await unbindFile(ctx, t, roomnum, 'http://files.example/v.mp4', 'legacy');
+    await unbindFile(ctx, await bindTargetFor(ctx, t, roomnum), 'http://files.example/v.mp4');
     const tl = await courseTimeline(ctx, roomnum);
     expect(tl.items.map((i) => i.kind)).toEqual(['courseware_bound', 'courseware_unbound']);
   });
@@ -174,23 +179,18 @@ describe('requeuePlaybackIndex', () => {
         .set({ indexStatus: 'failed', indexAttempts: 5, indexError: 'boom' })
         .where(eq(courses.roomnum, lesson.roomnum)),
     );
-    await expect(requeuePlaybackIndex(ctx, lesson.students[0]!, lesson.roomnum, 'legacy')).rejects.toMatchObject({
-      code: 'NO_PRIVILEGE',
-    });
-    await expect(
-      requeuePlaybackIndex(ctx, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }, lesson.roomnum, 'legacy'),
-    ).rejects.toMatchObject({ code: 'NO_PRIVILEGE' });
-    await expect(requeuePlaybackIndex(ctx, lesson.teacher, 99999, 'legacy')).rejects.toMatchObject({
-      code: 'ROOM_NOT_FOUND',
-    });
-    expect(await requeuePlaybackIndex(ctx, lesson.teacher, lesson.roomnum, 'legacy')).toEqual({
+    // Only the teacher holds the course (the doors' taughtCourse); a missing room is missing.
+    for (const c of [lesson.students[0]!, { uid: 'other', role: 1, appid: ctx.env.SDKAPPID }])
+      await expect(taughtCourse(ctx, c, lesson.roomnum)).rejects.toMatchObject({ code: 'NOT_YOUR_COURSE' });
+    await expect(taughtCourse(ctx, lesson.teacher, 99999)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    expect(await requeuePlaybackIndex(ctx, await taughtCourse(ctx, lesson.teacher, lesson.roomnum))).toEqual({
       indexStatus: 'pending',
       indexDueAt: ctx.clock.nowS(),
     });
     const c = await ctx.db.query.courses.findFirst({ where: eq(courses.roomnum, lesson.roomnum) });
     expect(c).toMatchObject({ indexStatus: 'pending', indexAttempts: 0, indexError: '', indexDueAt: ctx.clock.nowS() });
     const { roomnum } = await createCourse(ctx, lesson.teacher, { title: 'not yet' });
-    await expect(requeuePlaybackIndex(ctx, lesson.teacher, roomnum, 'legacy')).rejects.toMatchObject({
+    await expect(requeuePlaybackIndex(ctx, await taughtCourse(ctx, lesson.teacher, roomnum))).rejects.toMatchObject({
       code: 'COURSE_STATE',
     });
   });

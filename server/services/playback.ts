@@ -10,11 +10,10 @@ import type { CourseEvent, Recording } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { endingOf, eventDetail, listCourseEvents, memberLeftAt } from './course-events';
-import { courseFor, getCourse, type Door } from './course-access';
+import { getCourse, type TaughtCourse } from './course-access';
 import { markPlaybackReadyTx, noteIndexError, queueIndexTx } from './playback-build';
 import { listRecordings } from './recordings';
 import { hasEnded } from './course-state';
-import { type Caller } from './schemas';
 
 export type TimelineItem =
   | { kind: 'start'; at: number; uid: string }
@@ -174,20 +173,17 @@ export async function courseTimeline(ctx: ServiceCtx, roomnum: number): Promise<
 
 /**
  * The console's "retry": queues the course's index for (re)building now, with a fresh attempt budget. Only the
- * course's teacher, only once the course has ended. Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE.
+ * course's teacher (`c` from the door), only once the course has ended. Throws COURSE_STATE.
  */
 export async function requeuePlaybackIndex(
   ctx: ServiceCtx,
-  caller: Caller,
-  roomnum: number,
-  door: Door,
+  c: TaughtCourse,
 ): Promise<{ indexStatus: 'pending'; indexDueAt: number }> {
-  const c = await courseFor(ctx, caller, roomnum, { need: 'teach', door });
   if (!hasEnded(c) || c.indexStatus === 'none') {
     throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   }
   const now = ctx.clock.nowS();
-  const queued = await inTransaction(ctx.db, (tx) => queueIndexTx(tx, roomnum, now));
+  const queued = await inTransaction(ctx.db, (tx) => queueIndexTx(tx, c.roomnum, now));
   if (!queued) throw new AppError('COURSE_STATE', 'a playback index is built once the course has ended');
   return { indexStatus: 'pending', indexDueAt: now };
 }

@@ -8,7 +8,7 @@
  * (VOD/COS) video is not deleted there — only the row — and the answer says so (`storageDeleted: false`).
  * Deleting the course's last recording also withdraws a published replay in the same transaction (`unpublished:
  * true`): students would otherwise be offered a replay with no video, and publishing it again needs a recording.
- * Throws ROOM_NOT_FOUND, NO_PRIVILEGE, COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording.
+ * Throws COURSE_STATE, NOT_FOUND. Caller: tRPC playback.deleteRecording (the door resolved the taught course).
  */
 import { and, count, eq } from 'drizzle-orm';
 import { first, inTransaction, type Tx } from '../../db/client';
@@ -17,12 +17,11 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { localFilesOf } from '../integrations/storage/local';
 import { keyOfStoredRef, storedRefOfKey, storedRefOfUrl } from '../integrations/storage/stored-ref';
-import { courseFor, type Door } from './course-access';
+import type { TaughtCourse } from './course-access';
 import { appendEvents } from './course-events';
 import { queueIndexTx } from './playback-build';
-import { hasEnded } from './course-state';
+import { hasEnded, ROLE } from './course-state';
 import { storedObjectReferencedTx } from './stored-references';
-import { type Caller } from './schemas';
 
 /**
  * The local storage key of a stored video reference (a `storage:<key>` reference, or a URL of this server's storage
@@ -64,11 +63,9 @@ async function withdrawIfLastTx(tx: Tx, roomnum: number): Promise<boolean> {
 
 export async function deleteRecording(
   ctx: ServiceCtx,
-  caller: Caller,
-  input: { roomnum: number; recordingId: number },
-  door: Door,
+  c: TaughtCourse,
+  input: { recordingId: number },
 ): Promise<{ storageDeleted: boolean; unpublished: boolean }> {
-  const c = await courseFor(ctx, caller, input.roomnum, { need: 'teach', door });
   if (!hasEnded(c)) throw new AppError('COURSE_STATE', 'recordings are managed once the course has ended');
   const now = ctx.clock.nowS();
   const { key, unpublished } = await inTransaction(ctx.db, async (tx) => {
@@ -84,8 +81,8 @@ export async function deleteRecording(
         roomnum: c.roomnum,
         at: now,
         kind: 'recording_deleted',
-        uid: caller.uid,
-        role: caller.role,
+        uid: c.hostUid,
+        role: ROLE.TEACHER,
         detail: { recording_id: row.id, file_id: row.fileId, video_url: row.videoUrl },
       },
     ]);

@@ -12,9 +12,8 @@ import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { safeObjectKey, SERVER_KEY_PREFIX } from '../integrations/storage/keys';
 import type { PresignedPut } from '../integrations/storage/types';
-import type { Door } from './course-access';
-import { assertFilesEditable, bindFileTo, bindTargetFor, type BindTarget } from './courseware';
-import { ROLE } from './course-state';
+import type { Teacher } from './course-access';
+import { assertFilesEditable, bindFile, bindTargetFor, type BindTarget } from './courseware';
 import { type Caller } from './schemas';
 
 /** bound_files.type: 0 courseware document/image, 1 video (as the legacy clients use it). */
@@ -94,9 +93,8 @@ function assertSize(ctx: ServiceCtx, size: number, fileName: string): void {
 }
 
 /** Where courseware may be uploaded: the library (0) always; a course the caller teaches, before and during a class. */
-async function uploadTarget(ctx: ServiceCtx, caller: Caller, roomnum: number, door: Door): Promise<BindTarget> {
-  if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload courseware');
-  const to = await bindTargetFor(ctx, caller, roomnum, door);
+async function uploadTarget(ctx: ServiceCtx, teacher: Teacher, roomnum: number): Promise<BindTarget> {
+  const to = await bindTargetFor(ctx, teacher, roomnum);
   if (to.course) assertFilesEditable(to.course);
   return to;
 }
@@ -112,21 +110,20 @@ export interface UploadTicket extends PresignedPut {
 }
 
 /**
- * Checks type and size (not empty, within the limit), then signs a direct upload of one new object. Throws BAD_INPUT, TOO_LARGE, NO_PRIVILEGE,
- * ROOM_NOT_FOUND, COURSE_STATE.
+ * Checks type and size (not empty, within the limit) and, for courseware, that the target is the teacher's library or
+ * course, then signs a direct upload of one new object. Throws BAD_INPUT, TOO_LARGE, ROOM_NOT_FOUND, NOT_YOUR_COURSE,
+ * COURSE_STATE.
  */
 export async function requestUpload(
   ctx: ServiceCtx,
-  caller: Caller,
+  teacher: Teacher,
   input: { purpose: UploadPurpose; roomnum: number; fileName: string; mime: string; size: number },
-  door: Door,
 ): Promise<UploadTicket> {
   classifyFile(input.fileName, input.mime, input.purpose);
   assertSize(ctx, input.size, input.fileName);
-  if (input.purpose === 'courseware') await uploadTarget(ctx, caller, input.roomnum, door);
-  else if (caller.role !== ROLE.TEACHER) throw new AppError('NO_PRIVILEGE', 'only teachers upload covers');
+  if (input.purpose === 'courseware') await uploadTarget(ctx, teacher, input.roomnum);
   const key = safeObjectKey(
-    `${uploadPrefix(caller.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`,
+    `${uploadPrefix(teacher.uid)}${randomBytes(12).toString('hex')}.${extensionOf(input.fileName)}`,
   );
   const put = ctx.storage.presignPut(key, { contentType: input.mime, expiresS: UPLOAD_URL_TTL_S });
   return { ...put, key, maxBytes: ctx.env.UPLOAD_MAX_BYTES };
@@ -160,22 +157,15 @@ export async function confirmUpload(
 
 /**
  * Binds an uploaded file to a course (or the library) through courseware.bindFile, with its size and MIME.
- * Throws as confirmUpload, plus ROOM_NOT_FOUND, COURSE_STATE, FILE_ALREADY_BOUND.
+ * Throws as confirmUpload, plus ROOM_NOT_FOUND, NOT_YOUR_COURSE, COURSE_STATE, FILE_ALREADY_BOUND.
  */
 export async function bindUpload(
   ctx: ServiceCtx,
-  caller: Caller,
+  teacher: Teacher,
   input: { roomnum: number; key: string; fileName: string; mime: string },
-  door: Door,
 ): Promise<BoundFile> {
-  const to = await uploadTarget(ctx, caller, input.roomnum, door);
-  const up = await confirmUpload(ctx, caller, { ...input, purpose: 'courseware' });
+  const to = await uploadTarget(ctx, teacher, input.roomnum);
+  const up = await confirmUpload(ctx, teacher, { ...input, purpose: 'courseware' });
   const type = up.kind === 'video' ? FILE_TYPE.VIDEO : FILE_TYPE.COURSEWARE;
-  return bindFileTo(
-    ctx,
-    caller,
-    to,
-    { type, file_name: input.fileName, url: up.stored },
-    { size: up.size, mime: input.mime },
-  );
+  return bindFile(ctx, to, { type, file_name: input.fileName, url: up.stored }, { size: up.size, mime: input.mime });
 }

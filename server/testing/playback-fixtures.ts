@@ -8,17 +8,18 @@ import Ajv from 'ajv';
 import schema from '../../docs/playback-index.schema.json';
 import type { ServiceCtx } from '../context';
 import type { fixedClock } from '../clock';
-import { bindFile } from '../services/courseware';
+import { bindFile, bindTargetFor } from '../services/courseware';
 import { createCourse, endCourse, startCourse } from '../services/courses';
 import { reportMember } from '../services/members';
 import type { Caller } from '../services/schemas';
 import { seedAccounts } from './legacy-fixtures';
+import { asTeacher, taughtCourse, type Teacher } from '../services/course-access';
 
 type Ctx = ServiceCtx & { clock: ReturnType<typeof fixedClock> };
 
 export interface Lesson {
   roomnum: number;
-  teacher: Caller;
+  teacher: Teacher;
   students: Caller[];
   /** Unix times of the lesson's steps. */
   begin: number;
@@ -40,24 +41,22 @@ export async function runLesson(
   const fresh = studentUids.filter((u) => !existing.has(u));
   if (fresh.length) await seedAccounts(ctx, fresh, 0);
   const appid = ctx.env.SDKAPPID;
-  const teacher: Caller = { uid: teacherUid, role: 1, appid };
+  const teacher = asTeacher({ uid: teacherUid, role: 1, appid });
   const students: Caller[] = studentUids.map((uid) => ({ uid, role: 0, appid }));
   const { roomnum } = await createCourse(ctx, teacher, { title: opts.title ?? 'Algebra 1' });
-  await bindFile(
-    ctx,
-    teacher,
-    roomnum,
-    { type: 0, file_name: 'slides.pdf', url: 'http://files.example/slides.pdf' },
-    'legacy',
-  );
-  await startCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() }, 'legacy');
+  await bindFile(ctx, await bindTargetFor(ctx, teacher, roomnum), {
+    type: 0,
+    file_name: 'slides.pdf',
+    url: 'http://files.example/slides.pdf',
+  });
+  await startCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: ctx.clock.nowS() });
   const begin = ctx.clock.nowS();
   ctx.clock.advance(10);
   for (const s of students) await reportMember(ctx, s, { roomnum, operate: 0, timeStamp: ctx.clock.nowS() });
   ctx.clock.advance(60);
   if (students[0]) await reportMember(ctx, students[0], { roomnum, operate: 1, timeStamp: ctx.clock.nowS() });
   ctx.clock.advance(50);
-  await endCourse(ctx, teacher, { roomnum, timeStamp: ctx.clock.nowS() }, 'legacy');
+  await endCourse(ctx, await taughtCourse(ctx, teacher, roomnum), { timeStamp: ctx.clock.nowS() });
   return { roomnum, teacher, students, begin, end: ctx.clock.nowS() };
 }
 

@@ -3,7 +3,7 @@
  * this table is the only place that decides what a console client sees. Must not contain business rules.
  */
 import { TRPCError } from '@trpc/server';
-import type { AppError, AppErrorCode } from '../errors';
+import { AppError, type AppErrorCode } from '../errors';
 
 type TRPCCode = TRPCError['code'];
 
@@ -18,6 +18,7 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
   TOKEN_APPID_MISMATCH: 'UNAUTHORIZED',
   ROOM_NOT_FOUND: 'NOT_FOUND',
   NO_PRIVILEGE: 'FORBIDDEN',
+  NOT_YOUR_COURSE: 'NOT_FOUND',
   COURSE_STATE: 'PRECONDITION_FAILED',
   NO_RECORDING: 'PRECONDITION_FAILED',
   IM_SEND_FAILED: 'BAD_GATEWAY',
@@ -32,7 +33,16 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPCCode> = {
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
-/** The TRPCError a console client receives for a domain error; the AppError stays attached as `cause`. */
+/**
+ * What the console shows instead of a domain error: another teacher's course is a missing room (code, message and
+ * appCode alike), so room numbers cannot be probed for others' courses.
+ */
+export function consoleView(e: AppError): AppError {
+  return e.code === 'NOT_YOUR_COURSE' ? new AppError('ROOM_NOT_FOUND') : e;
+}
+
+/** The TRPCError a console client receives for a domain error; the AppError it shows stays attached as `cause`. */
 export function toTRPCError(e: AppError): TRPCError {
-  return new TRPCError({ code: TRPC_CODE_OF[e.code], message: e.message, cause: e });
+  const shown = consoleView(e);
+  return new TRPCError({ code: TRPC_CODE_OF[shown.code], message: shown.message, cause: shown });
 }

@@ -3,19 +3,20 @@
  * session cookie), the error formatter, and the procedures built by stacking middlewares:
  *   publicProcedure  → domain errors mapped (error-map.ts), CSRF checked on every mutation (csrf.ts)
  *   authedProcedure  → + a logged-in caller (UNAUTHORIZED otherwise)
- *   teacherProcedure → + the caller is a teacher (FORBIDDEN otherwise)
+ *   teacherProcedure → + the caller is a teacher, as a `Teacher` (FORBIDDEN otherwise)
+ *   courseProcedure  → + input.roomnum is a course the caller teaches, as `ctx.course` (NOT_FOUND otherwise)
  * Must not hold business rules: procedures call services, which decide.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import type { ServiceCtx } from '../context';
 import { isAppError } from '../errors';
 import type { ClientAddress } from '../http/client-address';
 import { DEPTH_MESSAGE, nestsDeeperThan } from '../http/json-depth';
 import { findNul, NUL_MESSAGE } from '../http/nul-text';
 import type { Locale } from '../i18n/locales';
-import { ROLE } from '../services/course-state';
-import { type Caller } from '../services/schemas';
+import { asTeacher, taughtCourse } from '../services/course-access';
+import { roomnumInput, type Caller } from '../services/schemas';
 import { resolveConsoleSession } from '../console/sessions';
 import { CallBudget } from './call-budget';
 import { checkCsrf } from './csrf';
@@ -201,8 +202,20 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });
 
-export const teacherProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.caller.role !== ROLE.TEACHER)
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is for teachers' });
-  return next();
-});
+/** The console door's one "teachers only" decision: procedures below it see the caller as a `Teacher`. */
+export const teacherProcedure = authedProcedure.use(({ ctx, next }) =>
+  next({ ctx: { ...ctx, caller: asTeacher(ctx.caller, 'the console is for teachers') } }),
+);
+
+/** The input every course procedure carries (more fields chain on with `.input(...)`). */
+export const byRoomInput = z.object({ roomnum: roomnumInput });
+
+/**
+ * A procedure on one of the caller's courses: the course is resolved once, before the procedure runs, and handed on
+ * as `ctx.course` (a TaughtCourse). Someone else's course is answered like a missing one (error-map.ts consoleView).
+ */
+export const courseProcedure = teacherProcedure
+  .input(byRoomInput)
+  .use(async ({ ctx, input, next }) =>
+    next({ ctx: { ...ctx, course: await taughtCourse(ctx.ctx, ctx.caller, input.roomnum) } }),
+  );

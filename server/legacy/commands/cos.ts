@@ -10,13 +10,13 @@ const bucketInput = z
 
 export const cosCommands: Record<string, CommandEntry> = {
   'cos/get_sign': command({
-    auth: 'token',
+    auth: 'teacher',
     input: z.object({
       type: z.union([z.literal(0), z.literal(1)], 'must be 0 (multi-use) or 1 (single-use)'),
       bucket: bucketInput.optional(),
       file_path: z.string().max(1024, 'at most 1024 characters').optional(),
     }),
     run: (ctx, input, caller) =>
-      signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }, 'legacy'),
+      signCosRequest(ctx, caller, { type: input.type, bucket: input.bucket, filePath: input.file_path }),
   }),
 };

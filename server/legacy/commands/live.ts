@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { listCourses } from '../../services/course-list';
 import { createCourse, endCourse, startCourse } from '../../services/courses';
-import { bindFile, listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
+import { taughtCourse } from '../../services/course-access';
+import { bindFile, bindTargetFor, listBoundFiles, LIBRARY, shelfFor, unbindFile } from '../../services/courseware';
 import { listRoomMembers, recordHeartbeat, reportMember } from '../../services/members';
 import {
   bindFileInput,
@@ -26,21 +27,21 @@ const libraryOrRoom = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optio
 
 export const liveCommands: Record<string, CommandEntry> = {
   'live/create': command({
-    auth: 'token',
+    auth: 'teacher',
     input: z.object({ title: courseTitleInput, cover: courseCoverInput.optional() }),
     run: (ctx, input, caller, meta) => createCourse(ctx, caller, input, baseUrlOf(ctx, meta)),
   }),
   'live/startcourse': command({
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
-    run: (ctx, input, caller, meta) =>
-      startCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }, 'legacy'),
+    run: async (ctx, input, caller, meta) =>
+      startCourse(ctx, await taughtCourse(ctx, caller, input.roomnum), { timeStamp: meta.common.timeStamp }),
   }),
   'live/exitroom': command({
     auth: 'token',
     input: z.object({ roomnum: roomnumInput }),
-    run: (ctx, input, caller, meta) =>
-      endCourse(ctx, caller, { roomnum: input.roomnum, timeStamp: meta.common.timeStamp }, 'legacy'),
+    run: async (ctx, input, caller, meta) =>
+      endCourse(ctx, await taughtCourse(ctx, caller, input.roomnum), { timeStamp: meta.common.timeStamp }),
   }),
   'live/heartbeat': command({
     auth: 'token',
@@ -108,10 +109,10 @@ export const liveCommands: Record<string, CommandEntry> = {
     auth: 'token',
     input: z.object({ roomnum: libraryOrRoom, operate: operateInput, bind_file: bindFileInput }),
     run: async (ctx, input, caller, meta) => {
-      const roomnum = input.roomnum ?? LIBRARY;
+      const to = await bindTargetFor(ctx, caller, input.roomnum ?? LIBRARY);
       const base = baseUrlOf(ctx, meta);
-      if (input.operate === 0) await bindFile(ctx, caller, roomnum, input.bind_file, 'legacy', {}, base);
-      else await unbindFile(ctx, caller, roomnum, input.bind_file.url, 'legacy', base);
+      if (input.operate === 0) await bindFile(ctx, to, input.bind_file, {}, base);
+      else await unbindFile(ctx, to, input.bind_file.url, base);
     },
   }),
   'live/querybind': command({
@@ -124,18 +125,13 @@ export const liveCommands: Record<string, CommandEntry> = {
       to_time: unixTimeInput.optional(),
     }),
     run: async (ctx, input, caller, meta) => {
-      const r = await listBoundFiles(
-        ctx,
-        caller,
-        {
-          roomnum: input.roomnum ?? LIBRARY,
-          index: input.index,
-          size: input.size,
-          fromTime: input.from_time,
-          toTime: input.to_time,
-        },
-        'legacy',
-      );
+      // Any signed-in account reads an existing course's files (students need them in class); room 0 is its library.
+      const r = await listBoundFiles(ctx, await shelfFor(ctx, caller, input.roomnum ?? LIBRARY), {
+        index: input.index,
+        size: input.size,
+        fromTime: input.from_time,
+        toTime: input.to_time,
+      });
       const base = baseUrlOf(ctx, meta);
       return {
         total: r.total,

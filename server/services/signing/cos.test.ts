@@ -12,6 +12,7 @@ import { fixedRandom } from '../../random';
 import { createTestCtx, T0 } from '../../testing/test-ctx';
 import { checkFilePath, signCosRequest } from './cos';
 import { signVodClientUpload } from './vod';
+import { asTeacher } from '../course-access';
 
 const enc = (x: string) =>
   encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -146,12 +147,10 @@ describe('signature nonces come from ctx.random', () => {
 
   it('cos/get_sign: the v4 `r` is the pinned value, the time the pinned clock', async () => {
     const ctx = createTestCtx({}, { random: fixedRandom(4_000_000_001) });
-    const reply = await signCosRequest(
-      ctx,
-      { ...teacher, appid: ctx.env.SDKAPPID },
-      { type: 0, filePath: '/users/teach/a.pdf' },
-      'legacy',
-    );
+    const reply = await signCosRequest(ctx, asTeacher({ ...teacher, appid: ctx.env.SDKAPPID }), {
+      type: 0,
+      filePath: '/users/teach/a.pdf',
+    });
     const { appid, secretId } = ctx.cloud;
     const bucket = reply.bucket;
     const expire = T0 + Math.min(ctx.env.COS_SIG_EXPIRE_S, 3600);

@@ -16,9 +16,7 @@ import {
   safeObjectKey,
   SERVER_KEY_PREFIX,
 } from '../../integrations/storage/keys';
-import { courseFor, type Door } from '../course-access';
-import { ROLE } from '../course-state';
-import { type Caller } from '../schemas';
+import { taughtCourse, type Teacher } from '../course-access';
 
 /**
  * Longest life of anything cos/get_sign returns. Every v4 multi-effect signature grants reads AND writes on COS, so
@@ -69,14 +67,12 @@ function shortBucket(bucket: string, appid: number): string {
 
 /**
  * Who may write where. Every signature this command returns can write (v4 multi-effect is read+write, once is
- * delete/update, v5 is PUT), so: teachers only; never without a file_path (a v4 signature without `f` covers the
+ * delete/update, v5 is PUT), so: teachers only (the door hands a `Teacher`: legacy `auth: 'teacher'`); never without a file_path (a v4 signature without `f` covers the
  * whole bucket); only under `users/<own uid>/…` or `courses/<roomnum>/…` of a course the caller teaches.
  * uids are `[A-Za-z0-9_-]{1,32}` (userIdInput), safe as a key segment as they are.
- * @throws NO_PRIVILEGE · ROOM_NOT_FOUND a courses/<roomnum>/ key of no course
+ * @throws NO_PRIVILEGE · ROOM_NOT_FOUND a courses/<roomnum>/ key of no course · NOT_YOUR_COURSE someone else's
  */
-async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | undefined, door: Door): Promise<void> {
-  if (caller.role !== ROLE.TEACHER)
-    throw new AppError('NO_PRIVILEGE', 'cos/get_sign: only teachers get storage signatures');
+async function assertWritableKey(ctx: ServiceCtx, teacher: Teacher, key: string | undefined): Promise<void> {
   if (key === undefined)
     throw new AppError('NO_PRIVILEGE', 'file_path: required (a signature without one would cover the whole bucket)');
   // Never credentials that overwrite what the server manages.
@@ -91,9 +87,9 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
   const [top, owner, ...rest] = key.split('/');
   const where = `file_path: must be under /${CLIENT_KEY_PREFIX.USERS}<your uid>/ or /${CLIENT_KEY_PREFIX.COURSES}<roomnum of your course>/`;
   if (rest.length === 0 || owner === undefined) throw new AppError('NO_PRIVILEGE', where);
-  if (`${top}/` === CLIENT_KEY_PREFIX.USERS && owner === caller.uid) return;
+  if (`${top}/` === CLIENT_KEY_PREFIX.USERS && owner === teacher.uid) return;
   if (`${top}/` === CLIENT_KEY_PREFIX.COURSES && /^[1-9][0-9]{0,15}$/.test(owner)) {
-    await courseFor(ctx, caller, Number(owner), { need: 'teach', door });
+    await taughtCourse(ctx, teacher, Number(owner));
     return;
   }
   throw new AppError('NO_PRIVILEGE', where);
@@ -104,16 +100,11 @@ async function assertWritableKey(ctx: ServiceCtx, caller: Caller, key: string | 
  * @throws BAD_INPUT type 1 without file_path, or an unsafe file_path · NO_PRIVILEGE see assertWritableKey ·
  * ROOM_NOT_FOUND
  */
-export async function signCosRequest(
-  ctx: ServiceCtx,
-  caller: Caller,
-  input: CosSignInput,
-  door: Door,
-): Promise<CosSignReply> {
+export async function signCosRequest(ctx: ServiceCtx, teacher: Teacher, input: CosSignInput): Promise<CosSignReply> {
   if (input.type === 1 && input.filePath === undefined)
     throw new AppError('BAD_INPUT', 'file_path: required for a single-use (type 1) signature');
   const key = input.filePath === undefined ? undefined : checkFilePath(input.filePath);
-  await assertWritableKey(ctx, caller, key, door);
+  await assertWritableKey(ctx, teacher, key);
   const { appid, secretId, secretKey } = ctx.cloud;
   const configured = shortBucket(ctx.env.COS_BUCKET ?? LOCAL_DEV_BUCKET, appid);
   const bucket = input.bucket !== undefined ? shortBucket(input.bucket, appid) : configured;

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { listTeacherCourses, teacherCalendar } from '../../services/console-courses';
-import { courseFor } from '../../services/course-access';
 import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
@@ -14,16 +13,13 @@ import {
   COURSE_TITLE_MAX,
   courseStateInput,
   courseTitleInput,
-  roomnumInput,
   unixTimeInput,
   plannedMinutesInput,
   plannedStartInput,
 } from '../../services/schemas';
 import { confirmUpload } from '../../services/uploads';
-import { teacherProcedure, router, type ConsoleContext } from '../init';
+import { courseProcedure, teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleUrlOf } from '../public-urls';
-
-export const byRoomInput = z.object({ roomnum: roomnumInput });
 
 /** A cover image the browser uploaded with courseware.requestUpload (purpose 'cover'). */
 const coverUploadInput = z.object({
@@ -89,8 +85,8 @@ export const courseRouter = router({
     };
   }),
 
-  byId: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
+  byId: courseProcedure.query(async ({ ctx }) => {
+    const c = ctx.course;
     return {
       ...view(ctx, c),
       playback: await coursePlaybackStatus(ctx.ctx, c),
@@ -106,8 +102,8 @@ export const courseRouter = router({
    * follows), then the course's state and when to beat next. Beating a course that is not live changes nothing that
    * matters (the sweeper only looks at live courses), so the page just stops when the state says so.
    */
-  beat: teacherProcedure.input(byRoomInput).mutation(async ({ ctx, input }) => {
-    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'teach', door: 'console' });
+  beat: courseProcedure.mutation(async ({ ctx }) => {
+    const c = ctx.course;
     await recordHeartbeat(ctx.ctx, ctx.caller, c.roomnum);
     return { state: c.state, nextBeatS: hostBeatIntervalS(ctx.ctx.env) };
   }),
@@ -133,9 +129,9 @@ export const courseRouter = router({
       });
     }),
 
-  update: teacherProcedure
+  update: courseProcedure
     .input(
-      byRoomInput.extend({
+      z.object({
         title: courseTitleInput.optional(),
         cover: coverUploadInput.optional(),
         removeCover: z.boolean().optional(),
@@ -145,8 +141,8 @@ export const courseRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      // The course first (one read), so someone else's course is refused before any upload is looked at.
-      const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'teach', door: 'console' });
+      // courseProcedure read the course first, so someone else's course is refused before any upload is looked at.
+      const c = ctx.course;
       const cover = input.cover
         ? (await confirmUpload(ctx.ctx, ctx.caller, { ...input.cover, purpose: 'cover' })).stored
         : input.removeCover
@@ -156,21 +152,11 @@ export const courseRouter = router({
       return view(ctx, await updateCourse(ctx.ctx, c, { title: input.title, cover, ...plan }));
     }),
 
-  delete: teacherProcedure
-    .input(byRoomInput)
-    .mutation(({ ctx, input }) => deleteCourse(ctx.ctx, ctx.caller, input.roomnum, 'console')),
+  delete: courseProcedure.mutation(({ ctx }) => deleteCourse(ctx.ctx, ctx.course)),
 
-  start: teacherProcedure
-    .input(byRoomInput)
-    .mutation(({ ctx, input }) =>
-      startCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }, 'console'),
-    ),
+  start: courseProcedure.mutation(({ ctx }) => startCourse(ctx.ctx, ctx.course, { timeStamp: ctx.ctx.clock.nowS() })),
 
-  end: teacherProcedure
-    .input(byRoomInput)
-    .mutation(({ ctx, input }) =>
-      endCourse(ctx.ctx, ctx.caller, { roomnum: input.roomnum, timeStamp: ctx.ctx.clock.nowS() }, 'console'),
-    ),
+  end: courseProcedure.mutation(({ ctx }) => endCourse(ctx.ctx, ctx.course, { timeStamp: ctx.ctx.clock.nowS() })),
 
   /** The week calendar: courses placed by planned start (drafts) or begin_time, in [from, to). */
   calendar: teacherProcedure

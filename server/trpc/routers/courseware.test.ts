@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listBoundFiles, bindFile } from '../../services/courseware';
+import { listBoundFiles, bindFile, bindTargetFor, shelfFor } from '../../services/courseware';
 import { createTestCtx } from '../../testing/test-ctx';
 import { publicUrlOf } from '../../integrations/storage/stored-ref';
 import { errOf, signedIn, TEST_ORIGIN } from '../testing';
@@ -42,23 +42,16 @@ describe('courseware router', () => {
     // What live/querybind reads:
     const legacy = await listBoundFiles(
       ctx,
-      { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID },
-      { roomnum, index: 0, size: 10 },
-      'legacy',
+      await shelfFor(ctx, { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID }, roomnum),
+      { index: 0, size: 10 },
     );
     expect(legacy.files.map((f) => f.fileName)).toEqual(['第一课.pdf']);
     // And a file bound by a mobile client appears in the console:
-    await bindFile(
-      ctx,
-      { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID },
-      roomnum,
-      {
-        type: 1,
-        file_name: 'phone.mp4',
-        url: 'https://cdn.example/phone.mp4',
-      },
-      'legacy',
-    );
+    await bindFile(ctx, await bindTargetFor(ctx, { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID }, roomnum), {
+      type: 1,
+      file_name: 'phone.mp4',
+      url: 'https://cdn.example/phone.mp4',
+    });
     const list = await t.api.courseware.list({ roomnum });
     expect(list.total).toBe(2);
     expect(list.files.map((f) => f.fileName).sort()).toEqual(['phone.mp4', '第一课.pdf']);
@@ -181,9 +174,8 @@ describe('courseware.attachFromLibrary', () => {
     expect(attached).toMatchObject({ fileName: 'slides.pdf', url: lib.url, size: 3, mime: PDF });
     const legacy = await listBoundFiles(
       ctx,
-      { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID },
-      { roomnum, index: 0, size: 10 },
-      'legacy',
+      await shelfFor(ctx, { uid: 'stu', role: 0, appid: ctx.env.SDKAPPID }, roomnum),
+      { index: 0, size: 10 },
     );
     expect(legacy.files.map((f) => publicUrlOf(ctx.storage, f.url, TEST_ORIGIN))).toEqual([lib.url]);
     expect(await errOf(a.api.courseware.attachFromLibrary({ roomnum, fileId: lib.id }))).toMatchObject({

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import type { BoundFile } from '../../../db/schema';
-import { listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
+import { taughtCourse } from '../../services/course-access';
+import { bindTargetFor, listBoundFiles, LIBRARY, unbindFile } from '../../services/courseware';
 import { attachLibraryFile, listLibrary } from '../../console/library';
 import { bindUpload, requestUpload, uploadRules } from '../../services/uploads';
-import { bindFileInput, roomnumInput } from '../../services/schemas';
-import { teacherProcedure, router, type ConsoleContext } from '../init';
+import { bindFileInput } from '../../services/schemas';
+import { courseProcedure, teacherProcedure, router, type ConsoleContext } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
 
 /** 0 = the teacher's library. */
@@ -56,12 +57,9 @@ export const coursewareRouter = router({
           })),
         };
       }
-      const r = await listBoundFiles(
-        ctx.ctx,
-        ctx.caller,
-        { roomnum: input.roomnum, index: (input.page - 1) * input.pageSize, size: input.pageSize },
-        'console',
-      );
+      // The console shows a course's files to its teacher only.
+      const course = await taughtCourse(ctx.ctx, ctx.caller, input.roomnum);
+      const r = await listBoundFiles(ctx.ctx, { course }, { index, size: input.pageSize });
       return { total: r.total, files: r.files.map((f) => fileView(ctx, f)) };
     }),
 
@@ -78,21 +76,22 @@ export const coursewareRouter = router({
         size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
       }),
     )
-    .mutation(({ ctx, input }) => requestUpload(ctx.ctx, ctx.caller, input, 'console')),
+    .mutation(({ ctx, input }) => requestUpload(ctx.ctx, ctx.caller, input)),
 
   bind: teacherProcedure
     .input(z.object({ roomnum: targetInput, key: keyInput, fileName: fileNameInput, mime: mimeInput }))
-    .mutation(async ({ ctx, input }) => fileView(ctx, await bindUpload(ctx.ctx, ctx.caller, input, 'console'))),
+    .mutation(async ({ ctx, input }) => fileView(ctx, await bindUpload(ctx.ctx, ctx.caller, input))),
 
   /** Attach a file from the teacher's library to a course (same URL, bound through courseware.bindFile). */
-  attachFromLibrary: teacherProcedure
-    .input(z.object({ roomnum: roomnumInput, fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.caller, input, 'console'))),
+  attachFromLibrary: courseProcedure
+    .input(z.object({ fileId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+    .mutation(async ({ ctx, input }) => fileView(ctx, await attachLibraryFile(ctx.ctx, ctx.course, input))),
 
   unbind: teacherProcedure
     .input(z.object({ roomnum: targetInput, url: bindFileInput.shape.url }))
     .mutation(async ({ ctx, input }) => {
-      await unbindFile(ctx.ctx, ctx.caller, input.roomnum, input.url, 'console', consoleBaseUrl(ctx));
+      const to = await bindTargetFor(ctx.ctx, ctx.caller, input.roomnum);
+      await unbindFile(ctx.ctx, to, input.url, consoleBaseUrl(ctx));
       return { ok: true as const };
     }),
 });

@@ -4,7 +4,7 @@
  * attachable to any other course.
  */
 import { describe, expect, it } from 'vitest';
-import { listBoundFiles } from '../../services/courseware';
+import { listBoundFiles, shelfFor } from '../../services/courseware';
 import { COURSE_TITLE_MAX } from '../../services/schemas';
 import { UPLOAD_TYPES } from '../../services/uploads';
 import { createTestCtx } from '../../testing/test-ctx';
@@ -94,9 +94,8 @@ describe('library: files from every course, once each', () => {
     );
     const legacy = await listBoundFiles(
       ctx,
-      { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID },
-      { roomnum: 0, index: 0, size: 10 },
-      'legacy',
+      await shelfFor(ctx, { uid: 'teach1', role: 1, appid: ctx.env.SDKAPPID }, 0),
+      { index: 0, size: 10 },
     );
     expect(legacy.files.map((f) => f.fileName)).toEqual(['library-only.pdf']);
   });

@@ -5,7 +5,6 @@
  * index job, so what the console shows is what the index holds).
  */
 import { z } from 'zod';
-import { courseFor } from '../../services/course-access';
 import { courseAttendance } from '../../services/course-events';
 import { requeuePlaybackIndex } from '../../services/playback';
 import { coursePlaybackStatus } from '../../services/playback-status';
@@ -17,9 +16,8 @@ import {
   playbackReach,
   setPlaybackPublished,
 } from '../../services/playback-access';
-import { authedProcedure, teacherProcedure, router } from '../init';
+import { authedProcedure, byRoomInput, courseProcedure, router } from '../init';
 import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
-import { byRoomInput } from './course';
 
 export const playbackRouter = router({
   /** Anyone allowed to watch (the teacher, or a student in the audience of a published playback). */
@@ -46,8 +44,8 @@ export const playbackRouter = router({
    * The teacher's review extras: index status, attendance, the published flag and audience, and how many students
    * each audience would reach.
    */
-  review: teacherProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const c = await courseFor(ctx.ctx, ctx.caller, input.roomnum, { need: 'read', door: 'console' });
+  review: courseProcedure.query(async ({ ctx }) => {
+    const c = ctx.course;
     const attendance = await courseAttendance(ctx.ctx, c.roomnum);
     return {
       playback: await coursePlaybackStatus(ctx.ctx, c),
@@ -66,26 +64,18 @@ export const playbackRouter = router({
     };
   }),
 
-  retryIndex: teacherProcedure
-    .input(byRoomInput)
-    .mutation(({ ctx, input }) => requeuePlaybackIndex(ctx.ctx, ctx.caller, input.roomnum, 'console')),
+  retryIndex: courseProcedure.mutation(({ ctx }) => requeuePlaybackIndex(ctx.ctx, ctx.course)),
 
   /** Removes one recording (row, local file when ours) and rebuilds the index; see services/recording-delete.ts. */
-  deleteRecording: teacherProcedure
-    .input(byRoomInput.extend({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
-    .mutation(({ ctx, input }) => deleteRecording(ctx.ctx, ctx.caller, input, 'console')),
+  deleteRecording: courseProcedure
+    .input(z.object({ recordingId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+    .mutation(({ ctx, input }) => deleteRecording(ctx.ctx, ctx.course, input)),
 
   /** Publishes or withdraws; `audience` (attendees only, or the whole class list) stays as stored when omitted. */
-  setPublished: teacherProcedure
-    .input(byRoomInput.extend({ published: z.boolean(), audience: playbackAudienceInput.optional() }))
+  setPublished: courseProcedure
+    .input(z.object({ published: z.boolean(), audience: playbackAudienceInput.optional() }))
     .mutation(({ ctx, input }) =>
-      setPlaybackPublished(
-        ctx.ctx,
-        ctx.caller,
-        input.roomnum,
-        { published: input.published, audience: input.audience },
-        'console',
-      ),
+      setPlaybackPublished(ctx.ctx, ctx.course, { published: input.published, audience: input.audience }),
     ),
 
   /** The student page: published playbacks shared with the caller (attended, or published to their class list). */

@@ -9,9 +9,9 @@ import { errOf, signedIn } from '../testing';
 import { rawRows } from '../../../db/dialect';
 import { sql } from 'drizzle-orm';
 import { createCourse } from '../../services/courses';
-import { bindFile } from '../../services/courseware';
-import type { Caller } from '../../services/schemas';
+import { bindFile, bindTargetFor } from '../../services/courseware';
 import type { ServiceCtx } from '../../context';
+import { asTeacher } from '../../services/course-access';
 
 /** An ended course with two recordings: one stored by this server's local storage, one on a Tencent VOD URL. */
 async function twoRecordings() {
@@ -140,7 +140,7 @@ describe('playback.deleteRecording', () => {
    * last reference is gone (here: the other recording, deleted last, finds nothing left and removes it).
    */
   describe('a file still referenced elsewhere is kept', () => {
-    const other: Caller = { uid: 'teach2', role: 1, appid: 1400000000 };
+    const other = asTeacher({ uid: 'teach2', role: 1, appid: 1400000000 });
     const file = (ctx: ServiceCtx) => path.join(ctx.env.STORAGE_DIR, 'rec/local.mp4');
     const storedRows = async (ctx: ServiceCtx) =>
       (
@@ -155,12 +155,17 @@ describe('playback.deleteRecording', () => {
         'bound as courseware to another course',
         async (ctx, localUrl) => {
           const { roomnum } = await createCourse(ctx, other, { title: 'Reuses it' });
-          await bindFile(ctx, other, roomnum, { type: 1, file_name: 'lesson.mp4', url: localUrl }, 'console');
+          await bindFile(ctx, await bindTargetFor(ctx, other, roomnum), {
+            type: 1,
+            file_name: 'lesson.mp4',
+            url: localUrl,
+          });
         },
       ],
       [
         "bound in a teacher's library",
-        (ctx, localUrl) => bindFile(ctx, other, 0, { type: 1, file_name: 'lesson.mp4', url: localUrl }, 'console'),
+        async (ctx, localUrl) =>
+          bindFile(ctx, await bindTargetFor(ctx, other, 0), { type: 1, file_name: 'lesson.mp4', url: localUrl }),
       ],
       ['the cover of another course', (ctx, localUrl) => createCourse(ctx, other, { title: 'Cover', cover: localUrl })],
     ];
