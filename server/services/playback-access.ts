@@ -19,7 +19,7 @@ import type { MediaView } from '../integrations/vod/types';
 import { LIBRARY } from './courseware';
 import { FILE_TYPE } from './uploads';
 import { getCourse, type TaughtCourse } from './course-access';
-import { courseTimeline, timelineWithUrls, type TimelineItem } from './playback';
+import { courseTimeline, type TimelineItem } from './playback';
 import { preparedFor } from './prepared';
 import {
   coursePlaybackStatus,
@@ -297,13 +297,13 @@ export interface PlaybackSegment {
 /**
  * What a viewer of the playback sees: the recordings in order and the class timeline. Students get the lesson's
  * shape (start, recordings, courseware, end) without other people's comings and goings; the teacher gets it all.
- * File URLs are built at `base` (the caller's requestBaseUrl). Throws as getViewablePlayback.
+ * File references are as stored (`storage:<key>` or a foreign URL): the door builds URLs (timelineWithUrls).
+ * Throws as getViewablePlayback.
  */
 export async function playbackForViewer(
   ctx: ServiceCtx,
   caller: Caller,
   roomnum: number,
-  base?: string,
 ): Promise<{
   course: Course;
   isTeacher: boolean;
@@ -314,16 +314,15 @@ export async function playbackForViewer(
   const { course, isTeacher } = await getViewablePlayback(ctx, caller, roomnum);
   const tl = await courseTimeline(ctx, roomnum);
   const recs = await listRecordings(ctx, roomnum);
-  const urlOf = (stored: string) => publicUrlOf(ctx.storage, stored, base);
   const items = isTeacher ? tl.items : tl.items.filter((i) => i.kind !== 'join' && i.kind !== 'leave');
   return {
     course,
     isTeacher,
     playback: playbackStatus(course, recs.length, recordingWaitOf(ctx)),
-    timeline: timelineWithUrls(items, urlOf),
+    timeline: items,
     segments: recs.map((r) => ({
       recordingId: r.id,
-      videoUrl: urlOf(r.videoUrl),
+      videoUrl: r.videoUrl,
       startTime: r.startTime,
       endTime: r.endTime,
       duration: r.duration,
@@ -332,22 +331,20 @@ export async function playbackForViewer(
 }
 
 /**
- * The playback index URL each listed course shows this caller (`live/roomlist`): built at `base` for rooms the rule
- * lets them see, '' for the rest. Runs after the cached page; costs one prepared attendance query, and only when
- * the page holds published playbacks of others' courses.
+ * The playback index each listed course shows this caller (`live/roomlist`), as stored, for the rooms the rule lets
+ * them see; the rest are absent (the door answers ''). Runs after the cached page; costs one prepared attendance
+ * query, and only when the page holds published playbacks of others' courses.
  */
-export async function playbackUrlsFor(
+export async function playbackIndexesFor(
   ctx: ServiceCtx,
   caller: Caller,
   rooms: readonly (PlaybackFacts & Pick<Course, 'playbackIdxUrl'>)[],
-  base?: string,
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const withIndex = rooms.filter((c) => c.playbackIdxUrl !== '');
   if (withIndex.length === 0) return out;
   const ok = await viewableRooms(ctx, caller, withIndex);
-  for (const c of withIndex)
-    if (ok.has(c.roomnum)) out.set(c.roomnum, publicUrlOf(ctx.storage, c.playbackIdxUrl, base));
+  for (const c of withIndex) if (ok.has(c.roomnum)) out.set(c.roomnum, c.playbackIdxUrl);
   return out;
 }
 

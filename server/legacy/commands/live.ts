@@ -17,7 +17,7 @@ import {
   userIdInput,
 } from '../../services/schemas';
 import { publicUrlOf } from '../../integrations/storage/stored-ref';
-import { playbackUrlsFor } from '../../services/playback-access';
+import { playbackIndexesFor } from '../../services/playback-access';
 import { baseUrlOf, command, type CommandEntry } from '../command';
 import { roomnumOrString } from '../fields';
 
@@ -70,9 +70,9 @@ export const liveCommands: Record<string, CommandEntry> = {
         hostUid: input.host_uid,
         state: input.state,
       });
-      // The list is cached for everyone; playback URLs are per caller (playback-access.ts), built at the request's base.
+      // The list is cached for everyone; playback indexes are per caller (playback-access.ts), URLs at the request's base.
       const base = baseUrlOf(ctx, meta);
-      const playback = await playbackUrlsFor(ctx, caller, r.rooms, base);
+      const playback = await playbackIndexesFor(ctx, caller, r.rooms);
       return {
         total: r.total,
         rooms: r.rooms.map((c) => ({
@@ -83,7 +83,7 @@ export const liveCommands: Record<string, CommandEntry> = {
           groupid: String(c.roomnum),
           cover: publicUrlOf(ctx.storage, c.cover, base),
           memsize: c.memsize,
-          playback_idx_url: playback.get(c.roomnum) ?? '',
+          playback_idx_url: publicUrlOf(ctx.storage, playback.get(c.roomnum) ?? '', base),
           begin_time: c.beginTime,
           begin_imseq: c.beginImseq,
           end_time: c.endTime,

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { courseAttendance } from '../../services/course-events';
-import { requeuePlaybackIndex } from '../../services/playback';
+import { requeuePlaybackIndex, timelineWithUrls } from '../../services/playback';
 import { coursePlaybackStatus } from '../../services/playback-status';
 import { deleteRecording } from '../../services/recording-delete';
 import {
@@ -17,12 +17,13 @@ import {
   setPlaybackPublished,
 } from '../../services/playback-access';
 import { authedProcedure, byRoomInput, courseProcedure, router } from '../init';
-import { consoleBaseUrl, consoleUrlOf } from '../public-urls';
+import { consoleUrlOf } from '../public-urls';
 
 export const playbackRouter = router({
   /** Anyone allowed to watch (the teacher, or a student in the audience of a published playback). */
   view: authedProcedure.input(byRoomInput).query(async ({ ctx, input }) => {
-    const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum, consoleBaseUrl(ctx));
+    const p = await playbackForViewer(ctx.ctx, ctx.caller, input.roomnum);
+    const urlOf = (stored: string) => consoleUrlOf(ctx, stored);
     const c = p.course;
     return {
       isTeacher: p.isTeacher,
@@ -35,8 +36,8 @@ export const playbackRouter = router({
         beginTime: c.beginTime,
         endTime: c.endTime,
       },
-      segments: p.segments,
-      timeline: p.timeline,
+      segments: p.segments.map((s) => ({ ...s, videoUrl: urlOf(s.videoUrl) })),
+      timeline: timelineWithUrls(p.timeline, urlOf),
     };
   }),
 
