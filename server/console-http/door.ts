@@ -9,8 +9,7 @@ import { LOCALE_COOKIE, type Locale } from '../i18n/locales';
 import { negotiateLocale } from '../i18n/negotiate';
 import { CATALOGS, translate, type Messages } from '../i18n/translate';
 import { resolveConsoleSession } from '../console/sessions';
-import { asTeacher, type Teacher } from '../services/course-access';
-import { isTeacher } from '../services/course-state';
+import { teacherOf, type Teacher } from '../services/course-access';
 import { readCookie, SESSION_COOKIE } from '../trpc/session-cookie';
 
 export function plain(status: number, text: string): Response {
@@ -39,8 +38,9 @@ export async function teacherOfRequest(
   const viewer = { locale, m: CATALOGS[locale] };
   const caller = await resolveConsoleSession(ctx, readCookie(cookie, SESSION_COOKIE));
   if (!caller) return { refused: plain(401, translate(viewer.m, 'error.UNAUTHORIZED')) };
-  if (!isTeacher(caller)) return { refused: plain(403, translate(viewer.m, 'error.FORBIDDEN')) };
-  return { teacher: asTeacher(caller), viewer };
+  const teacher = teacherOf(caller);
+  if (!teacher) return { refused: plain(403, translate(viewer.m, 'error.FORBIDDEN')) };
+  return { teacher, viewer };
 }
 
 /** A valid IANA zone name, else UTC. */

@@ -175,15 +175,17 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   await ctx.storage.putObject(keys.pdf, pdf, { contentType: 'application/pdf' });
   const clipUrl = storedRefOfKey(keys.clip);
   const pdfUrl = storedRefOfKey(keys.pdf);
-  await bindFile(
-    ctx,
-    await bindTargetFor(ctx, teacher, 0),
-    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
-    {
-      size: pdf.length,
-      mime: 'application/pdf',
-    },
-  );
+  /** Binds one of the demo's stored files (the PDF or the clip) to the library (0) or a course of the teacher's. */
+  const bindDemoFile = async (roomnum: number, file: 'pdf' | 'clip') =>
+    bindFile(
+      ctx,
+      await bindTargetFor(ctx, teacher, roomnum),
+      file === 'pdf'
+        ? { type: 0, file_name: 'fractions.pdf', url: pdfUrl }
+        : { type: 1, file_name: 'lesson-1.mp4', url: clipUrl },
+      file === 'pdf' ? { size: pdf.length, mime: 'application/pdf' } : { size: clip.length, mime: 'video/mp4' },
+    );
+  await bindDemoFile(0, 'pdf');
 
   // History over the last weeks (the dashboard chart), the newest one with a recording and a ready playback index.
   const history: Lesson[] = [
@@ -228,27 +230,11 @@ export async function seedDemoData(env: Env, now: number, opts: { force?: boolea
   // Upcoming drafts with courseware, and one class live right now.
   clock.set(now - 3600);
   const draft1 = await createCourse(ctx, teacher, { title: '百分数 Percentages' });
-  await bindFile(
-    ctx,
-    await bindTargetFor(ctx, teacher, draft1.roomnum),
-    { type: 0, file_name: 'fractions.pdf', url: pdfUrl },
-    {
-      size: pdf.length,
-      mime: 'application/pdf',
-    },
-  );
+  await bindDemoFile(draft1.roomnum, 'pdf');
   await createCourse(ctx, teacher, { title: '统计与概率 Statistics' });
   clock.set(now - 600);
   const live = await createCourse(ctx, teacher, { title: '方程 Equations (live)' });
-  await bindFile(
-    ctx,
-    await bindTargetFor(ctx, teacher, live.roomnum),
-    { type: 1, file_name: 'lesson-1.mp4', url: clipUrl },
-    {
-      size: clip.length,
-      mime: 'video/mp4',
-    },
-  );
+  await bindDemoFile(live.roomnum, 'clip');
   await startCourse(ctx, await taughtCourse(ctx, teacher, live.roomnum), { timeStamp: clock.nowS() });
   for (const s of students.slice(0, 3)) {
     clock.advance(30);

@@ -1,7 +1,7 @@
 /**
  * Who may act on a course, as values a door makes once and hands to the services (which then cannot be called
  * without them):
- * - `Teacher`: a caller whose account is a teacher's. Made only by `asTeacher`: the console's teacherProcedure, the
+ * - `Teacher`: a caller whose account is a teacher's. Made only by `teacherOf` (and `asTeacher`, which throws): the console's teacherProcedure, the
  *   console HTTP routes' door (console-http/door.ts) and legacy entries declared `auth: 'teacher'` make one per
  *   request; services that only teachers may use take a `Teacher` instead of re-checking the role.
  * - `TaughtCourse`: a course row its caller teaches. Made only by `taughtCourse` (one read); a service handed one acts
@@ -26,14 +26,17 @@ declare const TEACHER: unique symbol;
 /** A caller `asTeacher` found to be a teacher (see the header). */
 export type Teacher = Caller & { readonly [TEACHER]: true };
 
-/**
- * The caller as a `Teacher`, or NO_PRIVILEGE with `refusal` (what the caller tried, for the reply). The one place that
- * decides "teachers only".
- */
-export function asTeacher(caller: Caller, refusal = 'only teachers may do this'): Teacher {
-  if (!isTeacher(caller)) throw new AppError('NO_PRIVILEGE', refusal);
+/** The caller as a `Teacher`, or null when the account is not a teacher's. The one place that decides "teachers only". */
+export function teacherOf(caller: Caller): Teacher | null {
   // The brand records the check just made; nothing else makes one.
-  return caller as Teacher;
+  return isTeacher(caller) ? (caller as Teacher) : null;
+}
+
+/** teacherOf for doors that refuse in the domain's vocabulary: NO_PRIVILEGE with `refusal` (what the caller tried). */
+export function asTeacher(caller: Caller, refusal = 'only teachers may do this'): Teacher {
+  const teacher = teacherOf(caller);
+  if (!teacher) throw new AppError('NO_PRIVILEGE', refusal);
+  return teacher;
 }
 
 /** The course, if it exists in this appid, whoever asks (the rooms everyone may see, e.g. to join). Throws ROOM_NOT_FOUND. */
