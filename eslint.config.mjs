@@ -159,10 +159,31 @@ export default tseslint.config(
                 '**/server/console/*',
                 '!**/server/services/course-state',
                 '!**/server/services/password-rules',
+                '!**/server/services/input-rules',
                 '!**/server/console/heartbeat-age',
               ],
               message: 'client components use the router output types (app/_trpc/types.ts) or a shared rule module',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The shared rule modules are imported by the console's client bundle too: they import nothing, so neither a
+    // server dependency nor a secret can ride into the browser through them.
+    files: [
+      'server/services/course-state.ts',
+      'server/services/password-rules.ts',
+      'server/services/input-rules.ts',
+      'server/console/heartbeat-age.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['*', '**'], message: 'a shared rule module imports nothing (client components import it)' },
           ],
         },
       ],

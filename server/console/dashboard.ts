@@ -13,7 +13,7 @@ import {
   recordingWaitOf,
   type PlaybackStatus,
 } from '../services/playback-status';
-import { COURSE_STATE, ROLE } from '../services/course-state';
+import { COURSE_STATE, ROLE, STARTED_STATES } from '../services/course-state';
 import type { Teacher } from '../services/course-access';
 
 const DASHBOARD_DAYS = 30;
@@ -148,7 +148,7 @@ export async function teacherDashboard(
       and(
         mine,
         gte(courses.beginTime, since),
-        inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+        inArray(courses.state, STARTED_STATES),
       ),
     );
   const attendance = new Map<number, number>();

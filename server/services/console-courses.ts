@@ -15,7 +15,7 @@ import {
   type StateCounts,
 } from './course-list';
 import { playbackStatus, recordingCounts, recordingWaitOf, type PlaybackStatus } from './playback-status';
-import { COURSE_STATE, hasEnded, isDraft } from './course-state';
+import { COURSE_STATE, hasEnded, hasStarted, STARTED_STATES } from './course-state';
 import type { Teacher } from './course-access';
 
 export interface TeacherCourseQuery {
@@ -115,7 +115,7 @@ export async function teacherCalendar(
             lt(courses.plannedStart, input.to),
           ),
           and(
-            inArray(courses.state, [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK]),
+            inArray(courses.state, STARTED_STATES),
             gte(courses.beginTime, input.from),
             lt(courses.beginTime, input.to),
           ),
@@ -126,7 +126,7 @@ export async function teacherCalendar(
   const now = ctx.clock.nowS();
   return rows
     .map((r) => {
-      const started = !isDraft(r);
+      const started = hasStarted(r);
       const end = r.endTime > 0 ? r.endTime : now;
       return {
         roomnum: r.roomnum,

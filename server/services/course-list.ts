@@ -11,9 +11,9 @@ import { courseCounts, courses, members, type Course } from '../../db/schema';
 import type { ServiceCtx } from '../context';
 import { AppError } from '../errors';
 import { userExists } from './accounts';
-import { playbackReadyWhere } from './playback-status';
+import { playbackReadyWhere, shownStateSql } from './playback-status';
 import { preparedFor } from './prepared';
-import { COURSE_STATE, ENDED_STATES } from './course-state';
+import { ENDED_STATES } from './course-state';
 import { versionedCache } from './versioned-cache';
 import { anchoredPage } from './course-list-anchors';
 
@@ -102,7 +102,7 @@ export async function countCoursesByState(
   ctx: ServiceCtx,
   f: Omit<CourseListFilter, 'index' | 'size' | 'state' | 'playbackReady'>,
 ): Promise<StateCounts> {
-  const shown = sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
+  const shown = shownStateSql();
   const rows = await ctx.db
     .select({ state: shown, n: count() })
     .from(courses)

@@ -25,6 +25,8 @@ export type Role = (typeof ROLE)[keyof typeof ROLE];
 
 /** States of a course that has ended (with or without its playback ready): the ones that have a playback to review. */
 export const ENDED_STATES: readonly CourseState[] = [COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
+/** States of a course whose class has begun (live, or over): the ones with a begin time. */
+export const STARTED_STATES: readonly CourseState[] = [COURSE_STATE.LIVE, COURSE_STATE.ENDED, COURSE_STATE.PLAYBACK];
 /** States in which a course's files may change: before and during the class. */
 export const FILES_EDITABLE_STATES: readonly CourseState[] = [COURSE_STATE.CREATED, COURSE_STATE.LIVE];
 
@@ -45,6 +47,22 @@ export function isLive(c: HasState): boolean {
 /** Ended, whether its playback is ready yet or not. */
 export function hasEnded(c: HasState): boolean {
   return (ENDED_STATES as readonly number[]).includes(c.state);
+}
+
+/** The class has begun: live now, or over. */
+export function hasStarted(c: HasState): boolean {
+  return (STARTED_STATES as readonly number[]).includes(c.state);
+}
+
+/**
+ * The state a course is shown and counted as in the console (badge, state tabs, their counts): a ready replay is
+ * PLAYBACK and any other ended course ENDED, whatever its number says (a course indexed without any recording has
+ * state 3 but nothing to watch). `replayReady` is the playback rule's 'ready' (playback-status.ts); the same rule in
+ * SQL, for counting, is playback-status.ts shownStateSql, and a test holds the two equal.
+ */
+export function shownState(c: HasState, replayReady: boolean): number {
+  if (replayReady) return COURSE_STATE.PLAYBACK;
+  return hasEnded(c) ? COURSE_STATE.ENDED : c.state;
 }
 
 /** A course starts once, from CREATED (an ended course cannot be restarted). */

@@ -20,6 +20,7 @@ import { announceTokensRevoked, forgetCachedTokens } from './token-cache';
 import { forgetKnownAddressesTx, guardLogin } from './login-rate-limit';
 import { hashPassword } from './passwords';
 import { hashSecret } from './tokens';
+import { RESET_CODE_INPUT_MAX } from './input-rules';
 
 /** How long a printed reset code works. */
 export const RESET_CODE_TTL_S = 30 * 60;
@@ -44,7 +45,7 @@ function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '');
 }
 
-export const resetCodeInput = z.string().min(1, 'must not be empty').max(64, 'too long');
+export const resetCodeInput = z.string().min(1, 'must not be empty').max(RESET_CODE_INPUT_MAX, 'too long');
 
 async function setPasswordRevoking(
   tx: Tx,

@@ -4,10 +4,10 @@
  * happily indexes an empty timeline) — once RECORDING_WAIT_S has passed since its end; before that it is "waiting". Every console answer (course list, course page, dashboard, playback review)
  * carries the `playback` field computed here, and the components read only that.
  */
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { courses, recordings } from '../../db/schema';
 import type { ServiceCtx } from '../context';
-import { COURSE_STATE, hasEnded } from './course-state';
+import { COURSE_STATE, ENDED_STATES, hasEnded } from './course-state';
 
 /**
  * ready: watchable; waiting: ended moments ago without a recording yet (Tencent's notice may still come); none: ended
@@ -54,6 +54,11 @@ export function playbackReadyWhere() {
     // `${courses}.roomnum`, qualified: see memsizeColumn in course-list.ts.
     sql`exists (select 1 from ${recordings} r where r.roomnum = ${courses}.roomnum)`,
   );
+}
+
+/** course-state.ts shownState as a column over `courses`, for counting courses per shown state in SQL. */
+export function shownStateSql(): SQL<number> {
+  return sql<number>`case when ${playbackReadyWhere()} then ${COURSE_STATE.PLAYBACK} when ${inArray(courses.state, ENDED_STATES)} then ${COURSE_STATE.ENDED} else ${courses.state} end`;
 }
 
 /** Recordings per course, for the given rooms (absent rooms have none). One indexed query. */

@@ -3,10 +3,11 @@
  */
 import { z } from 'zod';
 import { COURSE_STATE, ROLE } from './course-state';
+import { COURSE_TITLE_MAX, PLANNED_MINUTES, USER_ID_REGEX } from './input-rules';
 import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from './password-rules';
 
-/** What Tencent IM accepts as a UserID: 1–32 letters, digits, `_` and `-`. */
-export const userIdInput = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
+/** What Tencent IM accepts as a UserID (input-rules.ts, which the forms share). */
+export const userIdInput = z.string().regex(USER_ID_REGEX, 'must be 1-32 letters, digits, _ or -');
 /** The password exactly as clients send it (base64 of the real one); hashed as-is. */
 export const passwordInput = z.string().min(1, 'must not be empty').max(1024, 'too long');
 /** The plain password inside the client encoding, or null when it is not canonical base64 of valid UTF-8. */
@@ -47,8 +48,6 @@ function textInput(min: number, max: number) {
     .refine((s) => size(s) <= max, `at most ${max} characters`);
 }
 
-/** A course title's length limit in characters (the console shows it as a counter). */
-export const COURSE_TITLE_MAX = 128;
 export const courseTitleInput = textInput(1, COURSE_TITLE_MAX);
 export const courseCoverInput = z.string().max(512, 'at most 512 characters');
 export const roomnumInput = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -63,7 +62,6 @@ export const plannedStartInput = z
   .int()
   .min(1_577_836_800, 'must be after 2020')
   .max(4_102_444_800, 'must be before 2100');
-const PLANNED_MINUTES = { MIN: 5, MAX: 600 } as const;
 export const plannedMinutesInput = z
   .number()
   .int()

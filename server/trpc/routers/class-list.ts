@@ -12,12 +12,13 @@ import {
   listClassStudents,
   removeClassStudent,
 } from '../../console/class-list';
+import { LOOSE_ID_MAX } from '../../services/input-rules';
 import { unixTimeInput, userIdInput } from '../../services/schemas';
 import { router, teacherProcedure } from '../init';
 
 const rangeInput = z.object({ from: unixTimeInput.optional(), to: unixTimeInput.optional() });
 /** Ids as typed: checked per id by the service (an invalid one is reported, not refused as a whole). */
-const looseId = z.string().trim().max(64);
+const looseId = z.string().trim().max(LOOSE_ID_MAX);
 
 export const classListRouter = router({
   list: teacherProcedure.query(({ ctx }) => listClassStudents(ctx.ctx, ctx.caller)),

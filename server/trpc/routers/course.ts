@@ -9,8 +9,8 @@ import { courseEnding } from '../../services/course-events';
 import { createCourse, deleteCourse, endCourse, startCourse, updateCourse } from '../../services/courses';
 import { hostBeatIntervalS, recordHeartbeat } from '../../services/members';
 import { coursePlaybackStatus } from '../../services/playback-status';
+import { COURSE_SEARCH_MAX, COURSE_TITLE_MAX } from '../../services/input-rules';
 import {
-  COURSE_TITLE_MAX,
   courseStateInput,
   courseTitleInput,
   unixTimeInput,
@@ -32,7 +32,7 @@ const courseListInput = z.object({
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(50).default(10),
   state: courseStateInput.optional(),
-  q: z.string().max(128).optional(),
+  q: z.string().max(COURSE_SEARCH_MAX).optional(),
   from: unixTimeInput.optional(),
   to: unixTimeInput.optional(),
   sort: z.enum(['recent', 'planned']).default('recent'),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { listBoundFiles, shelfFor } from '../../services/courseware';
-import { COURSE_TITLE_MAX } from '../../services/schemas';
+import { COURSE_TITLE_MAX } from '../../services/input-rules';
 import { UPLOAD_TYPES } from '../../services/uploads';
 import { createTestCtx } from '../../testing/test-ctx';
 import { errOf, signedIn } from '../testing';
