@@ -6,13 +6,15 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { USER_ID_MAX_CHARS, USER_ID_PATTERN } from '@/server/services/input-rules';
 import { useI18n } from '../_i18n/provider';
 import { useHydrated } from '../_lib/use-hydrated';
 import { isTeacher } from '@/server/services/course-state';
-import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
+import { newPasswordProblem, type NewPasswordProblem } from '@/server/services/password-rules';
 import { useAuthCall } from '../_lib/use-auth-call';
 import { encodeClientPassword } from '../_lib/password';
 import { ErrorMessage } from './error-message';
+import { Field, hintId, NewPasswordAlert, NewPasswordFields } from './form-field';
 import { LanguageSwitcher } from './language-switcher';
 
 /** `next`: an already validated same-site path (safeNextPath) to go to after login instead of the home page. */
@@ -22,7 +24,7 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
   const [id, setId] = useState('');
   const [pwd, setPwd] = useState('');
   const [pwd2, setPwd2] = useState('');
-  const [problem, setProblem] = useState<'mismatch' | 'tooShort' | null>(null);
+  const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
   // Until React has hydrated, a submit would be a native GET with the password in the URL: keep the button off.
   const hydrated = useHydrated();
   const onDone = (r: { role: number }) => {
@@ -44,70 +46,50 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
         onSubmit={(e) => {
           e.preventDefault();
           // The server checks the same rule (password-rules.ts); checking here first spares a round trip.
-          const found =
-            mode !== 'register' ? null : !longEnoughPassword(pwd) ? 'tooShort' : pwd !== pwd2 ? 'mismatch' : null;
+          const found = mode === 'register' ? newPasswordProblem(pwd, pwd2) : null;
           setProblem(found);
           if (found) return;
           void submit({ id: id.trim(), pwd: encodeClientPassword(pwd) });
         }}
       >
-        <div className="field">
-          <label htmlFor="auth-id">{t('auth.id')}</label>
+        <Field id="auth-id" label={t('auth.id')} hint={t('auth.idHint')}>
           <input
             id="auth-id"
             name="id"
             type="text"
             autoComplete="username"
             required
-            maxLength={32}
-            pattern="[A-Za-z0-9_\-]{1,32}"
+            maxLength={USER_ID_MAX_CHARS}
+            pattern={USER_ID_PATTERN}
             value={id}
             onChange={(e) => setId(e.target.value)}
-            aria-describedby="auth-id-hint"
+            aria-describedby={hintId('auth-id')}
           />
-          <span id="auth-id-hint" className="hint">
-            {t('auth.idHint')}
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor="auth-pwd">{t('auth.password')}</label>
-          <input
-            id="auth-pwd"
-            name="password"
-            type="password"
-            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-            required
+        </Field>
+        {mode === 'register' ? (
+          <NewPasswordFields
+            ids={['auth-pwd', 'auth-pwd2']}
+            labels={['auth.password', 'auth.passwordAgain']}
+            names={['password', 'password2']}
             value={pwd}
-            onChange={(e) => setPwd(e.target.value)}
-            aria-describedby={mode === 'register' ? 'auth-pwd-hint' : undefined}
+            again={pwd2}
+            onValue={setPwd}
+            onAgain={setPwd2}
           />
-          {mode === 'register' && (
-            <span id="auth-pwd-hint" className="hint">
-              {t('auth.passwordHint', { min: CONSOLE_PASSWORD_MIN_CHARS })}
-            </span>
-          )}
-        </div>
-        {mode === 'register' && (
-          <div className="field">
-            <label htmlFor="auth-pwd2">{t('auth.passwordAgain')}</label>
+        ) : (
+          <Field id="auth-pwd" label={t('auth.password')}>
             <input
-              id="auth-pwd2"
-              name="password2"
+              id="auth-pwd"
+              name="password"
               type="password"
-              autoComplete="new-password"
+              autoComplete="current-password"
               required
-              value={pwd2}
-              onChange={(e) => setPwd2(e.target.value)}
+              value={pwd}
+              onChange={(e) => setPwd(e.target.value)}
             />
-          </div>
+          </Field>
         )}
-        {problem && (
-          <p className="alert error" role="alert" data-testid="error-message">
-            {problem === 'mismatch'
-              ? t('auth.passwordMismatch')
-              : t('auth.passwordTooShort', { min: CONSOLE_PASSWORD_MIN_CHARS })}
-          </p>
-        )}
+        <NewPasswordAlert problem={problem} />
         <ErrorMessage error={error} />
         <button type="submit" className="primary" disabled={!hydrated || pending} data-testid="auth-submit">
           {mode === 'login' ? t('auth.login') : t('auth.register')}

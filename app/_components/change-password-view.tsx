@@ -6,11 +6,12 @@
  */
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
+import { newPasswordProblem, type NewPasswordProblem } from '@/server/services/password-rules';
 import { useI18n } from '../_i18n/provider';
 import { encodeClientPassword } from '../_lib/password';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
+import { Field, NewPasswordAlert, NewPasswordFields } from './form-field';
 
 export function ChangePasswordView() {
   const { t } = useI18n();
@@ -18,7 +19,7 @@ export function ChangePasswordView() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [problem, setProblem] = useState<'mismatch' | 'short' | null>(null);
+  const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
   const change = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: () => {
@@ -36,14 +37,13 @@ export function ChangePasswordView() {
         className="card stack narrow-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!longEnoughPassword(next)) return setProblem('short');
-          if (next !== again) return setProblem('mismatch');
-          setProblem(null);
+          const found = newPasswordProblem(next, again);
+          setProblem(found);
+          if (found) return;
           change.mutate({ current: encodeClientPassword(current), next: encodeClientPassword(next) });
         }}
       >
-        <div className="field">
-          <label htmlFor="pwd-current">{t('pwd.current')}</label>
+        <Field id="pwd-current" label={t('pwd.current')}>
           <input
             id="pwd-current"
             type="password"
@@ -52,35 +52,16 @@ export function ChangePasswordView() {
             value={current}
             onChange={(e) => setCurrent(e.target.value)}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="pwd-new">{t('pwd.new')}</label>
-          <input
-            id="pwd-new"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={CONSOLE_PASSWORD_MIN_CHARS}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="pwd-again">{t('pwd.newAgain')}</label>
-          <input
-            id="pwd-again"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-          />
-        </div>
-        {problem && (
-          <p className="alert error" role="alert" data-testid="error-message">
-            {problem === 'short' ? t('pwd.tooShort') : t('auth.passwordMismatch')}
-          </p>
-        )}
+        </Field>
+        <NewPasswordFields
+          ids={['pwd-new', 'pwd-again']}
+          labels={['pwd.new', 'pwd.newAgain']}
+          value={next}
+          again={again}
+          onValue={setNext}
+          onAgain={setAgain}
+        />
+        <NewPasswordAlert problem={problem} />
         <ErrorMessage error={change.error} action="changePassword" />
         {change.isSuccess && (
           <p className="alert" role="status" data-testid="pwd-done">

@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { LOOSE_ID_MAX } from '@/server/services/input-rules';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import type { AddResult } from '../_trpc/types';
@@ -96,7 +97,7 @@ export function ClassListView() {
               type="text"
               value={id}
               onChange={(e) => setId(e.target.value)}
-              maxLength={64}
+              maxLength={LOOSE_ID_MAX}
               autoComplete="off"
               data-testid="class-add-id"
             />

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { MessageKey } from '@/server/i18n/translate';
+import { PLANNED_MINUTES } from '@/server/services/input-rules';
 import { useI18n } from '../_i18n/provider';
 import { fromLocalInput, toLocalInput } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
@@ -150,8 +151,8 @@ export function CourseForm(props: {
             id="course-minutes"
             type="number"
             inputMode="numeric"
-            min={5}
-            max={600}
+            min={PLANNED_MINUTES.MIN}
+            max={PLANNED_MINUTES.MAX}
             step={5}
             value={minutes}
             onChange={(e) => setMinutes(e.target.value)}

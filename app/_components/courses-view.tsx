@@ -8,10 +8,12 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { COURSE_STATES, isDraft, isLive, type CourseState } from '@/server/services/course-state';
+import { COURSE_SEARCH_MAX } from '@/server/services/input-rules';
 import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
 import { STATE_KEYS, StateBadge } from './state-badge';
+import { ScrollTable } from './scroll-table';
 
 const PAGE_SIZE = 10;
 type StateFilter = CourseState | undefined;
@@ -99,7 +101,7 @@ export function CoursesView() {
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               placeholder={t('courses.searchPlaceholder')}
-              maxLength={128}
+              maxLength={COURSE_SEARCH_MAX}
             />
           </span>
           <span className="field" style={{ margin: 0 }}>
@@ -150,40 +152,29 @@ export function CoursesView() {
       </section>
       <ErrorMessage error={list.error} />
       <section className="card" aria-labelledby="course-table-caption">
-        {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('courses.tableLabel')}>
-          <table data-testid="course-table">
-            <caption id="course-table-caption" className="visually-hidden">
-              {t('courses.title')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('courses.colTitle')}</th>
-                <th scope="col">{t('courses.colState')}</th>
-                <th scope="col">{t('courses.colTime')}</th>
-                <th scope="col">{t('courses.colMembers')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data?.items.map((c) => (
-                <tr key={c.roomnum} data-testid="course-row">
-                  <td>
-                    <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
-                    <div className="muted small">#{c.roomnum}</div>
-                    {isDraft(c) && c.plannedStart !== null && (
-                      <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>
-                    )}
-                  </td>
-                  <td>
-                    <StateBadge state={c.state} playback={c.playback} />
-                  </td>
-                  <td className="nowrap">{dateTime(c.beginTime || c.createdAt)}</td>
-                  <td>{isLive(c) ? number(c.memsize) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          label={t('courses.tableLabel')}
+          testId="course-table"
+          caption={{ id: 'course-table-caption', text: t('courses.title') }}
+          columns={[t('courses.colTitle'), t('courses.colState'), t('courses.colTime'), t('courses.colMembers')]}
+        >
+          {list.data?.items.map((c) => (
+            <tr key={c.roomnum} data-testid="course-row">
+              <td>
+                <Link href={`/courses/${c.roomnum}`}>{c.title}</Link>
+                <div className="muted small">#{c.roomnum}</div>
+                {isDraft(c) && c.plannedStart !== null && (
+                  <div className="small">{t('course.plannedAt', { time: dateTime(c.plannedStart) })}</div>
+                )}
+              </td>
+              <td>
+                <StateBadge state={c.state} playback={c.playback} />
+              </td>
+              <td className="nowrap">{dateTime(c.beginTime || c.createdAt)}</td>
+              <td>{isLive(c) ? number(c.memsize) : '—'}</td>
+            </tr>
+          ))}
+        </ScrollTable>
         {list.isPending && <p aria-live="polite">{t('common.loading')}</p>}
         {list.data && list.data.items.length === 0 && <p className="muted">{t('courses.empty')}</p>}
         <nav className="row" aria-label={t('courses.pagination')} style={{ marginTop: '0.75rem' }}>

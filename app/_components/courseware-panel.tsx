@@ -13,6 +13,7 @@ import { ConfirmButton } from './confirm-dialog';
 import { ErrorMessage } from './error-message';
 import { useToast } from './toast';
 import { Uploader } from './uploader';
+import { ScrollTable } from './scroll-table';
 
 interface FileRow {
   id: number;
@@ -77,37 +78,31 @@ export function CoursewarePanel({ roomnum, editable }: { roomnum: number; editab
       )}
       <ErrorMessage error={list.error ?? unbind.error ?? attach.error} action="files" />
       {list.data && list.data.files.length === 0 && <p className="muted">{t('files.empty')}</p>}
-      {/* The table is focusable and named: on a phone it scrolls sideways, and keyboard users must reach it. */}
       {list.data && list.data.files.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('files.tableLabel')}>
-          <table data-testid="file-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('files.name')}</th>
-                <th scope="col">{t('files.type')}</th>
-                <th scope="col">{t('files.size')}</th>
-                <th scope="col">{t('files.uploader')}</th>
-                <th scope="col">{t('files.time')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('files.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.files.map((f) => (
-                <FileTableRow
-                  key={f.id}
-                  f={f}
-                  open={open === f.id}
-                  onToggle={() => setOpen(open === f.id ? null : f.id)}
-                  size={formatBytes(f.size, locale)}
-                  time={dateTime(f.createdAt)}
-                  onUnbind={editable && f.removable ? () => unbind.mutate({ roomnum, url: f.url }) : undefined}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          label={t('files.tableLabel')}
+          testId="file-table"
+          columns={[
+            t('files.name'),
+            t('files.type'),
+            t('files.size'),
+            t('files.uploader'),
+            t('files.time'),
+            <span className="visually-hidden">{t('files.actions')}</span>,
+          ]}
+        >
+          {list.data.files.map((f) => (
+            <FileTableRow
+              key={f.id}
+              f={f}
+              open={open === f.id}
+              onToggle={() => setOpen(open === f.id ? null : f.id)}
+              size={formatBytes(f.size, locale)}
+              time={dateTime(f.createdAt)}
+              onUnbind={editable && f.removable ? () => unbind.mutate({ roomnum, url: f.url }) : undefined}
+            />
+          ))}
+        </ScrollTable>
       )}
       {list.data && list.data.total > list.data.files.length && (
         <p className="muted small">{t('files.more', { n: list.data.total - list.data.files.length })}</p>

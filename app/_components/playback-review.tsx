@@ -14,6 +14,7 @@ import { PlaybackPlayer } from './playback-player';
 import { PublishPanel } from './publish-panel';
 import { RecordingsPanel } from './recordings-panel';
 import { StateBadge } from './state-badge';
+import { ScrollTable } from './scroll-table';
 
 export function PlaybackReview({ roomnum }: { roomnum: number }) {
   const { t, dateTime, time } = useI18n();
@@ -147,31 +148,27 @@ export function PlaybackReview({ roomnum }: { roomnum: number }) {
               {t('attendance.download')}
             </a>
           </div>
-          {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('attendance.tableLabel')}>
-            <table data-testid="attendance-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('attendance.member')}</th>
-                  <th scope="col">{t('roster.role')}</th>
-                  <th scope="col">{t('attendance.firstJoin')}</th>
-                  <th scope="col">{t('attendance.lastLeave')}</th>
-                  <th scope="col">{t('attendance.minutes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {review.data.attendance.map((a) => (
-                  <tr key={a.uid} data-testid="attendance-row">
-                    <td>{a.uid}</td>
-                    <td>{isTeacher(a) ? t('role.teacher') : t('role.student')}</td>
-                    <td>{time(a.firstJoin)}</td>
-                    <td>{a.lastLeave ? time(a.lastLeave) : '—'}</td>
-                    <td>{(a.secondsPresent / 60).toFixed(1)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            label={t('attendance.tableLabel')}
+            testId="attendance-table"
+            columns={[
+              t('attendance.member'),
+              t('roster.role'),
+              t('attendance.firstJoin'),
+              t('attendance.lastLeave'),
+              t('attendance.minutes'),
+            ]}
+          >
+            {review.data.attendance.map((a) => (
+              <tr key={a.uid} data-testid="attendance-row">
+                <td>{a.uid}</td>
+                <td>{isTeacher(a) ? t('role.teacher') : t('role.student')}</td>
+                <td>{time(a.firstJoin)}</td>
+                <td>{a.lastLeave ? time(a.lastLeave) : '—'}</td>
+                <td>{(a.secondsPresent / 60).toFixed(1)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </section>
       )}
     </>

@@ -6,12 +6,14 @@
  */
 import Link from 'next/link';
 import { useState } from 'react';
-import { CONSOLE_PASSWORD_MIN_CHARS, longEnoughPassword } from '@/server/services/password-rules';
+import { newPasswordProblem, type NewPasswordProblem } from '@/server/services/password-rules';
+import { RESET_CODE_INPUT_MAX, USER_ID_MAX_CHARS, USER_ID_PATTERN } from '@/server/services/input-rules';
 import { useI18n } from '../_i18n/provider';
 import { useAuthCall } from '../_lib/use-auth-call';
 import { useHydrated } from '../_lib/use-hydrated';
 import { encodeClientPassword } from '../_lib/password';
 import { ErrorMessage } from './error-message';
+import { Field, NewPasswordAlert, NewPasswordFields } from './form-field';
 import { LanguageSwitcher } from './language-switcher';
 
 export function ResetPasswordForm() {
@@ -20,7 +22,7 @@ export function ResetPasswordForm() {
   const [code, setCode] = useState('');
   const [pwd, setPwd] = useState('');
   const [pwd2, setPwd2] = useState('');
-  const [problem, setProblem] = useState<'mismatch' | 'short' | null>(null);
+  const [problem, setProblem] = useState<NewPasswordProblem | null>(null);
   // As on the login form: no native submit (password in a GET URL) before hydration.
   const hydrated = useHydrated();
   const { pending, error, result, submit } = useAuthCall('resetPassword');
@@ -43,66 +45,45 @@ export function ResetPasswordForm() {
           method="post"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!longEnoughPassword(pwd)) return setProblem('short');
-            if (pwd !== pwd2) return setProblem('mismatch');
-            setProblem(null);
+            const found = newPasswordProblem(pwd, pwd2);
+            setProblem(found);
+            if (found) return;
             void submit({ id: id.trim(), code: code.trim(), pwd: encodeClientPassword(pwd) });
           }}
         >
-          <div className="field">
-            <label htmlFor="reset-id">{t('auth.id')}</label>
+          <Field id="reset-id" label={t('auth.id')}>
             <input
               id="reset-id"
               type="text"
               autoComplete="username"
               required
-              maxLength={32}
-              pattern="[A-Za-z0-9_\-]{1,32}"
+              maxLength={USER_ID_MAX_CHARS}
+              pattern={USER_ID_PATTERN}
               value={id}
               onChange={(e) => setId(e.target.value)}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="reset-code">{t('reset.code')}</label>
+          </Field>
+          <Field id="reset-code" label={t('reset.code')}>
             <input
               id="reset-code"
               type="text"
               autoComplete="one-time-code"
               required
-              maxLength={64}
+              maxLength={RESET_CODE_INPUT_MAX}
               value={code}
               onChange={(e) => setCode(e.target.value)}
               spellCheck={false}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="reset-pwd">{t('pwd.new')}</label>
-            <input
-              id="reset-pwd"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={CONSOLE_PASSWORD_MIN_CHARS}
-              value={pwd}
-              onChange={(e) => setPwd(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="reset-pwd2">{t('pwd.newAgain')}</label>
-            <input
-              id="reset-pwd2"
-              type="password"
-              autoComplete="new-password"
-              required
-              value={pwd2}
-              onChange={(e) => setPwd2(e.target.value)}
-            />
-          </div>
-          {problem && (
-            <p className="alert error" role="alert" data-testid="error-message">
-              {problem === 'short' ? t('pwd.tooShort') : t('auth.passwordMismatch')}
-            </p>
-          )}
+          </Field>
+          <NewPasswordFields
+            ids={['reset-pwd', 'reset-pwd2']}
+            labels={['pwd.new', 'pwd.newAgain']}
+            value={pwd}
+            again={pwd2}
+            onValue={setPwd}
+            onAgain={setPwd2}
+          />
+          <NewPasswordAlert problem={problem} />
           <ErrorMessage error={error} action="reset" />
           <button type="submit" className="primary" disabled={!hydrated || pending} data-testid="reset-submit">
             {t('reset.submit')}

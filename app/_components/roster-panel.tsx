@@ -17,6 +17,7 @@ import { useI18n } from '../_i18n/provider';
 import { formatDuration } from '../_lib/format';
 import { useTRPC } from '../_trpc/client';
 import { ErrorMessage } from './error-message';
+import { ScrollTable } from './scroll-table';
 
 const ROSTER_POLL_MS = 2_000;
 
@@ -80,29 +81,21 @@ export function RosterPanel({ roomnum }: { roomnum: number }) {
               <strong data-testid="elapsed-time">{formatDuration(elapsed)}</strong>
             </span>
           </div>
-          {/* Focusable and named: on a phone the table scrolls sideways, and keyboard users must reach it. */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('roster.tableLabel')}>
-            <table data-testid="roster-table" aria-live="polite">
-              <thead>
-                <tr>
-                  <th scope="col">{t('roster.member')}</th>
-                  <th scope="col">{t('roster.role')}</th>
-                  <th scope="col">{t('roster.joined')}</th>
-                  <th scope="col">{t('roster.heartbeat')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {q.data.members.map((m) => (
-                  <tr key={m.uid} data-testid="roster-row" data-uid={m.uid}>
-                    <td>{m.uid}</td>
-                    <td>{isTeacher(m) ? t('role.teacher') : t('role.student')}</td>
-                    <td>{time(m.joinedAt)}</td>
-                    <td data-testid="heartbeat-age">{ageText(m.lastHeartbeat)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            label={t('roster.tableLabel')}
+            testId="roster-table"
+            live
+            columns={[t('roster.member'), t('roster.role'), t('roster.joined'), t('roster.heartbeat')]}
+          >
+            {q.data.members.map((m) => (
+              <tr key={m.uid} data-testid="roster-row" data-uid={m.uid}>
+                <td>{m.uid}</td>
+                <td>{isTeacher(m) ? t('role.teacher') : t('role.student')}</td>
+                <td>{time(m.joinedAt)}</td>
+                <td data-testid="heartbeat-age">{ageText(m.lastHeartbeat)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
           {q.data.members.length === 0 && <p className="muted">{t('roster.empty')}</p>}
           <p className="muted small">{t('roster.heartbeatNote', { n: granularityS })}</p>
           <section aria-labelledby="moves-h">

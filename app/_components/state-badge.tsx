@@ -5,7 +5,7 @@
  * ended, no recording, 'waiting' → ended, waiting for the recording, 'pending'/'failed' → ended — as the course list's tabs count them.
  */
 import type { MessageKey } from '@/server/i18n/translate';
-import { COURSE_STATE } from '@/server/services/course-state';
+import { shownState } from '@/server/services/course-state';
 import { useT } from '../_i18n/provider';
 import type { PlaybackStatus } from '../_trpc/types';
 
@@ -13,7 +13,8 @@ export const STATE_KEYS: Record<number, MessageKey> = { 0: 'state.0', 1: 'state.
 
 export function StateBadge({ state, playback }: { state: number; playback?: PlaybackStatus | null }) {
   const t = useT();
-  const shown = playback === 'ready' ? COURSE_STATE.PLAYBACK : playback ? COURSE_STATE.ENDED : state;
+  // Without a playback status (calendar, student card) the number is shown as it is.
+  const shown = playback === undefined ? state : shownState({ state }, playback === 'ready');
   return (
     <span
       className={`badge s${shown}`}

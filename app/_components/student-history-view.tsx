@@ -6,6 +6,7 @@ import { useI18n } from '../_i18n/provider';
 import { useTRPC } from '../_trpc/client';
 import { Legend, RangeForm, StatusLabel, useDayRange } from './attendance-matrix';
 import { ErrorMessage } from './error-message';
+import { ScrollTable } from './scroll-table';
 
 export function StudentHistoryView({ uid }: { uid: string }) {
   const { t, dateTime, number } = useI18n();
@@ -31,32 +32,24 @@ export function StudentHistoryView({ uid }: { uid: string }) {
       {!h.data && !h.error && <p aria-live="polite">{t('common.loading')}</p>}
       {h.data && h.data.items.length === 0 && <p className="muted">{t('history.none')}</p>}
       {h.data && h.data.items.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('history.title', { uid })}>
-          <table data-testid="student-history">
-            <thead>
-              <tr>
-                <th scope="col">{t('history.date')}</th>
-                <th scope="col">{t('history.course')}</th>
-                <th scope="col">{t('history.status')}</th>
-                <th scope="col">{t('history.minutes')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {h.data.items.map((it) => (
-                <tr key={it.roomnum}>
-                  <td>{dateTime(it.beginTime)}</td>
-                  <td>
-                    <Link href={`/courses/${it.roomnum}`}>{it.title}</Link>
-                  </td>
-                  <td data-status={it.status}>
-                    <StatusLabel status={it.status} />
-                  </td>
-                  <td>{number(Math.round((it.secondsPresent / 60) * 10) / 10)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          label={t('history.title', { uid })}
+          testId="student-history"
+          columns={[t('history.date'), t('history.course'), t('history.status'), t('history.minutes')]}
+        >
+          {h.data.items.map((it) => (
+            <tr key={it.roomnum}>
+              <td>{dateTime(it.beginTime)}</td>
+              <td>
+                <Link href={`/courses/${it.roomnum}`}>{it.title}</Link>
+              </td>
+              <td data-status={it.status}>
+                <StatusLabel status={it.status} />
+              </td>
+              <td>{number(Math.round((it.secondsPresent / 60) * 10) / 10)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </>
   );
