@@ -144,13 +144,7 @@ export async function teacherDashboard(
   const started = await ctx.db
     .select({ roomnum: courses.roomnum, beginTime: courses.beginTime, endTime: courses.endTime })
     .from(courses)
-    .where(
-      and(
-        mine,
-        gte(courses.beginTime, since),
-        inArray(courses.state, STARTED_STATES),
-      ),
-    );
+    .where(and(mine, gte(courses.beginTime, since), inArray(courses.state, STARTED_STATES)));
   const attendance = new Map<number, number>();
   if (started.length > 0) {
     const rows = await ctx.db

@@ -9,3 +9,14 @@ export const CONSOLE_PASSWORD_MIN_CHARS = 8;
 export function longEnoughPassword(plain: string): boolean {
   return [...plain].length >= CONSOLE_PASSWORD_MIN_CHARS;
 }
+
+export type NewPasswordProblem = 'tooShort' | 'mismatch';
+
+/**
+ * What is wrong with a new password typed twice (register, reset, change), or null: the forms' one check, before a
+ * round trip. The server checks the length again on the decoded text; typing it twice is a form's matter only.
+ */
+export function newPasswordProblem(pwd: string, again: string): NewPasswordProblem | null {
+  if (!longEnoughPassword(pwd)) return 'tooShort';
+  return pwd === again ? null : 'mismatch';
+}
