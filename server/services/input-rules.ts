@@ -9,8 +9,8 @@
  * (browsers compile it with the `v` flag, where a literal `-` in a class must be escaped); USER_ID_REGEX is the
  * same pattern anchored, for the server.
  */
-export const USER_ID_PATTERN = '[A-Za-z0-9_\\-]{1,32}';
 export const USER_ID_MAX_CHARS = 32;
+export const USER_ID_PATTERN = `[A-Za-z0-9_\\-]{1,${USER_ID_MAX_CHARS}}`;
 export const USER_ID_REGEX = new RegExp(`^${USER_ID_PATTERN}$`);
 
 /** A course title's length limit in characters (the console shows it as a counter). */
